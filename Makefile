@@ -1,0 +1,41 @@
+# `make run` and `make test` set everything up on a fresh machine (Python 3.11, package registries).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements
+export REFLEX_USE_NPM := 1
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: venv run test test-fast browser openapi migrate admin clean-data
+
+# The venv is reused while requirements.txt is unchanged.
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	cp requirements.txt $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(PY) -m career_app.cli run
+
+migrate: venv
+	$(PY) -m career_app.cli migrate
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: venv browser
+	$(PY) -m pytest
+
+# Everything but the browser tests (no production build of the frontend).
+test-fast: venv
+	$(PY) -m pytest --ignore=tests/e2e
+
+openapi: venv
+	$(PY) scripts/generate_openapi.py
+
+admin: venv
+	$(PY) -m career_app.cli create-admin $(EMAIL)

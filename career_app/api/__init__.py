@@ -1,0 +1,1 @@
+"""The REST surface under /api/v1: one router per route group of the seed documents."""

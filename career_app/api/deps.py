@@ -1,0 +1,58 @@
+"""Dependencies shared by the routers: sessions, Redis, and the verified caller."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+import redis
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from career_app import db
+from career_app.services import auth
+from models.user import Role, User
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login")
+
+
+def get_session() -> Iterator[Session]:
+    with db.session_scope() as session:
+        yield session
+
+
+def get_redis() -> redis.Redis:
+    return db.app_redis()
+
+
+def get_rq_redis() -> redis.Redis:
+    return db.rq_redis()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+RedisDep = Annotated[redis.Redis, Depends(get_redis)]
+RQDep = Annotated[redis.Redis, Depends(get_rq_redis)]
+
+
+def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
+    """Bearer header for API clients, else the browser's HttpOnly session cookie."""
+    if credentials is not None:
+        return credentials.credentials
+    return request.cookies.get(auth.SESSION_COOKIE)
+
+
+def current_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User:
+    return auth.user_from_token(session, r, token)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def admin_user(user: CurrentUser) -> User:
+    return auth.require_role(user, Role.admin)
+
+
+AdminUser = Annotated[User, Depends(admin_user)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

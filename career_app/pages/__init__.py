@@ -1,0 +1,1 @@
+"""One module per page: layout only; behaviour lives in state/."""

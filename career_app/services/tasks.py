@@ -1,0 +1,82 @@
+"""Background tasks on RQ: enqueueing with an owner, progress, and status for the owner.
+
+Tasks are named by their import path so this module never imports the worker code."""
+
+import uuid
+from dataclasses import dataclass
+
+import redis
+from rq import Queue, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+
+from career_app.services.errors import NotFound
+from models.schemas import TaskStatus
+from models.user import Role, User
+
+DEFAULT_QUEUE = "default"
+QUEUES = (DEFAULT_QUEUE,)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    path: str
+    queue: str = DEFAULT_QUEUE
+    timeout: int = 600
+    result_ttl: int = 24 * 3600
+
+
+TASKS = {
+    "export_account": TaskSpec("jobs_worker.tasks.export_account"),
+}
+
+
+def enqueue(conn: redis.Redis, name: str, owner: User, *args, **kwargs) -> str:
+    spec = TASKS[name]
+    job = Queue(spec.queue, connection=conn).enqueue(
+        spec.path,
+        *args,
+        job_id=str(uuid.uuid4()),
+        job_timeout=spec.timeout,
+        result_ttl=spec.result_ttl,
+        failure_ttl=spec.result_ttl,
+        meta={"owner_id": str(owner.id), "name": name, "progress": 0},
+        kwargs=kwargs,
+    )
+    return job.id
+
+
+def report_progress(percent: float) -> None:
+    """Called from inside a running task."""
+    job = get_current_job()
+    if job is not None:
+        job.meta["progress"] = round(max(0.0, min(100.0, percent)), 1)
+        job.save_meta()
+
+
+def status(conn: redis.Redis, task_id: str, viewer: User) -> TaskStatus:
+    """A task's state, for its owner or an admin; anyone else is told it does not exist."""
+    try:
+        job = Job.fetch(task_id, connection=conn)
+    except (NoSuchJobError, ValueError) as exc:
+        raise NotFound("Task not found") from exc
+    if job.meta.get("owner_id") != str(viewer.id) and viewer.role != Role.admin:
+        raise NotFound("Task not found")
+    state = job.get_status().value
+    error = None
+    result = None
+    if state == "finished":
+        result = job.return_value()
+    elif state == "failed":
+        latest = job.latest_result()
+        error = (latest.exc_string or "").strip().splitlines()[-1] if latest and latest.exc_string else "failed"
+    return TaskStatus(
+        task_id=job.id,
+        name=job.meta.get("name", job.func_name),
+        status=state,
+        progress=100.0 if state == "finished" else float(job.meta.get("progress", 0)),
+        result=result,
+        error=error,
+        enqueued_at=job.enqueued_at,
+        ended_at=job.ended_at,
+    )

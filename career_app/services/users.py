@@ -1,0 +1,50 @@
+"""Reading user accounts: profiles, the admin listing, the personal data export."""
+
+import uuid
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from career_app.services.errors import NotFound
+from models.schemas import Page, UserOut, UserProfile
+from models.user import Role, User
+
+MAX_PAGE_SIZE = 100
+
+
+def profile(user: User) -> UserProfile:
+    return UserProfile(id=user.id, email=user.email, role=user.role, full_name=user.full_name)
+
+
+def list_users(session: Session, *, skip: int = 0, limit: int = 20, role: Role | None = None,
+               query: str | None = None) -> Page[UserOut]:
+    """Newest first, filtered by role and by a case-insensitive name/email fragment."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    skip = max(0, skip)
+    conditions = []
+    if role is not None:
+        conditions.append(User.role == role)
+    if query and query.strip():
+        pattern = "%" + query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(col(User.email).ilike(pattern), col(User.full_name).ilike(pattern)))
+    total = session.exec(select(func.count()).select_from(User).where(*conditions)).one()
+    rows = session.exec(
+        select(User).where(*conditions).order_by(col(User.created_at).desc(), col(User.id)).offset(skip).limit(limit)
+    ).all()
+    return Page[UserOut](items=[UserOut.model_validate(u) for u in rows], total=total, skip=skip, limit=limit)
+
+
+def get_user(session: Session, user_id: uuid.UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+def export_account_data(session: Session, user_id: uuid.UUID) -> dict:
+    """Everything the platform stores about one user, as JSON-ready data."""
+    user = get_user(session, user_id)
+    return {
+        "profile": UserOut.model_validate(user).model_dump(mode="json"),
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+    }

@@ -1,0 +1,1 @@
+"""Reusable UI pieces: they take Vars and event handlers as arguments; no DB, no services."""

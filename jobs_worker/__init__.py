@@ -1,0 +1,1 @@
+"""RQ task entry points and the worker process. Tasks are thin: they call services."""

@@ -1,0 +1,1 @@
+"""One adapter per job source (career sites, job boards)."""

@@ -1,0 +1,139 @@
+"""Request/response schemas shared by the REST API and the web UI."""
+
+import re
+import uuid
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from models.user import Role
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
+
+T = TypeVar("T")
+
+
+def normalise_email(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 254 or not EMAIL_RE.match(value):
+        raise ValueError("must be a valid email address")
+    return value
+
+
+class RegisterRequest(BaseModel):
+    email: str
+    password: str = Field(min_length=8, max_length=128)
+    full_name: str = Field(min_length=1, max_length=120)
+    role: Literal["seeker", "provider"] = "seeker"
+    username: str | None = None
+
+    _email = field_validator("email")(normalise_email)
+
+    @field_validator("full_name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("username")
+    @classmethod
+    def _check_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not USERNAME_RE.match(value) or "@" in value:
+            raise ValueError("3-32 letters, digits, '.', '_' or '-'")
+        return value
+
+
+class LoginRequest(BaseModel):
+    """Sign in with an email address or a username."""
+
+    email: str | None = Field(default=None, max_length=254)
+    username: str | None = Field(default=None, max_length=254)
+    password: str = Field(min_length=1, max_length=128)
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> "LoginRequest":
+        if not (self.email or self.username):
+            raise ValueError("email or username is required")
+        return self
+
+    @property
+    def identifier(self) -> str:
+        return (self.email or self.username or "").strip().lower()
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    username: str | None
+    full_name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+
+
+class UserProfile(BaseModel):
+    """`GET /users/me` in the Ottobon shape."""
+
+    id: uuid.UUID
+    email: str
+    role: Role
+    full_name: str
+    resume_text: str | None = None
+    resume_file_url: str | None = None
+    resume_file_name: str | None = None
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    user: UserOut
+
+
+class Message(BaseModel):
+    message: str
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    skip: int
+    limit: int
+
+
+class TaskAccepted(BaseModel):
+    task_id: str
+    status: str
+    message: str
+
+
+class TaskStatus(BaseModel):
+    task_id: str
+    name: str
+    status: Literal["queued", "started", "finished", "failed", "canceled", "deferred", "scheduled", "stopped"]
+    progress: float = Field(ge=0, le=100)
+    result: dict | list | str | int | float | bool | None = None
+    error: str | None = None
+    enqueued_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class HealthReport(BaseModel):
+    status: Literal["ok", "error"]
+    database: str
+    redis: str
+
+
+class ServiceInfo(BaseModel):
+    status: Literal["ok"]
+    service: str
+    version: str

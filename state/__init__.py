@@ -1,0 +1,1 @@
+"""Reflex State classes: thin, they verify the caller and call services."""

@@ -1,0 +1,181 @@
+"""Who is using this tab. Identity comes only from the verified HttpOnly session cookie
+sent with the websocket handshake; it is checked again by every privileged handler."""
+
+import asyncio
+import json
+from urllib.parse import quote, urlencode
+
+import reflex as rx
+from pydantic import ValidationError
+
+from career_app import db
+from career_app.services import auth
+from career_app.services.errors import ServiceError, Unauthorized
+from models.schemas import LoginRequest, RegisterRequest
+from models.user import Role, User
+
+
+def _load_user(cookie_header: str) -> User | None:
+    try:
+        with db.session_scope() as session:
+            return auth.user_from_token(session, db.app_redis(), auth.cookie_token(cookie_header))
+    except Unauthorized:
+        return None
+
+
+def _navigate(url: str) -> rx.event.EventSpec:
+    """A full page load (not client-side routing), so the next websocket carries fresh cookies."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def validation_message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    message = first.get("msg", "is invalid").removeprefix("Value error, ")
+    return f"{field.replace('_', ' ').capitalize()}: {message}" if field else message
+
+
+class AuthState(rx.State):
+    _user_id: str = ""
+    user_name: str = ""
+    user_email: str = ""
+    user_role: str = ""
+    auth_checked: bool = False
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return bool(self.user_role)
+
+    def _apply(self, user: User | None) -> None:
+        self._user_id = str(user.id) if user else ""
+        self.user_name = user.full_name if user else ""
+        self.user_email = user.email if user else ""
+        self.user_role = user.role.value if user else ""
+        self.auth_checked = True
+
+    async def _verified_user(self, *roles: Role) -> User | None:
+        """Re-verify the cookie now; None (and the UI reset) when it is not valid or the role
+        is not allowed. Every privileged handler starts here."""
+        user = await asyncio.to_thread(_load_user, self.router.headers.cookie)
+        self._apply(user)
+        if user is None or (roles and user.role not in roles):
+            return None
+        return user
+
+    def _signin_redirect(self):
+        next_path = self.router.url.path or "/dashboard"
+        return _navigate("/signin?" + urlencode({"next": next_path}))
+
+    @rx.event
+    async def refresh(self):
+        """Public pages: show who is signed in, redirect nobody."""
+        await self._verified_user()
+
+    @rx.event
+    async def guard(self):
+        """Protected pages: signed-in users of any role."""
+        if await self._verified_user() is None:
+            return self._signin_redirect()
+
+    @rx.event
+    async def guard_admin(self):
+        user = await self._verified_user()
+        if user is None:
+            return self._signin_redirect()
+        if user.role != Role.admin:
+            return rx.redirect("/dashboard")
+
+    @rx.event
+    async def sign_out(self):
+        token = auth.cookie_token(self.router.headers.cookie)
+        if token:
+            try:
+                claims = auth.decode_token(token)
+                await asyncio.to_thread(auth.revoke_token, db.app_redis(), claims)
+            except ServiceError:
+                pass
+        self._apply(None)
+        return rx.call_script(
+            "fetch('/api/v1/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+            ".finally(() => window.location.assign('/signin?signed_out=1'))"
+        )
+
+
+def _next_path(raw: str) -> str:
+    return raw if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw else "/dashboard"
+
+
+class SignInState(AuthState):
+    error: str = ""
+    loading: bool = False
+
+    @rx.var
+    def notice(self) -> str:
+        params = self.router.url.query_parameters
+        if params.get("signed_out"):
+            return "You have been signed out."
+        if params.get("expired"):
+            return "That sign-in link has expired. Please sign in again."
+        return ""
+
+    @rx.event
+    async def submit(self, form: dict):
+        self.error = ""
+        self.loading = True
+        yield
+        try:
+            data = LoginRequest(email=form.get("identifier", "").strip() or None, password=form.get("password", ""))
+            code = await asyncio.to_thread(self._login, data, self.router.session.client_ip or "unknown")
+        except ValidationError:
+            self.error = "Enter your email (or username) and your password."
+        except ServiceError as exc:
+            self.error = exc.detail
+        else:
+            next_path = _next_path(self.router.url.query_parameters.get("next", "/dashboard"))
+            yield _navigate(f"/api/v1/auth/session/{code}?next={quote(next_path)}")
+        self.loading = False
+
+    @staticmethod
+    def _login(data: LoginRequest, address: str) -> str:
+        r = db.app_redis()
+        with db.session_scope() as session:
+            return auth.create_login_code(r, auth.login(session, r, data, address))
+
+
+class SignUpState(AuthState):
+    error: str = ""
+    loading: bool = False
+    role_choice: str = "seeker"
+
+    @rx.event
+    def set_role_choice(self, value: str):
+        self.role_choice = value if value in ("seeker", "provider") else "seeker"
+
+    @rx.event
+    async def submit(self, form: dict):
+        self.error = ""
+        if form.get("password") != form.get("confirm_password"):
+            self.error = "The two passwords do not match."
+            return
+        self.loading = True
+        yield
+        try:
+            data = RegisterRequest(
+                email=form.get("email", ""),
+                password=form.get("password", ""),
+                full_name=form.get("full_name", ""),
+                role=self.role_choice,
+            )
+            code = await asyncio.to_thread(self._register, data)
+        except ValidationError as exc:
+            self.error = validation_message(exc)
+        except ServiceError as exc:
+            self.error = exc.detail
+        else:
+            yield _navigate(f"/api/v1/auth/session/{code}?next=/dashboard")
+        self.loading = False
+
+    @staticmethod
+    def _register(data: RegisterRequest) -> str:
+        with db.session_scope() as session:
+            return auth.create_login_code(db.app_redis(), auth.register(session, data))
