@@ -42,6 +42,8 @@ def ensure_postgres(data_dir: Path, database: str = APP_DATABASE) -> str:
     pgdata = _pg_dir(data_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = _pgserver().get_server(pgdata, cleanup_mode=None)
+    if not (pgdata / "postmaster.pid").exists():
+        server.start()  # a handle cached in this process for a server stopped since
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
@@ -113,5 +115,4 @@ def stop_embedded(data_dir: Path) -> None:
             pass  # the server closes the connection as it exits
     pgdata = _pg_dir(data_dir)
     if (pgdata / "postmaster.pid").exists():
-        server = _pgserver().get_server(pgdata, cleanup_mode=None)
-        server.stop()
+        _pgserver().get_server(pgdata, cleanup_mode=None).stop()

@@ -6,6 +6,7 @@ from typing import Annotated
 import redis
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from career_app import db
@@ -20,6 +21,10 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
+def get_engine() -> Engine:
+    return db.engine()
+
+
 def get_redis() -> redis.Redis:
     return db.app_redis()
 
@@ -28,6 +33,7 @@ def get_rq_redis() -> redis.Redis:
     return db.rq_redis()
 
 
+EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RedisDep = Annotated[redis.Redis, Depends(get_redis)]
 RQDep = Annotated[redis.Redis, Depends(get_rq_redis)]

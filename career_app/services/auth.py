@@ -78,11 +78,12 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password: str, password_hash: str | None) -> bool:
+def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """(matches, a new hash when the stored one uses outdated parameters)."""
     if not password_hash:
         _hasher.verify(password, _DUMMY_HASH)
-        return False
-    return _hasher.verify(password, password_hash)
+        return False, None
+    return _hasher.verify_and_update(password, password_hash)
 
 
 def issue_token(user: User) -> tuple[str, int]:
@@ -219,8 +220,9 @@ def _check_not_locked(r: redis.Redis, identifier: str, address: str) -> None:
 def _record_failure(r: redis.Redis, identifier: str, address: str) -> None:
     pipe = r.pipeline()
     for key in _failure_keys(identifier, address):
+        # SET NX starts the window once; INCR keeps its TTL (EXPIRE NX needs Redis 7).
+        pipe.set(key, 0, ex=settings.login_lockout_seconds, nx=True)
         pipe.incr(key)
-        pipe.expire(key, settings.login_lockout_seconds, nx=True)
     pipe.execute()
 
 
@@ -228,14 +230,14 @@ def login(session: Session, r: redis.Redis, data: LoginRequest, address: str) ->
     identifier = data.identifier
     _check_not_locked(r, identifier, address)
     user = _find_by_identifier(session, identifier)
-    ok = verify_password(data.password, user.password_hash if user else None)
+    ok, new_hash = verify_password(data.password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
         _record_failure(r, identifier, address)
         raise Unauthorized("Incorrect email/username or password")
     r.delete(_failure_keys(identifier, address)[0])
     user.last_login_at = utcnow()
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(data.password)
+    if new_hash:
+        user.password_hash = new_hash
     session.add(user)
     session.commit()
     return user

@@ -35,13 +35,13 @@ def enqueue(conn: redis.Redis, name: str, owner: User, *args, **kwargs) -> str:
     spec = TASKS[name]
     job = Queue(spec.queue, connection=conn).enqueue(
         spec.path,
-        *args,
+        args=args,
+        kwargs=kwargs,
         job_id=str(uuid.uuid4()),
         job_timeout=spec.timeout,
         result_ttl=spec.result_ttl,
         failure_ttl=spec.result_ttl,
         meta={"owner_id": str(owner.id), "name": name, "progress": 0},
-        kwargs=kwargs,
     )
     return job.id
 

@@ -1,0 +1,41 @@
+"""The background-task round trip through a real RQ worker process."""
+
+import time
+
+from tests.api.conftest import bearer
+
+
+def _wait_finished(client, task_id: str, token: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/tasks/{task_id}", headers=bearer(token)).json()
+        if body["status"] in ("finished", "failed"):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"task {task_id} still {body['status']}")
+
+
+def test_export_runs_in_worker_and_reports_to_owner(client, register, worker):
+    token, body = register()
+    accepted = client.post("/api/v1/users/me/export", headers=bearer(token))
+    assert accepted.status_code == 202
+    task_id = accepted.json()["task_id"]
+    report = _wait_finished(client, task_id, token)
+    assert report["status"] == "finished" and report["progress"] == 100
+    assert report["result"]["profile"]["email"] == body["email"]
+    assert report["name"] == "export_account"
+
+
+def test_task_is_private_to_its_owner(client, register, worker):
+    owner, _ = register()
+    other, _ = register()
+    task_id = client.post("/api/v1/users/me/export", headers=bearer(owner)).json()["task_id"]
+    resp = client.get(f"/api/v1/tasks/{task_id}", headers=bearer(other))
+    assert resp.status_code == 404
+    assert client.get(f"/api/v1/tasks/{task_id}").status_code == 401
+
+
+def test_unknown_task_is_404(client, register):
+    token, _ = register()
+    assert client.get("/api/v1/tasks/does-not-exist", headers=bearer(token)).status_code == 404
+    assert client.get("/api/v1/tasks/" + "x" * 65, headers=bearer(token)).status_code == 422
