@@ -97,6 +97,7 @@ def cmd_run(args) -> None:
     subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], env=env, cwd=ROOT, check=True)
 
     port = str(args.port or settings.port)
+    env["PORT"] = port  # the web app derives its allowed origins from it
     commands = [
         [sys.executable, "-m", "career_app.cli", "worker"],
         [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--single-port",
