@@ -5,11 +5,12 @@ import logging
 from rq import Queue, Worker
 
 from career_app.db import rq_redis
+from career_app.settings import settings
 from career_app.services.tasks import QUEUES
 
 
 def run(burst: bool = False) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s worker %(levelname)s %(message)s")
     conn = rq_redis()
     queues = [Queue(name, connection=conn) for name in QUEUES]
     Worker(queues, connection=conn).work(burst=burst, with_scheduler=True)

@@ -101,10 +101,6 @@ class AuthState(rx.State):
         )
 
 
-def _next_path(raw: str) -> str:
-    return raw if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw else "/dashboard"
-
-
 class SignInState(AuthState):
     error: str = ""
     loading: bool = False
@@ -131,7 +127,7 @@ class SignInState(AuthState):
         except ServiceError as exc:
             self.error = exc.detail
         else:
-            next_path = _next_path(self.router.url.query_parameters.get("next", "/dashboard"))
+            next_path = auth.safe_next_path(self.router.url.query_parameters.get("next", "/dashboard"))
             yield _navigate(f"/api/v1/auth/session/{code}?next={quote(next_path)}")
         self.loading = False
 

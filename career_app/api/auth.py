@@ -58,13 +58,6 @@ def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 
-def _safe_next(next_path: str) -> str:
-    """Only same-site paths: never an open redirect."""
-    if not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
-        return "/dashboard"
-    return next_path
-
-
 @router.get("/session/{code}", include_in_schema=False)
 def browser_session(code: str, session: SessionDep, r: RedisDep,
                     next_path: Annotated[str, Query(alias="next", max_length=512)] = "/dashboard"):
@@ -73,7 +66,7 @@ def browser_session(code: str, session: SessionDep, r: RedisDep,
         user = auth.redeem_login_code(session, r, code)
     except ServiceError:
         return RedirectResponse("/signin?expired=1", status_code=303)
-    response = RedirectResponse(_safe_next(next_path), status_code=303)
+    response = RedirectResponse(auth.safe_next_path(next_path), status_code=303)
     token, lifetime = auth.issue_token(user)
     _set_session_cookie(response, token, lifetime)
     response.headers["Cache-Control"] = "no-store"

@@ -264,6 +264,13 @@ def redeem_login_code(session: Session, r: redis.Redis, code: str) -> User:
     return user
 
 
+def safe_next_path(raw: str, default: str = "/dashboard") -> str:
+    """Where to go after signing in: only same-site paths, never an open redirect."""
+    if not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
+        return default
+    return raw
+
+
 def cookie_token(cookie_header: str) -> str | None:
     """The session token from a raw Cookie header (the Reflex websocket handshake)."""
     jar = SimpleCookie()

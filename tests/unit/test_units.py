@@ -1,8 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from career_app.api.auth import _safe_next
-from career_app.services.auth import SESSION_COOKIE, cookie_token
+from career_app.services.auth import SESSION_COOKIE, cookie_token, safe_next_path
 from models.schemas import LoginRequest, RegisterRequest
 
 
@@ -36,7 +35,7 @@ def test_login_identifier():
     ("/\\evil.example", "/dashboard"),
 ])
 def test_safe_next_never_leaves_the_site(raw, expected):
-    assert _safe_next(raw) == expected
+    assert safe_next_path(raw) == expected
 
 
 def test_redis_url_for_db():
@@ -45,3 +44,22 @@ def test_redis_url_for_db():
     url = db.redis_url()
     assert db.redis_url_for_db(3).endswith("3")
     assert db.redis_url_for_db(3).split(":")[0] == url.split(":")[0]
+
+
+def test_async_session_reads_the_same_database():
+    import asyncio
+
+    from sqlmodel import func, select
+
+    from career_app.db import async_engine, async_session_scope, session_scope
+    from models import User
+
+    async def count() -> int:
+        async with async_session_scope() as session:
+            value = (await session.exec(select(func.count()).select_from(User))).one()
+        await async_engine().dispose()
+        return value
+
+    with session_scope() as session:
+        expected = session.exec(select(func.count()).select_from(User)).one()
+    assert asyncio.run(count()) == expected

@@ -1,0 +1,80 @@
+"""Latency of the account endpoints on this machine (in-process ASGI, embedded services).
+
+    .venv/bin/python bench/bench_auth.py [--n 200]
+
+Prints median and p95 per operation. Login is dominated by argon2id on purpose."""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _setup_services() -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    os.environ["DATA_DIR"] = str(data_dir)
+    from career_app import embedded
+
+    os.environ["DATABASE_URL"] = embedded.ensure_postgres(data_dir, database="bench")
+    os.environ["REDIS_URL"] = embedded.ensure_redis(data_dir)
+    from career_app.cli import cmd_migrate
+
+    cmd_migrate(None)
+
+
+def _report(name: str, samples: list[float]) -> None:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    print(f"{name:<28} n={len(ms):<5} median={statistics.median(ms):7.2f} ms   p95={p95:7.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=200)
+    args = parser.parse_args()
+    _setup_services()
+    from fastapi.testclient import TestClient
+
+    from career_app.api.app import build_api
+    from career_app.settings import settings
+
+    settings.login_max_failures_per_address = 10**9  # measuring, not throttling
+    client = TestClient(build_api())
+    timings: dict[str, list[float]] = {"register": [], "login": [], "GET /auth/me": [], "GET /health": []}
+    tokens = []
+    for i in range(args.n):
+        body = {"email": f"bench-{uuid.uuid4().hex}@example.com", "password": "bench-password",
+                "full_name": f"Bench {i}", "role": "seeker"}
+        t = time.perf_counter()
+        assert client.post("/api/v1/auth/register", json=body).status_code == 201
+        timings["register"].append(time.perf_counter() - t)
+        client.cookies.clear()
+        t = time.perf_counter()
+        resp = client.post("/api/v1/auth/login", json={"email": body["email"], "password": body["password"]})
+        timings["login"].append(time.perf_counter() - t)
+        client.cookies.clear()
+        tokens.append(resp.json()["access_token"])
+    for token in tokens * 5:
+        t = time.perf_counter()
+        assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        timings["GET /auth/me"].append(time.perf_counter() - t)
+    for _ in range(args.n):
+        t = time.perf_counter()
+        client.get("/health")
+        timings["GET /health"].append(time.perf_counter() - t)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for name, samples in timings.items():
+        _report(name, samples)
+    from career_app import embedded
+
+    embedded.stop_embedded(Path(os.environ["DATA_DIR"]))
+
+
+if __name__ == "__main__":
+    main()
