@@ -31,3 +31,7 @@ class TooManyRequests(ServiceError):
     def __init__(self, detail: str, retry_after: int):
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class PayloadTooLarge(ServiceError):
+    pass
