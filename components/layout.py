@@ -22,7 +22,7 @@ def _nav_links(role: rx.Var) -> rx.Component:
 
 
 def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out) -> rx.Component:
-    return rx.box(
+    return rx.el.nav(
         rx.hstack(
             rx.link(
                 rx.hstack(rx.icon("compass", size=22), rx.heading("Career Copilot", size="5"), align="center"),
@@ -51,19 +51,20 @@ def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out) -
             spacing="5",
             width="100%",
         ),
-        padding_x="1.5em",
-        padding_y="0.8em",
-        border_bottom="1px solid var(--gray-a5)",
-        width="100%",
-        as_="nav",
+        style={"padding_x": "1.5em", "padding_y": "0.8em", "border_bottom": "1px solid var(--gray-a5)",
+               "width": "100%"},
     )
 
 
-def page_frame(nav: rx.Component, *children: rx.Component, max_width: str = "72em") -> rx.Component:
+def page_frame(nav: rx.Component, *children: rx.Component, hydrated: rx.Var, max_width: str = "72em") -> rx.Component:
+    """`hydrated` marks when the page's state has arrived over the websocket (data-hydrated)."""
     return rx.box(
         nav,
-        rx.box(rx.vstack(*children, spacing="5", width="100%"), max_width=max_width, margin_x="auto",
-               padding="1.5em", width="100%", as_="main"),
+        rx.el.main(
+            rx.vstack(*children, spacing="5", width="100%"),
+            custom_attrs={"data-hydrated": hydrated},
+            style={"max_width": max_width, "margin_x": "auto", "padding": "1.5em", "width": "100%"},
+        ),
         min_height="100vh",
     )
 

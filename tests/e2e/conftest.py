@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, ROOT
 
@@ -60,6 +61,11 @@ def app_url(service_env, worker):
     log.close()
 
 
+def wait_ready(page) -> None:
+    """Wait until the page's state has arrived over the websocket, so events are not raced."""
+    page.locator('main[data-hydrated="true"]').wait_for()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -76,6 +82,7 @@ def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    expect.set_options(timeout=15_000)
     yield pg
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-final.png"), full_page=True)

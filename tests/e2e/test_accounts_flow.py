@@ -5,9 +5,16 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import unique_email
+from tests.e2e.conftest import wait_ready
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    wait_ready(page)
 
 
 def _fill_signup(page, name: str, email: str, password: str, role_label: str) -> None:
+    wait_ready(page)
     radio = page.get_by_label(role_label)
     radio.click()  # a controlled radio: its state round-trips through the backend
     expect(radio).to_be_checked()
@@ -18,6 +25,7 @@ def _fill_signup(page, name: str, email: str, password: str, role_label: str) ->
 
 
 def _sign_in(page, identifier: str, password: str) -> None:
+    wait_ready(page)
     page.get_by_label("Email or username").fill(identifier)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).last.click()
@@ -25,7 +33,7 @@ def _sign_in(page, identifier: str, password: str) -> None:
 
 def test_seeker_signs_up_signs_out_and_back_in(page, app_url, shot):
     email, password = unique_email("browser"), "browser-pass-1"
-    page.goto(f"{app_url}/signup")
+    _open(page, f"{app_url}/signup")
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     _fill_signup(page, "Bea Browser", email, password, "looking for a job")
     shot("signup-filled")
@@ -42,7 +50,7 @@ def test_seeker_signs_up_signs_out_and_back_in(page, app_url, shot):
     expect(page.get_by_text("You have been signed out.")).to_be_visible()
     shot("signed-out")
 
-    page.goto(f"{app_url}/dashboard")  # protected: back to sign-in, remembering where we were
+    _open(page, f"{app_url}/dashboard")  # protected: back to sign-in, remembering where we were
     expect(page).to_have_url(re.compile(r"/signin/?\?next=%2Fdashboard"))
     _sign_in(page, email, "wrong-password")
     expect(page.get_by_role("alert")).to_contain_text("Incorrect email/username or password")
@@ -52,12 +60,12 @@ def test_seeker_signs_up_signs_out_and_back_in(page, app_url, shot):
     expect(page.locator("#nav-user-name")).to_have_text("Bea Browser")
     shot("signed-in-again")
 
-    page.goto(f"{app_url}/admin/users")  # a seeker is sent away from the admin page
+    _open(page, f"{app_url}/admin/users")  # a seeker is sent away from the admin page
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
 
 
 def test_signup_shows_validation_and_conflicts(page, app_url, shot):
-    page.goto(f"{app_url}/signup")
+    _open(page, f"{app_url}/signup")
     email = unique_email("dupe")
     _fill_signup(page, "Dee Dupe", email, "password-123", "hiring")
     page.get_by_label("Confirm password").fill("password-124")
@@ -70,7 +78,7 @@ def test_signup_shows_validation_and_conflicts(page, app_url, shot):
     page.locator("#sign-out").click()
     expect(page).to_have_url(re.compile(r"/signin"))
 
-    page.goto(f"{app_url}/signup")
+    _open(page, f"{app_url}/signup")
     _fill_signup(page, "Dee Again", email.upper(), "password-123", "looking for a job")
     page.get_by_role("button", name="Create account").last.click()
     expect(page.get_by_role("alert")).to_contain_text("Email is already registered")
@@ -79,7 +87,7 @@ def test_signup_shows_validation_and_conflicts(page, app_url, shot):
 
 def test_export_task_round_trip_in_the_ui(page, app_url, shot):
     email, password = unique_email("export"), "export-pass-1"
-    page.goto(f"{app_url}/signup")
+    _open(page, f"{app_url}/signup")
     _fill_signup(page, "Eli Export", email, password, "looking for a job")
     page.get_by_role("button", name="Create account").last.click()
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
@@ -93,7 +101,7 @@ def test_export_task_round_trip_in_the_ui(page, app_url, shot):
 
 def test_admin_sees_users_page(page, app_url, shot, make_admin):
     email, password = make_admin()
-    page.goto(f"{app_url}/signin")
+    _open(page, f"{app_url}/signin")
     _sign_in(page, email, password)
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
     page.get_by_role("link", name="Users").click()

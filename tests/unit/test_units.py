@@ -48,6 +48,7 @@ def test_redis_url_for_db():
 
 def test_async_session_reads_the_same_database():
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from sqlmodel import func, select
 
@@ -62,4 +63,6 @@ def test_async_session_reads_the_same_database():
 
     with session_scope() as session:
         expected = session.exec(select(func.count()).select_from(User)).one()
-    assert asyncio.run(count()) == expected
+    # Its own thread: a session-scoped Playwright may already run a loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, count()).result() == expected
