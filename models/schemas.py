@@ -15,8 +15,18 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 T = TypeVar("T")
 
 
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_chars(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL, and no name or address needs control characters."""
+    if value is not None and CONTROL_RE.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
 def normalise_email(value: str) -> str:
-    value = value.strip().lower()
+    value = no_control_chars(value).strip().lower()
     if len(value) > 254 or not EMAIL_RE.match(value):
         raise ValueError("must be a valid email address")
     return value
@@ -34,7 +44,7 @@ class RegisterRequest(BaseModel):
     @field_validator("full_name")
     @classmethod
     def _strip_name(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = " ".join(no_control_chars(value).split())
         if not value:
             raise ValueError("must not be blank")
         return value
@@ -45,7 +55,7 @@ class RegisterRequest(BaseModel):
         if value is None or not value.strip():
             return None
         value = value.strip()
-        if not USERNAME_RE.match(value) or "@" in value:
+        if not USERNAME_RE.fullmatch(value) or "@" in value:
             raise ValueError("3-32 letters, digits, '.', '_' or '-'")
         return value
 
@@ -56,6 +66,8 @@ class LoginRequest(BaseModel):
     email: str | None = Field(default=None, max_length=254)
     username: str | None = Field(default=None, max_length=254)
     password: str = Field(min_length=1, max_length=128)
+
+    _identifiers = field_validator("email", "username")(no_control_chars)
 
     @model_validator(mode="after")
     def _one_identifier(self) -> "LoginRequest":
