@@ -30,6 +30,19 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Matching: a calibrated similarity_score under this flags a skill gap.
+    match_gap_threshold: float = Field(default=0.7, ge=0, le=1)
+    # AI: with no OPENAI_API_KEY (and no key named in the LLM config file) the offline generator is used.
+    llm_config_file: Path = Path("config/llm_config.json")
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")
+    openai_embedding_model: str = "text-embedding-3-small"
+    reenrich_batch_size: int = Field(default=3, ge=1, le=100)
+    reenrich_pause_seconds: float = Field(default=3.0, ge=0, le=600)
+    search_cache_seconds: int = Field(default=120, ge=0)
+    resume_url_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
     @cached_property
     def resolved_public_url(self) -> str:
         return (self.public_url or f"http://localhost:{self.port}").rstrip("/")

@@ -99,6 +99,9 @@ class UserProfile(BaseModel):
     email: str
     role: Role
     full_name: str
+    headline: str | None = None
+    location: str | None = None
+    skills: list[str] = []
     resume_text: str | None = None
     resume_file_url: str | None = None
     resume_file_name: str | None = None
@@ -149,3 +152,60 @@ class ServiceInfo(BaseModel):
     status: Literal["ok"]
     service: str
     version: str
+
+
+class ProfileUpdate(BaseModel):
+    """Profile fields a user can change, e.g. by accepting their resume's suggestions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=120)
+    headline: str | None = Field(default=None, max_length=160)
+    location: str | None = Field(default=None, max_length=120)
+    skills: list[str] | None = Field(default=None, max_length=100)
+
+    @field_validator("full_name", "headline", "location")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else " ".join(no_control_chars(value).split())
+
+    @field_validator("skills")
+    @classmethod
+    def _skills(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if any(len(s) > 60 for s in value):
+            raise ValueError("each skill has at most 60 characters")
+        return [" ".join(no_control_chars(s).split()) for s in value if s.strip()]
+
+
+class ResumeProcessed(BaseModel):
+    message: str
+    characters_extracted: int
+    skills: list[str] = []
+
+
+class ResumeUploadAccepted(BaseModel):
+    upload_id: uuid.UUID
+    status: str
+
+
+class ResumeUploadState(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    upload_id: uuid.UUID = Field(validation_alias="id")
+    status: Literal["queued", "processing", "done", "failed"]
+    progress: int
+    file_name: str
+    characters_extracted: int | None
+    skills: list[str]
+    suggestions: dict
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ResumeDownload(BaseModel):
+    download_url: str
+    file_name: str
+    expires_at: datetime

@@ -3,6 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, Index, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -33,3 +34,7 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # Profile details a seeker can fill from their resume's suggestions.
+    headline: str | None = Field(default=None, max_length=160)
+    location: str | None = Field(default=None, max_length=120)
+    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))

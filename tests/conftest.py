@@ -19,8 +19,11 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 _DATA_DIR = Path(tempfile.mkdtemp(prefix="cc-test-"))
 os.environ["DATA_DIR"] = str(_DATA_DIR)
-for var in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "PUBLIC_URL", "CORS_ORIGINS"):
+for var in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "PUBLIC_URL", "CORS_ORIGINS", "OPENAI_API_KEY",
+            "OPENAI_BASE_URL", "EMBEDDINGS_BACKEND"):
     os.environ.pop(var, None)
+# No LLM unless a test writes this file (the worker re-reads it when it changes): offline by default.
+os.environ["LLM_CONFIG_FILE"] = str(_DATA_DIR / "llm_config.json")
 
 from career_app import embedded  # noqa: E402
 

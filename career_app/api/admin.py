@@ -2,9 +2,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from career_app.api.deps import AdminUser, SessionDep
-from career_app.services import users
-from models.schemas import Page, UserOut
+from career_app.api.deps import AdminUser, RQDep, SessionDep
+from career_app.services import tasks, users
+from models.job_schemas import ReenrichRequest
+from models.schemas import Page, TaskAccepted, UserOut
 from models.user import Role
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -20,3 +21,12 @@ def list_users(
     q: Annotated[str | None, Query(max_length=100, description="Part of a name or email")] = None,
 ) -> Page[UserOut]:
     return users.list_users(session, skip=skip, limit=limit, role=role, query=q)
+
+
+@router.post("/reenrich", response_model=TaskAccepted, status_code=202)
+def reenrich(admin: AdminUser, conn: RQDep, data: ReenrichRequest | None = None) -> TaskAccepted:
+    """Re-run enrichment for every listing missing a resume guide, interview prep or embedding,
+    in batches (3 jobs, 3 s pause by default); progress at /api/v1/tasks/{task_id}."""
+    data = data or ReenrichRequest()
+    task_id = tasks.enqueue(conn, "reenrich_jobs", admin, data.batch_size, data.pause_seconds)
+    return TaskAccepted(task_id=task_id, status="queued", message="Re-enrichment started in background.")

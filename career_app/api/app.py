@@ -3,7 +3,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from career_app.api import admin, auth, health, tasks, users
+from career_app.api import admin, auth, health, jobs, recommendations, resumes, tasks, users
 from career_app.services import errors
 
 _STATUS = {
@@ -14,6 +14,8 @@ _STATUS = {
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
     errors.TooManyRequests: 429,
+    errors.Unprocessable: 422,
+    errors.Unavailable: 503,
 }
 
 
@@ -37,6 +39,6 @@ def build_api() -> FastAPI:
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
     api.add_exception_handler(errors.ServiceError, _service_error)
-    for module in (health, auth, users, admin, tasks):
+    for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks):
         api.include_router(module.router)
     return api

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from career_app import db
 from career_app.services import auth
+from career_app.services.errors import Unauthorized
 from models.user import Role, User
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login")
@@ -51,6 +52,26 @@ def current_user(session: SessionDep, r: RedisDep, token: str | None = Depends(r
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def optional_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User | None:
+    """Public routes: the caller when signed in (owners see their own unpublished jobs), else None."""
+    if not token:
+        return None
+    try:
+        return auth.user_from_token(session, r, token)
+    except Unauthorized:
+        return None
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def seeker_user(user: CurrentUser) -> User:
+    return auth.require_role(user, Role.seeker)
+
+
+SeekerUser = Annotated[User, Depends(seeker_user)]
 
 
 def admin_user(user: CurrentUser) -> User:

@@ -1,15 +1,22 @@
 from fastapi import APIRouter
 
-from career_app.api.deps import CurrentUser, RQDep
-from career_app.services import tasks, users
-from models.schemas import TaskAccepted, UserProfile
+from career_app.api.deps import CurrentUser, RQDep, SessionDep
+from career_app.services import resumes, tasks, users
+from models.schemas import ProfileUpdate, TaskAccepted, UserProfile
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 
 @router.get("/me", response_model=UserProfile)
-def my_profile(user: CurrentUser) -> UserProfile:
-    return users.profile(user)
+def my_profile(user: CurrentUser, session: SessionDep) -> UserProfile:
+    return users.profile(user, resumes.current(session, user.id))
+
+
+@router.patch("/me", response_model=UserProfile)
+def update_my_profile(data: ProfileUpdate, user: CurrentUser, session: SessionDep) -> UserProfile:
+    """Change your name, headline, location or skills (e.g. accept your resume's suggestions)."""
+    user = users.update_profile(session, user, data)
+    return users.profile(user, resumes.current(session, user.id))
 
 
 @router.post("/me/export", response_model=TaskAccepted, status_code=202)

@@ -1,12 +1,14 @@
 """Accounts and sessions: argon2 password hashes, signed JWTs, login rate limits,
 token revocation and one-time browser sign-in codes. The only place identity is decided."""
 
+import hashlib
+import hmac
 import os
-from http.cookies import CookieError, SimpleCookie
 import secrets
 import time
 import uuid
 from functools import cache
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
 import redis
@@ -48,12 +50,12 @@ def _secret_file() -> Path:
 
 
 @cache
-def _signing_key() -> OctKey:
+def _server_secret() -> bytes:
     """JWT_SECRET, or a random secret generated once into DATA_DIR (never a literal default)."""
     if settings.jwt_secret:
         if len(settings.jwt_secret) < 32:
             raise RuntimeError("JWT_SECRET must be at least 32 characters")
-        return OctKey.import_key(settings.jwt_secret.encode())
+        return settings.jwt_secret.encode()
     path = _secret_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -66,9 +68,19 @@ def _signing_key() -> OctKey:
     for _ in range(50):  # another process may be writing it right now
         value = path.read_text().strip()
         if value:
-            return OctKey.import_key(value.encode())
+            return value.encode()
         time.sleep(0.02)
     raise RuntimeError(f"{path} is empty")
+
+
+@cache
+def _signing_key() -> OctKey:
+    return OctKey.import_key(_server_secret())
+
+
+def derived_key(purpose: str) -> bytes:
+    """A key for one purpose (signing download URLs, ...), derived from the server secret."""
+    return hmac.new(_server_secret(), purpose.encode(), hashlib.sha256).digest()
 
 
 # --- passwords and tokens -----------------------------------------------------------

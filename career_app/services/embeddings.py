@@ -24,13 +24,33 @@ def _model():
 
 def load() -> None:
     """Load the model now (worker start-up), not on the first request."""
-    _model()
+    if not _use_openai():
+        _model()
+
+
+@cache
+def _openai():
+    from langchain_openai import OpenAIEmbeddings
+
+    from career_app.settings import settings
+
+    return OpenAIEmbeddings(model=settings.openai_embedding_model, dimensions=DIMENSIONS,
+                            api_key=settings.openai_api_key, base_url=settings.openai_base_url)
+
+
+def _use_openai() -> bool:
+    from career_app.settings import settings
+
+    return settings.embeddings_backend == "openai"
 
 
 def embed_many(texts: list[str], batch_size: int = 32) -> list[list[float]]:
     if not texts:
         return []
     cleaned = [" ".join(t.split())[:MAX_CHARS] or "." for t in texts]
+    if _use_openai():
+        vectors = np.asarray(_openai().embed_documents(cleaned), dtype=np.float32)
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
     with _lock:  # one encode at a time per process: the model is not re-entrant on CPU threads
         vectors = _model().encode(cleaned, batch_size=batch_size, normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=False)

@@ -35,3 +35,11 @@ class TooManyRequests(ServiceError):
 
 class PayloadTooLarge(ServiceError):
     pass
+
+
+class Unprocessable(ServiceError):
+    """Well-formed, but the request cannot be served in the current state (422)."""
+
+
+class Unavailable(ServiceError):
+    """A service the request needs is down or out of capacity (503)."""

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 import redis
-from rq import Queue, get_current_job
+from rq import Queue, Retry, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
@@ -24,10 +24,15 @@ class TaskSpec:
     queue: str = DEFAULT_QUEUE
     timeout: int = 600
     result_ttl: int = 24 * 3600
+    retry_intervals: tuple[int, ...] = ()  # seconds before each automatic retry
 
 
 TASKS = {
     "export_account": TaskSpec("jobs_worker.tasks.export_account"),
+    # 60 s is the parse timeout: a file that takes longer is refused, not left half-done.
+    "parse_resume": TaskSpec("jobs_worker.tasks.parse_resume", timeout=60),
+    "enrich_job": TaskSpec("jobs_worker.tasks.enrich_job", timeout=300, retry_intervals=(15, 60, 300)),
+    "reenrich_jobs": TaskSpec("jobs_worker.tasks.reenrich_jobs", timeout=6 * 3600),
 }
 
 
@@ -42,6 +47,7 @@ def enqueue(conn: redis.Redis, name: str, owner: User, *args, **kwargs) -> str:
         result_ttl=spec.result_ttl,
         failure_ttl=spec.result_ttl,
         meta={"owner_id": str(owner.id), "name": name, "progress": 0},
+        retry=Retry(max=len(spec.retry_intervals), interval=list(spec.retry_intervals)) if spec.retry_intervals else None,
     )
     return job.id
 

@@ -5,15 +5,39 @@ import uuid
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from career_app.services.errors import NotFound
-from models.schemas import Page, UserOut, UserProfile
+from career_app.services.errors import InvalidInput, NotFound
+from career_app.services.skills import taxonomy
+from models.resume import Resume
+from models.schemas import Page, ProfileUpdate, UserOut, UserProfile
 from models.user import Role, User
 
 MAX_PAGE_SIZE = 100
 
 
-def profile(user: User) -> UserProfile:
-    return UserProfile(id=user.id, email=user.email, role=user.role, full_name=user.full_name)
+def profile(user: User, resume: Resume | None = None) -> UserProfile:
+    """The Ottobon `/users/me` shape; resume_file_url is the private storage key, never a public link."""
+    return UserProfile(id=user.id, email=user.email, role=user.role, full_name=user.full_name,
+                       headline=user.headline, location=user.location, skills=list(user.skills or []),
+                       resume_text=resume.text if resume else None,
+                       resume_file_url=resume.storage_key if resume else None,
+                       resume_file_name=resume.file_name if resume else None)
+
+
+def update_profile(session: Session, user: User, data: ProfileUpdate) -> User:
+    changes = data.model_dump(exclude_unset=True)
+    if "full_name" in changes and not changes["full_name"]:
+        raise InvalidInput("full_name must not be blank")
+    if "skills" in changes:
+        changes["skills"] = taxonomy().normalise(changes["skills"] or [])
+    for field in ("headline", "location"):
+        if field in changes and not changes[field]:
+            changes[field] = None
+    for field, value in changes.items():
+        setattr(user, field, value)
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
 
 
 def list_users(session: Session, *, skip: int = 0, limit: int = 20, role: Role | None = None,

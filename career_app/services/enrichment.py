@@ -1,0 +1,170 @@
+"""AI enrichment of a job: skills, salary estimate, resume guide, interview prep and embedding.
+
+Runs in an RQ worker. Status goes processing -> active, or enrich_failed with the error kept on
+the job (RQ retries with backoff; owners and admins can retry by hand). A failure is never shown
+as active. Identical postings reuse an enriched twin's results, except placeholders and very
+short descriptions, which would otherwise hand one job's guides to unrelated ones."""
+
+import hashlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from career_app.services import embeddings, llm, offline_ai
+from career_app.services.skills import taxonomy
+from models.ai import JobAnalysis, JobGuides
+from models.base import utcnow
+from models.job import Job, JobStatus, Visibility
+
+log = logging.getLogger(__name__)
+
+MIN_REUSABLE_CHARS = 200
+_PLACEHOLDER_RE = re.compile(
+    r"lorem ipsum|\b(tbd|tba|n/?a|to be (announced|determined|confirmed))\b|no description|description "
+    r"(not available|coming soon|to follow)|see (the )?(website|link|posting|attached|careers page)|"
+    r"(click|apply) (here|via the link)", re.I)
+
+_SYSTEM = ("You are a careful career advisor. Base everything on the job posting given; be specific to it, "
+           "never generic, and never invent requirements the posting does not imply.")
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def is_placeholder(description: str) -> bool:
+    text = _normalised(description)
+    return len(text) < MIN_REUSABLE_CHARS or bool(_PLACEHOLDER_RE.search(text))
+
+
+def description_hash(job: Job) -> str:
+    skills = ",".join(sorted(_normalised(s) for s in job.skills_required))
+    material = f"{_normalised(job.title)}\n{_normalised(job.description_raw)}\n{skills}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def embedding_text(job: Job) -> str:
+    skills = ", ".join(job.skills or job.skills_required)
+    return f"{job.title}\nSkills: {skills}\n{job.description_raw}"
+
+
+def _twin(session: Session, job: Job, digest: str) -> Job | None:
+    if is_placeholder(job.description_raw):
+        return None
+    return session.exec(
+        select(Job).where(Job.description_hash == digest, Job.id != job.id, col(Job.embedding).is_not(None),
+                          col(Job.resume_guide_generated).is_not(None), col(Job.prep_guide_generated).is_not(None))
+        .limit(1)
+    ).first()
+
+
+def _prompt(job: Job) -> str:
+    return (f"Title: {job.title}\nCompany: {job.company_name or 'not given'}\nLocation: {job.location or 'not given'}\n"
+            f"Skills listed: {', '.join(job.skills_required) or 'none'}\n"
+            f"Salary currency: {job.salary_currency or 'USD'}\n\nPosting:\n{job.description_raw[:6000]}")
+
+
+def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
+    """Analysis and guides from the configured LLM, or from the offline generator when none is."""
+    if not llm.configured("generation"):
+        analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required, job.salary_currency)
+        guides = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills, analysis.seniority)
+        return analysis, guides, llm.OFFLINE
+    prompt = _prompt(job)
+    analysis, model = llm.structured(
+        "analysis", _SYSTEM + " Extract the skills the job needs (canonical names such as 'PostgreSQL', "
+        "'JavaScript') and estimate a yearly salary range in the given currency with the seniority.", prompt, JobAnalysis)
+    guides, _ = llm.structured(
+        "generation", _SYSTEM + " Write exactly 5 resume-tailoring bullets for applicants to this job and exactly 5 "
+        "interview questions for it, each with an answer strategy.", prompt, JobGuides)
+    named = taxonomy().normalise(job.skills_required)
+    analysis.skills = list(dict.fromkeys(named + taxonomy().normalise(analysis.skills)))[:30]
+    return analysis, guides, model
+
+
+def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str) -> None:
+    job.skills = analysis.skills
+    job.salary_estimate = {"min": analysis.salary_min, "max": analysis.salary_max, "currency": analysis.currency,
+                           "seniority": analysis.seniority, "generated_by": generated_by}
+    job.resume_guide_generated = {"resume_guide": guides.resume_guide, "generated_by": generated_by}
+    job.prep_guide_generated = {
+        "prep_questions": [q.question for q in guides.interview_questions],
+        "questions": [q.model_dump() for q in guides.interview_questions],
+        "generated_by": generated_by,
+    }
+    job.generated_by = generated_by
+
+
+def _copy_from(job: Job, twin: Job) -> None:
+    for field in ("skills", "salary_estimate", "resume_guide_generated", "prep_guide_generated", "generated_by",
+                  "embedding"):
+        setattr(job, field, getattr(twin, field))
+
+
+def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
+    """Enrich one job now. Raises after recording enrich_failed, so the queue can retry."""
+    job = session.get(Job, job_id)
+    if job is None or job.status == JobStatus.closed:
+        return job
+    job.status, job.enrich_attempts = JobStatus.processing, job.enrich_attempts + 1
+    session.add(job)
+    session.commit()
+    try:
+        digest = description_hash(job)
+        twin = _twin(session, job, digest)
+        if twin is not None:
+            _copy_from(job, twin)
+        else:
+            analysis, guides, generated_by = generate(job)
+            _apply(job, analysis, guides, generated_by)
+            job.embedding = embeddings.embed(embedding_text(job))
+        job.description_hash = digest
+        job.status, job.enrich_error, job.enriched_at = JobStatus.active, None, utcnow()
+        job.updated_at = utcnow()
+        session.add(job)
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        job = session.get(Job, job_id)
+        job.status, job.enrich_error = JobStatus.enrich_failed, f"{type(exc).__name__}: {exc}"[:1000]
+        job.updated_at = utcnow()
+        session.add(job)
+        session.commit()
+        raise
+    return job
+
+
+def missing_pillars(session: Session) -> list[uuid.UUID]:
+    """Listings (not closed) lacking a resume guide, interview prep or embedding."""
+    return list(session.exec(
+        select(Job.id).where(Job.visibility == Visibility.public, Job.status != JobStatus.closed,
+                             or_(col(Job.resume_guide_generated).is_(None), col(Job.prep_guide_generated).is_(None),
+                                 col(Job.embedding).is_(None)))
+        .order_by(col(Job.created_at))
+    ).all())
+
+
+def reenrich_missing(session: Session, batch_size: int, pause_seconds: float,
+                     progress: Callable[[float], None] = lambda _: None, after_each: Callable[[], None] = lambda: None
+                     ) -> dict:
+    """Enrich, in batches with a pause between them, every listing missing a pillar."""
+    ids = missing_pillars(session)
+    enriched = failed = 0
+    for start in range(0, len(ids), batch_size):
+        if start:
+            time.sleep(pause_seconds)
+        for job_id in ids[start:start + batch_size]:
+            try:
+                enrich(session, job_id)
+                enriched += 1
+            except Exception as exc:
+                log.warning("re-enrichment of %s failed: %s", job_id, exc)
+                failed += 1
+            after_each()
+        progress(100 * min(start + batch_size, len(ids)) / len(ids))
+    return {"total": len(ids), "enriched": enriched, "failed": failed}

@@ -1,0 +1,252 @@
+"""Jobs: who may see and change them, the public feed and search, and enrichment requests.
+
+The rules live here once: a public listing is visible to everyone once active; anything else
+only to its owner (and admins); only owners change or delete their jobs."""
+
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+
+import redis
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from career_app.services import tasks
+from career_app.services.errors import Conflict, Forbidden, NotFound, Unavailable
+from career_app.services.skills import taxonomy
+from career_app.settings import settings
+from models.base import utcnow
+from models.job import Job, JobStatus, RemoteOption, Visibility
+from models.job_schemas import JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate
+from models.user import Role, User
+
+MAX_PAGE_SIZE = 100
+_VERSION_KEY = "jobs:version"
+_ENRICHED_FIELDS = {"title", "description_raw", "skills_required"}
+FEED_COLUMNS = (Job.id, Job.title, Job.skills_required, Job.status, Job.created_at, Job.company_name,
+                Job.external_apply_url, Job.location, Job.remote_option, Job.employment_type, Job.salary_min,
+                Job.salary_max, Job.salary_currency)
+
+
+def _public_active():
+    return (Job.status == JobStatus.active, Job.visibility == Visibility.public)
+
+
+def can_view(job: Job, viewer: User | None) -> bool:
+    if job.visibility == Visibility.public and job.status == JobStatus.active:
+        return True
+    return viewer is not None and (job.owner_id == viewer.id or viewer.role == Role.admin)
+
+
+def _load(session: Session, job_id: str | uuid.UUID) -> Job | None:
+    try:
+        return session.get(Job, job_id if isinstance(job_id, uuid.UUID) else uuid.UUID(str(job_id)))
+    except ValueError:
+        return None
+
+
+def get_visible(session: Session, job_id: str | uuid.UUID, viewer: User | None) -> Job:
+    job = _load(session, job_id)
+    if job is None or not can_view(job, viewer):
+        raise NotFound("Job not found")
+    return job
+
+
+def get_owned(session: Session, job_id: str | uuid.UUID, user: User) -> Job:
+    job = get_visible(session, job_id, user)
+    if job.owner_id != user.id:
+        raise Forbidden("You can only change your own jobs")
+    return job
+
+
+def invalidate(r: redis.Redis) -> None:
+    """Any change to jobs: cached searches of the old version are never read again."""
+    r.incr(_VERSION_KEY)
+
+
+def _enqueue_enrichment(session: Session, conn: redis.Redis, job: Job, owner: User) -> None:
+    try:
+        tasks.enqueue(conn, "enrich_job", owner, str(job.id))
+    except redis.RedisError as exc:
+        raise Unavailable("The task queue is unavailable; try again shortly") from exc
+
+
+def create(session: Session, r: redis.Redis, conn: redis.Redis, user: User, data: JobCreate) -> Job:
+    if user.role not in (Role.provider, Role.admin):
+        raise Forbidden("Only providers can post jobs")
+    job = Job(owner_id=user.id, visibility=Visibility.public, status=JobStatus.processing,
+              **data.model_dump(exclude={"skills_required"}), skills_required=taxonomy().normalise(data.skills_required))
+    session.add(job)
+    session.commit()
+    try:
+        _enqueue_enrichment(session, conn, job, user)
+    except Unavailable:
+        session.delete(job)  # nothing half-made: without a queued enrichment the job would never go live
+        session.commit()
+        raise
+    invalidate(r)
+    return job
+
+
+def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_id: str, data: JobUpdate) -> Job:
+    job = get_owned(session, job_id, user)
+    changes = data.model_dump(exclude_unset=True)
+    target = changes.pop("status", None)
+    if "skills_required" in changes:
+        changes["skills_required"] = taxonomy().normalise(changes["skills_required"] or [])
+    for field in ("title", "description_raw"):
+        if field in changes and changes[field] is None:
+            del changes[field]
+    merged = {"salary_min": job.salary_min, "salary_max": job.salary_max, **changes}
+    if merged["salary_min"] is not None and merged["salary_max"] is not None and merged["salary_min"] > merged["salary_max"]:
+        raise Conflict("salary_min must not exceed salary_max")
+    reenrich = any(field in changes and changes[field] != getattr(job, field) for field in _ENRICHED_FIELDS)
+    for field, value in changes.items():
+        setattr(job, field, value)
+    if target is not None:
+        _transition(job, JobStatus(target))
+    if reenrich and job.status != JobStatus.closed:
+        job.status, job.enrich_error = JobStatus.processing, None
+    job.updated_at = utcnow()
+    session.add(job)
+    session.commit()
+    if reenrich and job.status == JobStatus.processing:
+        _enqueue_enrichment(session, conn, job, user)
+    invalidate(r)
+    session.refresh(job)
+    return job
+
+
+def _transition(job: Job, target: JobStatus) -> None:
+    """Owners may close a job, and reopen it only when its enrichment is complete."""
+    if target == job.status:
+        return
+    if target == JobStatus.closed:
+        job.status = target
+    elif target == JobStatus.active:
+        if job.embedding is None or job.resume_guide_generated is None or job.prep_guide_generated is None:
+            raise Conflict("This job has not been enriched yet; it goes live when enrichment finishes")
+        job.status = target
+    else:
+        raise Conflict(f"A job cannot be set to {target.value}")
+
+
+def delete(session: Session, r: redis.Redis, user: User, job_id: str) -> None:
+    job = get_owned(session, job_id, user)
+    session.delete(job)
+    session.commit()
+    invalidate(r)
+
+
+def retry_enrichment(session: Session, conn: redis.Redis, user: User, job_id: str) -> Job:
+    """A manual retry by the owner or an admin, for a job whose enrichment failed."""
+    job = get_visible(session, job_id, user)
+    if job.owner_id != user.id and user.role != Role.admin:
+        raise Forbidden("You can only retry your own jobs")
+    if job.status != JobStatus.enrich_failed:
+        raise Conflict("Only a job whose enrichment failed can be retried")
+    job.status, job.updated_at = JobStatus.processing, utcnow()
+    session.add(job)
+    session.commit()
+    owner = session.get(User, job.owner_id)
+    _enqueue_enrichment(session, conn, job, owner)
+    return job
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def _bounded(skip: int, limit: int) -> tuple[int, int]:
+    return max(0, skip), max(1, min(limit, MAX_PAGE_SIZE))
+
+
+def list_owned(session: Session, user: User, skip: int = 0, limit: int = 20) -> tuple[list[Job], int]:
+    """The caller's own jobs, newest first: a provider's listings or a seeker's tracked jobs."""
+    skip, limit = _bounded(skip, limit)
+    total = session.exec(select(func.count()).select_from(Job).where(Job.owner_id == user.id)).one()
+    rows = session.exec(select(Job).where(Job.owner_id == user.id)
+                        .order_by(col(Job.created_at).desc(), col(Job.id).desc()).offset(skip).limit(limit)).all()
+    return list(rows), total
+
+
+def provider_jobs(session: Session, user: User, skip: int = 0, limit: int = 100) -> list[Job]:
+    if user.role not in (Role.provider, Role.admin):
+        raise Forbidden("Provider access required")
+    return list_owned(session, user, skip, limit)[0]
+
+
+def _light(rows) -> list[JobFeedItem]:
+    return [JobFeedItem.model_validate(dict(row._mapping)) for row in rows]
+
+
+def feed(session: Session, skip: int = 0, limit: int = 20) -> list[JobFeedItem]:
+    """Active listings, newest first. Page ids come from the partial feed index alone, then
+    only that page's rows are read, so deep pages stay cheap."""
+    skip, limit = _bounded(skip, limit)
+    page_ids = (select(Job.id).where(*_public_active())
+                .order_by(col(Job.created_at).desc(), col(Job.id).desc()).offset(skip).limit(limit)).subquery()
+    rows = session.exec(select(*FEED_COLUMNS).join(page_ids, page_ids.c.id == Job.id)
+                        .order_by(col(Job.created_at).desc(), col(Job.id).desc())).all()
+    return _light(rows)
+
+
+def to_out(job: Job) -> JobOut:
+    return JobOut.model_validate(job, from_attributes=True)
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def _escape_like(value: str) -> str:
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search(session: Session, r: redis.Redis, *, q: str | None = None, location: str | None = None,
+           salary_min: int | None = None, salary_max: int | None = None, skills: list[str] | None = None,
+           remote_only: bool = False, company: str | None = None, posted_within_days: int | None = None,
+           skip: int = 0, limit: int = 20) -> JobSearchPage:
+    """Active listings matching every filter given; cached in Redis until any job changes."""
+    skip, limit = _bounded(skip, limit)
+    wanted = taxonomy().normalise(skills or [])
+    params = {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
+              "salary_max": salary_max, "skills": sorted(wanted), "remote_only": remote_only,
+              "company": (company or "").strip(), "days": posted_within_days, "skip": skip, "limit": limit}
+    version = r.get(_VERSION_KEY) or "0"
+    key = "jobs:search:" + hashlib.sha256(json.dumps([version, params], sort_keys=True).encode()).hexdigest()
+    if settings.search_cache_seconds and (hit := r.get(key)):
+        page = JobSearchPage.model_validate_json(hit)
+        page.cached = True
+        return page
+
+    conditions = list(_public_active())
+    rank = None
+    if params["q"]:
+        query = func.websearch_to_tsquery("english", params["q"])
+        conditions.append(col(Job.search_vector).op("@@")(query))
+        rank = func.ts_rank(col(Job.search_vector), query)
+    if params["location"]:
+        conditions.append(col(Job.location).ilike(_escape_like(params["location"])))
+    if params["company"]:
+        conditions.append(col(Job.company_name).ilike(_escape_like(params["company"])))
+    estimate_max = text("(jobs.salary_estimate->>'max')::int")
+    estimate_min = text("(jobs.salary_estimate->>'min')::int")
+    if salary_min is not None:  # pays at least this much at the top of its range (declared, else estimated)
+        conditions.append(func.coalesce(Job.salary_max, estimate_max) >= salary_min)
+    if salary_max is not None:
+        conditions.append(func.coalesce(Job.salary_min, estimate_min) <= salary_max)
+    if wanted:
+        conditions.append(col(Job.skills).op("@>")(func.cast(json.dumps(wanted), Job.__table__.c.skills.type)))
+    if remote_only:
+        conditions.append(Job.remote_option == RemoteOption.remote)
+    if posted_within_days:
+        conditions.append(col(Job.created_at) >= utcnow() - timedelta(days=posted_within_days))
+
+    total = session.exec(select(func.count()).select_from(Job).where(*conditions)).one()
+    order = ([rank.desc()] if rank is not None else []) + [col(Job.created_at).desc(), col(Job.id).desc()]
+    rows = session.exec(select(*FEED_COLUMNS).where(*conditions).order_by(*order).offset(skip).limit(limit)).all()
+    page = JobSearchPage(items=_light(rows), total=total, skip=skip, limit=limit)
+    if settings.search_cache_seconds:
+        r.set(key, page.model_dump_json(), ex=settings.search_cache_seconds)
+    return page
+

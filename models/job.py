@@ -1,0 +1,93 @@
+"""Job listings (public once enriched) and, later, seekers' private tracked jobs: one table."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import Column, Computed, DateTime, ForeignKey, Index, Text, text
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlmodel import Field, SQLModel
+
+from models.base import utcnow
+from models.resume import EMBEDDING_DIMENSIONS
+
+
+class Visibility(StrEnum):
+    public = "public"  # a listing: posted by a provider or ingested, shown to everyone once active
+    private = "private"  # a job a seeker tracks for themself: only its owner sees it
+
+
+class JobStatus(StrEnum):
+    processing = "processing"  # enrichment queued or running
+    active = "active"
+    enrich_failed = "enrich_failed"
+    closed = "closed"  # taken down by its owner
+
+
+class RemoteOption(StrEnum):
+    onsite = "onsite"
+    hybrid = "hybrid"
+    remote = "remote"
+
+
+class EmploymentType(StrEnum):
+    full_time = "full_time"
+    part_time = "part_time"
+    contract = "contract"
+    internship = "internship"
+    temporary = "temporary"
+
+
+# Every listing query that the public sees filters on this; the partial indexes below match it.
+PUBLIC_ACTIVE = "status = 'active' AND visibility = 'public'"
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_owner_created", "owner_id", "created_at"),
+        Index("ix_jobs_feed", text("created_at DESC"), text("id DESC"), postgresql_where=text(PUBLIC_ACTIVE)),
+        Index("ix_jobs_search", "search_vector", postgresql_using="gin"),
+        Index("ix_jobs_skills", "skills", postgresql_using="gin", postgresql_ops={"skills": "jsonb_path_ops"}),
+        Index("ix_jobs_description_hash", "description_hash"),
+        Index("ix_jobs_embedding_hnsw", "embedding", postgresql_using="hnsw",
+              postgresql_with={"m": 16, "ef_construction": 64},
+              postgresql_ops={"embedding": "vector_cosine_ops"}, postgresql_where=text(PUBLIC_ACTIVE)),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    owner_id: uuid.UUID = Field(sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    visibility: Visibility = Field(default=Visibility.public, max_length=16)
+    status: JobStatus = Field(default=JobStatus.processing, max_length=16)
+    source: str = Field(default="provider", max_length=40)
+
+    title: str = Field(max_length=200)
+    company_name: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    description_raw: str = Field(sa_column=Column(Text, nullable=False))
+    skills_required: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str | None = Field(default=None, max_length=3)
+    remote_option: RemoteOption | None = Field(default=None, max_length=16)
+    employment_type: EmploymentType | None = Field(default=None, max_length=16)
+    external_apply_url: str | None = Field(default=None, max_length=2000)
+
+    # Filled by enrichment.
+    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    resume_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
+    prep_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
+    salary_estimate: dict | None = Field(default=None, sa_column=Column(JSONB))
+    generated_by: str | None = Field(default=None, max_length=120)
+    description_hash: str | None = Field(default=None, max_length=64)
+    embedding: list[float] | None = Field(default=None, sa_column=Column(Vector(EMBEDDING_DIMENSIONS)))
+    enrich_error: str | None = Field(default=None, max_length=1000)
+    enrich_attempts: int = 0
+    enriched_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+    search_vector: str | None = Field(default=None, sa_column=Column(TSVECTOR, Computed(
+        "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(company_name, '') || ' ' "
+        "|| coalesce(location, '') || ' ' || coalesce(description_raw, ''))", persisted=True)))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -1,0 +1,213 @@
+"""Request and response shapes of the jobs, matching and recommendation routes."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from models.job import EmploymentType, JobStatus, RemoteOption
+from models.schemas import no_control_chars
+
+MAX_SALARY = 10_000_000
+
+
+def _tidy_line(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(no_control_chars(value).split())
+    return value or None
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def _check_skills(value: list[str]) -> list[str]:
+    cleaned = []
+    for item in value:
+        item = " ".join(no_control_chars(str(item)).split())
+        if not item:
+            continue
+        if len(item) > 60:
+            raise ValueError("each skill has at most 60 characters")
+        cleaned.append(item)
+    return cleaned
+
+
+class _JobFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=20_000)
+
+    company_name: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    salary_min: int | None = Field(default=None, ge=0, le=MAX_SALARY)
+    salary_max: int | None = Field(default=None, ge=0, le=MAX_SALARY)
+    salary_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
+    remote_option: RemoteOption | None = None
+    employment_type: EmploymentType | None = None
+    external_apply_url: str | None = Field(default=None, max_length=2000)
+
+    _lines = field_validator("company_name", "location", mode="after")(_tidy_line)
+    _url = field_validator("external_apply_url")(_check_url)
+
+    @field_validator("salary_currency")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else None
+
+    @model_validator(mode="after")
+    def _salary_order(self):
+        if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
+            raise ValueError("salary_min must not exceed salary_max")
+        return self
+
+
+class JobCreate(_JobFields):
+    title: str = Field(min_length=3, max_length=200)
+    description_raw: str = Field(min_length=20, max_length=20_000)
+    skills_required: list[str] = Field(default_factory=list, max_length=50)
+
+    _skills = field_validator("skills_required")(_check_skills)
+
+    @field_validator("title", "description_raw")
+    @classmethod
+    def _text(cls, value: str, info) -> str:
+        value = no_control_chars(value).strip()
+        value = " ".join(value.split()) if info.field_name == "title" else value
+        if len(value) < (3 if info.field_name == "title" else 20):
+            raise ValueError("too short once spaces are trimmed")
+        return value
+
+
+class JobUpdate(_JobFields):
+    """Every field optional; changing the title, description or skills re-runs enrichment."""
+
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    description_raw: str | None = Field(default=None, min_length=20, max_length=20_000)
+    skills_required: list[str] | None = Field(default=None, max_length=50)
+    status: Literal["active", "closed"] | None = None
+
+    _skills = field_validator("skills_required")(lambda v: None if v is None else _check_skills(v))
+    _text = field_validator("title", "description_raw")(lambda v: None if v is None else no_control_chars(v).strip())
+
+
+class JobAccepted(BaseModel):
+    id: uuid.UUID
+    message: str
+
+
+class JobFeedItem(BaseModel):
+    """Light items for lists: no description, no guides."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    skills_required: list[str]
+    status: JobStatus
+    created_at: datetime
+    company_name: str | None
+    external_apply_url: str | None
+    location: str | None = None
+    remote_option: RemoteOption | None = None
+    employment_type: EmploymentType | None = None
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str | None = None
+
+
+class JobOut(JobFeedItem):
+    """A whole job: the four pillars (description, skills, resume guide, interview prep) and enrichment state."""
+
+    description_raw: str
+    skills: list[str]
+    resume_guide_generated: dict | None
+    prep_guide_generated: dict | None
+    salary_estimate: dict | None
+    generated_by: str | None
+    enrich_error: str | None
+    enriched_at: datetime | None
+    updated_at: datetime
+    visibility: str
+    source: str
+
+
+class JobSearchPage(BaseModel):
+    items: list[JobFeedItem]
+    total: int
+    skip: int
+    limit: int
+    cached: bool = False
+
+
+class MatchResult(BaseModel):
+    job_id: uuid.UUID
+    similarity_score: float = Field(description="Calibrated 0-1 score; under the gap threshold means a gap")
+    raw_similarity: float = Field(description="Cosine similarity of the resume and job embeddings")
+    skill_coverage: float
+    gap_detected: bool
+    threshold: float
+    matched_skills: list[str]
+    missing_skills: list[str]
+    gap_explanation: str
+    learning_recommendations: list["LearningLink"]
+
+
+class LearningLink(BaseModel):
+    skill: str
+    url: str
+    title: str
+
+
+class JobRecommendation(BaseModel):
+    job_id: uuid.UUID
+    title: str
+    company_name: str | None
+    location: str | None
+    remote: bool
+    remote_option: RemoteOption | None
+    match_score: float
+    raw_similarity: float
+    skills: list[str]
+    matched_skills: list[str]
+    missing_skills: list[str]
+    created_at: datetime
+
+
+class RecommendationList(BaseModel):
+    """`GET /jobs/recommendations` in Career Copilot's shape."""
+
+    recommendations: list[JobRecommendation]
+    total: int
+    based_on: Literal["resume"] = "resume"
+
+
+class SkillDemand(BaseModel):
+    skill: str
+    job_count: int
+    share: float = Field(description="Share of active listings asking for the skill, 0-1")
+    learning: LearningLink | None = None
+
+
+class SkillsGapReport(BaseModel):
+    your_skills: list[str]
+    coverage_percent: float
+    top_market_skills: list[SkillDemand]
+    covered_skills: list[str]
+    missing_skills: list[SkillDemand]
+    active_jobs: int
+
+
+class ReenrichRequest(BaseModel):
+    batch_size: int | None = Field(default=None, ge=1, le=100)
+    pause_seconds: float | None = Field(default=None, ge=0, le=600)
+
+
+MatchResult.model_rebuild()
