@@ -236,7 +236,7 @@ def search(session: Session, r: redis.Redis, *, q: str | None = None, location: 
     if salary_max is not None:
         conditions.append(func.coalesce(Job.salary_min, estimate_min) <= salary_max)
     if wanted:
-        conditions.append(col(Job.skills).op("@>")(func.cast(json.dumps(wanted), Job.__table__.c.skills.type)))
+        conditions.append(Job.__table__.c.skills.contains(wanted))  # jsonb @>, served by ix_jobs_skills
     if remote_only:
         conditions.append(Job.remote_option == RemoteOption.remote)
     if posted_within_days:

@@ -31,8 +31,8 @@ from models.job_schemas import JobRecommendation, LearningLink, MatchResult, Ski
 from models.resume import Resume
 from models.user import Role, User
 
-COSINE_UNRELATED = 0.25
-COSINE_STRONG_FIT = 0.55
+COSINE_UNRELATED = 0.20
+COSINE_STRONG_FIT = 0.50
 SEMANTIC_WEIGHT = 0.5
 NO_RESUME = "User has no resume embedding (upload a resume first)"
 NO_JOB_EMBEDDING = "Job has no embedding (AI enrichment still processing)"

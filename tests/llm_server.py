@@ -1,0 +1,100 @@
+"""A loopback OpenAI-compatible server for tests: real HTTP on 127.0.0.1, answering
+/v1/chat/completions the way a model would, with switchable failure modes."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+GUIDES = {
+    "resume_guide": [f"Loopback guide bullet {i} about the posting" for i in range(1, 6)],
+    "interview_questions": [{"question": f"Loopback question {i} for this role?",
+                             "answer_strategy": f"Loopback strategy {i}: be concrete."} for i in range(1, 6)],
+}
+ANALYSIS = {"skills": ["python", "Postgres", "Kubernetes"], "salary_min": 90000, "salary_max": 120000,
+            "currency": "USD", "seniority": "senior"}
+
+
+class LoopbackLLM:
+    """mode: "ok", "invalid_once" (first answer is not JSON, the repair succeeds), "error" (HTTP 500)."""
+
+    def __init__(self, mode: str = "ok"):
+        self.mode = mode
+        self.requests: list[dict] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}/v1"
+
+    def __enter__(self) -> "LoopbackLLM":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _answer(self, body: dict) -> tuple[int, str | None]:
+        with self._lock:
+            self.requests.append(body)
+            count = len(self.requests)
+        if self.mode == "error":
+            return 500, None
+        system = body["messages"][0]["content"]
+        payload = GUIDES if "resume-tailoring" in system else ANALYSIS
+        repairing = len(body["messages"]) > 2
+        if self.mode == "invalid_once" and not repairing and count % 2 == 1:
+            return 200, "Sure! Here are some thoughts, but no JSON."
+        return 200, "```json\n" + json.dumps(payload) + "\n```"
+
+    def _handler(self):
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if self.path != "/v1/chat/completions" or self.headers.get("Authorization") != "Bearer test-key":
+                    self._send(404 if self.path != "/v1/chat/completions" else 401, {"error": {"message": "no"}})
+                    return
+                status, content = outer._answer(body)
+                if status != 200:
+                    self._send(status, {"error": {"message": "loopback failure", "type": "server_error"}})
+                    return
+                self._send(200, {
+                    "id": f"chatcmpl-{len(outer.requests)}", "object": "chat.completion", "created": int(time.time()),
+                    "model": body.get("model", "loopback"),
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": content}}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+                })
+
+            def _send(self, status: int, payload: dict):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def write_config(path, *servers: tuple[str, "LoopbackLLM"], rate_limit: int = 1000) -> None:
+    """Route every category through the given servers, in order."""
+    providers = {name: {"api_key": "test-key", "base_url": srv.base_url, "rate_limit_per_minute": rate_limit}
+                 for name, srv in servers}
+    chain = [{"provider": name, "model": "loopback-model", "timeout": 10, "max_retries": 0} for name, _ in servers]
+    config = {"providers": providers,
+              "routes": {c: chain for c in ("analysis", "generation", "comparison", "chat")}}
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as fh:
+        json.dump(config, fh)
+    import os
+
+    os.replace(tmp, path)
