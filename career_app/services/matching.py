@@ -19,7 +19,7 @@ from urllib.parse import quote_plus
 
 import redis
 from sqlalchemy import func, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
@@ -153,10 +153,11 @@ def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[st
     skill = func.jsonb_array_elements_text(Job.skills).table_valued("value").render_derived()
     active = session.exec(select(func.count()).select_from(Job).where(
         Job.status == JobStatus.active, Job.visibility == Visibility.public)).one()
+    n = func.count().label("n")
     counts = session.exec(
-        select(skill.c.value, func.count().label("n")).select_from(Job).join(skill, text("true"))
+        select(skill.c.value, n).select_from(Job).join(skill, text("true"))
         .where(Job.status == JobStatus.active, Job.visibility == Visibility.public)
-        .group_by(skill.c.value).order_by(col("n").desc(), skill.c.value).limit(SKILLS_GAP_TOP)
+        .group_by(skill.c.value).order_by(n.desc(), skill.c.value).limit(SKILLS_GAP_TOP)
     ).all()
     top = [(name, int(n)) for name, n in counts]
     r.set(key, json.dumps({"top": top, "active": active}), ex=600)
