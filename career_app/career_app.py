@@ -5,11 +5,19 @@ import reflex as rx
 from career_app.api.app import build_api
 from career_app.pages.admin_users import admin_users
 from career_app.pages.dashboard import dashboard
+from career_app.pages.jobs import job_page, jobs_feed
+from career_app.pages.provider import provider_console
+from career_app.pages.recommended import recommended_page, skills_gap_page
+from career_app.pages.resume import resume_page
 from career_app.pages.landing import landing
 from career_app.pages.signin import signin
 from career_app.pages.signup import signup
 from state.admin import AdminUsersState
 from state.auth import AuthState
+from state.jobs import JobFeedState, JobPageState
+from state.provider import ProviderState
+from state.recommendations import RecommendationsState, SkillsGapState
+from state.resume import ResumeState
 
 app = rx.App(api_transformer=build_api())
 app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refresh)
@@ -18,3 +26,12 @@ app.add_page(signup, route="/signup", title="Create account · Career Copilot", 
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Career Copilot", on_load=AuthState.guard)
 app.add_page(admin_users, route="/admin/users", title="Users · Career Copilot",
              on_load=[AuthState.guard_admin, AdminUsersState.load])
+app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=JobFeedState.load)
+app.add_page(job_page, route="/jobs/[job_id]", title="Job · Career Copilot", on_load=JobPageState.load)
+app.add_page(resume_page, route="/resume", title="Resume · Career Copilot", on_load=[AuthState.guard, ResumeState.load])
+app.add_page(provider_console, route="/provider", title="Provider console · Career Copilot",
+             on_load=[AuthState.guard, ProviderState.load])
+app.add_page(recommended_page, route="/recommended", title="Recommended · Career Copilot",
+             on_load=[AuthState.guard, RecommendationsState.load])
+app.add_page(skills_gap_page, route="/skills-gap", title="Skill gap · Career Copilot",
+             on_load=[AuthState.guard, SkillsGapState.load])

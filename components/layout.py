@@ -4,9 +4,11 @@ import reflex as rx
 
 # What each role sees in the navigation. Pages still check the role on the server.
 NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
-    "seeker": [("Dashboard", "/dashboard")],
-    "provider": [("Dashboard", "/dashboard")],
-    "admin": [("Dashboard", "/dashboard"), ("Users", "/admin/users")],
+    "seeker": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Resume", "/resume"), ("Recommended", "/recommended"),
+               ("Skill gap", "/skills-gap")],
+    "provider": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider")],
+    "admin": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider"),
+              ("Users", "/admin/users")],
 }
 
 

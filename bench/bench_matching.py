@@ -1,0 +1,751 @@
+"""Recommendations, feed and resume parsing at catalogue scale on this machine (embedded services).
+
+    .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200]
+
+What it does, in order:
+  1. a fresh database `bench_matching_<random>`: on the server in DATABASE_URL when that is set,
+     otherwise on an embedded PostgreSQL + pgvector under a temporary DATA_DIR; migrated to head;
+  2. one provider and one seeker; N active public jobs whose embeddings are mixtures of ~2,000
+     real all-MiniLM-L6-v2 embeddings of templated job texts (normalise(a + 0.35 b + noise)),
+     loaded with binary COPY while the HNSW index is dropped, then the index is rebuilt;
+  3. matching.recommend(session, seeker, 20) for --queries different resume embeddings (mixtures of
+     held-out resume-style texts): latency, recall@20 against an exact sequential scan, the plan;
+  4. jobs.feed(session, skip, 20) at depths from the first page to the last;
+  5. resumes.upload_now with a 2-page PDF (extract + skills + embed + store);
+  6. a summary with the targets, PASS or MISS for each.
+Everything it made (database, embedded servers, temporary DATA_DIR with the uploaded files) is
+removed at the end. Nothing of an existing database is touched."""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 20261123
+N_BASE_TEXTS = 2000
+N_HELD_OUT_TEXTS = 400
+MIX_WEIGHT = 0.35
+NOISE_SIGMA = 0.02
+TOP_K = 20
+REC_WARMUP = 10
+RECALL_QUERIES = 100
+FEED_DEPTHS = (0, 100, 1000, 10000, 50000, 99980)
+FEED_CALLS = 50
+FEED_WARMUP = 5
+RESUME_RUNS = 20
+RESUME_WARMUP = 2
+
+TARGET_REC_P95_MS = 20.0
+TARGET_RECALL = 0.95
+TARGET_FEED_P95_MS = 30.0
+TARGET_RESUME_MEDIAN_MS = 1000.0
+
+PUBLIC_ACTIVE = "status = 'active' AND visibility = 'public'"
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _pct(ms: list[float], p: float) -> float:
+    """Nearest-rank percentile, as in bench_auth.py."""
+    s = sorted(ms)
+    return s[min(len(s) - 1, int(round(p * (len(s) - 1))))]
+
+
+def _line(name: str, ms: list[float], p99: bool = False) -> str:
+    text = f"{name:<34} n={len(ms):<5} median={statistics.median(ms):8.2f} ms   p95={_pct(ms, 0.95):8.2f} ms"
+    return text + (f"   p99={_pct(ms, 0.99):8.2f} ms" if p99 else "")
+
+
+def _timed(fn, *args, **kwargs) -> tuple[float, object]:
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return (time.perf_counter() - t) * 1000, out
+
+
+def _libpq(url: str) -> str:
+    """A SQLAlchemy URL (any driver) as a URI that psycopg.connect accepts."""
+    from sqlalchemy.engine import make_url
+
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _vec_text(v: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in v) + "]"
+
+
+def _mixtures(rng: np.random.Generator, base: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """n unit vectors normalise(base[i] + 0.35 base[j] + N(0, 0.02) per dim); returns them and i."""
+    i = rng.integers(0, len(base), n)
+    j = (i + rng.integers(1, len(base), n)) % len(base)  # j != i
+    out = base[i] + MIX_WEIGHT * base[j] + rng.standard_normal((n, base.shape[1]), dtype=np.float32) * NOISE_SIGMA
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    return out.astype(np.float32), i
+
+
+@dataclass
+class Figures:
+    """Everything the summary prints."""
+    env: dict = field(default_factory=dict)
+    load: dict = field(default_factory=dict)
+    rec_ms: list[float] = field(default_factory=list)
+    recall: float | None = None
+    feed_ms: dict[int, list[float]] = field(default_factory=dict)
+    upload_ms: list[float] = field(default_factory=list)
+    extract_ms: list[float] = field(default_factory=list)
+    embed_ms: list[float] = field(default_factory=list)
+
+
+# --- step 0: services -------------------------------------------------------------------------
+
+
+@dataclass
+class Services:
+    data_dir: Path
+    db_name: str
+    admin_uri: str | None  # set when an external server (DATABASE_URL) is used
+
+
+def setup_services() -> Services:
+    """A temporary DATA_DIR (private files land there) and a fresh, migrated database.
+    Environment variables are set before anything imports career_app.settings."""
+    import psycopg
+
+    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-matching-"))
+    os.environ["DATA_DIR"] = str(data_dir)
+    db_name = f"bench_matching_{uuid.uuid4().hex[:10]}"
+    from career_app import embedded
+
+    external = os.environ.get("DATABASE_URL")
+    services = Services(data_dir, db_name, None)
+    if external:
+        services.admin_uri = _libpq(external)
+        with psycopg.connect(services.admin_uri, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        from sqlalchemy.engine import make_url
+
+        url = make_url(_libpq(external)).set(drivername="postgresql+psycopg", database=db_name)
+        os.environ["DATABASE_URL"] = url.render_as_string(hide_password=False)
+        with psycopg.connect(_libpq(os.environ["DATABASE_URL"]), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        print(f"database: {db_name} on the server in DATABASE_URL")
+    else:
+        os.environ["DATABASE_URL"] = embedded.ensure_postgres(data_dir, database=db_name)
+        print(f"database: {db_name} on an embedded PostgreSQL under {data_dir}")
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = embedded.ensure_redis(data_dir)
+    done = subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], cwd=ROOT, env=dict(os.environ),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{done.stdout}\n{done.stderr}")
+    return services
+
+
+def teardown_services(services: Services) -> None:
+    """Drop the bench database, stop servers this script started, remove the temporary DATA_DIR."""
+    import psycopg
+
+    from career_app import embedded
+
+    try:
+        from career_app.db import engine
+
+        engine().dispose()
+    except Exception as exc:  # noqa: BLE001 - cleanup goes on regardless
+        print(f"cleanup: engine dispose failed: {exc}")
+    try:
+        if services.admin_uri:
+            with psycopg.connect(services.admin_uri, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{services.db_name}" WITH (FORCE)')
+        else:
+            embedded.drop_database(services.data_dir, services.db_name)
+    except Exception as exc:  # noqa: BLE001
+        print(f"cleanup: dropping {services.db_name} failed: {exc}")
+    try:
+        embedded.stop_embedded(services.data_dir)  # only servers under the temporary DATA_DIR
+    except Exception as exc:  # noqa: BLE001
+        print(f"cleanup: stopping embedded servers failed: {exc}")
+    shutil.rmtree(services.data_dir, ignore_errors=True)
+    print(f"cleanup: dropped {services.db_name}, removed {services.data_dir}")
+
+
+def raw_connection():
+    """A plain psycopg connection to the bench database, with pgvector's adapters."""
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    conn = psycopg.connect(_libpq(os.environ["DATABASE_URL"]))
+    register_vector(conn)
+    return conn
+
+
+# --- step 1: users ----------------------------------------------------------------------------
+
+
+def create_users():
+    """One provider (owner of every listing) and one seeker with a resume row."""
+    from career_app.db import session_scope
+    from career_app.services import storage
+    from models.resume import Resume
+    from models.user import Role, User
+
+    tag = uuid.uuid4().hex[:8]
+    with session_scope() as session:
+        provider = User(email=f"bench-provider-{tag}@example.com", full_name="Bench Provider", role=Role.provider)
+        seeker = User(email=f"bench-seeker-{tag}@example.com", full_name="Bench Seeker", role=Role.seeker)
+        session.add_all([provider, seeker])
+        session.commit()
+        session.add(Resume(user_id=seeker.id, file_name="bench.pdf", content_type="application/pdf",
+                           storage_key=storage.new_key("resumes", seeker.id, "pdf"), size_bytes=0,
+                           text="Bench seeker", skills=["Python", "SQL"], embedding=None))
+        session.commit()
+        session.refresh(provider)
+        session.refresh(seeker)
+    return provider, seeker
+
+
+# --- step 2: texts, vectors, load -------------------------------------------------------------
+
+ROLES: dict[str, list[str]] = {
+    "Backend Engineer": ["Python", "Go", "Java", "PostgreSQL", "Redis", "Kafka", "REST APIs", "gRPC", "Docker",
+                         "Kubernetes", "Microservices", "FastAPI", "Django"],
+    "Frontend Engineer": ["React", "TypeScript", "JavaScript", "CSS", "HTML", "Next.js", "Vue.js", "GraphQL",
+                          "Webpack", "Accessibility", "Redux", "Jest"],
+    "Full Stack Developer": ["JavaScript", "TypeScript", "Node.js", "React", "PostgreSQL", "MongoDB", "Docker",
+                             "REST APIs", "AWS", "Express"],
+    "Data Scientist": ["Python", "pandas", "scikit-learn", "Statistics", "SQL", "PyTorch", "A/B testing",
+                       "R", "Machine Learning", "Data Visualization"],
+    "Machine Learning Engineer": ["Python", "PyTorch", "TensorFlow", "MLOps", "Kubernetes", "Spark",
+                                  "Deep Learning", "NLP", "Computer Vision", "Docker"],
+    "Data Engineer": ["Python", "SQL", "Spark", "Airflow", "Kafka", "dbt", "Snowflake", "AWS", "ETL",
+                      "Data Modeling", "BigQuery"],
+    "DevOps Engineer": ["Kubernetes", "Terraform", "AWS", "Docker", "CI/CD", "GitHub Actions", "Linux",
+                        "Ansible", "Prometheus", "Bash"],
+    "Site Reliability Engineer": ["Linux", "Kubernetes", "Prometheus", "Grafana", "Go", "Incident Management",
+                                  "AWS", "Terraform", "Observability"],
+    "iOS Developer": ["Swift", "SwiftUI", "Objective-C", "Xcode", "Core Data", "REST APIs", "Unit Testing"],
+    "Android Developer": ["Kotlin", "Java", "Android SDK", "Jetpack Compose", "Gradle", "REST APIs", "Firebase"],
+    "Security Engineer": ["Penetration Testing", "SIEM", "Network Security", "Python", "Threat Modeling",
+                          "OWASP", "Cloud Security", "Incident Response"],
+    "QA Engineer": ["Selenium", "Cypress", "Test Automation", "Python", "Java", "API Testing", "Jira",
+                    "Performance Testing"],
+    "Product Manager": ["Product Strategy", "Roadmapping", "User Research", "Agile", "Jira", "Analytics",
+                        "Stakeholder Management", "SQL"],
+    "UX Designer": ["Figma", "User Research", "Prototyping", "Wireframing", "Usability Testing",
+                    "Design Systems", "Accessibility"],
+    "Data Analyst": ["SQL", "Excel", "Tableau", "Power BI", "Python", "Statistics", "Looker", "Reporting"],
+    "Embedded Software Engineer": ["C", "C++", "RTOS", "Embedded Linux", "Microcontrollers", "I2C", "SPI",
+                                   "Debugging"],
+    "Cloud Architect": ["AWS", "Azure", "Google Cloud", "Terraform", "Networking", "Security", "Kubernetes",
+                        "Cost Optimization"],
+    "Database Administrator": ["PostgreSQL", "MySQL", "Oracle", "Backup and Recovery", "Performance Tuning",
+                               "Replication", "SQL"],
+    "Network Engineer": ["Cisco", "BGP", "OSPF", "Firewalls", "VPN", "Network Security", "Routing", "Switching"],
+    "Technical Writer": ["Technical Writing", "Markdown", "API Documentation", "Docs as Code", "Git",
+                         "Editing"],
+    "Sales Engineer": ["Solution Selling", "Demos", "CRM", "Salesforce", "Technical Presentations",
+                       "Customer Discovery"],
+    "Customer Success Manager": ["Customer Onboarding", "Account Management", "CRM", "Salesforce",
+                                 "Communication", "Renewals"],
+    "Marketing Manager": ["SEO", "Content Marketing", "Google Analytics", "Email Marketing", "Paid Social",
+                          "Brand Strategy", "HubSpot"],
+    "Accountant": ["Bookkeeping", "GAAP", "Excel", "QuickBooks", "Tax Preparation", "Reconciliation",
+                   "Financial Reporting"],
+    "Financial Analyst": ["Financial Modeling", "Excel", "Forecasting", "Budgeting", "SQL", "Valuation",
+                          "Power BI"],
+    "HR Generalist": ["Recruiting", "Onboarding", "Employee Relations", "HRIS", "Payroll", "Compliance"],
+    "Technical Recruiter": ["Sourcing", "Interviewing", "Applicant Tracking Systems", "LinkedIn Recruiter",
+                            "Negotiation", "Employer Branding"],
+    "Registered Nurse": ["Patient Care", "Electronic Health Records", "BLS", "Medication Administration",
+                         "Triage", "Care Planning"],
+    "High School Teacher": ["Curriculum Development", "Classroom Management", "Lesson Planning",
+                            "Assessment", "Mathematics", "Mentoring"],
+    "Project Manager": ["Project Management", "Agile", "Scrum", "Risk Management", "Budgeting", "Jira",
+                        "Stakeholder Management", "PMP"],
+    "Business Analyst": ["Requirements Gathering", "SQL", "Process Modeling", "Excel", "Jira",
+                         "Stakeholder Management", "UML"],
+    "Graphic Designer": ["Adobe Photoshop", "Adobe Illustrator", "InDesign", "Typography", "Branding",
+                         "Figma"],
+    "Content Writer": ["Copywriting", "SEO", "Editing", "Content Strategy", "WordPress", "Research"],
+    "Supply Chain Analyst": ["Supply Chain", "Inventory Management", "Excel", "SAP", "Forecasting", "SQL",
+                             "Logistics"],
+    "Mechanical Engineer": ["SolidWorks", "AutoCAD", "FEA", "GD&T", "Prototyping", "Thermodynamics"],
+    "Electrical Engineer": ["Circuit Design", "PCB Design", "MATLAB", "Altium", "Power Electronics",
+                            "Signal Processing"],
+    "Civil Engineer": ["AutoCAD", "Structural Analysis", "Civil 3D", "Project Management", "Surveying",
+                       "Construction Management"],
+    "Game Developer": ["C++", "Unity", "Unreal Engine", "C#", "Game Design", "3D Math", "Shaders"],
+    "Operations Manager": ["Operations Management", "Lean", "Six Sigma", "Budgeting", "Team Leadership",
+                           "KPIs"],
+    "Support Engineer": ["Troubleshooting", "Linux", "SQL", "Customer Support", "Zendesk", "Networking",
+                         "Scripting"],
+}
+SENIORITY = ["Junior", "Mid-level", "Senior", "Staff", "Lead", "Principal", "Associate"]
+INDUSTRIES = ["fintech", "healthcare", "e-commerce", "logistics", "education", "gaming", "media", "energy",
+              "government", "travel", "insurance", "automotive", "telecom", "biotech", "retail", "SaaS",
+              "cybersecurity", "real estate", "agriculture", "manufacturing"]
+JOB_OPENERS = [
+    "We are hiring a {title} to join our {industry} team.",
+    "Join a fast-growing {industry} company as a {title}.",
+    "Our {industry} platform is looking for a {title}.",
+    "A {title} role in a {industry} business serving millions of customers.",
+    "Help us build the future of {industry} as our next {title}.",
+]
+JOB_DUTIES = [
+    "You will own {a} and {b} work end to end and collaborate with a cross-functional team.",
+    "Day to day you will use {a} and {b} to ship improvements every week.",
+    "Responsibilities include delivering projects with {a}, improving {b} practices and mentoring others.",
+    "You will work on {a}, partner with stakeholders and raise the bar on {b}.",
+]
+JOB_CLOSERS = [
+    "Hybrid work, flexible hours and a learning budget.",
+    "Fully remote within the EU; competitive salary and equity.",
+    "On-site in our headquarters with relocation support.",
+    "Great benefits, parental leave and a friendly team.",
+]
+RESUME_OPENERS = [
+    "{seniority} {role} with {years} years of experience in {industry}.",
+    "Experienced {role} ({years} years), most recently at a {industry} company.",
+    "{role} focused on {industry}; {years} years in the field.",
+]
+RESUME_ACHIEVEMENTS = [
+    "Delivered {a} projects that cut costs by {pct}% and led adoption of {b}.",
+    "Built and maintained {a} solutions; trained colleagues in {b}.",
+    "Improved {b} processes and shipped a {a} initiative used company-wide.",
+]
+COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Pied Piper", "Vandelay",
+             "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Oscorp", "Aperture", "Massive Dynamic"]
+COMPANY_SUFFIX = ["Labs", "Inc", "Group", "Systems", "Health", "Bank", "Logistics", "Studios"]
+LOCATIONS = ["Berlin, Germany", "London, UK", "Paris, France", "Madrid, Spain", "Austin, TX", "New York, NY",
+             "San Francisco, CA", "Toronto, Canada", "Amsterdam, Netherlands", "Remote", "Lisbon, Portugal",
+             "Warsaw, Poland", "Dublin, Ireland", "Seattle, WA"]
+
+
+@dataclass
+class BaseText:
+    text: str
+    title: str
+    skills: list[str]
+
+
+def job_texts(rng: np.random.Generator, n: int) -> list[BaseText]:
+    """n distinct job postings: role x seniority x industry x skills x phrasing."""
+    roles = list(ROLES)
+    seen: set[str] = set()
+    out: list[BaseText] = []
+    while len(out) < n:
+        role = roles[rng.integers(len(roles))]
+        title = f"{SENIORITY[rng.integers(len(SENIORITY))]} {role}"
+        industry = INDUSTRIES[rng.integers(len(INDUSTRIES))]
+        pool = ROLES[role]
+        skills = [pool[k] for k in rng.choice(len(pool), size=min(len(pool), int(rng.integers(4, 7))), replace=False)]
+        text = " ".join([
+            JOB_OPENERS[rng.integers(len(JOB_OPENERS))].format(title=title, industry=industry),
+            JOB_DUTIES[rng.integers(len(JOB_DUTIES))].format(a=skills[0], b=skills[1]),
+            f"Requirements: {', '.join(skills)}.",
+            JOB_CLOSERS[rng.integers(len(JOB_CLOSERS))],
+        ])
+        if text not in seen:
+            seen.add(text)
+            out.append(BaseText(text, title, skills))
+    return out
+
+
+def resume_texts(rng: np.random.Generator, n: int) -> list[str]:
+    """n held-out resume-style texts (other templates than the jobs')."""
+    roles = list(ROLES)
+    out: list[str] = []
+    while len(out) < n:
+        role = roles[rng.integers(len(roles))]
+        pool = ROLES[role]
+        skills = [pool[k] for k in rng.choice(len(pool), size=min(len(pool), int(rng.integers(4, 8))), replace=False)]
+        opener = RESUME_OPENERS[rng.integers(len(RESUME_OPENERS))].format(
+            seniority=SENIORITY[rng.integers(len(SENIORITY))], role=role, years=int(rng.integers(1, 16)),
+            industry=INDUSTRIES[rng.integers(len(INDUSTRIES))])
+        achievement = RESUME_ACHIEVEMENTS[rng.integers(len(RESUME_ACHIEVEMENTS))].format(
+            a=skills[0], b=skills[1], pct=int(rng.integers(5, 40)))
+        out.append(f"{opener} {achievement} Skills: {', '.join(skills)}.")
+    return out
+
+
+def embed_texts(texts: list[str], batch: int = 256) -> np.ndarray:
+    from career_app.services import embeddings
+
+    vectors = []
+    for start in range(0, len(texts), batch):
+        vectors.extend(embeddings.embed_many(texts[start:start + batch], batch_size=64))
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np.ndarray, list[uuid.UUID],
+                                                                                 np.ndarray]:
+    """Embed the base and held-out texts, build N mixture vectors, COPY them in, rebuild HNSW.
+    Returns the held-out embeddings (for queries) and the jobs' ids and vectors (for checks)."""
+    from psycopg.types.json import Jsonb
+
+    from career_app.services import embeddings
+    from career_app.services.skills import taxonomy
+
+    rng = np.random.default_rng(SEED)
+    bases = job_texts(rng, N_BASE_TEXTS)
+    held_out = resume_texts(rng, N_HELD_OUT_TEXTS)
+    t = time.perf_counter()
+    embeddings.load()
+    figures.load["model load s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    base_vecs = embed_texts([b.text for b in bases])
+    held_vecs = embed_texts(held_out)
+    figures.load["embed texts s"] = time.perf_counter() - t
+    print(f"embedded {len(bases)} job texts + {len(held_out)} held-out resume texts "
+          f"in {figures.load['embed texts s']:.1f} s")
+
+    t = time.perf_counter()
+    vectors, base_of = _mixtures(rng, base_vecs, n_jobs)
+    canonical = [taxonomy().normalise(b.skills) for b in bases]
+    ids = [uuid.uuid4() for _ in range(n_jobs)]
+    now = datetime.now(UTC)
+    ages = rng.uniform(0, 90 * 86400, n_jobs)
+    companies = [f"{c} {s}" for c in COMPANIES for s in COMPANY_SUFFIX]
+    company_of = rng.integers(len(companies), size=n_jobs)
+    location_of = rng.integers(len(LOCATIONS), size=n_jobs)
+    remote_of = rng.integers(3, size=n_jobs)
+    salary_of = rng.integers(30, 160, size=n_jobs) * 1000
+    figures.load["vectors s"] = time.perf_counter() - t
+
+    columns = ("id", "owner_id", "visibility", "status", "source", "title", "company_name", "location",
+               "description_raw", "skills_required", "skills", "salary_min", "salary_max", "salary_currency",
+               "remote_option", "employment_type", "generated_by", "embedding", "enrich_attempts", "enriched_at",
+               "created_at", "updated_at")
+    types = ["uuid", "uuid", "text", "text", "text", "text", "text", "text", "text", "jsonb", "jsonb", "int4",
+             "int4", "text", "text", "text", "text", "vector", "int4", "timestamptz", "timestamptz", "timestamptz"]
+    remote = ("onsite", "hybrid", "remote")
+    with raw_connection() as conn:
+        indexdef = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_jobs_embedding_hnsw'"
+                                ).fetchone()[0]
+        conn.execute("DROP INDEX ix_jobs_embedding_hnsw")
+        conn.commit()
+        t = time.perf_counter()
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY jobs ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for k in range(n_jobs):
+                    base = bases[base_of[k]]
+                    created = now - timedelta(seconds=float(ages[k]))
+                    copy.write_row((
+                        ids[k], provider_id, "public", "active", "bench", base.title,
+                        companies[company_of[k]], LOCATIONS[location_of[k]], base.text,
+                        Jsonb(base.skills), Jsonb(canonical[base_of[k]]), int(salary_of[k]),
+                        int(salary_of[k]) + 20000, "EUR", remote[remote_of[k]], "full_time", "bench",
+                        vectors[k], 0, created, created, created))
+        conn.commit()
+        figures.load["COPY s"] = time.perf_counter() - t
+        print(f"loaded {n_jobs} jobs with COPY in {figures.load['COPY s']:.1f} s "
+              f"({n_jobs / figures.load['COPY s']:.0f} rows/s)")
+
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute("SET max_parallel_maintenance_workers = 1")
+        t = time.perf_counter()
+        conn.execute(indexdef)
+        conn.commit()
+        figures.load["HNSW build s"] = time.perf_counter() - t
+        print(f"built HNSW index in {figures.load['HNSW build s']:.1f} s: {indexdef}")
+        conn.autocommit = True
+        t = time.perf_counter()
+        conn.execute("VACUUM ANALYZE jobs")
+        figures.load["VACUUM ANALYZE s"] = time.perf_counter() - t
+        sizes = conn.execute("SELECT pg_size_pretty(pg_table_size('jobs')), "
+                             "pg_size_pretty(pg_relation_size('ix_jobs_embedding_hnsw')), "
+                             "pg_size_pretty(pg_relation_size('ix_jobs_feed'))").fetchone()
+        figures.load["sizes"] = f"table {sizes[0]}, HNSW {sizes[1]}, feed index {sizes[2]}"
+        print(f"VACUUM ANALYZE in {figures.load['VACUUM ANALYZE s']:.1f} s; {figures.load['sizes']}")
+    return held_vecs, ids, vectors
+
+
+# --- step 3: recommendations ------------------------------------------------------------------
+
+
+def _set_resume_embedding(seeker_id: uuid.UUID, vector: np.ndarray) -> None:
+    from sqlalchemy import text
+
+    from career_app.db import session_scope
+
+    with session_scope() as session:
+        session.exec(text("UPDATE resumes SET embedding = CAST(:v AS vector) WHERE user_id = :u"),
+                     params={"v": _vec_text(vector), "u": seeker_id})
+        session.commit()
+
+
+def _exact_top(seeker_id: uuid.UUID, vector: np.ndarray) -> list[uuid.UUID]:
+    """The true top-k by a sequential scan (index scans off)."""
+    from sqlalchemy import text
+
+    from career_app.db import session_scope
+
+    with session_scope() as session:
+        session.exec(text("SET LOCAL enable_indexscan = off"))
+        rows = session.exec(text(
+            f"SELECT id FROM jobs WHERE {PUBLIC_ACTIVE} AND owner_id <> :u "
+            f"ORDER BY embedding <=> CAST(:v AS vector) LIMIT {TOP_K}"),
+            params={"u": seeker_id, "v": _vec_text(vector)}).all()
+        session.rollback()
+    return [r[0] for r in rows]
+
+
+def _capture_recommend_sql(seeker) -> tuple[str, dict]:
+    """The statement recommend() sends, as the driver gets it (for EXPLAIN)."""
+    from sqlalchemy import event
+
+    from career_app.db import engine, session_scope
+    from career_app.services import matching
+
+    captured: list[tuple[str, object]] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        if "<=>" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(engine(), "before_cursor_execute", grab)
+    try:
+        with session_scope() as session:
+            matching.recommend(session, seeker, TOP_K)
+    finally:
+        event.remove(engine(), "before_cursor_execute", grab)
+    return captured[0]
+
+
+def explain_recommend(seeker) -> None:
+    from career_app.db import session_scope
+    from career_app.services import matching
+
+    statement, parameters = _capture_recommend_sql(seeker)
+    with session_scope() as session:
+        conn = session.connection()
+        conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
+        conn.exec_driver_sql("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
+        session.rollback()
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the statement recommend() sends "
+          f"(hnsw.ef_search={matching.HNSW_EF_SEARCH}, iterative_scan=relaxed_order):")
+    for (line,) in plan:
+        print("    " + line)
+    uses = "ix_jobs_embedding_hnsw" in "\n".join(line for (line,) in plan)
+    print(f"  -> HNSW index used: {'yes' if uses else 'NO'}")
+
+
+def _sensitivity(seeker_id: uuid.UUID, queries: np.ndarray, exact: list[list[uuid.UUID]]) -> None:
+    """Diagnostic: the same kind of query by hand, other ef_search / iterative_scan settings."""
+    print("\ndiagnostic, hand-written equivalent query (not the service function), "
+          f"{len(exact)} queries:")
+    sql = (f"SELECT id FROM jobs WHERE {PUBLIC_ACTIVE} AND owner_id <> %s "
+           f"ORDER BY embedding <=> %s LIMIT {TOP_K}")
+    with raw_connection() as conn:
+        for ef in (40, 100, 200):
+            for scan in ("off", "relaxed_order"):
+                lat, rec = [], []
+                for q, truth in zip(queries, exact, strict=True):
+                    with conn.transaction():
+                        conn.execute(f"SET LOCAL hnsw.ef_search = {ef}")
+                        conn.execute(f"SET LOCAL hnsw.iterative_scan = {scan}")
+                        t = time.perf_counter()
+                        got = [r[0] for r in conn.execute(sql, (seeker_id, q)).fetchall()]
+                        lat.append((time.perf_counter() - t) * 1000)
+                    rec.append(len(set(got) & set(truth)) / TOP_K)
+                print(f"  ef_search={ef:<4} iterative_scan={scan:<14} recall@{TOP_K}={np.mean(rec):.4f}   "
+                      f"median={statistics.median(lat):6.2f} ms   p95={_pct(lat, 0.95):6.2f} ms")
+
+
+def bench_recommendations(seeker, held_vecs: np.ndarray, n_queries: int, job_ids: list[uuid.UUID],
+                          job_vecs: np.ndarray, figures: Figures) -> None:
+    from career_app.db import session_scope
+    from career_app.services import matching
+
+    rng = np.random.default_rng(SEED + 1)
+    queries, _ = _mixtures(rng, held_vecs, n_queries + REC_WARMUP)
+    print(f"\nrecommendations: {REC_WARMUP} warm-up + {n_queries} timed calls of recommend(session, seeker, {TOP_K})")
+    got_ids: list[list[uuid.UUID]] = []
+    for k, q in enumerate(queries):
+        _set_resume_embedding(seeker.id, q)
+        with session_scope() as session:
+            ms, recs = _timed(matching.recommend, session, seeker, TOP_K)
+        if k >= REC_WARMUP:
+            figures.rec_ms.append(ms)
+            got_ids.append([r.job_id for r in recs])
+    short = sum(1 for g in got_ids if len(g) < TOP_K)
+    print(_line("recommend(limit=20)", figures.rec_ms, p99=True) + (f"   ({short} calls returned < {TOP_K})"
+                                                                    if short else ""))
+
+    timed_queries = queries[REC_WARMUP:]
+    n_recall = min(RECALL_QUERIES, n_queries)
+    t = time.perf_counter()
+    exact = [_exact_top(seeker.id, q) for q in timed_queries[:n_recall]]
+    exact_s = time.perf_counter() - t
+    recalls = [len(set(g) & set(e)) / TOP_K for g, e in zip(got_ids[:n_recall], exact, strict=True)]
+    figures.recall = float(np.mean(recalls))
+    print(f"recall@{TOP_K} vs exact sequential scan over {n_recall} queries: mean={figures.recall:.4f} "
+          f"min={min(recalls):.2f}   (exact scans took {1000 * exact_s / n_recall:.0f} ms each)")
+
+    # The exact answer checked independently: numpy over the vectors that were loaded.
+    agree = []
+    id_array = np.asarray(job_ids, dtype=object)
+    for q, e in zip(timed_queries[:5], exact[:5], strict=False):
+        top = id_array[np.argsort(-(job_vecs @ q))[:TOP_K]]
+        agree.append(len(set(top) & set(e)) / TOP_K)
+    print(f"exact SQL top-{TOP_K} vs numpy brute force (5 queries): overlap={np.mean(agree):.3f}")
+
+    explain_recommend(seeker)
+    _sensitivity(seeker.id, timed_queries[:n_recall], exact)
+
+
+# --- step 4: feed -----------------------------------------------------------------------------
+
+
+def bench_feed(n_jobs: int, figures: Figures) -> None:
+    from career_app.db import session_scope
+    from career_app.services import jobs
+
+    print(f"\nfeed: jobs.feed(session, skip, 20), {FEED_WARMUP} warm-up + {FEED_CALLS} timed calls per depth")
+    depths = sorted({d for d in FEED_DEPTHS if d < n_jobs} | {max(0, n_jobs - 20)})
+    for skip in depths:
+        samples = []
+        for k in range(FEED_WARMUP + FEED_CALLS):
+            with session_scope() as session:
+                ms, rows = _timed(jobs.feed, session, skip, 20)
+            if k >= FEED_WARMUP:
+                samples.append(ms)
+        figures.feed_ms[skip] = samples
+        print(_line(f"feed skip={skip}", samples) + f"   rows={len(rows)}")
+    everything = [ms for samples in figures.feed_ms.values() for ms in samples]
+    print(_line("feed, all depths", everything))
+    with raw_connection() as conn:
+        deepest = depths[-1]
+        plan = conn.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM jobs WHERE " + PUBLIC_ACTIVE +
+            f" ORDER BY created_at DESC, id DESC OFFSET {deepest} LIMIT 20").fetchall()
+    print(f"EXPLAIN of the feed's page-id subquery at skip={deepest}:")
+    for (line,) in plan:
+        print("    " + line)
+
+
+# --- step 5: resume ---------------------------------------------------------------------------
+
+
+def bench_resume(seeker, figures: Figures) -> None:
+    from career_app.db import session_scope
+    from career_app.services import documents, embeddings, resumes
+    from tests.resume_files import pdf_resume
+
+    embeddings.load()
+    data = pdf_resume()
+    print(f"\nresume: upload_now with a 2-page PDF ({len(data)} bytes), {RESUME_WARMUP} warm-up + {RESUME_RUNS} timed")
+    for k in range(RESUME_WARMUP + RESUME_RUNS):
+        with session_scope() as session:
+            ms, _ = _timed(resumes.upload_now, session, seeker, data, "resume.pdf")
+        if k >= RESUME_WARMUP:
+            figures.upload_ms.append(ms)
+    doc = documents.extract(data)
+    for _ in range(RESUME_RUNS):
+        figures.extract_ms.append(_timed(documents.extract, data)[0])
+        figures.embed_ms.append(_timed(embeddings.embed, doc.text)[0])
+    print(_line("upload_now (parse+embed+store)", figures.upload_ms))
+    print(_line("documents.extract", figures.extract_ms))
+    print(_line(f"embeddings.embed ({len(doc.text)} chars)", figures.embed_ms))
+
+
+# --- step 6: summary --------------------------------------------------------------------------
+
+
+def machine_info(figures: Figures) -> None:
+    import torch
+
+    with raw_connection() as conn:
+        pg = conn.execute("SELECT current_setting('server_version')").fetchone()[0]
+        vec = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()[0]
+        settings = conn.execute("SELECT current_setting('shared_buffers'), current_setting('work_mem'), "
+                                "current_setting('effective_cache_size')").fetchone()
+    figures.env = {
+        "cpu": f"{os.cpu_count()} logical CPUs, {platform.machine()}, {platform.processor() or 'n/a'}",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "torch threads": str(torch.get_num_threads()),
+        "postgres": f"PostgreSQL {pg}, pgvector {vec}, shared_buffers={settings[0]}, work_mem={settings[1]}, "
+                    f"effective_cache_size={settings[2]}",
+    }
+
+
+def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "MISS"
+
+    rec_p95 = _pct(figures.rec_ms, 0.95)
+    worst_skip, worst_feed = max(((skip, _pct(ms, 0.95)) for skip, ms in figures.feed_ms.items()),
+                                 key=lambda x: x[1])
+    all_feed = [ms for samples in figures.feed_ms.values() for ms in samples]
+    upload_median = statistics.median(figures.upload_ms)
+    print("\n" + "=" * 100)
+    print(f"SUMMARY  bench_matching, {n_jobs} active public jobs")
+    for key, value in figures.env.items():
+        print(f"  {key:<14} {value}")
+    load = figures.load
+    print(f"  {'load':<14} embed texts {load['embed texts s']:.1f} s, COPY {load['COPY s']:.1f} s, "
+          f"HNSW build {load['HNSW build s']:.1f} s, VACUUM ANALYZE {load['VACUUM ANALYZE s']:.1f} s; "
+          f"{load['sizes']}")
+    print(f"  {'recommend':<14} median {statistics.median(figures.rec_ms):.2f} ms, p95 {rec_p95:.2f} ms, "
+          f"p99 {_pct(figures.rec_ms, 0.99):.2f} ms, recall@{TOP_K} {figures.recall:.4f}")
+    for skip, ms in figures.feed_ms.items():
+        print(f"  {'feed':<14} skip={skip:<6} median {statistics.median(ms):.2f} ms, p95 {_pct(ms, 0.95):.2f} ms")
+    print(f"  {'feed':<14} all depths p95 {_pct(all_feed, 0.95):.2f} ms; worst depth skip={worst_skip} "
+          f"p95 {worst_feed:.2f} ms")
+    print(f"  {'resume':<14} upload_now median {upload_median:.0f} ms, p95 {_pct(figures.upload_ms, 0.95):.0f} ms; "
+          f"extract median {statistics.median(figures.extract_ms):.1f} ms; "
+          f"embed median {statistics.median(figures.embed_ms):.1f} ms")
+    print("  targets:")
+    rec_ok = rec_p95 <= TARGET_REC_P95_MS and figures.recall >= TARGET_RECALL
+    print(f"    [{verdict(rec_ok)}] recommendations p95 <= {TARGET_REC_P95_MS:.0f} ms with recall@{TOP_K} >= "
+          f"{TARGET_RECALL}: p95 {rec_p95:.2f} ms, recall {figures.recall:.4f}")
+    print(f"    [{verdict(worst_feed <= TARGET_FEED_P95_MS)}] feed p95 <= {TARGET_FEED_P95_MS:.0f} ms at any depth: "
+          f"worst p95 {worst_feed:.2f} ms (skip={worst_skip})")
+    print(f"    [{verdict(upload_median <= TARGET_RESUME_MEDIAN_MS)}] resume parse+embed median <= "
+          f"{TARGET_RESUME_MEDIAN_MS / 1000:.0f} s: {upload_median:.0f} ms")
+    print(f"  total runtime {total_s:.0f} s")
+    print("=" * 100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=100_000, help="active public jobs to load (default 100000)")
+    parser.add_argument("--queries", type=int, default=200, help="timed recommendation queries (default 200)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    services = setup_services()
+    try:
+        figures = Figures()
+        provider, seeker = create_users()
+        held_vecs, job_ids, job_vecs = load_jobs(args.jobs, provider.id, figures)
+        bench_recommendations(seeker, held_vecs, args.queries, job_ids, job_vecs, figures)
+        bench_feed(args.jobs, figures)
+        bench_resume(seeker, figures)
+        machine_info(figures)
+        summary(figures, args.jobs, time.perf_counter() - started)
+    finally:
+        teardown_services(services)
+        print(f"finished in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

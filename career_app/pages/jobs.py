@@ -1,0 +1,198 @@
+"""The public job feed with filters, and one job's page with its four pillars and the match panel."""
+
+import reflex as rx
+
+from career_app.pages.common import frame
+from components.layout import error_callout, loading_block
+from state.jobs import JobFeedState, JobPageState
+
+
+def _filters() -> rx.Component:
+    def field(name, label, placeholder="", width="100%", type_="text"):
+        return rx.vstack(rx.el.label(label, html_for=f"filter-{name}", style={"font_size": "0.85em"}),
+                         rx.input(id=f"filter-{name}", name=name, placeholder=placeholder, type=type_, width=width),
+                         spacing="1", width="100%")
+
+    return rx.form(
+        rx.grid(
+            field("q", "Keywords", "python, data, nurse…"),
+            field("location", "Location", "Berlin"),
+            field("company", "Company"),
+            field("skills", "Skills (comma separated)", "Python, SQL"),
+            field("salary_min", "Minimum salary", "50000", type_="number"),
+            rx.vstack(rx.el.label("Posted", style={"font_size": "0.85em"}),
+                      rx.select.root(rx.select.trigger(aria_label="Posted within", width="100%"),
+                                     rx.select.content(rx.select.item("Any time", value="any"),
+                                                       rx.select.item("Last 24 hours", value="1"),
+                                                       rx.select.item("Last 7 days", value="7"),
+                                                       rx.select.item("Last 30 days", value="30")),
+                                     value=JobFeedState.posted_within, on_change=JobFeedState.set_posted_within),
+                      spacing="1", width="100%"),
+            columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%",
+        ),
+        rx.hstack(
+            rx.checkbox("Remote only", checked=JobFeedState.remote_only, on_change=JobFeedState.set_remote_only,
+                        id="filter-remote"),
+            rx.spacer(),
+            rx.button("Search", type="submit", id="filter-submit", loading=JobFeedState.loading),
+            width="100%", align="center", padding_top="0.75em",
+        ),
+        on_submit=JobFeedState.apply_filters,
+        width="100%",
+    )
+
+
+def _job_card(row: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.hstack(rx.heading(row["title"], size="4"), rx.spacer(),
+                          rx.cond(row["remote"] != "", rx.badge(row["remote"], color_scheme="green")), width="100%"),
+                rx.text(row["company"], " · ", row["location"], color_scheme="gray", size="2"),
+                rx.cond(row["salary"] != "", rx.text(row["salary"], size="2")),
+                rx.text(row["skills"], size="1", color_scheme="gray"),
+                rx.text("Posted ", row["posted"], size="1", color_scheme="gray"),
+                spacing="1", width="100%",
+            ),
+            width="100%",
+        ),
+        href="/jobs/" + row["id"].to(str), underline="none", color="inherit", width="100%",
+        class_name="job-card",
+    )
+
+
+def jobs_feed() -> rx.Component:
+    return frame(
+        rx.heading("Jobs", size="7"),
+        rx.card(_filters(), width="100%"),
+        error_callout(JobFeedState.error),
+        rx.cond(
+            JobFeedState.loading & (JobFeedState.rows.length() == 0),
+            loading_block("Loading jobs…"),
+            rx.cond(
+                JobFeedState.rows.length() == 0,
+                rx.center(rx.text("No jobs match these filters yet.", color_scheme="gray"), padding="3em",
+                          width="100%"),
+                rx.vstack(rx.foreach(JobFeedState.rows, _job_card), spacing="3", width="100%", id="job-list"),
+            ),
+        ),
+        rx.hstack(
+            rx.button("Previous", on_click=JobFeedState.prev_page, variant="soft", disabled=JobFeedState.page == 0),
+            rx.text(JobFeedState.page_label, size="2", color_scheme="gray"),
+            rx.button("Next", on_click=JobFeedState.next_page, variant="soft",
+                      disabled=JobFeedState.page + 1 >= JobFeedState.page_count),
+            align="center", spacing="3",
+        ),
+    )
+
+
+def _pillar_tabs() -> rx.Component:
+    return rx.tabs.root(
+        rx.tabs.list(
+            rx.tabs.trigger("Description", value="description"),
+            rx.tabs.trigger("Skills", value="skills"),
+            rx.tabs.trigger("Resume guide", value="guide"),
+            rx.tabs.trigger("Interview prep", value="prep"),
+        ),
+        rx.tabs.content(rx.text(JobPageState.job["description"], white_space="pre-wrap", padding_top="1em"),
+                        value="description"),
+        rx.tabs.content(
+            rx.flex(rx.foreach(JobPageState.skills, lambda s: rx.badge(s, size="2", variant="soft")),
+                    wrap="wrap", spacing="2", padding_top="1em", id="job-skills"),
+            value="skills"),
+        rx.tabs.content(
+            rx.el.ol(rx.foreach(JobPageState.resume_guide, lambda b: rx.el.li(b, style={"margin_bottom": "0.5em"})),
+                     style={"padding_top": "1em", "padding_left": "1.5em"}, id="resume-guide"),
+            value="guide"),
+        rx.tabs.content(
+            rx.vstack(rx.foreach(JobPageState.questions, lambda q: rx.card(
+                rx.vstack(rx.text(q["question"], weight="bold"), rx.text(q["strategy"], size="2", color_scheme="gray"),
+                          spacing="1"), width="100%")), spacing="2", padding_top="1em", width="100%", id="prep"),
+            value="prep"),
+        default_value="description",
+        width="100%",
+    )
+
+
+def _match_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Your match", size="4"),
+            rx.cond(JobPageState.match_loading, rx.hstack(rx.spinner(), rx.text("Comparing with your resume…"))),
+            rx.cond(
+                JobPageState.match_error != "",
+                rx.vstack(rx.text(JobPageState.match_error, color_scheme="red", id="match-error"),
+                          rx.link("Upload your resume", href="/resume"), spacing="1"),
+            ),
+            rx.cond(
+                JobPageState.match.contains("score"),
+                rx.vstack(
+                    rx.hstack(rx.heading(JobPageState.match["score"], "%", size="8", id="match-score"),
+                              rx.cond(JobPageState.match["gap"] == "yes",
+                                      rx.badge("Skill gap", color_scheme="amber", size="2", id="match-gap"),
+                                      rx.badge("Strong fit", color_scheme="green", size="2", id="match-gap")),
+                              align="center", spacing="3"),
+                    rx.progress(value=JobPageState.match_percent, max=100, width="100%"),
+                    rx.text("Skill coverage ", JobPageState.match["coverage"], "% · semantic similarity ",
+                            JobPageState.match["raw"], " · gap under ", JobPageState.match["threshold"], "%",
+                            size="1", color_scheme="gray"),
+                    rx.text(JobPageState.match["explanation"], size="2", id="gap-explanation"),
+                    rx.cond(JobPageState.learning.length() > 0, rx.vstack(
+                        rx.text("Learn next", weight="bold", size="2"),
+                        rx.foreach(JobPageState.learning, lambda l: rx.link(l["skill"], href=l["url"],
+                                                                            is_external=True, size="2")),
+                        spacing="1")),
+                    spacing="2", width="100%",
+                ),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+        id="match-panel",
+    )
+
+
+def job_page() -> rx.Component:
+    return frame(
+        rx.cond(
+            ~JobPageState.loaded,
+            loading_block(),
+            rx.cond(
+                JobPageState.found,
+                rx.vstack(
+                    rx.link("← All jobs", href="/jobs", size="2"),
+                    rx.heading(JobPageState.job["title"], size="7", id="job-title"),
+                    rx.hstack(
+                        rx.text(JobPageState.job["company"], weight="medium"),
+                        rx.text(JobPageState.job["location"], color_scheme="gray"),
+                        rx.cond(JobPageState.job["remote"] != "", rx.badge(JobPageState.job["remote"])),
+                        rx.badge(JobPageState.job["status"], variant="outline", id="job-status"),
+                        spacing="3", align="center", wrap="wrap",
+                    ),
+                    rx.cond(JobPageState.job["salary"] != "", rx.text("Salary: ", JobPageState.job["salary"])),
+                    rx.cond(JobPageState.job["estimate"] != "",
+                            rx.text("Estimated range: ", JobPageState.job["estimate"], size="2", color_scheme="gray")),
+                    rx.cond(JobPageState.is_offline,
+                            rx.callout("Guides on this page were made by the built-in offline generator (no AI model "
+                                       "is configured), from the posting and the skills taxonomy.",
+                                       icon="info", size="1", id="offline-notice")),
+                    rx.cond(JobPageState.job["apply_url"] != "",
+                            rx.link(rx.button("Apply on the company site"), href=JobPageState.job["apply_url"],
+                                    is_external=True)),
+                    rx.grid(
+                        rx.box(_pillar_tabs(), grid_column=rx.breakpoints(initial="span 1", md="span 2")),
+                        rx.cond(JobPageState.can_match, _match_panel(),
+                                rx.cond(~JobPageState.signed_in,
+                                        rx.card(rx.text("Sign in as a job seeker to see how well you match."),
+                                                rx.link("Sign in", href="/signin"), width="100%"))),
+                        columns=rx.breakpoints(initial="1", md="3"), spacing="4", width="100%",
+                    ),
+                    spacing="3", width="100%",
+                ),
+                rx.center(rx.vstack(rx.heading("Job not found", size="6"),
+                                    rx.text("It may have been closed or removed."),
+                                    rx.link("Browse all jobs", href="/jobs"), align="center"),
+                          padding="4em", width="100%"),
+            ),
+        )
+    )

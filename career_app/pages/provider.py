@@ -1,0 +1,124 @@
+import reflex as rx
+
+from career_app.pages.common import frame
+from components.forms import labeled_input
+from components.layout import error_callout, info_callout, loading_block
+from state.provider import ProviderState
+
+
+def _post_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Post a job", size="4"),
+                rx.vstack(
+                    rx.el.label("Title", html_for="job-title", style={"font_weight": "500", "font_size": "0.9em"}),
+                    rx.input(id="job-title", name="title", required=True, min_length=3, max_length=200, width="100%"),
+                    spacing="1", width="100%"),
+                rx.grid(labeled_input("Company", "company_name", required=False),
+                        labeled_input("Location", "location", required=False), columns="2", spacing="3",
+                        width="100%"),
+                rx.vstack(
+                    rx.el.label("Description", html_for="job-description",
+                                style={"font_weight": "500", "font_size": "0.9em"}),
+                    rx.text_area(id="job-description", name="description_raw", required=True, min_length=20,
+                                 rows="8", width="100%"),
+                    spacing="1", width="100%"),
+                labeled_input("Skills (comma separated)", "skills", required=False, placeholder="Python, SQL"),
+                rx.grid(labeled_input("Salary from", "salary_min", type_="number", required=False),
+                        labeled_input("Salary to", "salary_max", type_="number", required=False),
+                        labeled_input("Currency", "salary_currency", required=False, placeholder="EUR"),
+                        columns="3", spacing="3", width="100%"),
+                rx.grid(
+                    rx.vstack(rx.text("Work place", size="2", weight="medium"),
+                              rx.select(["onsite", "hybrid", "remote"], value=ProviderState.remote_option,
+                                        on_change=ProviderState.set_remote_option, aria_label="Work place"),
+                              spacing="1"),
+                    rx.vstack(rx.text("Employment", size="2", weight="medium"),
+                              rx.select(["full_time", "part_time", "contract", "internship", "temporary"],
+                                        value=ProviderState.employment_type,
+                                        on_change=ProviderState.set_employment_type, aria_label="Employment type"),
+                              spacing="1"),
+                    columns="2", spacing="3", width="100%"),
+                labeled_input("Apply URL", "external_apply_url", required=False, placeholder="https://…"),
+                error_callout(ProviderState.form_error),
+                info_callout(ProviderState.form_notice),
+                rx.button("Post job", type="submit", loading=ProviderState.posting, id="post-job"),
+                spacing="3", width="100%",
+            ),
+            on_submit=ProviderState.post_job,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
+def _job_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row["title"], href="/jobs/" + row["id"].to(str))),
+        rx.table.cell(rx.hstack(
+            rx.badge(row["status"], color_scheme=row["color"].to(str), class_name="job-status"),
+            rx.cond(row["status"] == "processing", rx.spinner(size="1")),
+            rx.cond(row["generated_by"] == "offline", rx.badge("offline AI", variant="outline")),
+            align="center")),
+        rx.table.cell(rx.text(row["error"], size="1", color_scheme="red")),
+        rx.table.cell(row["created"]),
+        rx.table.cell(rx.hstack(
+            rx.cond(row["status"] == "enrich_failed",
+                    rx.button("Retry", size="1", on_click=ProviderState.retry(row["id"]))),
+            rx.cond(row["status"] == "active",
+                    rx.button("Close", size="1", variant="soft", on_click=ProviderState.close(row["id"]))),
+            rx.cond(row["status"] == "closed",
+                    rx.button("Reopen", size="1", variant="soft", on_click=ProviderState.reopen(row["id"]))),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(rx.button("Delete", size="1", color_scheme="red", variant="soft")),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("Delete this job?"),
+                    rx.alert_dialog.description("It disappears from the feed and cannot be restored."),
+                    rx.hstack(rx.alert_dialog.cancel(rx.button("Cancel", variant="soft")),
+                              rx.alert_dialog.action(rx.button("Delete", color_scheme="red",
+                                                               on_click=ProviderState.delete(row["id"]))),
+                              spacing="3", justify="end"),
+                ),
+            ),
+            spacing="2")),
+        key=row["id"],
+    )
+
+
+def _job_table() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.heading("Your jobs", size="4"), rx.spacer(),
+                      rx.cond(ProviderState.any_processing,
+                              rx.text("Enrichment running — updating live", size="1", color_scheme="gray")),
+                      width="100%"),
+            error_callout(ProviderState.list_error),
+            rx.cond(
+                ProviderState.rows.length() == 0,
+                rx.text("You have not posted any jobs yet.", color_scheme="gray"),
+                rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                                   ("Title", "Status", "Error", "Posted", "")])),
+                    rx.table.body(rx.foreach(ProviderState.rows, _job_row)),
+                    width="100%", id="provider-jobs",
+                ),
+            ),
+            rx.hstack(rx.button("Previous", size="1", variant="soft", on_click=ProviderState.prev_page),
+                      rx.text(ProviderState.page_label, size="1"),
+                      rx.button("Next", size="1", variant="soft", on_click=ProviderState.next_page), align="center"),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+def provider_console() -> rx.Component:
+    return frame(
+        rx.cond(
+            (ProviderState.user_role == "provider") | (ProviderState.user_role == "admin"),
+            rx.vstack(rx.heading("Provider console", size="7"), _post_form(), _job_table(), spacing="4",
+                      width="100%"),
+            rx.cond(ProviderState.signed_in, rx.text("The provider console is for job providers."), loading_block()),
+        )
+    )

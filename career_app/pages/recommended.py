@@ -1,0 +1,97 @@
+import reflex as rx
+
+from career_app.pages.common import frame
+from components.layout import loading_block
+from state.recommendations import RecommendationsState, SkillsGapState
+
+
+def _need_resume(error: rx.Var) -> rx.Component:
+    return rx.cond(error != "", rx.callout(rx.vstack(rx.text(error), rx.link("Upload your resume", href="/resume")),
+                                           icon="info", width="100%", id="recommendations-error"))
+
+
+def _rec_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.link(rx.heading(row["title"], size="4"), href="/jobs/" + row["id"].to(str)),
+                rx.text(row["company"], " · ", row["location"], " ", row["remote"], size="2", color_scheme="gray"),
+                rx.text("You have: ", row["matched"], size="1"),
+                rx.cond(row["missing"] != "", rx.text("To learn: ", row["missing"], size="1", color_scheme="amber")),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.vstack(rx.heading(row["score"], "%", size="6"), rx.text("match", size="1", color_scheme="gray"),
+                      align="center", spacing="0"),
+            width="100%", align="center",
+        ),
+        width="100%",
+        class_name="recommendation",
+    )
+
+
+def recommended_page() -> rx.Component:
+    return frame(
+        rx.heading("Recommended for you", size="7"),
+        rx.text("Active jobs closest in meaning to your resume, ranked by match score.", color_scheme="gray"),
+        _need_resume(RecommendationsState.error),
+        rx.cond(
+            RecommendationsState.loading,
+            loading_block("Finding jobs for you…"),
+            rx.cond((RecommendationsState.rows.length() == 0) & (RecommendationsState.error == ""),
+                    rx.text("No active jobs yet. Check back soon.", color_scheme="gray"),
+                    rx.vstack(rx.foreach(RecommendationsState.rows, _rec_card), spacing="3", width="100%")),
+        ),
+    )
+
+
+def skills_gap_page() -> rx.Component:
+    return frame(
+        rx.heading("Your skill gap", size="7"),
+        rx.cond(
+            SkillsGapState.loading,
+            loading_block(),
+            rx.vstack(
+                rx.hstack(
+                    rx.card(rx.vstack(rx.text("Market coverage", size="2", color_scheme="gray"),
+                                      rx.heading(SkillsGapState.coverage, "%", size="8", id="coverage"),
+                                      rx.progress(value=SkillsGapState.coverage.to(int), max=100, width="12em"))),
+                    rx.card(rx.vstack(rx.text("Active jobs analysed", size="2", color_scheme="gray"),
+                                      rx.heading(SkillsGapState.active_jobs, size="8"))),
+                    spacing="4", wrap="wrap",
+                ),
+                rx.cond(SkillsGapState.your_skills.length() == 0,
+                        rx.callout(rx.vstack(rx.text("We do not know your skills yet."),
+                                             rx.link("Upload your resume or add skills", href="/resume")),
+                                   icon="info", width="100%")),
+                rx.card(
+                    rx.vstack(
+                        rx.heading("Most demanded skills", size="4"),
+                        rx.recharts.bar_chart(
+                            rx.recharts.x_axis(data_key="skill", angle=-35, text_anchor="end", height=80, interval=0),
+                            rx.recharts.y_axis(allow_decimals=False),
+                            rx.recharts.tooltip(),
+                            rx.recharts.legend(),
+                            rx.recharts.bar(data_key="have", name="You have it", stack_id="a", fill="var(--green-9)"),
+                            rx.recharts.bar(data_key="missing", name="Missing", stack_id="a", fill="var(--amber-9)"),
+                            data=SkillsGapState.chart, width="100%", height=340,
+                        ),
+                        width="100%",
+                    ),
+                    width="100%", id="skills-chart",
+                ),
+                rx.card(
+                    rx.vstack(
+                        rx.heading("Skills to learn next", size="4"),
+                        rx.foreach(SkillsGapState.missing, lambda m: rx.hstack(
+                            rx.text(m["skill"], weight="medium"),
+                            rx.text(m["jobs"], " jobs (", m["share"], ")", size="2", color_scheme="gray"),
+                            rx.spacer(), rx.link("Learn", href=m["url"], is_external=True, size="2"), width="100%")),
+                        spacing="2", width="100%",
+                    ),
+                    width="100%",
+                ),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,198 @@
+"""The public job feed with filters, and the job page: four pillars plus the seeker's match."""
+
+import reflex as rx
+
+from career_app import db
+from career_app.services import jobs, matching
+from career_app.services.errors import ServiceError
+from models.job_schemas import JobFeedItem
+from models.user import Role
+from state.auth import AuthState
+from state.common import in_session, money
+
+PAGE_SIZE = 20
+REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
+
+
+def feed_row(item: JobFeedItem) -> dict[str, str]:
+    return {
+        "id": str(item.id),
+        "title": item.title,
+        "company": item.company_name or "",
+        "location": item.location or "",
+        "remote": REMOTE_LABEL.get(item.remote_option or "", ""),
+        "skills": ", ".join(item.skills_required[:6]),
+        "salary": money(item.salary_min, item.salary_max, item.salary_currency),
+        "posted": item.created_at.strftime("%Y-%m-%d"),
+    }
+
+
+class JobFeedState(AuthState):
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 0
+    loading: bool = False
+    error: str = ""
+    q: str = ""
+    location: str = ""
+    company: str = ""
+    skills: str = ""
+    salary_min: str = ""
+    posted_within: str = "any"
+    remote_only: bool = False
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"Page {self.page + 1} of {self.page_count} · {self.total} jobs"
+
+    async def _reload(self):
+        self.loading, self.error = True, ""
+        yield
+        try:
+            salary = int(self.salary_min) if self.salary_min.strip() else None
+            if salary is not None and not 0 <= salary <= 10_000_000:
+                raise ValueError
+        except ValueError:
+            self.loading, self.error = False, "Minimum salary must be a whole number"
+            return
+        params = dict(q=self.q or None, location=self.location or None, company=self.company or None,
+                      skills=[s.strip() for s in self.skills.split(",") if s.strip()][:20] or None,
+                      salary_min=salary, remote_only=self.remote_only,
+                      posted_within_days=None if self.posted_within == "any" else int(self.posted_within),
+                      skip=self.page * PAGE_SIZE, limit=PAGE_SIZE)
+        try:
+            result = await in_session(lambda s: jobs.search(s, db.app_redis(), **params))
+        except ServiceError as exc:
+            self.loading, self.error = False, exc.detail
+            return
+        self.rows = [feed_row(i) for i in result.items]
+        self.total = result.total
+        self.loading = False
+
+    @rx.event
+    async def load(self):
+        await self._verified_user()
+        async for _ in self._reload():
+            yield
+
+    @rx.event
+    async def apply_filters(self, form: dict):
+        self.q = str(form.get("q", ""))[:200]
+        self.location = str(form.get("location", ""))[:100]
+        self.company = str(form.get("company", ""))[:100]
+        self.skills = str(form.get("skills", ""))[:400]
+        self.salary_min = str(form.get("salary_min", ""))[:12]
+        self.page = 0
+        async for _ in self._reload():
+            yield
+
+    @rx.event
+    async def set_remote_only(self, value: bool):
+        self.remote_only, self.page = bool(value), 0
+        async for _ in self._reload():
+            yield
+
+    @rx.event
+    async def set_posted_within(self, value: str):
+        self.posted_within = value if value in ("any", "1", "7", "30") else "any"
+        self.page = 0
+        async for _ in self._reload():
+            yield
+
+    @rx.event
+    async def next_page(self):
+        if self.page + 1 < self.page_count:
+            self.page += 1
+            async for _ in self._reload():
+                yield
+
+    @rx.event
+    async def prev_page(self):
+        if self.page > 0:
+            self.page -= 1
+            async for _ in self._reload():
+                yield
+
+
+class JobPageState(AuthState):
+    found: bool = False
+    loaded: bool = False
+    job: dict[str, str] = {}
+    skills: list[str] = []
+    resume_guide: list[str] = []
+    questions: list[dict[str, str]] = []
+    # the seeker's match
+    match_loading: bool = False
+    match_error: str = ""
+    match: dict[str, str] = {}
+    match_percent: int = 0
+    missing_skills: list[str] = []
+    matched_skills: list[str] = []
+    learning: list[dict[str, str]] = []
+
+    @rx.var
+    def is_offline(self) -> bool:
+        return self.job.get("generated_by", "") == "offline"
+
+    @rx.var
+    def can_match(self) -> bool:
+        return self.user_role == Role.seeker.value and self.job.get("status", "") == "active"
+
+    @rx.event
+    async def load(self):
+        viewer = await self._verified_user()
+        job_id = self.router.page.params.get("job_id", "")
+        self.loaded, self.match, self.match_error = False, {}, ""
+        self.missing_skills, self.matched_skills, self.learning = [], [], []
+        try:
+            job = await in_session(lambda s: jobs.to_out(jobs.get_visible(s, job_id, viewer)))
+        except ServiceError:
+            self.found, self.loaded = False, True
+            return
+        estimate = job.salary_estimate or {}
+        self.job = {
+            "id": str(job.id), "title": job.title, "company": job.company_name or "",
+            "location": job.location or "", "remote": REMOTE_LABEL.get(job.remote_option or "", ""),
+            "description": job.description_raw, "status": job.status.value,
+            "salary": money(job.salary_min, job.salary_max, job.salary_currency),
+            "estimate": money(estimate.get("min"), estimate.get("max"), estimate.get("currency")),
+            "generated_by": job.generated_by or "", "apply_url": job.external_apply_url or "",
+            "posted": job.created_at.strftime("%Y-%m-%d"),
+        }
+        self.skills = job.skills or job.skills_required
+        self.resume_guide = (job.resume_guide_generated or {}).get("resume_guide", [])
+        self.questions = [{"question": q["question"], "strategy": q["answer_strategy"]}
+                          for q in (job.prep_guide_generated or {}).get("questions", [])]
+        self.found, self.loaded = True, True
+        if self.can_match:
+            return JobPageState.check_match
+
+    @rx.event
+    async def check_match(self):
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            self.match_error = "Sign in as a job seeker to see your match."
+            return
+        self.match_loading, self.match_error = True, ""
+        yield
+        try:
+            result = await in_session(matching.match, user, self.job.get("id", ""))
+        except ServiceError as exc:
+            self.match_loading, self.match_error = False, exc.detail
+            return
+        self.match = {
+            "score": f"{round(result.similarity_score * 100)}",
+            "raw": f"{result.raw_similarity:.2f}",
+            "coverage": f"{round(result.skill_coverage * 100)}",
+            "gap": "yes" if result.gap_detected else "no",
+            "explanation": result.gap_explanation,
+            "threshold": f"{round(result.threshold * 100)}",
+        }
+        self.match_percent = round(result.similarity_score * 100)
+        self.matched_skills, self.missing_skills = result.matched_skills, result.missing_skills
+        self.learning = [{"skill": link.skill, "url": link.url} for link in result.learning_recommendations]
+        self.match_loading = False

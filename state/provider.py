@@ -1,0 +1,175 @@
+"""The provider console: post jobs, follow their enrichment live, retry, close, reopen, delete."""
+
+import asyncio
+
+import reflex as rx
+from pydantic import ValidationError
+
+from career_app import db
+from career_app.services import jobs
+from career_app.services.errors import ServiceError
+from models.job_schemas import JobCreate, JobUpdate
+from models.user import Role
+from state.auth import AuthState, validation_message
+from state.common import in_session, money
+
+PAGE_SIZE = 20
+POLL_SECONDS = 1.5
+POLL_LIMIT_SECONDS = 600
+STATUS_COLOR = {"processing": "amber", "active": "green", "enrich_failed": "red", "closed": "gray"}
+
+
+def _row(job) -> dict[str, str]:
+    return {
+        "id": str(job.id), "title": job.title, "company": job.company_name or "", "status": job.status.value,
+        "color": STATUS_COLOR.get(job.status.value, "gray"), "error": job.enrich_error or "",
+        "generated_by": job.generated_by or "", "created": job.created_at.strftime("%Y-%m-%d %H:%M"),
+        "salary": money(job.salary_min, job.salary_max, job.salary_currency), "skills": ", ".join(job.skills[:6]),
+    }
+
+
+def _owned_rows(session, user, skip: int) -> tuple[list[dict[str, str]], int]:
+    found, total = jobs.list_owned(session, user, skip, PAGE_SIZE)
+    return [_row(j) for j in found], total
+
+
+class ProviderState(AuthState):
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 0
+    form_error: str = ""
+    form_notice: str = ""
+    list_error: str = ""
+    posting: bool = False
+    remote_option: str = "onsite"
+    employment_type: str = "full_time"
+    _following: bool = False
+
+    @rx.var
+    def any_processing(self) -> bool:
+        return any(r["status"] == "processing" for r in self.rows)
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"Page {self.page + 1} of {max(1, -(-self.total // PAGE_SIZE))} · {self.total} jobs"
+
+    async def _reload(self, user) -> None:
+        self.rows, self.total = await in_session(_owned_rows, user, self.page * PAGE_SIZE)
+
+    @rx.event
+    async def load(self):
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user is None:
+            return
+        await self._reload(user)
+        if self.any_processing:
+            return ProviderState.follow
+
+    @rx.event(background=True)
+    async def follow(self):
+        """Refresh the list while any job is still being enriched."""
+        async with self:
+            if self._following:
+                return
+            self._following = True
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + POLL_LIMIT_SECONDS
+            while loop.time() < deadline:
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    user = await self._verified_user(Role.provider, Role.admin)
+                    if user is None:
+                        return
+                    await self._reload(user)
+                    if not self.any_processing:
+                        return
+        finally:
+            async with self:
+                self._following = False
+
+    @rx.event
+    def set_remote_option(self, value: str):
+        self.remote_option = value
+
+    @rx.event
+    def set_employment_type(self, value: str):
+        self.employment_type = value
+
+    @rx.event
+    async def post_job(self, form: dict):
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user is None:
+            self.form_error = "Only providers can post jobs."
+            return
+        self.form_error, self.form_notice = "", ""
+        fields = {k: (str(v).strip() or None) for k, v in form.items()}
+        try:
+            data = JobCreate(
+                title=fields.get("title") or "", description_raw=fields.get("description_raw") or "",
+                skills_required=[s for s in (fields.get("skills") or "").split(",") if s.strip()],
+                company_name=fields.get("company_name"), location=fields.get("location"),
+                salary_min=fields.get("salary_min"), salary_max=fields.get("salary_max"),
+                salary_currency=fields.get("salary_currency"), external_apply_url=fields.get("external_apply_url"),
+                remote_option=self.remote_option, employment_type=self.employment_type,
+            )
+        except ValidationError as exc:
+            self.form_error = validation_message(exc)
+            return
+        self.posting = True
+        yield
+        try:
+            await in_session(lambda s: jobs.create(s, db.app_redis(), db.rq_redis(), user, data).id)
+        except ServiceError as exc:
+            self.posting, self.form_error = False, exc.detail
+            return
+        self.posting, self.page = False, 0
+        self.form_notice = "Job posted. AI enrichment is running; it goes live when it finishes."
+        await self._reload(user)
+        yield rx.set_value("job-title", "")
+        yield ProviderState.follow
+
+    async def _act(self, action, job_id: str):
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user is None:
+            return
+        self.list_error = ""
+        try:
+            await in_session(lambda s: action(s, user, job_id))
+        except ServiceError as exc:
+            self.list_error = exc.detail
+        await self._reload(user)
+        if self.any_processing:
+            return ProviderState.follow
+
+    @rx.event
+    async def retry(self, job_id: str):
+        return await self._act(lambda s, u, j: jobs.retry_enrichment(s, db.rq_redis(), u, j).id, job_id)
+
+    @rx.event
+    async def close(self, job_id: str):
+        return await self._act(lambda s, u, j: jobs.update(s, db.app_redis(), db.rq_redis(), u, j,
+                                                           JobUpdate(status="closed")).id, job_id)
+
+    @rx.event
+    async def reopen(self, job_id: str):
+        return await self._act(lambda s, u, j: jobs.update(s, db.app_redis(), db.rq_redis(), u, j,
+                                                           JobUpdate(status="active")).id, job_id)
+
+    @rx.event
+    async def delete(self, job_id: str):
+        return await self._act(lambda s, u, j: jobs.delete(s, db.app_redis(), u, j), job_id)
+
+    @rx.event
+    async def next_page(self):
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user and (self.page + 1) * PAGE_SIZE < self.total:
+            self.page += 1
+            await self._reload(user)
+
+    @rx.event
+    async def prev_page(self):
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user and self.page > 0:
+            self.page -= 1
+            await self._reload(user)

@@ -1,0 +1,154 @@
+"""The seeker's resume page: upload with live parsing progress, suggestions to accept, download."""
+
+import asyncio
+
+import reflex as rx
+
+from career_app import db
+from career_app.services import documents, resumes, users
+from career_app.services.errors import ServiceError
+from models.resume import UploadStatus
+from models.schemas import ProfileUpdate
+from models.user import Role
+from state.auth import AuthState
+from state.common import in_session
+
+POLL_SECONDS = 0.4
+POLL_LIMIT_SECONDS = 120
+UPLOAD_ID = "resume-upload"
+
+
+class ResumeState(AuthState):
+    # the current resume
+    has_resume: bool = False
+    file_name: str = ""
+    uploaded_at: str = ""
+    characters: int = 0
+    resume_skills: list[str] = []
+    profile: dict[str, str] = {}
+    profile_skills: list[str] = []
+    # the upload in progress
+    upload_id: str = ""
+    upload_status: str = ""
+    progress: int = 0
+    error: str = ""
+    notice: str = ""
+    found_characters: int = 0
+    found_skills: list[str] = []
+    suggestions: dict[str, str] = {}
+    suggested_skills: list[str] = []
+
+    @rx.var
+    def uploading(self) -> bool:
+        return self.upload_status in ("sending", "queued", "processing")
+
+    async def _refresh(self, user):
+        def read(session):
+            resume = resumes.current(session, user.id)
+            fresh = users.get_user(session, user.id)
+            info = None
+            if resume is not None:
+                info = (resume.file_name, resume.created_at.strftime("%Y-%m-%d %H:%M"), resume.characters,
+                        list(resume.skills))
+            return info, {"full_name": fresh.full_name, "headline": fresh.headline or "",
+                          "location": fresh.location or ""}, list(fresh.skills or [])
+
+        info, self.profile, self.profile_skills = await in_session(read)
+        self.has_resume = info is not None
+        if info:
+            self.file_name, self.uploaded_at, self.characters, self.resume_skills = info
+
+    @rx.event
+    async def load(self):
+        user = await self._verified_user(Role.seeker)
+        if user is not None:
+            await self._refresh(user)
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        """The bytes go straight to private staging through the service; nothing lands in a public folder."""
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            self.error = "Sign in as a job seeker to upload a resume."
+            return
+        self.error, self.notice, self.suggestions, self.found_skills = "", "", {}, []
+        if not files:
+            self.error = "Choose a PDF or DOCX file first."
+            return
+        upload_file = files[0]
+        data = await upload_file.read(documents.MAX_UPLOAD_BYTES + 1)
+        try:
+            upload = await in_session(lambda s: resumes.start_upload(s, db.rq_redis(), user, data, upload_file.name)
+                                      .model_dump())
+        except ServiceError as exc:
+            self.upload_status, self.error = "failed", exc.detail
+            return
+        self.upload_id, self.upload_status, self.progress = str(upload["id"]), "queued", 5
+        return ResumeState.follow_upload
+
+    @rx.event(background=True)
+    async def follow_upload(self):
+        async with self:
+            upload_id = self.upload_id
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + POLL_LIMIT_SECONDS
+        while loop.time() < deadline:
+            await asyncio.sleep(POLL_SECONDS)
+            async with self:
+                user = await self._verified_user(Role.seeker)
+                if user is None or self.upload_id != upload_id:
+                    return
+                try:
+                    upload = await in_session(lambda s: resumes.upload_status(s, user, upload_id).model_dump())
+                except ServiceError as exc:
+                    self.upload_status, self.error = "failed", exc.detail
+                    return
+                self.upload_status, self.progress = upload["status"], upload["progress"]
+                if upload["status"] == UploadStatus.failed:
+                    self.error = upload["error"] or "The file could not be processed."
+                    return
+                if upload["status"] == UploadStatus.done:
+                    self.found_characters = upload["characters_extracted"] or 0
+                    self.found_skills = upload["skills"]
+                    hints = upload["suggestions"] or {}
+                    self.suggestions = {k: hints.get(k) or "" for k in ("full_name", "headline", "location")}
+                    self.suggested_skills = list(hints.get("skills") or [])
+                    await self._refresh(user)
+                    return
+        async with self:
+            self.upload_status, self.error = "failed", "Parsing is taking too long; try again in a minute."
+
+    async def _save_profile(self, **changes):
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            return
+        try:
+            data = ProfileUpdate(**changes)
+            await in_session(lambda s: users.update_profile(s, users.get_user(s, user.id), data).id)
+        except (ServiceError, ValueError) as exc:
+            self.error = getattr(exc, "detail", None) or "That value cannot be saved."
+            return
+        self.notice = "Profile updated."
+        await self._refresh(user)
+
+    @rx.event
+    async def accept(self, field: str):
+        if field in ("full_name", "headline", "location") and self.suggestions.get(field):
+            await self._save_profile(**{field: self.suggestions[field]})
+
+    @rx.event
+    async def accept_skills(self):
+        merged = list(dict.fromkeys(self.profile_skills + self.suggested_skills))
+        await self._save_profile(skills=merged)
+
+    @rx.event
+    async def download(self):
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            return
+        try:
+            path, _ = await in_session(resumes.download_link, user)
+        except ServiceError as exc:
+            self.error = exc.detail
+            return
+        return rx.call_script(f"window.location.assign({path!r})")

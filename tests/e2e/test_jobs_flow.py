@@ -1,0 +1,92 @@
+"""A provider posts a job and watches it go live; a seeker uploads a resume, gets skills and
+suggestions, and sees the match score and gap on that job. Real browser, real worker."""
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests import resume_files
+from tests.conftest import unique_email
+from tests.e2e.conftest import SCREENSHOTS, wait_ready
+from tests.e2e.test_accounts_flow import _fill_signup
+
+DESCRIPTION = ("Join our platform team to design and build Python services with FastAPI and PostgreSQL. You will "
+               "run them on Kubernetes in AWS, own CI/CD with GitHub Actions, and mentor engineers. Terraform and "
+               "Go experience is a plus.")
+
+
+def _sign_up(page, app_url, name, role_label):
+    page.goto(f"{app_url}/signup")
+    _fill_signup(page, name, unique_email("flow"), "flow-password-1", role_label)
+    page.get_by_role("button", name="Create account").last.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+
+
+def test_provider_posts_and_seeker_matches(browser, app_url, shot, page):
+    title = f"Platform Engineer {uuid.uuid4().hex[:6]}"
+    _sign_up(page, app_url, "Pat Provider", "hiring")
+    page.get_by_role("link", name="Provider console").click()
+    expect(page).to_have_url(re.compile(r"/provider/?$"))
+    wait_ready(page)
+    page.locator("#job-title").fill(title)
+    page.get_by_label("Company").fill("Orbital Labs")
+    page.get_by_label("Location", exact=True).fill("Remote, EU")
+    page.locator("#job-description").fill(DESCRIPTION)
+    page.get_by_label("Skills (comma separated)").fill("Python, FastAPI, Go, Terraform")
+    shot("provider-form")
+    page.locator("#post-job").click()
+    expect(page.get_by_text("Job posted.")).to_be_visible()
+    row = page.locator("#provider-jobs tr", has_text=title)
+    expect(row.locator(".job-status")).to_have_text("active", timeout=60_000)  # live, no reload
+    shot("provider-job-active")
+    job_href = row.get_by_role("link", name=title).get_attribute("href")
+    assert job_href and job_href.startswith("/jobs/")
+
+    seeker_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    seeker = seeker_context.new_page()
+    try:
+        _sign_up(seeker, app_url, "Sam Seeker", "looking for a job")
+        seeker.get_by_role("link", name="Resume").click()
+        expect(seeker).to_have_url(re.compile(r"/resume/?$"))
+        wait_ready(seeker)
+        lines = ["Sam Seeker", "Backend Engineer", "Lisbon, Portugal", *resume_files.RESUME_LINES[1:]]
+        seeker.locator("#resume-upload input[type=file]").set_input_files(files=[{
+            "name": "sam.pdf", "mimeType": "application/pdf", "buffer": resume_files.pdf_resume(lines)}])
+        seeker.locator("#upload-resume").click()
+        expect(seeker.locator("#upload-status")).to_contain_text("done", timeout=60_000)
+        expect(seeker.locator("#skills-found")).to_contain_text("FastAPI")
+        expect(seeker.locator("#current-resume")).to_have_text("sam.pdf")
+        seeker.locator("#accept-headline").click()
+        expect(seeker.get_by_text("In your profile").first).to_be_visible()
+        seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-resume-parsed.png"), full_page=True)
+
+        seeker.goto(f"{app_url}{job_href}")
+        wait_ready(seeker)
+        expect(seeker.locator("#job-title")).to_have_text(title)
+        expect(seeker.locator("#offline-notice")).to_be_visible()
+        expect(seeker.locator("#match-score")).to_have_text(re.compile(r"^\d{1,3}%$"), timeout=30_000)
+        expect(seeker.locator("#match-gap")).to_be_visible()
+        expect(seeker.locator("#gap-explanation")).to_contain_text("Go")  # the resume never mentions Go
+        seeker.get_by_role("tab", name="Interview prep").click()
+        expect(seeker.locator("#prep .rt-Card")).to_have_count(5)
+        seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-job-match.png"), full_page=True)
+
+        seeker.get_by_role("link", name="Recommended").click()
+        expect(seeker.locator(".recommendation", has_text=title)).to_be_visible(timeout=30_000)
+        seeker.get_by_role("link", name="Skill gap").click()
+        expect(seeker.locator("#coverage")).to_be_visible()
+        expect(seeker.locator("#skills-chart .recharts-bar-rectangle").first).to_be_visible()
+        seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-skill-gap.png"), full_page=True)
+    finally:
+        seeker_context.close()
+
+
+def test_public_feed_filters(page, app_url, shot):
+    page.goto(f"{app_url}/jobs")
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Jobs")).to_be_visible()
+    page.locator("#filter-q").fill("zzzz-no-such-job-zzzz")
+    page.locator("#filter-submit").click()
+    expect(page.get_by_text("No jobs match these filters yet.")).to_be_visible()
+    shot("feed-empty-filter")
