@@ -19,6 +19,7 @@ removed at the end. Nothing of an existing database is touched."""
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -84,6 +85,12 @@ def _libpq(url: str) -> str:
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _print_plan(plan: list[tuple[str]]) -> None:
+    """EXPLAIN lines, with the 384-float query vector shortened."""
+    for (line,) in plan:
+        print("    " + re.sub(r"'\[[-0-9.e,]{60,}\]'", "'[<384 floats>]'", line))
 
 
 def _vec_text(v: np.ndarray) -> str:
@@ -542,8 +549,7 @@ def explain_recommend(seeker) -> None:
         session.rollback()
     print("\nEXPLAIN (ANALYZE, BUFFERS) of the statement recommend() sends "
           f"(hnsw.ef_search={matching.HNSW_EF_SEARCH}, iterative_scan=relaxed_order):")
-    for (line,) in plan:
-        print("    " + line)
+    _print_plan(plan)
     uses = "ix_jobs_embedding_hnsw" in "\n".join(line for (line,) in plan)
     print(f"  -> HNSW index used: {'yes' if uses else 'NO'}")
 
@@ -638,8 +644,7 @@ def bench_feed(n_jobs: int, figures: Figures) -> None:
             "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM jobs WHERE " + PUBLIC_ACTIVE +
             f" ORDER BY created_at DESC, id DESC OFFSET {deepest} LIMIT 20").fetchall()
     print(f"EXPLAIN of the feed's page-id subquery at skip={deepest}:")
-    for (line,) in plan:
-        print("    " + line)
+    _print_plan(plan)
 
 
 # --- step 5: resume ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ class CalibrationReport:
     score_unrelated_mean: float
     fits_above_threshold: float  # share of fits scored at or over the gap threshold
     unrelated_below_threshold: float  # share of non-fits scored under it
+    raw_fits_above_threshold: float  # the same on the raw cosine, for comparison
     threshold: float
 
 
@@ -44,5 +45,6 @@ def evaluate(path: Path, threshold: float) -> CalibrationReport:
         score_fit_mean=float(scores[fit].mean()), score_unrelated_mean=float(scores[~fit].mean()),
         fits_above_threshold=float((scores[fit] >= threshold).mean()),
         unrelated_below_threshold=float((scores[~fit] < threshold).mean()),
+        raw_fits_above_threshold=float((cosine[fit] >= threshold).mean()),
         threshold=threshold,
     )
