@@ -29,10 +29,14 @@ def landing() -> rx.Component:
                     "apply and prepare.", size="4", color_scheme="gray"),
             rx.cond(
                 AuthState.signed_in,
-                rx.link(rx.button("Go to your dashboard", size="3"), href="/dashboard"),
+                rx.hstack(
+                    rx.link(rx.button("Go to your dashboard", size="3"), href="/dashboard"),
+                    rx.link(rx.button("Browse jobs", size="3", variant="outline"), href="/jobs"),
+                ),
                 rx.hstack(
                     rx.link(rx.button("Create a free account", size="3"), href="/signup"),
-                    rx.link(rx.button("Sign in", size="3", variant="outline"), href="/signin"),
+                    rx.link(rx.button("Browse jobs", size="3", variant="outline"), href="/jobs"),
+                    rx.link(rx.button("Sign in", size="3", variant="ghost"), href="/signin"),
                 ),
             ),
             spacing="4",

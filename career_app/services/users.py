@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from career_app.services.errors import InvalidInput, NotFound
 from career_app.services.skills import taxonomy
+from models.job import Job
 from models.resume import Resume
 from models.schemas import Page, ProfileUpdate, UserOut, UserProfile
 from models.user import Role, User
@@ -68,7 +69,15 @@ def get_user(session: Session, user_id: uuid.UUID) -> User:
 def export_account_data(session: Session, user_id: uuid.UUID) -> dict:
     """Everything the platform stores about one user, as JSON-ready data."""
     user = get_user(session, user_id)
+    resume = session.exec(select(Resume).where(Resume.user_id == user_id)).first()
+    jobs = session.exec(select(Job).where(Job.owner_id == user_id).order_by(col(Job.created_at))).all()
     return {
         "profile": UserOut.model_validate(user).model_dump(mode="json"),
+        "details": {"headline": user.headline, "location": user.location, "skills": list(user.skills or [])},
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "resume": None if resume is None else {
+            "file_name": resume.file_name, "uploaded_at": resume.created_at.isoformat(), "text": resume.text,
+            "skills": list(resume.skills)},
+        "jobs": [{"id": str(j.id), "title": j.title, "status": j.status, "company_name": j.company_name,
+                  "description_raw": j.description_raw, "created_at": j.created_at.isoformat()} for j in jobs],
     }

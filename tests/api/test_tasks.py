@@ -39,3 +39,21 @@ def test_unknown_task_is_404(client, register):
     token, _ = register()
     assert client.get("/api/v1/tasks/does-not-exist", headers=bearer(token)).status_code == 404
     assert client.get("/api/v1/tasks/" + "x" * 65, headers=bearer(token)).status_code == 422
+
+
+def test_export_includes_resume_and_jobs(client, register, worker):
+    from tests import resume_files
+    from tests.api.jobs_helpers import post_job
+
+    seeker, _ = register()
+    client.post("/api/v1/users/resume", headers=bearer(seeker),
+                files={"file": ("cv.pdf", resume_files.pdf_resume(), "application/pdf")})
+    report = _wait_finished(client, client.post("/api/v1/users/me/export", headers=bearer(seeker)).json()["task_id"],
+                            seeker)
+    assert report["result"]["resume"]["file_name"] == "cv.pdf" and "Jordan Rivera" in report["result"]["resume"]["text"]
+
+    provider, _ = register("provider")
+    job_id = post_job(client, provider)
+    report = _wait_finished(client, client.post("/api/v1/users/me/export", headers=bearer(provider)).json()["task_id"],
+                            provider)
+    assert [j["id"] for j in report["result"]["jobs"]] == [job_id] and report["result"]["resume"] is None
