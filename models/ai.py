@@ -1,6 +1,6 @@
 """Structures the AI produces, validated the same whether a model or the offline generator made them."""
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 def _clean(value: str) -> str:
@@ -25,6 +25,12 @@ class JobAnalysis(BaseModel):
     @classmethod
     def _upper(cls, value: str) -> str:
         return value.upper()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "JobAnalysis":
+        if self.salary_min > self.salary_max:
+            raise ValueError("salary_min must not exceed salary_max")
+        return self
 
 
 class JobGuides(BaseModel):

@@ -69,21 +69,28 @@ class _JobFields(BaseModel):
         return self
 
 
+_MIN_LENGTH = {"title": 3, "description_raw": 20}
+
+
+def _check_text(value: str | None, info) -> str | None:
+    """Title on one line; both at least their minimum once surrounding spaces are trimmed."""
+    if value is None:
+        return None
+    value = no_control_chars(value).strip()
+    if info.field_name == "title":
+        value = " ".join(value.split())
+    if len(value) < _MIN_LENGTH[info.field_name]:
+        raise ValueError(f"needs at least {_MIN_LENGTH[info.field_name]} characters besides spaces")
+    return value
+
+
 class JobCreate(_JobFields):
     title: str = Field(min_length=3, max_length=200)
     description_raw: str = Field(min_length=20, max_length=20_000)
     skills_required: list[str] = Field(default_factory=list, max_length=50)
 
     _skills = field_validator("skills_required")(_check_skills)
-
-    @field_validator("title", "description_raw")
-    @classmethod
-    def _text(cls, value: str, info) -> str:
-        value = no_control_chars(value).strip()
-        value = " ".join(value.split()) if info.field_name == "title" else value
-        if len(value) < (3 if info.field_name == "title" else 20):
-            raise ValueError("too short once spaces are trimmed")
-        return value
+    _text = field_validator("title", "description_raw")(_check_text)
 
 
 class JobUpdate(_JobFields):
@@ -95,7 +102,7 @@ class JobUpdate(_JobFields):
     status: Literal["active", "closed"] | None = None
 
     _skills = field_validator("skills_required")(lambda v: None if v is None else _check_skills(v))
-    _text = field_validator("title", "description_raw")(lambda v: None if v is None else no_control_chars(v).strip())
+    _text = field_validator("title", "description_raw")(_check_text)
 
 
 class JobAccepted(BaseModel):

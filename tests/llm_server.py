@@ -1,7 +1,9 @@
 """A loopback OpenAI-compatible server for tests: real HTTP on 127.0.0.1, answering
 /v1/chat/completions the way a model would, with switchable failure modes."""
 
+import base64
 import json
+import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,6 +52,23 @@ class LoopbackLLM:
             return 200, "Sure! Here are some thoughts, but no JSON."
         return 200, "```json\n" + json.dumps(payload) + "\n```"
 
+    @staticmethod
+    def embeddings_response(body: dict) -> dict:
+        """A deterministic, un-normalised vector per input: its length in the first slot, 1 in the second."""
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        dims = body.get("dimensions") or 1536
+        data = []
+        for i, text in enumerate(texts):
+            vector = [0.0] * dims
+            vector[0], vector[1] = float(len(str(text))), 1.0
+            if body.get("encoding_format") == "base64":
+                encoded = base64.b64encode(struct.pack(f"<{dims}f", *vector)).decode()
+                data.append({"object": "embedding", "index": i, "embedding": encoded})
+            else:
+                data.append({"object": "embedding", "index": i, "embedding": vector})
+        return {"object": "list", "data": data, "model": body.get("model", "loopback"),
+                "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+
     def _handler(self):
         outer = self
 
@@ -59,8 +78,16 @@ class LoopbackLLM:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                if self.path != "/v1/chat/completions" or self.headers.get("Authorization") != "Bearer test-key":
-                    self._send(404 if self.path != "/v1/chat/completions" else 401, {"error": {"message": "no"}})
+                if self.headers.get("Authorization") != "Bearer test-key":
+                    self._send(401, {"error": {"message": "bad key"}})
+                    return
+                if self.path == "/v1/embeddings":
+                    with outer._lock:
+                        outer.requests.append(body)
+                    self._send(200, outer.embeddings_response(body))
+                    return
+                if self.path != "/v1/chat/completions":
+                    self._send(404, {"error": {"message": "no such route"}})
                     return
                 status, content = outer._answer(body)
                 if status != 200:

@@ -34,8 +34,10 @@ def _openai():
 
     from career_app.settings import settings
 
+    # check_embedding_ctx_length=False: no tiktoken (it downloads its tables); texts are capped at MAX_CHARS anyway
     return OpenAIEmbeddings(model=settings.openai_embedding_model, dimensions=DIMENSIONS,
-                            api_key=settings.openai_api_key, base_url=settings.openai_base_url)
+                            api_key=settings.openai_api_key, base_url=settings.openai_base_url,
+                            check_embedding_ctx_length=False)
 
 
 def _use_openai() -> bool:

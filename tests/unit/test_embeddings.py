@@ -21,3 +21,26 @@ def test_meaning_ranks_related_texts_closer():
 def test_empty_input():
     assert embeddings.embed_many([]) == []
     assert len(embeddings.embed("   ")) == embeddings.DIMENSIONS
+
+
+def test_openai_backend_through_langchain_against_loopback(monkeypatch):
+    """EMBEDDINGS_BACKEND=openai: real HTTP to an OpenAI-compatible server, 384 dimensions asked
+    for, and vectors normalised like the local model's."""
+    from career_app.services import embeddings
+    from career_app.settings import settings
+    from tests.llm_server import LoopbackLLM
+
+    with LoopbackLLM() as server:
+        monkeypatch.setattr(settings, "embeddings_backend", "openai")
+        monkeypatch.setattr(settings, "openai_api_key", "test-key")
+        monkeypatch.setattr(settings, "openai_base_url", server.base_url)
+        embeddings._openai.cache_clear()
+        try:
+            vectors = embeddings.embed_many(["abc", "a longer text"])
+        finally:
+            embeddings._openai.cache_clear()
+    assert len(server.requests) == 1 and server.requests[0]["dimensions"] == 384
+    assert server.requests[0]["input"] == ["abc", "a longer text"]
+    assert all(len(v) == 384 for v in vectors)
+    assert abs(sum(x * x for x in vectors[0]) - 1.0) < 1e-5
+    assert vectors[1][0] > vectors[0][0]  # longer text, larger first component after normalising
