@@ -3,6 +3,7 @@
 import reflex as rx
 
 from career_app.api.app import build_api
+from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
 from career_app.pages.dashboard import dashboard
 from career_app.pages.jobs import job_page, jobs_feed
@@ -13,6 +14,7 @@ from career_app.pages.landing import landing
 from career_app.pages.signin import signin
 from career_app.pages.signup import signup
 from state.admin import AdminUsersState
+from state.admin_jobs import AdminJobsState
 from state.auth import AuthState
 from state.jobs import JobFeedState, JobPageState
 from state.provider import ProviderState
@@ -35,3 +37,5 @@ app.add_page(recommended_page, route="/recommended", title="Recommended · Caree
              on_load=[AuthState.guard, RecommendationsState.load])
 app.add_page(skills_gap_page, route="/skills-gap", title="Skill gap · Career Copilot",
              on_load=[AuthState.guard, SkillsGapState.load])
+app.add_page(admin_jobs, route="/admin/jobs", title="Jobs admin · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminJobsState.load])

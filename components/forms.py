@@ -2,10 +2,13 @@ import reflex as rx
 
 
 def labeled_input(label: str, name: str, *, type_: str = "text", placeholder: str = "", required: bool = True,
-                  auto_complete: str = "", min_length: int | None = None, hint: str = "") -> rx.Component:
+                  auto_complete: str = "", min_length: int | None = None, hint: str = "",
+                  default_value=None) -> rx.Component:
     """A labelled input; the label is tied to the field so screen readers and clicks find it."""
     field_id = f"field-{name}"
     props = {"min_length": min_length} if min_length else {}
+    if default_value is not None:
+        props["default_value"] = default_value
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"font_weight": "500", "font_size": "0.9em"}),
         rx.input(id=field_id, name=name, type=type_, placeholder=placeholder, required=required,

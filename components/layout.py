@@ -8,7 +8,7 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
                ("Skill gap", "/skills-gap")],
     "provider": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider")],
     "admin": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider"),
-              ("Users", "/admin/users")],
+              ("Users", "/admin/users"), ("Enrichment", "/admin/jobs")],
 }
 
 

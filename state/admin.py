@@ -8,6 +8,7 @@ from career_app import db
 from career_app.services import users
 from models.user import Role
 from state.auth import AuthState
+from state.common import pages_for
 
 PAGE_SIZE = 20
 
@@ -23,7 +24,7 @@ class AdminUsersState(AuthState):
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return pages_for(self.total, PAGE_SIZE)
 
     @rx.var
     def page_label(self) -> str:

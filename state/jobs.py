@@ -8,7 +8,7 @@ from career_app.services.errors import ServiceError
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session, money
+from state.common import in_session, money, pages_for
 
 PAGE_SIZE = 20
 REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
@@ -43,7 +43,7 @@ class JobFeedState(AuthState):
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return pages_for(self.total, PAGE_SIZE)
 
     @rx.var
     def page_label(self) -> str:

@@ -11,26 +11,14 @@ from career_app.services.errors import ServiceError
 from models.job_schemas import JobCreate, JobUpdate
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import in_session, money
+from state.common import in_session, job_row, pages_for
 
 PAGE_SIZE = 20
 POLL_SECONDS = 1.5
 POLL_LIMIT_SECONDS = 600
-STATUS_COLOR = {"processing": "amber", "active": "green", "enrich_failed": "red", "closed": "gray"}
-
-
-def _row(job) -> dict[str, str]:
-    return {
-        "id": str(job.id), "title": job.title, "company": job.company_name or "", "status": job.status.value,
-        "color": STATUS_COLOR.get(job.status.value, "gray"), "error": job.enrich_error or "",
-        "generated_by": job.generated_by or "", "created": job.created_at.strftime("%Y-%m-%d %H:%M"),
-        "salary": money(job.salary_min, job.salary_max, job.salary_currency), "skills": ", ".join(job.skills[:6]),
-    }
-
-
 def _owned_rows(session, user, skip: int) -> tuple[list[dict[str, str]], int]:
     found, total = jobs.list_owned(session, user, skip, PAGE_SIZE)
-    return [_row(j) for j in found], total
+    return [job_row(j) for j in found], total
 
 
 class ProviderState(AuthState):
@@ -43,6 +31,10 @@ class ProviderState(AuthState):
     posting: bool = False
     remote_option: str = "onsite"
     employment_type: str = "full_time"
+    # editing an existing job: the form is re-mounted (form_key) with the job's values
+    editing_id: str = ""
+    draft: dict[str, str] = {}
+    form_key: int = 0
     _following: bool = False
 
     @rx.var
@@ -51,7 +43,7 @@ class ProviderState(AuthState):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {max(1, -(-self.total // PAGE_SIZE))} · {self.total} jobs"
+        return f"Page {self.page + 1} of {pages_for(self.total, PAGE_SIZE)} · {self.total} jobs"
 
     async def _reload(self, user) -> None:
         self.rows, self.total = await in_session(_owned_rows, user, self.page * PAGE_SIZE)
@@ -96,37 +88,77 @@ class ProviderState(AuthState):
     def set_employment_type(self, value: str):
         self.employment_type = value
 
+    def _fill_form(self, draft: dict[str, str], editing_id: str = "") -> None:
+        self.draft, self.editing_id = draft, editing_id
+        self.remote_option = draft.get("remote_option") or "onsite"
+        self.employment_type = draft.get("employment_type") or "full_time"
+        self.form_key += 1
+
+    @rx.event
+    async def start_edit(self, job_id: str):
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user is None:
+            return
+        self.form_error, self.form_notice = "", ""
+        try:
+            job = await in_session(lambda s: jobs.to_out(jobs.get_owned(s, job_id, user)))
+        except ServiceError as exc:
+            self.list_error = exc.detail
+            return
+        as_text = {k: "" if v is None else str(v) for k, v in job.model_dump(mode="json").items()
+                   if not isinstance(v, (list, dict))}
+        self._fill_form({**as_text, "skills": ", ".join(job.skills_required)}, str(job.id))
+
+    @rx.event
+    def cancel_edit(self):
+        self.form_error = ""
+        self._fill_form({})
+
+    @staticmethod
+    def _job_fields(form: dict) -> dict:
+        fields = {k: (str(v).strip() or None) for k, v in form.items()}
+        return dict(
+            title=fields.get("title") or "", description_raw=fields.get("description_raw") or "",
+            skills_required=[s for s in (fields.get("skills") or "").split(",") if s.strip()],
+            company_name=fields.get("company_name"), location=fields.get("location"),
+            salary_min=fields.get("salary_min"), salary_max=fields.get("salary_max"),
+            salary_currency=fields.get("salary_currency"), external_apply_url=fields.get("external_apply_url"),
+        )
+
     @rx.event
     async def post_job(self, form: dict):
+        """Post a new job, or save the one being edited (a new title, description or skills re-enrich it)."""
         user = await self._verified_user(Role.provider, Role.admin)
         if user is None:
             self.form_error = "Only providers can post jobs."
             return
         self.form_error, self.form_notice = "", ""
-        fields = {k: (str(v).strip() or None) for k, v in form.items()}
+        fields = {**self._job_fields(form), "remote_option": self.remote_option,
+                  "employment_type": self.employment_type}
+        editing = self.editing_id
         try:
-            data = JobCreate(
-                title=fields.get("title") or "", description_raw=fields.get("description_raw") or "",
-                skills_required=[s for s in (fields.get("skills") or "").split(",") if s.strip()],
-                company_name=fields.get("company_name"), location=fields.get("location"),
-                salary_min=fields.get("salary_min"), salary_max=fields.get("salary_max"),
-                salary_currency=fields.get("salary_currency"), external_apply_url=fields.get("external_apply_url"),
-                remote_option=self.remote_option, employment_type=self.employment_type,
-            )
+            data = JobUpdate(**fields) if editing else JobCreate(**fields)
         except ValidationError as exc:
             self.form_error = validation_message(exc)
             return
         self.posting = True
         yield
         try:
-            await in_session(lambda s: jobs.create(s, db.app_redis(), db.rq_redis(), user, data).id)
+            if editing:
+                await in_session(lambda s: jobs.update(s, db.app_redis(), db.rq_redis(), user, editing, data).id)
+            else:
+                await in_session(lambda s: jobs.create(s, db.app_redis(), db.rq_redis(), user, data).id)
         except ServiceError as exc:
             self.posting, self.form_error = False, exc.detail
             return
-        self.posting, self.page = False, 0
-        self.form_notice = "Job posted. AI enrichment is running; it goes live when it finishes."
+        self.posting = False
+        if editing:
+            self.form_notice = "Changes saved."
+        else:
+            self.page = 0
+            self.form_notice = "Job posted. AI enrichment is running; it goes live when it finishes."
+        self._fill_form({})
         await self._reload(user)
-        yield rx.set_value("job-title", "")
         yield ProviderState.follow
 
     async def _act(self, action, job_id: str):

@@ -3,8 +3,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from career_app.api.deps import AdminUser, RQDep, SessionDep
-from career_app.services import tasks, users
-from models.job_schemas import ReenrichRequest
+from career_app.services import jobs, tasks, users
+from models.job import JobStatus
+from models.job_schemas import JobOut, ReenrichRequest
 from models.schemas import Page, TaskAccepted, UserOut
 from models.user import Role
 
@@ -21,6 +22,19 @@ def list_users(
     q: Annotated[str | None, Query(max_length=100, description="Part of a name or email")] = None,
 ) -> Page[UserOut]:
     return users.list_users(session, skip=skip, limit=limit, role=role, query=q)
+
+
+@router.get("/jobs", response_model=Page[JobOut])
+def list_jobs(
+    admin: AdminUser,
+    session: SessionDep,
+    status: JobStatus | None = None,
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=jobs.MAX_PAGE_SIZE)] = 20,
+) -> Page[JobOut]:
+    """Every job, newest first; `status=enrich_failed` lists failed enrichments with their errors."""
+    rows, total = jobs.all_jobs(session, admin, status, skip, limit)
+    return Page[JobOut](items=[jobs.to_out(j) for j in rows], total=total, skip=skip, limit=limit)
 
 
 @router.post("/reenrich", response_model=TaskAccepted, status_code=202)

@@ -170,6 +170,19 @@ def list_owned(session: Session, user: User, skip: int = 0, limit: int = 20) -> 
     return list(rows), total
 
 
+def all_jobs(session: Session, admin: User, status: JobStatus | None = None, skip: int = 0,
+             limit: int = 20) -> tuple[list[Job], int]:
+    """Every job, newest first, optionally of one status (admins: e.g. the failed enrichments)."""
+    if admin.role != Role.admin:
+        raise Forbidden("Admin access required")
+    skip, limit = _bounded(skip, limit)
+    conditions = [Job.status == status] if status else []
+    total = session.exec(select(func.count()).select_from(Job).where(*conditions)).one()
+    rows = session.exec(select(Job).where(*conditions)
+                        .order_by(col(Job.created_at).desc(), col(Job.id).desc()).offset(skip).limit(limit)).all()
+    return list(rows), total
+
+
 def provider_jobs(session: Session, user: User, skip: int = 0, limit: int = 100) -> list[Job]:
     if user.role not in (Role.provider, Role.admin):
         raise Forbidden("Provider access required")

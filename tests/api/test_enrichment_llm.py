@@ -64,6 +64,13 @@ def test_failure_is_visible_then_manual_retry_succeeds(client, register, worker,
 
     other, _ = register("provider")
     assert client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(other)).status_code == 404
+    assert client.get("/api/v1/admin/jobs", headers=bearer(owner)).status_code == 403
+    email, password = make_admin()
+    admin = client.post("/api/v1/auth/login", json={"email": email, "password": password}).json()["access_token"]
+    failed = client.get("/api/v1/admin/jobs", headers=bearer(admin), params={"status": "enrich_failed", "limit": 100})
+    listed = {j["id"]: j for j in failed.json()["items"]}
+    assert job_id in listed and "loopback-model" in listed[job_id]["enrich_error"]
+    assert all(j["status"] == "enrich_failed" for j in listed.values())
     with LoopbackLLM() as good:
         write_config(llm_config, ("good", good))
         resp = client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(owner))

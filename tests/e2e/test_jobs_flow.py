@@ -90,3 +90,47 @@ def test_public_feed_filters(page, app_url, shot):
     page.locator("#filter-submit").click()
     expect(page.get_by_text("No jobs match these filters yet.")).to_be_visible()
     shot("feed-empty-filter")
+
+
+def test_provider_edits_job_and_admin_reenriches(browser, page, app_url, make_admin, shot):
+    first, second = f"QA Engineer {uuid.uuid4().hex[:6]}", f"Senior QA Engineer {uuid.uuid4().hex[:6]}"
+    _sign_up(page, app_url, "Quinn Provider", "hiring")
+    page.goto(f"{app_url}/provider")
+    wait_ready(page)
+    page.locator("#job-title").fill(first)
+    page.locator("#job-description").fill(DESCRIPTION)
+    page.locator("#post-job").click()
+    row = page.locator("#provider-jobs tr", has_text=first)
+    expect(row.locator(".job-status")).to_have_text("active", timeout=60_000)
+
+    row.get_by_role("button", name="Edit").click()
+    expect(page.get_by_role("heading", name="Edit job")).to_be_visible()
+    expect(page.locator("#job-title")).to_have_value(first)
+    expect(page.locator("#job-description")).to_have_value(DESCRIPTION)
+    page.locator("#job-title").fill(second)
+    page.locator("#post-job").click()
+    expect(page.get_by_text("Changes saved.")).to_be_visible()
+    edited = page.locator("#provider-jobs tr", has_text=second)
+    expect(edited.locator(".job-status")).to_have_text("active", timeout=60_000)
+    expect(page.locator("#provider-jobs tr", has_text=first)).to_have_count(0)
+    shot("provider-edited")
+
+    email, password = make_admin()
+    admin_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = admin_context.new_page()
+    try:
+        admin.goto(f"{app_url}/signin")
+        wait_ready(admin)
+        admin.get_by_label("Email or username").fill(email)
+        admin.get_by_label("Password").fill(password)
+        admin.get_by_role("button", name="Sign in", exact=True).last.click()
+        expect(admin).to_have_url(re.compile(r"/dashboard/?$"))
+        admin.get_by_role("link", name="Enrichment").click()
+        expect(admin).to_have_url(re.compile(r"/admin/jobs/?$"))
+        wait_ready(admin)
+        admin.locator("#start-reenrich").click()
+        expect(admin.locator("#reenrich-status")).to_have_text("Status: finished", timeout=60_000)
+        expect(admin.get_by_text("jobs enriched")).to_be_visible()
+        admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-reenrich.png"), full_page=True)
+    finally:
+        admin_context.close()
