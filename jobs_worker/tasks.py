@@ -32,11 +32,14 @@ def enrich_job(job_id: str) -> dict:
 
 def reenrich_jobs(batch_size: int | None = None, pause_seconds: float | None = None) -> dict:
     r = app_redis()
-    with session_scope() as session:
-        return enrichment.reenrich_missing(
-            session,
-            batch_size or settings.reenrich_batch_size,
-            settings.reenrich_pause_seconds if pause_seconds is None else pause_seconds,
-            progress=tasks.report_progress,
-            after_each=lambda: jobs.invalidate(r),
-        )
+    try:
+        with session_scope() as session:
+            return enrichment.reenrich_missing(
+                session,
+                batch_size or settings.reenrich_batch_size,
+                settings.reenrich_pause_seconds if pause_seconds is None else pause_seconds,
+                progress=tasks.report_progress,
+                after_each=lambda: jobs.invalidate(r),
+            )
+    finally:
+        enrichment.finish_reenrich(r)

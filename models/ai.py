@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from models.job import MAX_SALARY
+
 
 def _clean(value: str) -> str:
     return " ".join(str(value).split())
@@ -16,8 +18,8 @@ class InterviewQuestion(BaseModel):
 
 class JobAnalysis(BaseModel):
     skills: list[str] = Field(default_factory=list, max_length=30)
-    salary_min: int = Field(ge=0, le=10_000_000)
-    salary_max: int = Field(ge=0, le=10_000_000)
+    salary_min: int = Field(ge=0, le=MAX_SALARY)
+    salary_max: int = Field(ge=0, le=MAX_SALARY)
     currency: str = Field(min_length=3, max_length=3)
     seniority: str = Field(default="mid", max_length=40)
 

@@ -39,6 +39,9 @@ class EmploymentType(StrEnum):
     temporary = "temporary"
 
 
+# Yearly salaries in any currency (JPY and INR figures run into the tens of millions); fits INTEGER.
+MAX_SALARY = 2_000_000_000
+
 # Every listing query that the public sees filters on this; the partial indexes below match it.
 PUBLIC_ACTIVE = "status = 'active' AND visibility = 'public'"
 

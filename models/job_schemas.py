@@ -7,10 +7,9 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.job import EmploymentType, JobStatus, RemoteOption
+from models.job import MAX_SALARY, EmploymentType, JobStatus, RemoteOption
 from models.schemas import no_control_chars
 
-MAX_SALARY = 10_000_000
 
 
 def _tidy_line(value: str | None) -> str | None:
@@ -25,6 +24,7 @@ def _check_url(value: str | None) -> str | None:
         return None
     value = value.strip()
     parsed = urlparse(value)
+    no_control_chars(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in value):
         raise ValueError("must be an http(s) URL")
     return value
@@ -47,8 +47,8 @@ class _JobFields(BaseModel):
 
     company_name: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
-    salary_min: int | None = Field(default=None, ge=0, le=MAX_SALARY)
-    salary_max: int | None = Field(default=None, ge=0, le=MAX_SALARY)
+    salary_min: int | None = Field(default=None, ge=0, le=MAX_SALARY, strict=True)
+    salary_max: int | None = Field(default=None, ge=0, le=MAX_SALARY, strict=True)
     salary_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
     remote_option: RemoteOption | None = None
     employment_type: EmploymentType | None = None
@@ -213,8 +213,10 @@ class SkillsGapReport(BaseModel):
 
 
 class ReenrichRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     batch_size: int | None = Field(default=None, ge=1, le=100)
-    pause_seconds: float | None = Field(default=None, ge=0, le=600)
+    pause_seconds: float | None = Field(default=None, ge=0, le=600, allow_inf_nan=False)
 
 
 MatchResult.model_rebuild()

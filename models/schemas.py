@@ -3,9 +3,9 @@
 import re
 import uuid
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.user import Role
 
@@ -22,7 +22,16 @@ def no_control_chars(value: str | None) -> str | None:
     """PostgreSQL text cannot hold NUL, and no name or address needs control characters."""
     if value is not None and CONTROL_RE.search(value):
         raise ValueError("must not contain control characters")
+    if value is not None and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate from a JSON \ud800 escape
+            raise ValueError("must be valid Unicode text") from exc
     return value
+
+
+# A query-string text parameter: control characters (NUL above all) are a 422, never a database error.
+SafeText = Annotated[str, AfterValidator(no_control_chars)]
 
 
 def normalise_email(value: str) -> str:
@@ -40,6 +49,7 @@ class RegisterRequest(BaseModel):
     username: str | None = None
 
     _email = field_validator("email")(normalise_email)
+    _password = field_validator("password")(no_control_chars)
 
     @field_validator("full_name")
     @classmethod
@@ -67,7 +77,7 @@ class LoginRequest(BaseModel):
     username: str | None = Field(default=None, max_length=254)
     password: str = Field(min_length=1, max_length=128)
 
-    _identifiers = field_validator("email", "username")(no_control_chars)
+    _identifiers = field_validator("email", "username", "password")(no_control_chars)
 
     @model_validator(mode="after")
     def _one_identifier(self) -> "LoginRequest":

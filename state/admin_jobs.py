@@ -6,7 +6,7 @@ import asyncio
 import reflex as rx
 
 from career_app import db
-from career_app.services import jobs, tasks
+from career_app.services import enrichment, jobs, tasks
 from career_app.services.errors import ServiceError
 from models.job import JobStatus
 from models.user import Role
@@ -92,7 +92,11 @@ class AdminJobsState(AuthState):
             return
         self.error, self.task_summary, self.task_progress = "", "", 0
         try:
-            self.task_id = await asyncio.to_thread(tasks.enqueue, db.rq_redis(), "reenrich_jobs", admin, None, None)
+            self.task_id = await asyncio.to_thread(enrichment.start_reenrich, db.app_redis(), db.rq_redis(), admin,
+                                                   None, None)
+        except ServiceError as exc:
+            self.error = exc.detail
+            return
         except Exception as exc:  # noqa: BLE001 - the queue being down must not break the page
             self.error = f"Could not start re-enrichment: {type(exc).__name__}"
             return

@@ -149,7 +149,7 @@ class JobPageState(AuthState):
         self.loaded, self.match, self.match_error = False, {}, ""
         self.missing_skills, self.matched_skills, self.learning = [], [], []
         try:
-            job = await in_session(lambda s: jobs.to_out(jobs.get_visible(s, job_id, viewer)))
+            job = await in_session(lambda s: jobs.to_out(jobs.get_visible(s, job_id, viewer), viewer))
         except ServiceError:
             self.found, self.loaded = False, True
             return

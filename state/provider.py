@@ -101,7 +101,7 @@ class ProviderState(AuthState):
             return
         self.form_error, self.form_notice = "", ""
         try:
-            job = await in_session(lambda s: jobs.to_out(jobs.get_owned(s, job_id, user)))
+            job = await in_session(lambda s: jobs.to_out(jobs.get_owned(s, job_id, user), user))
         except ServiceError as exc:
             self.list_error = exc.detail
             return
@@ -117,6 +117,12 @@ class ProviderState(AuthState):
     @staticmethod
     def _job_fields(form: dict) -> dict:
         fields = {k: (str(v).strip() or None) for k, v in form.items()}
+        for name in ("salary_min", "salary_max"):  # the API takes whole numbers only; the form sends text
+            if fields.get(name) is not None:
+                try:
+                    fields[name] = int(fields[name])
+                except ValueError as exc:
+                    raise ValueError(f"{name.replace('_', ' ').capitalize()} must be a whole number") from exc
         return dict(
             title=fields.get("title") or "", description_raw=fields.get("description_raw") or "",
             skills_required=[s for s in (fields.get("skills") or "").split(",") if s.strip()],
@@ -133,13 +139,16 @@ class ProviderState(AuthState):
             self.form_error = "Only providers can post jobs."
             return
         self.form_error, self.form_notice = "", ""
-        fields = {**self._job_fields(form), "remote_option": self.remote_option,
-                  "employment_type": self.employment_type}
         editing = self.editing_id
         try:
+            fields = {**self._job_fields(form), "remote_option": self.remote_option,
+                      "employment_type": self.employment_type}
             data = JobUpdate(**fields) if editing else JobCreate(**fields)
         except ValidationError as exc:
             self.form_error = validation_message(exc)
+            return
+        except ValueError as exc:
+            self.form_error = str(exc)
             return
         self.posting = True
         yield

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Query, Response
 
 from career_app.api.deps import CurrentUser, OptionalUser, RedisDep, RQDep, SeekerUser, SessionDep
 from career_app.services import jobs, matching
+from models.job import MAX_SALARY
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
                                 RecommendationList)
-from models.schemas import Page
+from models.schemas import Page, SafeText
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -26,14 +27,14 @@ def create_job(data: JobCreate, user: CurrentUser, session: SessionDep, r: Redis
 def my_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0, limit: Limit = 20) -> Page[JobOut]:
     """Your own jobs, newest first."""
     rows, total = jobs.list_owned(session, user, skip, limit)
-    return Page[JobOut](items=[jobs.to_out(j) for j in rows], total=total, skip=skip, limit=limit)
+    return Page[JobOut](items=[jobs.to_out(j, user) for j in rows], total=total, skip=skip, limit=limit)
 
 
 @router.get("/provider", response_model=list[JobOut])
 def provider_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0,
                   limit: Annotated[int, Query(ge=1, le=jobs.MAX_PAGE_SIZE)] = 100) -> list[JobOut]:
     """Every job the signed-in provider posted, newest first (Ottobon shape: a plain list)."""
-    return [jobs.to_out(j) for j in jobs.provider_jobs(session, user, skip, limit)]
+    return [jobs.to_out(j, user) for j in jobs.provider_jobs(session, user, skip, limit)]
 
 
 @router.get("/feed", response_model=list[JobFeedItem])
@@ -47,13 +48,13 @@ def job_feed(session: SessionDep, response: Response, skip: Skip = 0, limit: Lim
 def search_jobs(
     session: SessionDep,
     r: RedisDep,
-    q: Annotated[str | None, Query(max_length=200, description="Words in the title, company or description")] = None,
-    location: Annotated[str | None, Query(max_length=100)] = None,
-    salary_min: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
-    salary_max: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
-    skills: Annotated[list[str] | None, Query(max_length=20, description="Every skill listed must be required")] = None,
+    q: Annotated[SafeText | None, Query(max_length=200, description="Words in the title, company or description")] = None,
+    location: Annotated[SafeText | None, Query(max_length=100)] = None,
+    salary_min: Annotated[int | None, Query(ge=0, le=MAX_SALARY)] = None,
+    salary_max: Annotated[int | None, Query(ge=0, le=MAX_SALARY)] = None,
+    skills: Annotated[list[SafeText] | None, Query(max_length=20, description="Every skill listed must be required")] = None,
     remote_only: bool = False,
-    company: Annotated[str | None, Query(max_length=100)] = None,
+    company: Annotated[SafeText | None, Query(max_length=100)] = None,
     posted_within_days: Annotated[int | None, Query(ge=1, le=365)] = None,
     skip: Skip = 0,
     limit: Limit = 20,
@@ -73,20 +74,20 @@ def recommendations(user: SeekerUser, session: SessionDep,
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(job_id: str, viewer: OptionalUser, session: SessionDep) -> JobOut:
-    return jobs.to_out(jobs.get_visible(session, job_id, viewer))
+    return jobs.to_out(jobs.get_visible(session, job_id, viewer), viewer)
 
 
 @router.get("/{job_id}/details", response_model=JobOut)
 def job_details(job_id: str, viewer: OptionalUser, session: SessionDep) -> JobOut:
     """The four pillars: description, skills, resume guide and interview prep."""
-    return jobs.to_out(jobs.get_visible(session, job_id, viewer))
+    return jobs.to_out(jobs.get_visible(session, job_id, viewer), viewer)
 
 
 @router.patch("/{job_id}", response_model=JobOut)
 def update_job(job_id: str, data: JobUpdate, user: CurrentUser, session: SessionDep, r: RedisDep,
                conn: RQDep) -> JobOut:
     """Change your own job; a new title, description or skills re-runs enrichment."""
-    return jobs.to_out(jobs.update(session, r, conn, user, job_id, data))
+    return jobs.to_out(jobs.update(session, r, conn, user, job_id, data), user)
 
 
 @router.delete("/{job_id}", status_code=204)

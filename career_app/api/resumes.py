@@ -65,7 +65,7 @@ def my_resume_link(request: Request, response: Response, user: SeekerUser, sessi
                           expires_at=datetime.fromtimestamp(expires, UTC))
 
 
-@router.get("/files/{token}", response_class=FileResponse, include_in_schema=False)
+@router.api_route("/files/{token}", methods=["GET", "HEAD"], response_class=FileResponse, include_in_schema=False)
 def download(token: str) -> FileResponse:
     signed = storage.open_signed(token)
     return FileResponse(storage.file_path(signed.key), filename=signed.download_name,

@@ -12,18 +12,23 @@ import time
 import uuid
 from collections.abc import Callable
 
+import redis
+
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from career_app.services import embeddings, llm, offline_ai
+from career_app.services import embeddings, llm, offline_ai, tasks
+from career_app.services.errors import Conflict
 from career_app.services.skills import taxonomy
 from models.ai import JobAnalysis, JobGuides
 from models.base import utcnow
 from models.job import Job, JobStatus, Visibility
+from models.user import User
 
 log = logging.getLogger(__name__)
 
 MIN_REUSABLE_CHARS = 200
+REENRICH_LOCK_SECONDS = 6 * 3600  # the task's own timeout: a crashed run cannot block the next one longer
 _PLACEHOLDER_RE = re.compile(
     r"lorem ipsum|\b(tbd|tba|n/?a|to be (announced|determined|confirmed))\b|no description|description "
     r"(not available|coming soon|to follow)|see (the )?(website|link|posting|attached|careers page)|"
@@ -43,9 +48,16 @@ def is_placeholder(description: str) -> bool:
 
 
 def description_hash(job: Job) -> str:
+    """What enrichment depends on; equal to the stored hash while the enrichment is current."""
     skills = ",".join(sorted(_normalised(s) for s in job.skills_required))
-    material = f"{_normalised(job.title)}\n{_normalised(job.description_raw)}\n{skills}"
+    material = f"{_normalised(job.title)}\n{_normalised(job.description_raw)}\n{skills}\n{job.salary_currency or ''}"
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def is_current(job: Job) -> bool:
+    """The job's AI content was made from its present title, description, skills and currency."""
+    return (job.description_hash == description_hash(job) and job.embedding is not None
+            and job.resume_guide_generated is not None and job.prep_guide_generated is not None)
 
 
 def embedding_text(job: Job) -> str:
@@ -111,6 +123,8 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
     job = session.get(Job, job_id)
     if job is None or job.status == JobStatus.closed:
         return job
+    if job.status == JobStatus.active and is_current(job):
+        return job  # a late automatic retry after a manual one already succeeded: nothing to redo
     job.status, job.enrich_attempts = JobStatus.processing, job.enrich_attempts + 1
     session.add(job)
     session.commit()
@@ -137,6 +151,28 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
         session.commit()
         raise
     return job
+
+
+REENRICH_LOCK = "jobs:reenrich:running"
+
+
+def start_reenrich(r: redis.Redis, conn: redis.Redis, admin: User, batch_size: int | None,
+                   pause_seconds: float | None) -> str:
+    """Queue the batch re-enrichment unless one is already queued or running (409)."""
+    placeholder = "starting"
+    if not r.set(REENRICH_LOCK, placeholder, nx=True, ex=REENRICH_LOCK_SECONDS):
+        raise Conflict("A re-enrichment is already running")
+    try:
+        task_id = tasks.enqueue(conn, "reenrich_jobs", admin, batch_size, pause_seconds)
+    except BaseException:
+        r.delete(REENRICH_LOCK)
+        raise
+    r.set(REENRICH_LOCK, task_id, ex=REENRICH_LOCK_SECONDS)
+    return task_id
+
+
+def finish_reenrich(r: redis.Redis) -> None:
+    r.delete(REENRICH_LOCK)
 
 
 def missing_pillars(session: Session) -> list[uuid.UUID]:

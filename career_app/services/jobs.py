@@ -12,8 +12,8 @@ import redis
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from career_app.services import tasks
-from career_app.services.errors import Conflict, Forbidden, NotFound, Unavailable
+from career_app.services import enrichment, tasks
+from career_app.services.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 from career_app.services.skills import taxonomy
 from career_app.settings import settings
 from models.base import utcnow
@@ -23,7 +23,7 @@ from models.user import Role, User
 
 MAX_PAGE_SIZE = 100
 _VERSION_KEY = "jobs:version"
-_ENRICHED_FIELDS = {"title", "description_raw", "skills_required"}
+_ENRICHED_FIELDS = {"title", "description_raw", "skills_required", "salary_currency"}
 FEED_COLUMNS = (Job.id, Job.title, Job.skills_required, Job.status, Job.created_at, Job.company_name,
                 Job.external_apply_url, Job.location, Job.remote_option, Job.employment_type, Job.salary_min,
                 Job.salary_max, Job.salary_currency)
@@ -100,36 +100,44 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
             del changes[field]
     merged = {"salary_min": job.salary_min, "salary_max": job.salary_max, **changes}
     if merged["salary_min"] is not None and merged["salary_max"] is not None and merged["salary_min"] > merged["salary_max"]:
-        raise Conflict("salary_min must not exceed salary_max")
-    reenrich = any(field in changes and changes[field] != getattr(job, field) for field in _ENRICHED_FIELDS)
+        raise Unprocessable("salary_min must not exceed salary_max")
+    content_changed = any(field in changes and changes[field] != getattr(job, field) for field in _ENRICHED_FIELDS)
     for field, value in changes.items():
         setattr(job, field, value)
-    if target is not None:
-        _transition(job, JobStatus(target))
-    if reenrich and job.status != JobStatus.closed:
+    needs_enrichment = _transition(job, JobStatus(target)) if target is not None else False
+    if content_changed and job.status not in (JobStatus.closed, JobStatus.processing):
+        needs_enrichment = True  # a closed job is re-enriched when it is reopened
+    if needs_enrichment:
         job.status, job.enrich_error = JobStatus.processing, None
     job.updated_at = utcnow()
     session.add(job)
     session.commit()
-    if reenrich and job.status == JobStatus.processing:
+    if needs_enrichment or (content_changed and job.status == JobStatus.processing):
         _enqueue_enrichment(session, conn, job, user)
     invalidate(r)
     session.refresh(job)
     return job
 
 
-def _transition(job: Job, target: JobStatus) -> None:
-    """Owners may close a job, and reopen it only when its enrichment is complete."""
+def _transition(job: Job, target: JobStatus) -> bool:
+    """What an owner may do to a job's status; True when the job must be (re-)enriched first.
+
+    Closing always works. Asking for `active` publishes a closed job whose AI content is current;
+    a job edited while closed, or whose enrichment failed, is enriched again and goes live when
+    that succeeds. A job being enriched cannot be published by hand."""
     if target == job.status:
-        return
+        return False
     if target == JobStatus.closed:
         job.status = target
-    elif target == JobStatus.active:
-        if job.embedding is None or job.resume_guide_generated is None or job.prep_guide_generated is None:
-            raise Conflict("This job has not been enriched yet; it goes live when enrichment finishes")
-        job.status = target
-    else:
+        return False
+    if target != JobStatus.active:
         raise Conflict(f"A job cannot be set to {target.value}")
+    if job.status == JobStatus.processing:
+        raise Conflict("Enrichment is still running; the job goes live when it finishes")
+    if job.status == JobStatus.closed and enrichment.is_current(job):
+        job.status = target
+        return False
+    return True
 
 
 def delete(session: Session, r: redis.Redis, user: User, job_id: str) -> None:
@@ -146,6 +154,7 @@ def retry_enrichment(session: Session, conn: redis.Redis, user: User, job_id: st
         raise Forbidden("You can only retry your own jobs")
     if job.status != JobStatus.enrich_failed:
         raise Conflict("Only a job whose enrichment failed can be retried")
+    # RQ's automatic retries may still be pending; enrichment skips a job that is already current.
     job.status, job.updated_at = JobStatus.processing, utcnow()
     session.add(job)
     session.commit()
@@ -204,8 +213,12 @@ def feed(session: Session, skip: int = 0, limit: int = 20) -> list[JobFeedItem]:
     return _light(rows)
 
 
-def to_out(job: Job) -> JobOut:
-    return JobOut.model_validate(job, from_attributes=True)
+def to_out(job: Job, viewer: User | None) -> JobOut:
+    """The whole job; the enrichment error only for its owner and admins."""
+    out = JobOut.model_validate(job, from_attributes=True)
+    if viewer is None or (viewer.id != job.owner_id and viewer.role != Role.admin):
+        out.enrich_error = None
+    return out
 
 
 # --- search --------------------------------------------------------------------------------

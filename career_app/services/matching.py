@@ -154,9 +154,10 @@ def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[st
     active = session.exec(select(func.count()).select_from(Job).where(
         Job.status == JobStatus.active, Job.visibility == Visibility.public)).one()
     n = func.count().label("n")
+    known = list(taxonomy().skills)  # free-text labels from one posting must not crowd the chart
     counts = session.exec(
         select(skill.c.value, n).select_from(Job).join(skill, text("true"))
-        .where(Job.status == JobStatus.active, Job.visibility == Visibility.public)
+        .where(Job.status == JobStatus.active, Job.visibility == Visibility.public, skill.c.value.in_(known))
         .group_by(skill.c.value).order_by(n.desc(), skill.c.value).limit(SKILLS_GAP_TOP)
     ).all()
     top = [(name, int(n)) for name, n in counts]

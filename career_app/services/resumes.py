@@ -5,6 +5,7 @@ no row behind and the previous resume stays in place."""
 
 import logging
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable
 from pathlib import PurePath
@@ -28,7 +29,9 @@ _EMAIL_OR_PHONE = re.compile(r"@|\+?\d[\d ()\-]{6,}")
 
 
 def clean_file_name(name: str | None, extension: str) -> str:
-    base = CONTROL_RE.sub("", PurePath((name or "").replace("\\", "/")).name).strip()[:200]
+    """The base name only, without control or invisible formatting characters (e.g. right-to-left override)."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = "".join(c for c in CONTROL_RE.sub("", base) if unicodedata.category(c) not in ("Cf", "Cs")).strip()[:200]
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return f"{stem or 'resume'}.{extension}"
 
@@ -42,7 +45,12 @@ def suggestions(text: str, skills: list[str]) -> dict:
         if line != name and not _EMAIL_OR_PHONE.search(line) and 3 <= len(line) <= 100 and not line.endswith(":"):
             headline = line
             break
-    location = next((m.group(1).strip() for line in lines for m in [_LOCATION_RE.search(line)] if m), None)
+    location = None
+    for line in lines[:8]:  # the contact block; later lines are experience ("Python, SQL" is not a place)
+        match = _LOCATION_RE.search(line)
+        if match and ":" not in line[:match.start()] and not taxonomy().extract(match.group(1)):
+            location = match.group(1).strip()
+            break
     return {"full_name": name, "headline": headline, "location": location, "skills": skills}
 
 

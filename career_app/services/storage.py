@@ -90,7 +90,7 @@ def open_signed(token: str) -> SignedFile:
     try:
         encoded_key, encoded_name, expires, signature = token.split(".")
         payload = f"{encoded_key}.{encoded_name}.{expires}"
-        valid = hmac.compare_digest(signature, _signature(payload))
+        valid = hmac.compare_digest(signature.encode(), _signature(payload).encode())
         key, name, expiry = _decode(encoded_key), _decode(encoded_name), int(expires)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Forbidden("Invalid download link") from exc
