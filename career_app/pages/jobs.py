@@ -172,6 +172,10 @@ def job_page() -> rx.Component:
                     rx.cond(JobPageState.job["salary"] != "", rx.text("Salary: ", JobPageState.job["salary"])),
                     rx.cond(JobPageState.job["estimate"] != "",
                             rx.text("Estimated range: ", JobPageState.job["estimate"], size="2", color_scheme="gray")),
+                    rx.cond(JobPageState.job["status"] != "active",
+                            rx.callout("Only you (and admins) can see this job: it is not live. Processing jobs go "
+                                       "live when AI enrichment finishes; see the provider console for errors.",
+                                       icon="eye_off", color_scheme="amber", size="1", id="not-live-notice")),
                     rx.cond(JobPageState.is_offline,
                             rx.callout("Guides on this page were made by the built-in offline generator (no AI model "
                                        "is configured), from the posting and the skills taxonomy.",
