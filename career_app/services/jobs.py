@@ -61,11 +61,16 @@ def get_owned(session: Session, job_id: str | uuid.UUID, user: User) -> Job:
 
 
 def invalidate(r: redis.Redis) -> None:
-    """Any change to jobs: cached searches of the old version are never read again."""
+    """Any change to jobs: caches keyed by the old version are never read again."""
     r.incr(_VERSION_KEY)
 
 
-def _enqueue_enrichment(session: Session, conn: redis.Redis, job: Job, owner: User) -> None:
+def cache_version(r: redis.Redis) -> str:
+    """Part of every cache key derived from jobs (searches, market skill demand)."""
+    return r.get(_VERSION_KEY) or "0"
+
+
+def _enqueue_enrichment(conn: redis.Redis, job: Job, owner: User) -> None:
     try:
         tasks.enqueue(conn, "enrich_job", owner, str(job.id))
     except redis.RedisError as exc:
@@ -80,7 +85,7 @@ def create(session: Session, r: redis.Redis, conn: redis.Redis, user: User, data
     session.add(job)
     session.commit()
     try:
-        _enqueue_enrichment(session, conn, job, user)
+        _enqueue_enrichment(conn, job, user)
     except Unavailable:
         session.delete(job)  # nothing half-made: without a queued enrichment the job would never go live
         session.commit()
@@ -113,7 +118,7 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
     session.add(job)
     session.commit()
     if needs_enrichment or (content_changed and job.status == JobStatus.processing):
-        _enqueue_enrichment(session, conn, job, user)
+        _enqueue_enrichment(conn, job, user)
     invalidate(r)
     session.refresh(job)
     return job
@@ -159,7 +164,7 @@ def retry_enrichment(session: Session, conn: redis.Redis, user: User, job_id: st
     session.add(job)
     session.commit()
     owner = session.get(User, job.owner_id)
-    _enqueue_enrichment(session, conn, job, owner)
+    _enqueue_enrichment(conn, job, owner)
     return job
 
 
@@ -238,7 +243,7 @@ def search(session: Session, r: redis.Redis, *, q: str | None = None, location: 
     params = {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
               "salary_max": salary_max, "skills": sorted(wanted), "remote_only": remote_only,
               "company": (company or "").strip(), "days": posted_within_days, "skip": skip, "limit": limit}
-    version = r.get(_VERSION_KEY) or "0"
+    version = cache_version(r)
     key = "jobs:search:" + hashlib.sha256(json.dumps([version, params], sort_keys=True).encode()).hexdigest()
     if settings.search_cache_seconds and (hit := r.get(key)):
         page = JobSearchPage.model_validate_json(hit)

@@ -145,7 +145,7 @@ def recommend(session: Session, user: User, limit: int = 10) -> list[JobRecommen
 
 def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[str, int]], int]:
     """The most asked-for skills across active listings, cached until jobs change."""
-    version = r.get("jobs:version") or "0"
+    version = jobs_service.cache_version(r)
     key = f"jobs:skill-demand:{version}"
     if cached := r.get(key):
         data = json.loads(cached)
