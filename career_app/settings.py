@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")
     openai_embedding_model: str = "text-embedding-3-small"
+    # A job `processing` with no enrichment attempt started for this long may be retried by hand.
+    enrich_stall_seconds: int = Field(default=180, ge=10, le=24 * 3600)
     reenrich_batch_size: int = Field(default=3, ge=1, le=100)
     reenrich_pause_seconds: float = Field(default=3.0, ge=0, le=600)
     search_cache_seconds: int = Field(default=120, ge=0)

@@ -1,13 +1,32 @@
-"""The worker process: listens on every queue of career_app.services.tasks."""
+"""The worker process: listens on every queue of career_app.services.tasks.
+
+Timings are short so that a dead worker is noticed quickly: the worker heartbeats at least every
+WORKER_TTL - 15 s when idle and every JOB_MONITORING_INTERVAL s during a job, and every
+MAINTENANCE_INTERVAL s (and at start) it requeues jobs that dead workers abandoned and retries
+taking the scheduler lock (needed for delayed retries) if another worker's has lapsed."""
 
 import logging
+from datetime import timedelta
 
 from rq import Queue, Worker
 
 from career_app.db import rq_redis
-from career_app.settings import settings
 from career_app.services import embeddings
 from career_app.services.tasks import QUEUES
+from career_app.settings import settings
+from jobs_worker.recovery import requeue_abandoned
+
+WORKER_TTL = 30
+JOB_MONITORING_INTERVAL = 5
+MAINTENANCE_INTERVAL = 10
+# A live worker's heartbeat is never older than this, idle (WORKER_TTL - 15) or busy.
+STALE_HEARTBEAT = timedelta(seconds=2 * WORKER_TTL)
+
+
+class RecoveringWorker(Worker):
+    def run_maintenance_tasks(self):
+        requeue_abandoned(self.connection, self.queues, STALE_HEARTBEAT)
+        super().run_maintenance_tasks()
 
 
 def run(burst: bool = False) -> None:
@@ -16,4 +35,6 @@ def run(burst: bool = False) -> None:
     embeddings.load()
     conn = rq_redis()
     queues = [Queue(name, connection=conn) for name in QUEUES]
-    Worker(queues, connection=conn).work(burst=burst, with_scheduler=True)
+    worker = RecoveringWorker(queues, connection=conn, worker_ttl=WORKER_TTL,
+                              job_monitoring_interval=JOB_MONITORING_INTERVAL, maintenance_interval=MAINTENANCE_INTERVAL)
+    worker.work(burst=burst, with_scheduler=True)

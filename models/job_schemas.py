@@ -144,6 +144,8 @@ class JobOut(JobFeedItem):
     updated_at: datetime
     visibility: str
     source: str
+    enrichment_stalled: bool = Field(
+        default=False, description="Enrichment made no progress for ENRICH_STALL_SECONDS: the owner may retry")
 
 
 class JobSearchPage(BaseModel):

@@ -18,10 +18,12 @@ ANALYSIS = {"skills": ["python", "Postgres", "Kubernetes"], "salary_min": 90000,
 
 
 class LoopbackLLM:
-    """mode: "ok", "invalid_once" (first answer is not JSON, the repair succeeds), "error" (HTTP 500)."""
+    """mode: "ok", "invalid_once" (first answer is not JSON, the repair succeeds), "error" (HTTP 500).
+    delay: seconds each chat answer takes (a slow model)."""
 
-    def __init__(self, mode: str = "ok"):
+    def __init__(self, mode: str = "ok", delay: float = 0.0):
         self.mode = mode
+        self.delay = delay
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -43,6 +45,7 @@ class LoopbackLLM:
         with self._lock:
             self.requests.append(body)
             count = len(self.requests)
+        time.sleep(self.delay)
         if self.mode == "error":
             return 500, None
         system = body["messages"][0]["content"]

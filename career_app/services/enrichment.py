@@ -126,6 +126,7 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
     if job.status == JobStatus.active and is_current(job):
         return job  # a late automatic retry after a manual one already succeeded: nothing to redo
     job.status, job.enrich_attempts = JobStatus.processing, job.enrich_attempts + 1
+    job.updated_at = utcnow()  # an attempt started: what tells a running enrichment from a stalled one
     session.add(job)
     session.commit()
     try:

@@ -152,13 +152,22 @@ def delete(session: Session, r: redis.Redis, user: User, job_id: str) -> None:
     invalidate(r)
 
 
+def enrichment_stalled(job: Job) -> bool:
+    """Processing, and no enrichment attempt has started for a while (a lost task, a dead worker)."""
+    return job.status == JobStatus.processing and \
+        utcnow() - job.updated_at > timedelta(seconds=settings.enrich_stall_seconds)
+
+
 def retry_enrichment(session: Session, conn: redis.Redis, user: User, job_id: str) -> Job:
-    """A manual retry by the owner or an admin, for a job whose enrichment failed."""
+    """A manual retry by the owner or an admin, for a job whose enrichment failed or stalled."""
     job = get_visible(session, job_id, user)
     if job.owner_id != user.id and user.role != Role.admin:
         raise Forbidden("You can only retry your own jobs")
-    if job.status != JobStatus.enrich_failed:
-        raise Conflict("Only a job whose enrichment failed can be retried")
+    if job.status != JobStatus.enrich_failed and not enrichment_stalled(job):
+        if job.status == JobStatus.processing:
+            raise Conflict("Enrichment is running; a retry is possible once it has made no progress for "
+                           f"{settings.enrich_stall_seconds} seconds")
+        raise Conflict("Only a job whose enrichment failed or stalled can be retried")
     # RQ's automatic retries may still be pending; enrichment skips a job that is already current.
     job.status, job.updated_at = JobStatus.processing, utcnow()
     session.add(job)
@@ -221,6 +230,7 @@ def feed(session: Session, skip: int = 0, limit: int = 20) -> list[JobFeedItem]:
 def to_out(job: Job, viewer: User | None) -> JobOut:
     """The whole job; the enrichment error only for its owner and admins."""
     out = JobOut.model_validate(job, from_attributes=True)
+    out.enrichment_stalled = enrichment_stalled(job)
     if viewer is None or (viewer.id != job.owner_id and viewer.role != Role.admin):
         out.enrich_error = None
     return out

@@ -152,3 +152,41 @@ def test_search_filters_cache_and_invalidation(client, register, worker):
     client.patch(f"/api/v1/jobs/{onsite_id}", headers=bearer(owner), json={"status": "closed"})
     fresh = client.get("/api/v1/jobs/search", params={"q": marker}).json()
     assert fresh["cached"] is False and {j["id"] for j in fresh["items"]} == {remote_id}
+
+
+def test_owner_can_retry_an_enrichment_that_stalled_but_not_one_that_is_running(client, register, worker):
+    """A job left `processing` (its task lost with a dead worker) can be retried once no attempt has
+    started for ENRICH_STALL_SECONDS; a running one answers 409."""
+    import uuid as _uuid
+    from datetime import timedelta
+
+    from career_app.db import session_scope
+    from career_app.settings import settings
+    from models.base import utcnow
+    from models.job import Job, JobStatus
+
+    provider, _ = register("provider")
+    job_id = post_job(client, provider, title=unique_title("Stalled"))
+    wait_job(client, provider, job_id)
+    with session_scope() as session:  # as a lost task leaves it: processing, no attempt for a while
+        job = session.get(Job, _uuid.UUID(job_id))
+        job.status, job.updated_at = JobStatus.processing, utcnow()
+        session.add(job)
+        session.commit()
+    fresh = client.get(f"/api/v1/jobs/{job_id}", headers=bearer(provider)).json()
+    assert fresh["enrichment_stalled"] is False
+    running = client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(provider))
+    assert running.status_code == 409 and "no progress" in running.json()["detail"]
+
+    with session_scope() as session:
+        job = session.get(Job, _uuid.UUID(job_id))
+        job.updated_at = utcnow() - timedelta(seconds=settings.enrich_stall_seconds + 5)
+        session.add(job)
+        session.commit()
+    stalled = client.get(f"/api/v1/jobs/{job_id}", headers=bearer(provider)).json()
+    assert stalled["status"] == "processing" and stalled["enrichment_stalled"] is True
+    other, _ = register("provider")
+    assert client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(other)).status_code in (403, 404)
+    retried = client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(provider))
+    assert retried.status_code == 202, retried.text
+    assert wait_job(client, provider, job_id)["status"] == "active"
