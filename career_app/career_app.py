@@ -11,6 +11,7 @@ from career_app.pages.provider import provider_console
 from career_app.pages.recommended import recommended_page, skills_gap_page
 from career_app.pages.resume import resume_page
 from career_app.pages.landing import landing
+from career_app.pages.not_found import not_found
 from career_app.pages.signin import signin
 from career_app.pages.signup import signup
 from state.admin import AdminUsersState
@@ -39,3 +40,4 @@ app.add_page(skills_gap_page, route="/skills-gap", title="Skill gap · Career Co
              on_load=[AuthState.guard, SkillsGapState.load])
 app.add_page(admin_jobs, route="/admin/jobs", title="Jobs admin · Career Copilot",
              on_load=[AuthState.guard_admin, AdminJobsState.load])
+app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

@@ -2,6 +2,7 @@
 
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,8 +52,23 @@ class Settings(BaseSettings):
 
     @property
     def allowed_origins(self) -> list[str]:
+        """Browser origins the websocket and CORS accept: the public URL (and its loopback aliases
+        when it is a loopback one: localhost, 127.0.0.1 and [::1] are the same machine) plus CORS_ORIGINS."""
         extra = [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
-        return sorted({self.resolved_public_url, *extra})
+        return sorted({*loopback_aliases(self.resolved_public_url), *extra})
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def loopback_aliases(url: str) -> list[str]:
+    """http://localhost:3000 -> the same origin under each loopback name; any other URL -> itself."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host not in ("localhost", "127.0.0.1", "::1"):
+        return [url]
+    port = f":{parts.port}" if parts.port else ""
+    return [f"{parts.scheme}://{name}{port}" for name in LOOPBACK_HOSTS]
 
 
 settings = Settings()

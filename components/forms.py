@@ -21,3 +21,16 @@ def labeled_input(label: str, name: str, *, type_: str = "text", placeholder: st
 
 def submit_button(label: str, loading: rx.Var) -> rx.Component:
     return rx.button(label, type="submit", loading=loading, size="3", width="100%")
+
+
+def choice(options: dict[str, str] | list[str], value: rx.Var, on_change, *, aria_label: str,
+           **trigger_props) -> rx.Component:
+    """A select whose trigger carries the accessible name. `options` maps each value to the label
+    shown (a list shows the values themselves)."""
+    labels = options if isinstance(options, dict) else {option: option for option in options}
+    return rx.select.root(
+        rx.select.trigger(aria_label=aria_label, **trigger_props),
+        rx.select.content(*[rx.select.item(label, value=option) for option, label in labels.items()]),
+        value=value,
+        on_change=on_change,
+    )

@@ -16,7 +16,8 @@ def _nav_links(role: rx.Var) -> rx.Component:
     return rx.match(
         role,
         *[
-            (name, rx.hstack(*[rx.link(label, href=href, weight="medium") for label, href in items], spacing="4"))
+            (name, rx.flex(*[rx.link(label, href=href, weight="medium") for label, href in items],
+                           column_gap="1em", row_gap="0.3em", wrap="wrap"))
             for name, items in NAV_ITEMS.items()
         ],
         rx.fragment(),
@@ -24,37 +25,43 @@ def _nav_links(role: rx.Var) -> rx.Component:
 
 
 def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out) -> rx.Component:
-    return rx.el.nav(
+    """One row on wide screens; on a phone the links take a row of their own under the logo and account."""
+    account = rx.cond(
+        signed_in,
         rx.hstack(
+            rx.badge(role, variant="soft", display=rx.breakpoints(initial="none", sm="inline-flex")),
+            rx.text(user_name, size="2", id="nav-user-name", display=rx.breakpoints(initial="none", xs="block")),
+            rx.button("Sign out", on_click=on_sign_out, variant="outline", size="2", id="sign-out"),
+            align="center",
+            spacing="3",
+        ),
+        rx.hstack(
+            rx.link(rx.button("Sign in", variant="outline", size="2"), href="/signin"),
+            rx.link(rx.button("Create account", size="2"), href="/signup"),
+            spacing="2",
+        ),
+    )
+    return rx.el.nav(
+        rx.flex(
             rx.link(
-                rx.hstack(rx.icon("compass", size=22), rx.heading("Career Copilot", size="5"), align="center"),
+                rx.hstack(rx.icon("compass", size=22), rx.heading("Career Copilot", size="5"),
+                          align="center", spacing="2"),
                 href="/",
                 underline="none",
                 color="inherit",
+                aria_label="Career Copilot home",
             ),
-            rx.cond(signed_in, _nav_links(role)),
-            rx.spacer(),
-            rx.cond(
-                signed_in,
-                rx.hstack(
-                    rx.badge(role, variant="soft"),
-                    rx.text(user_name, size="2", id="nav-user-name"),
-                    rx.button("Sign out", on_click=on_sign_out, variant="outline", size="2", id="sign-out"),
-                    align="center",
-                    spacing="3",
-                ),
-                rx.hstack(
-                    rx.link(rx.button("Sign in", variant="outline", size="2"), href="/signin"),
-                    rx.link(rx.button("Create account", size="2"), href="/signup"),
-                    spacing="2",
-                ),
-            ),
+            rx.cond(signed_in, rx.box(_nav_links(role), order=rx.breakpoints(initial="3", md="2"),
+                                      width=rx.breakpoints(initial="100%", md="auto"))),
+            rx.box(account, margin_left="auto", order=rx.breakpoints(initial="2", md="3")),
             align="center",
-            spacing="5",
+            wrap="wrap",
+            column_gap="1.25em",
+            row_gap="0.6em",
             width="100%",
         ),
-        style={"padding_x": "1.5em", "padding_y": "0.8em", "border_bottom": "1px solid var(--gray-a5)",
-               "width": "100%"},
+        style={"padding_x": rx.breakpoints(initial="1em", sm="1.5em"), "padding_y": "0.8em",
+               "border_bottom": "1px solid var(--gray-a5)", "width": "100%"},
     )
 
 
@@ -65,7 +72,8 @@ def page_frame(nav: rx.Component, *children: rx.Component, hydrated: rx.Var, max
         rx.el.main(
             rx.vstack(*children, spacing="5", width="100%"),
             custom_attrs={"data-hydrated": hydrated},
-            style={"max_width": max_width, "margin_x": "auto", "padding": "1.5em", "width": "100%"},
+            style={"max_width": max_width, "margin_x": "auto", "padding": rx.breakpoints(initial="1em", sm="1.5em"),
+                   "width": "100%"},
         ),
         min_height="100vh",
     )
@@ -84,3 +92,14 @@ def error_callout(message: rx.Var) -> rx.Component:
 
 def info_callout(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.callout(message, icon="info", width="100%"))
+
+
+def link_callout(message, link_text: str, href: str, **props) -> rx.Component:
+    """An info callout whose text ends with a link. Both stay inline in the callout's <p>: a block
+    (a stack) inside it is invalid HTML, and the browser's repair breaks hydration (React #418)."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("info")),
+        rx.callout.text(message, " ", rx.link(link_text, href=href, weight="medium")),
+        width="100%",
+        **props,
+    )

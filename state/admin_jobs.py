@@ -11,7 +11,7 @@ from career_app.services.errors import ServiceError
 from models.job import JobStatus
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session, job_row, pages_for
+from state.common import any_processing, follow_enrichment, in_session, job_row, pages_for
 
 PAGE_SIZE = 20
 STATUS_FILTERS = ("all", *[s.value for s in JobStatus])
@@ -34,6 +34,7 @@ class AdminJobsState(AuthState):
     task_status: str = ""
     task_progress: float = 0
     task_summary: str = ""
+    _following: bool = False
 
     @rx.var
     def page_label(self) -> str:
@@ -43,23 +44,34 @@ class AdminJobsState(AuthState):
     def task_running(self) -> bool:
         return self.task_status in ("queued", "started", "deferred", "scheduled")
 
-    async def _reload(self) -> None:
+    async def _reload(self) -> bool:
         admin = await self._verified_user(Role.admin)
         if admin is None:
             self.rows, self.total, self.error = [], 0, "Admin access required"
-            return
+            return False
         self.rows, self.total = await in_session(_admin_rows, admin, self.status_filter, self.page * PAGE_SIZE)
+        return True
+
+    def _follow_if_processing(self):
+        return AdminJobsState.follow if any_processing(self.rows) else None
+
+    @rx.event(background=True)
+    async def follow(self):
+        """Refresh the list while a job on it is being enriched (statuses and ages stay live)."""
+        await follow_enrichment(self, self._reload)
 
     @rx.event
     async def load(self):
         self.page = 0
         await self._reload()
+        return self._follow_if_processing()
 
     @rx.event
     async def set_status_filter(self, value: str):
         self.status_filter = value if value in STATUS_FILTERS else "all"
         self.page = 0
         await self._reload()
+        return self._follow_if_processing()
 
     @rx.event
     async def next_page(self):
@@ -84,6 +96,7 @@ class AdminJobsState(AuthState):
         except ServiceError as exc:
             self.error = exc.detail
         await self._reload()
+        return self._follow_if_processing()
 
     @rx.event
     async def start_reenrich(self):

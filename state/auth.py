@@ -2,7 +2,6 @@
 sent with the websocket handshake; it is checked again by every privileged handler."""
 
 import asyncio
-import json
 from urllib.parse import quote, urlencode
 
 import reflex as rx
@@ -23,9 +22,12 @@ def _load_user(cookie_header: str) -> User | None:
         return None
 
 
-def _navigate(url: str) -> rx.event.EventSpec:
-    """A full page load (not client-side routing), so the next websocket carries fresh cookies."""
-    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+# Signing out runs in the browser, from code compiled into the page (the CSP allows no eval): the
+# logout endpoint revokes the token and clears the HttpOnly cookie, then the sign-in page loads.
+SIGN_OUT_IN_BROWSER = rx.call_function(rx.Var(
+    "() => fetch('/api/v1/auth/logout', {method: 'POST', credentials: 'same-origin'})"
+    ".finally(() => window.location.assign('/signin?signed_out=1'))"
+))
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -41,6 +43,9 @@ class AuthState(rx.State):
     user_email: str = ""
     user_role: str = ""
     auth_checked: bool = False
+    # A same-site URL the browser loads as a full page as soon as it changes (components.navigation),
+    # so the next websocket carries fresh cookies.
+    full_page_url: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -64,7 +69,7 @@ class AuthState(rx.State):
 
     def _signin_redirect(self):
         next_path = self.router.url.path or "/dashboard"
-        return _navigate("/signin?" + urlencode({"next": next_path}))
+        return rx.redirect("/signin?" + urlencode({"next": next_path}))
 
     @rx.event
     async def refresh(self):
@@ -83,10 +88,11 @@ class AuthState(rx.State):
         if user is None:
             return self._signin_redirect()
         if user.role != Role.admin:
-            return rx.redirect("/dashboard")
+            return rx.redirect("/dashboard?denied=admin")
 
     @rx.event
     async def sign_out(self):
+        """The server half of signing out; SIGN_OUT_IN_BROWSER follows it."""
         token = auth.cookie_token(self.router.headers.cookie)
         if token:
             try:
@@ -95,10 +101,6 @@ class AuthState(rx.State):
             except ServiceError:
                 pass
         self._apply(None)
-        return rx.call_script(
-            "fetch('/api/v1/auth/logout', {method: 'POST', credentials: 'same-origin'})"
-            ".finally(() => window.location.assign('/signin?signed_out=1'))"
-        )
 
 
 class SignInState(AuthState):
@@ -128,7 +130,7 @@ class SignInState(AuthState):
             self.error = exc.detail
         else:
             next_path = auth.safe_next_path(self.router.url.query_parameters.get("next", "/dashboard"))
-            yield _navigate(f"/api/v1/auth/session/{code}?next={quote(next_path)}")
+            self.full_page_url = f"/api/v1/auth/session/{code}?next={quote(next_path)}"
         self.loading = False
 
     @staticmethod
@@ -168,7 +170,7 @@ class SignUpState(AuthState):
         except ServiceError as exc:
             self.error = exc.detail
         else:
-            yield _navigate(f"/api/v1/auth/session/{code}?next=/dashboard")
+            self.full_page_url = f"/api/v1/auth/session/{code}?next=/dashboard"
         self.loading = False
 
     @staticmethod

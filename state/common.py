@@ -1,10 +1,14 @@
 """Helpers the State classes share: run a service call with a database session off the event loop."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from career_app import db
+from career_app.services import jobs
+from models.base import utcnow
+from models.job import JobStatus
 
 T = TypeVar("T")
 
@@ -33,12 +37,58 @@ def money(low: int | None, high: int | None, currency: str | None) -> str:
 
 
 STATUS_COLOR = {"processing": "amber", "active": "green", "enrich_failed": "red", "closed": "gray"}
+# What people read for the job enums (the form still sends the values).
+REMOTE_LABEL = {"onsite": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
+EMPLOYMENT_LABEL = {"full_time": "Full-time", "part_time": "Part-time", "contract": "Contract",
+                    "internship": "Internship", "temporary": "Temporary"}
+
+
+def duration(delta: timedelta) -> str:
+    """'less than a minute', '2 min', '1 h 5 min'."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
 def job_row(job) -> dict[str, str]:
+    """A job as a table row. A processing job carries how long its enrichment attempt has been running
+    (its updated_at is the attempt's start) and whether it stalled (then it may be retried by hand)."""
+    processing = job.status == JobStatus.processing
     return {
         "id": str(job.id), "title": job.title, "company": job.company_name or "", "status": job.status.value,
         "color": STATUS_COLOR.get(job.status.value, "gray"), "error": job.enrich_error or "",
         "generated_by": job.generated_by or "", "created": job.created_at.strftime("%Y-%m-%d %H:%M"),
         "salary": money(job.salary_min, job.salary_max, job.salary_currency), "skills": ", ".join(job.skills[:6]),
+        "running_for": duration(utcnow() - job.updated_at) if processing else "",
+        "stalled": "yes" if jobs.enrichment_stalled(job) else "",
     }
+
+
+ENRICHMENT_POLL_SECONDS = 1.5
+ENRICHMENT_POLL_LIMIT_SECONDS = 600
+
+
+def any_processing(rows: list[dict[str, str]]) -> bool:
+    return any(r["status"] == "processing" for r in rows)
+
+
+async def follow_enrichment(state, reload: Callable[[], Awaitable[bool]]) -> None:
+    """The body of a background event: `reload` (False once the caller may no longer see the list) the
+    state's job rows while any is being enriched, so statuses and enrichment ages stay live. One loop
+    per tab (the state's `_following` flag), for ENRICHMENT_POLL_LIMIT_SECONDS at most."""
+    async with state:
+        if state._following:
+            return
+        state._following = True
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ENRICHMENT_POLL_LIMIT_SECONDS
+        while loop.time() < deadline:
+            await asyncio.sleep(ENRICHMENT_POLL_SECONDS)
+            async with state:
+                if not await reload() or not any_processing(state.rows):
+                    return
+    finally:
+        async with state:
+            state._following = False

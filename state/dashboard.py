@@ -22,6 +22,11 @@ class DashboardState(AuthState):
     _export_json: str = ""
 
     @rx.var
+    def denied_notice(self) -> str:
+        """Set when an admin-only page sent this user here (AuthState.guard_admin)."""
+        return "That page is for admins." if self.router.url.query_parameters.get("denied") == "admin" else ""
+
+    @rx.var
     def export_running(self) -> bool:
         return self.export_status in ("queued", "started", "deferred", "scheduled")
 

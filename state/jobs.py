@@ -8,10 +8,9 @@ from career_app.services.errors import ServiceError
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session, money, pages_for
+from state.common import REMOTE_LABEL, in_session, money, pages_for
 
 PAGE_SIZE = 20
-REMOTE_LABEL = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site"}
 
 
 def feed_row(item: JobFeedItem) -> dict[str, str]:

@@ -1,7 +1,5 @@
 """The provider console: post jobs, follow their enrichment live, retry, close, reopen, delete."""
 
-import asyncio
-
 import reflex as rx
 from pydantic import ValidationError
 
@@ -11,11 +9,11 @@ from career_app.services.errors import ServiceError
 from models.job_schemas import JobCreate, JobUpdate
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import in_session, job_row, pages_for
+from state.common import any_processing, follow_enrichment, in_session, job_row, pages_for
 
 PAGE_SIZE = 20
-POLL_SECONDS = 1.5
-POLL_LIMIT_SECONDS = 600
+
+
 def _owned_rows(session, user, skip: int) -> tuple[list[dict[str, str]], int]:
     found, total = jobs.list_owned(session, user, skip, PAGE_SIZE)
     return [job_row(j) for j in found], total
@@ -35,11 +33,19 @@ class ProviderState(AuthState):
     editing_id: str = ""
     draft: dict[str, str] = {}
     form_key: int = 0
+    posted_job_id: str = ""  # the job just posted: its notice shows while it is being enriched
     _following: bool = False
 
     @rx.var
     def any_processing(self) -> bool:
-        return any(r["status"] == "processing" for r in self.rows)
+        return any_processing(self.rows)
+
+    @rx.var
+    def posted_notice(self) -> str:
+        posted = next((r for r in self.rows if r["id"] == self.posted_job_id), None)
+        if posted is None or posted["status"] != "processing" or posted["stalled"]:
+            return ""
+        return "Job posted. AI enrichment is running; it goes live when it finishes."
 
     @rx.var
     def page_label(self) -> str:
@@ -60,25 +66,13 @@ class ProviderState(AuthState):
     @rx.event(background=True)
     async def follow(self):
         """Refresh the list while any job is still being enriched."""
-        async with self:
-            if self._following:
-                return
-            self._following = True
-        try:
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + POLL_LIMIT_SECONDS
-            while loop.time() < deadline:
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    user = await self._verified_user(Role.provider, Role.admin)
-                    if user is None:
-                        return
-                    await self._reload(user)
-                    if not self.any_processing:
-                        return
-        finally:
-            async with self:
-                self._following = False
+        await follow_enrichment(self, self._reload_if_allowed)
+
+    async def _reload_if_allowed(self) -> bool:
+        user = await self._verified_user(Role.provider, Role.admin)
+        if user is not None:
+            await self._reload(user)
+        return user is not None
 
     @rx.event
     def set_remote_option(self, value: str):
@@ -138,7 +132,7 @@ class ProviderState(AuthState):
         if user is None:
             self.form_error = "Only providers can post jobs."
             return
-        self.form_error, self.form_notice = "", ""
+        self.form_error, self.form_notice, self.posted_job_id = "", "", ""
         editing = self.editing_id
         try:
             fields = {**self._job_fields(form), "remote_option": self.remote_option,
@@ -156,7 +150,7 @@ class ProviderState(AuthState):
             if editing:
                 await in_session(lambda s: jobs.update(s, db.app_redis(), db.rq_redis(), user, editing, data).id)
             else:
-                await in_session(lambda s: jobs.create(s, db.app_redis(), db.rq_redis(), user, data).id)
+                posted_id = await in_session(lambda s: jobs.create(s, db.app_redis(), db.rq_redis(), user, data).id)
         except ServiceError as exc:
             self.posting, self.form_error = False, exc.detail
             return
@@ -165,7 +159,7 @@ class ProviderState(AuthState):
             self.form_notice = "Changes saved."
         else:
             self.page = 0
-            self.form_notice = "Job posted. AI enrichment is running; it goes live when it finishes."
+            self.posted_job_id = str(posted_id)
         self._fill_form({})
         await self._reload(user)
         yield ProviderState.follow

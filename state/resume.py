@@ -151,4 +151,4 @@ class ResumeState(AuthState):
         except ServiceError as exc:
             self.error = exc.detail
             return
-        return rx.call_script(f"window.location.assign({path!r})")
+        return rx.download(url=path, filename=self.file_name)

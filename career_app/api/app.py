@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from career_app.api import admin, auth, health, jobs, recommendations, resumes, tasks, users
+from career_app.api.security_headers import SecurityHeadersMiddleware
 from career_app.services import errors
 
 _STATUS = {
@@ -62,6 +63,7 @@ def build_api() -> FastAPI:
         openapi_url="/api/openapi.json",
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
+    api.add_middleware(SecurityHeadersMiddleware)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks):

@@ -1,6 +1,8 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from components.forms import choice
+from components.job_status import enrichment_progress
 from components.layout import error_callout, info_callout
 from state.admin_jobs import STATUS_FILTERS, AdminJobsState
 
@@ -9,10 +11,11 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(row["title"], href="/jobs/" + row["id"].to(str))),
         rx.table.cell(row["company"]),
-        rx.table.cell(rx.badge(row["status"], color_scheme=row["color"].to(str))),
+        rx.table.cell(rx.vstack(rx.badge(row["status"], color_scheme=row["color"].to(str), class_name="job-status"),
+                                enrichment_progress(row), spacing="1")),
         rx.table.cell(rx.text(row["error"], size="1", color_scheme="red", class_name="enrich-error")),
         rx.table.cell(row["created"]),
-        rx.table.cell(rx.cond(row["status"] == "enrich_failed",
+        rx.table.cell(rx.cond((row["status"] == "enrich_failed") | (row["stalled"] != ""),
                               rx.button("Retry", size="1", on_click=AdminJobsState.retry(row["id"])))),
         key=row["id"],
     )
@@ -43,8 +46,8 @@ def admin_jobs() -> rx.Component:
         _reenrich_card(),
         error_callout(AdminJobsState.error),
         rx.hstack(rx.text("Status", size="2"),
-                  rx.select(list(STATUS_FILTERS), value=AdminJobsState.status_filter,
-                            on_change=AdminJobsState.set_status_filter, aria_label="Filter by status"),
+                  choice(list(STATUS_FILTERS), AdminJobsState.status_filter, AdminJobsState.set_status_filter,
+                         aria_label="Filter by status"),
                   align="center", spacing="2"),
         rx.cond(
             AdminJobsState.rows.length() == 0,

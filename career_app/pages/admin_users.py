@@ -1,6 +1,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from components.forms import choice
 from components.layout import error_callout, loading_block
 from state.admin import AdminUsersState
 
@@ -27,8 +28,8 @@ def _filters() -> rx.Component:
             ),
             on_submit=AdminUsersState.search,
         ),
-        rx.select(["all", "seeker", "provider", "admin"], value=AdminUsersState.role_filter,
-                  on_change=AdminUsersState.set_role_filter, aria_label="Filter by role"),
+        choice(["all", "seeker", "provider", "admin"], AdminUsersState.role_filter, AdminUsersState.set_role_filter,
+               aria_label="Filter by role"),
         spacing="3",
         wrap="wrap",
     )

@@ -5,9 +5,9 @@ from components.layout import error_callout, loading_block
 from state.dashboard import DashboardState
 
 ROLE_INTRO = {
-    "seeker": "Upload your resume to get matched to jobs, then track your applications here.",
+    "seeker": "Upload your resume to get matched to jobs, then see your recommendations and your skill gap.",
     "provider": "Post jobs and follow their AI enrichment from your provider console.",
-    "admin": "Manage users, ingestion and live chats from the admin pages.",
+    "admin": "Manage users and follow job enrichment from the admin pages.",
 }
 
 
@@ -63,6 +63,9 @@ def dashboard() -> rx.Component:
         rx.cond(
             DashboardState.signed_in,
             rx.vstack(
+                rx.cond(DashboardState.denied_notice != "",
+                         rx.callout(DashboardState.denied_notice, icon="shield_alert", color_scheme="amber",
+                                    role="status", width="100%", id="denied-notice")),
                 rx.heading("Welcome, ", DashboardState.user_name, size="7", id="dashboard-heading"),
                 rx.text(rx.match(DashboardState.user_role, *ROLE_INTRO.items(), ""), color_scheme="gray"),
                 rx.grid(_profile_card(), _export_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",

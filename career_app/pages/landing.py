@@ -3,11 +3,12 @@ import reflex as rx
 from career_app.pages.common import frame
 from state.auth import AuthState
 
+# Only what the app does today.
 FEATURES = [
     ("file-text", "Resume to matches", "Upload a PDF or DOCX resume and get jobs ranked by meaning, not keywords."),
     ("target", "Honest skill gaps", "See which skills a job asks for that you have not shown yet, and how to learn them."),
-    ("kanban", "Application tracking", "Follow every application on a board, import and export your history."),
-    ("message-circle", "AI career coach", "Prepare interviews and cover letters with a coach a human can join."),
+    ("clipboard-list", "Ready for each job", "Every listing comes with a resume guide and interview questions."),
+    ("search", "Open job feed", "Search active listings by keywords, location, salary, skills and remote work."),
     ("building-2", "For employers", "Post jobs and let AI write the resume guide and interview prep for them."),
     ("server", "Self-hostable", "One app on PostgreSQL and Redis, with a documented REST API."),
 ]
@@ -21,26 +22,28 @@ def _feature(icon: str, title: str, text: str) -> rx.Component:
     )
 
 
+def _hero_buttons(*buttons: tuple[str, str, str]) -> rx.Component:
+    return rx.flex(
+        *[rx.link(rx.button(label, size="3", variant=variant), href=href) for label, href, variant in buttons],
+        spacing="3", wrap="wrap",
+    )
+
+
 def landing() -> rx.Component:
     return frame(
         rx.vstack(
-            rx.heading("Your whole job search, in one place", size="8"),
-            rx.text("Career Copilot matches you to jobs by meaning, shows what you are missing, and helps you "
-                    "apply and prepare.", size="4", color_scheme="gray"),
+            rx.heading("Your whole job search, in one place", size=rx.breakpoints(initial="7", sm="8")),
+            rx.text("Career Copilot matches you to jobs by meaning, shows which skills you are missing, and "
+                    "prepares you for each job with a resume guide and interview questions.",
+                    size="4", color_scheme="gray"),
             rx.cond(
                 AuthState.signed_in,
-                rx.hstack(
-                    rx.link(rx.button("Go to your dashboard", size="3"), href="/dashboard"),
-                    rx.link(rx.button("Browse jobs", size="3", variant="outline"), href="/jobs"),
-                ),
-                rx.hstack(
-                    rx.link(rx.button("Create a free account", size="3"), href="/signup"),
-                    rx.link(rx.button("Browse jobs", size="3", variant="outline"), href="/jobs"),
-                    rx.link(rx.button("Sign in", size="3", variant="ghost"), href="/signin"),
-                ),
+                _hero_buttons(("Go to your dashboard", "/dashboard", "solid"), ("Browse jobs", "/jobs", "outline")),
+                _hero_buttons(("Create a free account", "/signup", "solid"), ("Browse jobs", "/jobs", "outline"),
+                              ("Sign in", "/signin", "ghost")),
             ),
             spacing="4",
-            padding_y="3em",
+            padding_y=rx.breakpoints(initial="1.5em", sm="3em"),
         ),
         rx.grid(*[_feature(*f) for f in FEATURES], columns=rx.breakpoints(initial="1", sm="2", md="3"),
                 spacing="4", width="100%"),

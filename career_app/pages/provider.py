@@ -1,9 +1,17 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.forms import labeled_input
+from components.forms import choice, labeled_input
+from components.job_status import enrichment_progress
 from components.layout import error_callout, info_callout, loading_block
+from state.common import EMPLOYMENT_LABEL, REMOTE_LABEL
 from state.provider import ProviderState
+
+
+def _choice(label: str, aria_label: str, options: dict[str, str], value: rx.Var, on_change) -> rx.Component:
+    return rx.vstack(rx.text(label, size="2", weight="medium"),
+                     choice(options, value, on_change, aria_label=aria_label, width="100%"),
+                     spacing="1", width="100%")
 
 
 def _post_form() -> rx.Component:
@@ -35,20 +43,16 @@ def _post_form() -> rx.Component:
                                       default_value=ProviderState.draft["salary_currency"]),
                         columns="3", spacing="3", width="100%"),
                 rx.grid(
-                    rx.vstack(rx.text("Work place", size="2", weight="medium"),
-                              rx.select(["onsite", "hybrid", "remote"], value=ProviderState.remote_option,
-                                        on_change=ProviderState.set_remote_option, aria_label="Work place"),
-                              spacing="1"),
-                    rx.vstack(rx.text("Employment", size="2", weight="medium"),
-                              rx.select(["full_time", "part_time", "contract", "internship", "temporary"],
-                                        value=ProviderState.employment_type,
-                                        on_change=ProviderState.set_employment_type, aria_label="Employment type"),
-                              spacing="1"),
+                    _choice("Work place", "Work place", REMOTE_LABEL, ProviderState.remote_option,
+                            ProviderState.set_remote_option),
+                    _choice("Employment", "Employment type", EMPLOYMENT_LABEL, ProviderState.employment_type,
+                            ProviderState.set_employment_type),
                     columns="2", spacing="3", width="100%"),
                 labeled_input("Apply URL", "external_apply_url", required=False, placeholder="https://…",
                               default_value=ProviderState.draft["external_apply_url"]),
                 error_callout(ProviderState.form_error),
                 info_callout(ProviderState.form_notice),
+                info_callout(ProviderState.posted_notice),
                 rx.hstack(
                     rx.button(rx.cond(ProviderState.editing_id != "", "Save changes", "Post job"), type="submit",
                               loading=ProviderState.posting, id="post-job"),
@@ -69,16 +73,17 @@ def _post_form() -> rx.Component:
 def _job_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(row["title"], href="/jobs/" + row["id"].to(str))),
-        rx.table.cell(rx.hstack(
-            rx.badge(row["status"], color_scheme=row["color"].to(str), class_name="job-status"),
-            rx.cond(row["status"] == "processing", rx.spinner(size="1")),
-            rx.cond(row["generated_by"] == "offline", rx.badge("offline AI", variant="outline")),
-            align="center")),
+        rx.table.cell(rx.vstack(
+            rx.hstack(rx.badge(row["status"], color_scheme=row["color"].to(str), class_name="job-status"),
+                      rx.cond(row["generated_by"] == "offline", rx.badge("offline AI", variant="outline")),
+                      align="center"),
+            enrichment_progress(row),
+            spacing="1")),
         rx.table.cell(rx.text(row["error"], size="1", color_scheme="red")),
         rx.table.cell(row["created"]),
         rx.table.cell(rx.hstack(
             rx.button("Edit", size="1", variant="soft", on_click=ProviderState.start_edit(row["id"])),
-            rx.cond(row["status"] == "enrich_failed",
+            rx.cond((row["status"] == "enrich_failed") | (row["stalled"] != ""),
                     rx.button("Retry", size="1", on_click=ProviderState.retry(row["id"]))),
             rx.cond(row["status"] == "active",
                     rx.button("Close", size="1", variant="soft", on_click=ProviderState.close(row["id"]))),
@@ -103,10 +108,7 @@ def _job_row(row: rx.Var) -> rx.Component:
 def _job_table() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading("Your jobs", size="4"), rx.spacer(),
-                      rx.cond(ProviderState.any_processing,
-                              rx.text("Enrichment running — updating live", size="1", color_scheme="gray")),
-                      width="100%"),
+            rx.heading("Your jobs", size="4"),
             error_callout(ProviderState.list_error),
             rx.cond(
                 ProviderState.rows.length() == 0,

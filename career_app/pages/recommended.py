@@ -1,13 +1,12 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.layout import loading_block
+from components.layout import link_callout, loading_block
 from state.recommendations import RecommendationsState, SkillsGapState
 
 
 def _need_resume(error: rx.Var) -> rx.Component:
-    return rx.cond(error != "", rx.callout(rx.vstack(rx.text(error), rx.link("Upload your resume", href="/resume")),
-                                           icon="info", width="100%", id="recommendations-error"))
+    return rx.cond(error != "", link_callout(error, "Upload your resume", "/resume", id="recommendations-error"))
 
 
 def _rec_card(row: rx.Var) -> rx.Component:
@@ -45,6 +44,16 @@ def recommended_page() -> rx.Component:
     )
 
 
+def _missing_skill(m: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(m["skill"], weight="medium"),
+        rx.text(m["jobs"], " jobs (", m["share"], ")", size="2", color_scheme="gray"),
+        rx.spacer(),
+        rx.cond(m["url"] != "", rx.link("Learn", href=m["url"], is_external=True, size="2")),
+        width="100%", key=m["skill"],
+    )
+
+
 def skills_gap_page() -> rx.Component:
     return frame(
         rx.heading("Your skill gap", size="7"),
@@ -61,9 +70,8 @@ def skills_gap_page() -> rx.Component:
                     spacing="4", wrap="wrap",
                 ),
                 rx.cond(SkillsGapState.your_skills.length() == 0,
-                        rx.callout(rx.vstack(rx.text("We do not know your skills yet."),
-                                             rx.link("Upload your resume or add skills", href="/resume")),
-                                   icon="info", width="100%")),
+                        link_callout("We do not know your skills yet.", "Upload your resume or add skills",
+                                     "/resume")),
                 rx.card(
                     rx.vstack(
                         rx.heading("Most demanded skills", size="4"),
@@ -83,10 +91,15 @@ def skills_gap_page() -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.heading("Skills to learn next", size="4"),
-                        rx.foreach(SkillsGapState.missing, lambda m: rx.hstack(
-                            rx.text(m["skill"], weight="medium"),
-                            rx.text(m["jobs"], " jobs (", m["share"], ")", size="2", color_scheme="gray"),
-                            rx.spacer(), rx.link("Learn", href=m["url"], is_external=True, size="2"), width="100%")),
+                        rx.cond(
+                            SkillsGapState.missing.length() == 0,
+                            rx.text(rx.cond(SkillsGapState.active_jobs == 0,
+                                            "There are no active jobs to compare your skills with yet.",
+                                            "Nothing to learn next: you have every skill that active jobs "
+                                            "ask for most."),
+                                    color_scheme="gray", id="nothing-to-learn"),
+                            rx.foreach(SkillsGapState.missing, _missing_skill),
+                        ),
                         spacing="2", width="100%",
                     ),
                     width="100%",

@@ -2,6 +2,7 @@
 --single-port`) on the test services, driven by Playwright in Debian's Chromium."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -77,16 +78,64 @@ def browser():
         b.close()
 
 
+class BrowserErrors:
+    """Console errors and uncaught exceptions of every page a test opens (a CSP violation and a
+    React hydration error are console errors). Any not declared with `expect` fails the test."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.expected: list[str] = []
+
+    def expect(self, pattern: str) -> None:
+        """An error the test provokes on purpose (a regular expression), e.g. the 404 of a missing page."""
+        self.expected.append(pattern)
+
+    def watch(self, pg) -> None:
+        def on_console(msg) -> None:
+            if msg.type == "error":
+                where = (msg.location or {}).get("url", "")
+                self.seen.append(f"console error on {pg.url}: {msg.text}" + (f" ({where})" if where else ""))
+
+        pg.on("console", on_console)
+        pg.on("pageerror", lambda exc: self.seen.append(f"page error on {pg.url}: {exc}"))
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.seen if not any(re.search(p, e) for p in self.expected)]
+
+
 @pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
+def browser_errors():
+    errors = BrowserErrors()
+    yield errors
+    if errors.unexpected():
+        pytest.fail("The browser reported errors:\n" + "\n".join(errors.unexpected()), pytrace=False)
+
+
+@pytest.fixture
+def new_page(browser, browser_errors):
+    """new_page(width, height) opens another browser context (another user), watched for errors."""
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        browser_errors.watch(pg)
+        return pg
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page, request):
+    pg = new_page(1280, 860)
     expect.set_options(timeout=15_000)
     yield pg
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-final.png"), full_page=True)
-    context.close()
 
 
 @pytest.fixture

@@ -60,8 +60,10 @@ def test_seeker_signs_up_signs_out_and_back_in(page, app_url, shot):
     expect(page.locator("#nav-user-name")).to_have_text("Bea Browser")
     shot("signed-in-again")
 
-    _open(page, f"{app_url}/admin/users")  # a seeker is sent away from the admin page
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    _open(page, f"{app_url}/admin/users")  # a seeker is sent away from the admin page, and told why
+    expect(page).to_have_url(re.compile(r"/dashboard/?\?denied=admin$"))
+    expect(page.locator("#denied-notice")).to_contain_text("That page is for admins")
+    shot("seeker-sent-away-from-admin")
 
 
 def test_signup_shows_validation_and_conflicts(page, app_url, shot):

@@ -3,13 +3,19 @@ suggestions, and sees the match score and gap on that job. Real browser, real wo
 
 import re
 import uuid
+from datetime import timedelta
 
 from playwright.sync_api import expect
+from sqlmodel import select
+
+from career_app.db import session_scope
+from models.base import utcnow
+from models.job import Job, JobStatus
 
 from tests import resume_files
 from tests.conftest import unique_email
 from tests.e2e.conftest import SCREENSHOTS, wait_ready
-from tests.e2e.test_accounts_flow import _fill_signup
+from tests.e2e.test_accounts_flow import _fill_signup, _sign_in
 
 DESCRIPTION = ("Join our platform team to design and build Python services with FastAPI and PostgreSQL. You will "
                "run them on Kubernetes in AWS, own CI/CD with GitHub Actions, and mentor engineers. Terraform and "
@@ -23,7 +29,49 @@ def _sign_up(page, app_url, name, role_label):
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
 
 
-def test_provider_posts_and_seeker_matches(browser, app_url, shot, page):
+def _provider_posts_live_job(page, app_url, provider_name: str, title: str):
+    """A new provider posts a job and waits until it is live; returns its row in the console."""
+    _sign_up(page, app_url, provider_name, "hiring")
+    page.goto(f"{app_url}/provider")
+    wait_ready(page)
+    page.locator("#job-title").fill(title)
+    page.locator("#job-description").fill(DESCRIPTION)
+    page.locator("#post-job").click()
+    row = page.locator("#provider-jobs tr", has_text=title)
+    expect(row.locator(".job-status")).to_have_text("active", timeout=60_000)
+    return row
+
+
+def _signed_in_admin(new_page, app_url, make_admin):
+    email, password = make_admin()
+    admin = new_page()
+    admin.goto(f"{app_url}/signin")
+    _sign_in(admin, email, password)
+    expect(admin).to_have_url(re.compile(r"/dashboard/?$"))
+    return admin
+
+
+def _choose(page, select_label: str, option: str) -> None:
+    page.get_by_label(select_label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_label(select_label)).to_have_text(option)
+
+
+def _job_titled(title: str) -> Job:
+    with session_scope() as session:
+        return session.exec(select(Job).where(Job.title == title)).one()
+
+
+def _processing_since(title: str, minutes: int) -> None:
+    """As if an enrichment attempt started `minutes` ago and never finished (a lost task)."""
+    with session_scope() as session:
+        job = session.exec(select(Job).where(Job.title == title)).one()
+        job.status, job.updated_at = JobStatus.processing, utcnow() - timedelta(minutes=minutes)
+        session.add(job)
+        session.commit()
+
+
+def test_provider_posts_and_seeker_matches(new_page, app_url, shot, page):
     title = f"Platform Engineer {uuid.uuid4().hex[:6]}"
     _sign_up(page, app_url, "Pat Provider", "hiring")
     page.get_by_role("link", name="Provider console").click()
@@ -34,52 +82,58 @@ def test_provider_posts_and_seeker_matches(browser, app_url, shot, page):
     page.get_by_label("Location", exact=True).fill("Remote, EU")
     page.locator("#job-description").fill(DESCRIPTION)
     page.get_by_label("Skills (comma separated)").fill("Python, FastAPI, Go, Terraform")
+    expect(page.get_by_label("Work place")).to_have_text("On-site")  # labels, not enum values
+    expect(page.get_by_label("Employment type")).to_have_text("Full-time")
+    _choose(page, "Work place", "Remote")
+    _choose(page, "Employment type", "Part-time")
     shot("provider-form")
     page.locator("#post-job").click()
     expect(page.get_by_text("Job posted.")).to_be_visible()
     row = page.locator("#provider-jobs tr", has_text=title)
     expect(row.locator(".job-status")).to_have_text("active", timeout=60_000)  # live, no reload
+    expect(page.get_by_text("goes live when it finishes")).to_have_count(0)  # the notice leaves with it
     shot("provider-job-active")
+    job = _job_titled(title)
+    assert (job.remote_option, job.employment_type) == ("remote", "part_time")  # the enum values were sent
     job_href = row.get_by_role("link", name=title).get_attribute("href")
     assert job_href and job_href.startswith("/jobs/")
 
-    seeker_context = browser.new_context(viewport={"width": 1280, "height": 900})
-    seeker = seeker_context.new_page()
-    try:
-        _sign_up(seeker, app_url, "Sam Seeker", "looking for a job")
-        seeker.get_by_role("link", name="Resume").click()
-        expect(seeker).to_have_url(re.compile(r"/resume/?$"))
-        wait_ready(seeker)
-        lines = ["Sam Seeker", "Backend Engineer", "Lisbon, Portugal", *resume_files.RESUME_LINES[1:]]
-        seeker.locator("#resume-upload input[type=file]").set_input_files(files=[{
-            "name": "sam.pdf", "mimeType": "application/pdf", "buffer": resume_files.pdf_resume(lines)}])
-        seeker.locator("#upload-resume").click()
-        expect(seeker.locator("#upload-status")).to_contain_text("done", timeout=60_000)
-        expect(seeker.locator("#skills-found")).to_contain_text("FastAPI")
-        expect(seeker.locator("#current-resume")).to_have_text("sam.pdf")
-        seeker.locator("#accept-headline").click()
-        expect(seeker.get_by_text("In your profile").first).to_be_visible()
-        seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-resume-parsed.png"), full_page=True)
+    seeker = new_page()
+    _sign_up(seeker, app_url, "Sam Seeker", "looking for a job")
+    seeker.get_by_role("link", name="Resume").click()
+    expect(seeker).to_have_url(re.compile(r"/resume/?$"))
+    wait_ready(seeker)
+    lines = ["Sam Seeker", "Backend Engineer", "Lisbon, Portugal", *resume_files.RESUME_LINES[1:]]
+    seeker.locator("#resume-upload input[type=file]").set_input_files(files=[{
+        "name": "sam.pdf", "mimeType": "application/pdf", "buffer": resume_files.pdf_resume(lines)}])
+    seeker.locator("#upload-resume").click()
+    expect(seeker.locator("#upload-status")).to_contain_text("done", timeout=60_000)
+    expect(seeker.locator("#skills-found")).to_contain_text("FastAPI")
+    expect(seeker.locator("#current-resume")).to_have_text("sam.pdf")
+    with seeker.expect_download() as download:  # through its signed link
+        seeker.locator("#download-resume").click()
+    assert download.value.suggested_filename == "sam.pdf"
+    seeker.locator("#accept-headline").click()
+    expect(seeker.get_by_text("In your profile").first).to_be_visible()
+    seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-resume-parsed.png"), full_page=True)
 
-        seeker.goto(f"{app_url}{job_href}")
-        wait_ready(seeker)
-        expect(seeker.locator("#job-title")).to_have_text(title)
-        expect(seeker.locator("#offline-notice")).to_be_visible()
-        expect(seeker.locator("#match-score")).to_have_text(re.compile(r"^\d{1,3}%$"), timeout=30_000)
-        expect(seeker.locator("#match-gap")).to_be_visible()
-        expect(seeker.locator("#gap-explanation")).to_contain_text("Go")  # the resume never mentions Go
-        seeker.get_by_role("tab", name="Interview prep").click()
-        expect(seeker.locator("#prep .rt-Card")).to_have_count(5)
-        seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-job-match.png"), full_page=True)
+    seeker.goto(f"{app_url}{job_href}")
+    wait_ready(seeker)
+    expect(seeker.locator("#job-title")).to_have_text(title)
+    expect(seeker.locator("#offline-notice")).to_be_visible()
+    expect(seeker.locator("#match-score")).to_have_text(re.compile(r"^\d{1,3}%$"), timeout=30_000)
+    expect(seeker.locator("#match-gap")).to_be_visible()
+    expect(seeker.locator("#gap-explanation")).to_contain_text("Go")  # the resume never mentions Go
+    seeker.get_by_role("tab", name="Interview prep").click()
+    expect(seeker.locator("#prep .rt-Card")).to_have_count(5)
+    seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-job-match.png"), full_page=True)
 
-        seeker.get_by_role("link", name="Recommended").click()
-        expect(seeker.locator(".recommendation", has_text=title)).to_be_visible(timeout=30_000)
-        seeker.get_by_role("link", name="Skill gap").click()
-        expect(seeker.locator("#coverage")).to_be_visible()
-        expect(seeker.locator("#skills-chart .recharts-bar-rectangle").first).to_be_visible()
-        seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-skill-gap.png"), full_page=True)
-    finally:
-        seeker_context.close()
+    seeker.get_by_role("link", name="Recommended").click()
+    expect(seeker.locator(".recommendation", has_text=title)).to_be_visible(timeout=30_000)
+    seeker.get_by_role("link", name="Skill gap").click()
+    expect(seeker.locator("#coverage")).to_be_visible()
+    expect(seeker.locator("#skills-chart .recharts-bar-rectangle").first).to_be_visible()
+    seeker.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-seeker-skill-gap.png"), full_page=True)
 
 
 def test_public_feed_filters(page, app_url, shot):
@@ -92,16 +146,9 @@ def test_public_feed_filters(page, app_url, shot):
     shot("feed-empty-filter")
 
 
-def test_provider_edits_job_and_admin_reenriches(browser, page, app_url, make_admin, shot):
+def test_provider_edits_job_and_admin_reenriches(new_page, page, app_url, make_admin, shot):
     first, second = f"QA Engineer {uuid.uuid4().hex[:6]}", f"Senior QA Engineer {uuid.uuid4().hex[:6]}"
-    _sign_up(page, app_url, "Quinn Provider", "hiring")
-    page.goto(f"{app_url}/provider")
-    wait_ready(page)
-    page.locator("#job-title").fill(first)
-    page.locator("#job-description").fill(DESCRIPTION)
-    page.locator("#post-job").click()
-    row = page.locator("#provider-jobs tr", has_text=first)
-    expect(row.locator(".job-status")).to_have_text("active", timeout=60_000)
+    row = _provider_posts_live_job(page, app_url, "Quinn Provider", first)
 
     row.get_by_role("button", name="Edit").click()
     expect(page.get_by_role("heading", name="Edit job")).to_be_visible()
@@ -115,22 +162,41 @@ def test_provider_edits_job_and_admin_reenriches(browser, page, app_url, make_ad
     expect(page.locator("#provider-jobs tr", has_text=first)).to_have_count(0)
     shot("provider-edited")
 
-    email, password = make_admin()
-    admin_context = browser.new_context(viewport={"width": 1280, "height": 900})
-    admin = admin_context.new_page()
-    try:
-        admin.goto(f"{app_url}/signin")
-        wait_ready(admin)
-        admin.get_by_label("Email or username").fill(email)
-        admin.get_by_label("Password").fill(password)
-        admin.get_by_role("button", name="Sign in", exact=True).last.click()
-        expect(admin).to_have_url(re.compile(r"/dashboard/?$"))
-        admin.get_by_role("link", name="Enrichment").click()
-        expect(admin).to_have_url(re.compile(r"/admin/jobs/?$"))
-        wait_ready(admin)
-        admin.locator("#start-reenrich").click()
-        expect(admin.locator("#reenrich-status")).to_have_text("Status: finished", timeout=60_000)
-        expect(admin.get_by_text("jobs enriched")).to_be_visible()
-        admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-reenrich.png"), full_page=True)
-    finally:
-        admin_context.close()
+    admin = _signed_in_admin(new_page, app_url, make_admin)
+    admin.get_by_role("link", name="Enrichment").click()
+    expect(admin).to_have_url(re.compile(r"/admin/jobs/?$"))
+    wait_ready(admin)
+    admin.locator("#start-reenrich").click()
+    expect(admin.locator("#reenrich-status")).to_have_text("Status: finished", timeout=60_000)
+    expect(admin.get_by_text("jobs enriched")).to_be_visible()
+    admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-reenrich.png"), full_page=True)
+
+
+def test_stalled_enrichment_shows_its_age_and_can_be_retried(new_page, page, app_url, make_admin, shot):
+    title = f"Data Engineer {uuid.uuid4().hex[:6]}"
+    row = _provider_posts_live_job(page, app_url, "Stella Provider", title)
+
+    _processing_since(title, minutes=2)  # running, not stalled yet: its age, no retry
+    page.reload()
+    wait_ready(page)
+    expect(row.locator(".enrichment-age")).to_have_text("Enrichment running for 2 min")
+    expect(row.get_by_role("button", name="Retry")).to_have_count(0)
+    shot("enrichment-running")
+
+    _processing_since(title, minutes=10)  # the console follows the job live: it turns stalled
+    expect(row.locator(".enrichment-age")).to_have_text("Enrichment stalled (started 10 min ago)")
+    expect(row.get_by_role("button", name="Retry")).to_be_visible()
+    shot("enrichment-stalled")
+
+    admin = _signed_in_admin(new_page, app_url, make_admin)
+    admin.goto(f"{app_url}/admin/jobs")
+    wait_ready(admin)
+    _choose(admin, "Filter by status", "processing")
+    admin_row = admin.locator("#admin-jobs tr", has_text=title)
+    expect(admin_row.locator(".enrichment-age")).to_have_text("Enrichment stalled (started 10 min ago)")
+    admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-stalled.png"), full_page=True)
+    admin_row.get_by_role("button", name="Retry").click()
+    expect(admin_row).to_have_count(0, timeout=60_000)  # enriched again: it leaves the processing list, live
+
+    expect(row.locator(".job-status")).to_have_text("active", timeout=60_000)  # and so does the console
+    expect(row.locator(".enrichment-age")).to_have_count(0)

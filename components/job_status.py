@@ -1,0 +1,19 @@
+"""How a job's enrichment is going, for the job tables of the provider console and the admin."""
+
+import reflex as rx
+
+
+def enrichment_progress(row: rx.Var) -> rx.Component:
+    """How long a processing job's enrichment has been running, or that it stalled."""
+    return rx.cond(
+        row["status"] == "processing",
+        rx.cond(
+            row["stalled"] != "",
+            rx.text("Enrichment stalled (started ", row["running_for"], " ago)", size="1", color_scheme="amber",
+                    class_name="enrichment-age"),
+            rx.hstack(rx.spinner(size="1"),
+                      rx.text("Enrichment running for ", row["running_for"], size="1", color_scheme="gray",
+                              class_name="enrichment-age"),
+                      align="center", spacing="1"),
+        ),
+    )
