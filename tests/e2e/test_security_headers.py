@@ -5,6 +5,7 @@ import asyncio
 import base64
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -99,7 +100,9 @@ def test_zero_copy_file_responses_are_hashed_too(tmp_path):
         return {"type": "http.request", "body": b"", "more_body": False}
 
     scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"host", b"localhost:3000")]}
-    asyncio.run(SecurityHeadersMiddleware(file_app, public_url="http://localhost:3000")(scope, receive, send))
+    middleware = SecurityHeadersMiddleware(file_app, public_url="http://localhost:3000")
+    with ThreadPoolExecutor(1) as pool:  # the session's Playwright already runs an event loop in this thread
+        pool.submit(asyncio.run, middleware(scope, receive, send)).result()
     start, body = sent
     headers = {k.decode(): v.decode() for k, v in start["headers"]}
     assert body == {"type": "http.response.body", "body": html.read_bytes()}
