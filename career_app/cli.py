@@ -88,6 +88,19 @@ def _embedded_services() -> list:
     return services
 
 
+def _migrate_when_reachable(env: dict[str, str], attempts: int = 8) -> None:
+    """Migrate to head; an external database that is not up yet is waited for, with backoff."""
+    import time
+
+    for attempt in range(attempts):
+        if subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], env=env, cwd=ROOT).returncode == 0:
+            return
+        delay = min(30, 2 ** attempt)
+        print(f"Migration failed (database unreachable?); retrying in {delay} s", flush=True)
+        time.sleep(delay)
+    sys.exit("The database could not be migrated; see the errors above")
+
+
 def cmd_run(args) -> None:
     """Build the frontend, then supervise the worker, the web server and the embedded services
     (restarting whichever crashes) until Ctrl-C."""
@@ -103,7 +116,7 @@ def cmd_run(args) -> None:
     env = {**os.environ, **_resolve_services()}
     env.setdefault("REFLEX_USE_NPM", "1")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], env=env, cwd=ROOT, check=True)
+    _migrate_when_reachable(env)
 
     port = args.port or settings.port
     env["PORT"] = str(port)  # the web app derives its allowed origins from it

@@ -1,5 +1,6 @@
-"""Browser tests: the app built and served in production mode (`reflex run --env prod
---single-port`) on the test services, driven by Playwright in Debian's Chromium."""
+"""Browser tests: the app built and served as `make run` does (the production frontend built once
+by `reflex export`, then `python -m career_app.serve` on one port) on the test services, driven by
+Playwright in Debian's Chromium."""
 
 import os
 import re
@@ -13,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from career_app.serve import build_frontend
 from tests.conftest import ARTIFACTS, ROOT
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -34,13 +36,13 @@ def app_url(service_env, worker):
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / "web.log"
     log = open(log_path, "w")
+    build_frontend(port, env)  # the first production build installs npm packages
     proc = subprocess.Popen(
-        [str(Path(os.sys.executable).parent / "reflex"), "run", "--env", "prod", "--single-port",
-         "--backend-port", str(port)],
+        [os.sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", "1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 600  # the first production build installs npm packages
+    deadline = time.monotonic() + 120
     while True:
         if proc.poll() is not None:
             pytest.fail(f"web app exited:\n{log_path.read_text()[-4000:]}")
