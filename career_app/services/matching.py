@@ -128,7 +128,9 @@ def recommend(session: Session, user: User, limit: int = 10) -> list[JobRecommen
     rows = session.exec(
         select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
                Job.created_at, distance)
-        .where(Job.status == JobStatus.active, Job.visibility == Visibility.public, Job.owner_id != user.id)
+        # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
+        .where(Job.status == JobStatus.active, Job.visibility == Visibility.public, Job.owner_id != user.id,
+               Job.embedding.is_not(None))
         .order_by(distance).limit(limit)
     ).all()
     out = []
