@@ -44,7 +44,7 @@ def main() -> None:
     from career_app.api.app import build_api
     from career_app.settings import settings
 
-    settings.login_max_failures_per_address = 10**9  # measuring, not throttling
+    settings.login_failures_per_address = 10**9  # measuring, not throttling
     client = TestClient(build_api())
     timings: dict[str, list[float]] = {"register": [], "login": [], "GET /auth/me": [], "GET /health": []}
     tokens = []

@@ -1,11 +1,16 @@
 """The one settings object: environment variables and an optional .env file."""
 
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _networks(addresses: str) -> list[IPv4Network | IPv6Network]:
+    return [ip_network(entry.strip(), strict=False) for entry in addresses.split(",") if entry.strip()]
 
 
 class Settings(BaseSettings):
@@ -25,9 +30,14 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=720, ge=5, le=60 * 24 * 30)
     cookie_secure: bool = False
 
-    login_max_failures_per_account: int = 5
-    login_max_failures_per_address: int = 30
-    login_lockout_seconds: int = 900
+    # Login throttling never locks an account for everyone: it counts failures per (account, client
+    # address) pair and per client address; past the free failures each attempt waits 1, 2, 4... seconds.
+    login_failures_per_pair: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=30, ge=1)
+    login_max_delay_seconds: int = Field(default=900, ge=1)
+    login_failure_memory_seconds: int = Field(default=3600, ge=1)
+    # Proxies whose X-Forwarded-For is believed (comma-separated IPs or networks); empty: use the socket peer.
+    forwarded_allow_ips: str = ""
 
     log_level: str = "INFO"
 
@@ -45,6 +55,16 @@ class Settings(BaseSettings):
     reenrich_pause_seconds: float = Field(default=3.0, ge=0, le=600)
     search_cache_seconds: int = Field(default=120, ge=0)
     resume_url_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _valid_proxy_addresses(cls, value: str) -> str:
+        _networks(value)  # a typo fails at startup, not at the first sign-in
+        return value
+
+    @property
+    def trusted_proxies(self) -> list[IPv4Network | IPv6Network]:
+        return _networks(self.forwarded_allow_ips)
 
     @cached_property
     def resolved_public_url(self) -> str:

@@ -15,13 +15,15 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 T = TypeVar("T")
 
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls and DEL, and the bidirectional controls (LRM/RLM/ALM, embeddings, overrides and
+# isolates) that make text display in another order than it is stored ("Trojan Source").
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def no_control_chars(value: str | None) -> str | None:
     """PostgreSQL text cannot hold NUL, and no name or address needs control characters."""
     if value is not None and CONTROL_RE.search(value):
-        raise ValueError("must not contain control characters")
+        raise ValueError("must not contain control characters or text-direction (bidi) controls")
     if value is not None and not value.isascii():
         try:
             value.encode("utf-8")
@@ -32,6 +34,14 @@ def no_control_chars(value: str | None) -> str | None:
 
 # A query-string text parameter: control characters (NUL above all) are a 422, never a database error.
 SafeText = Annotated[str, AfterValidator(no_control_chars)]
+
+
+def check_password(value: str) -> str:
+    """Any password field: no control characters, and not only spaces (easy to type by mistake)."""
+    no_control_chars(value)
+    if not value.strip():
+        raise ValueError("must not be only spaces")
+    return value
 
 
 def normalise_email(value: str) -> str:
@@ -49,7 +59,7 @@ class RegisterRequest(BaseModel):
     username: str | None = None
 
     _email = field_validator("email")(normalise_email)
-    _password = field_validator("password")(no_control_chars)
+    _password = field_validator("password")(check_password)
 
     @field_validator("full_name")
     @classmethod
@@ -77,7 +87,8 @@ class LoginRequest(BaseModel):
     username: str | None = Field(default=None, max_length=254)
     password: str = Field(min_length=1, max_length=128)
 
-    _identifiers = field_validator("email", "username", "password")(no_control_chars)
+    _identifiers = field_validator("email", "username")(no_control_chars)
+    _password = field_validator("password")(check_password)
 
     @model_validator(mode="after")
     def _one_identifier(self) -> "LoginRequest":

@@ -123,7 +123,10 @@ class SignInState(AuthState):
         yield
         try:
             data = LoginRequest(email=form.get("identifier", "").strip() or None, password=form.get("password", ""))
-            code = await asyncio.to_thread(self._login, data, self.router.session.client_ip or "unknown")
+            # Reflex ignores X-Forwarded-For (no trusted_proxy_hops), so client_ip is the socket peer.
+            address = auth.client_address(self.router.session.client_ip,
+                                          self.router.headers.raw_headers.get("x-forwarded-for"))
+            code = await asyncio.to_thread(self._login, data, address)
         except ValidationError:
             self.error = "Enter your email (or username) and your password."
         except ServiceError as exc:

@@ -1,13 +1,16 @@
 """The FastAPI application mounted into Reflex through api_transformer."""
 
 import math
+from itertools import islice
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.routing import Match, Mount
 
 from career_app.api import admin, auth, health, jobs, recommendations, resumes, tasks, users
+from career_app.api.limits import BodySizeLimit
 from career_app.api.security_headers import SecurityHeadersMiddleware
 from career_app.services import errors
 
@@ -49,9 +52,68 @@ def _json_safe(value):
     return str(value)
 
 
+# A 422 shows only a short prefix of what was sent: a 100 MB field must not come back in full.
+ECHO_CHARS = 200
+ECHO_ITEMS = 20
+ECHO_DEPTH = 4
+SECRET_WORDS = ("password", "secret", "token", "authorization", "cookie")
+
+
+def _is_secret(name) -> bool:
+    return isinstance(name, str) and any(word in name.lower() for word in SECRET_WORDS)
+
+
+def _echo(value, depth: int = 0):
+    """What a 422 may show of an input: short prefixes, a few items, never a secret field."""
+    if isinstance(value, bytes):
+        value = repr(value)
+    if isinstance(value, str):
+        return value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "…"
+    if isinstance(value, (dict, list, tuple)) and depth >= ECHO_DEPTH:
+        return "…"
+    if isinstance(value, dict):
+        return {_echo(key, depth + 1): _echo(item, depth + 1)
+                for key, item in islice(value.items(), ECHO_ITEMS) if not _is_secret(key)}
+    if isinstance(value, (list, tuple)):
+        return [_echo(item, depth + 1) for item in value[:ECHO_ITEMS]]
+    return value
+
+
+def _echoable(error: dict) -> dict:
+    error = {**error, "loc": [_echo(part) for part in error.get("loc", ())]}
+    if any(_is_secret(part) for part in error["loc"]):
+        error.pop("input", None)
+    elif "input" in error:
+        error["input"] = _echo(error["input"])
+    return error
+
+
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors(), custom_encoder={bytes: repr}))},
+    errors = [_echoable(error) for error in islice(exc.errors(), ECHO_ITEMS)]
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(errors, custom_encoder={bytes: repr}))},
                         status_code=422)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _answer_unknown_api_paths(api: FastAPI) -> None:
+    """Reflex is mounted behind this app (api_transformer mounts it at ""), so an /api path no route
+    serves, or an API path with the wrong method, would otherwise get the web app's HTML. Answer
+    them in JSON here; these must stay the last routes."""
+
+    async def unknown_api_path(request: Request) -> JSONResponse:
+        # The methods another API route would take this path with, asked the way the router asks.
+        allowed = [method for method in _METHODS
+                   if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+                          for route in api.router.routes
+                          if not isinstance(route, Mount) and getattr(route, "endpoint", None) is not unknown_api_path)]
+        if allowed:
+            return JSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)})
+        return JSONResponse({"detail": "Not Found"}, status_code=404)
+
+    for path in ("/api", "/api/{path:path}", "/health"):
+        api.add_api_route(path, unknown_api_path, methods=list(_METHODS), include_in_schema=False)
 
 
 def build_api() -> FastAPI:
@@ -63,9 +125,12 @@ def build_api() -> FastAPI:
         openapi_url="/api/openapi.json",
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
+    # Added first: middleware added later wraps it, so its 413s get their headers too.
+    api.add_middleware(BodySizeLimit)
     api.add_middleware(SecurityHeadersMiddleware)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks):
         api.include_router(module.router)
+    _answer_unknown_api_paths(api)
     return api

@@ -82,4 +82,6 @@ AdminUser = Annotated[User, Depends(admin_user)]
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address for login throttling (X-Forwarded-For only through a trusted proxy)."""
+    forwarded_for = ",".join(request.headers.getlist("x-forwarded-for"))
+    return auth.client_address(request.client.host if request.client else None, forwarded_for)

@@ -4,24 +4,16 @@ signed downloads of the private file."""
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from career_app.api.deps import RQDep, SeekerUser, SessionDep
 from career_app.services import documents, resumes, storage
-from career_app.services.errors import PayloadTooLarge
 from career_app.settings import settings
 from models.schemas import ResumeDownload, ResumeProcessed, ResumeUploadAccepted, ResumeUploadState
 
 router = APIRouter(prefix="/api/v1", tags=["resumes"])
-_MULTIPART_OVERHEAD = 64 * 1024
-
-
-def refuse_oversized(request: Request) -> None:
-    """Refuse a body announced as too large before it is read and spooled."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > documents.MAX_UPLOAD_BYTES + _MULTIPART_OVERHEAD:
-        raise PayloadTooLarge(f"File is larger than {documents.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+# A body far over the cap never gets here: career_app.api.limits refuses it before it is read.
 
 
 def _read(file: UploadFile) -> bytes:
@@ -33,7 +25,7 @@ def _read(file: UploadFile) -> bytes:
 ResumeFile = Annotated[UploadFile, File(description="PDF or DOCX resume, at most 10 MB")]
 
 
-@router.post("/users/resume", response_model=ResumeProcessed, dependencies=[Depends(refuse_oversized)])
+@router.post("/users/resume", response_model=ResumeProcessed)
 def upload_resume(user: SeekerUser, session: SessionDep, file: ResumeFile) -> ResumeProcessed:
     """Parse, embed and store a resume in this request; replaces the current one once it parsed."""
     resume = resumes.upload_now(session, user, _read(file), file.filename)
@@ -41,8 +33,7 @@ def upload_resume(user: SeekerUser, session: SessionDep, file: ResumeFile) -> Re
                            skills=resume.skills)
 
 
-@router.post("/resume/upload", response_model=ResumeUploadAccepted, status_code=202,
-             dependencies=[Depends(refuse_oversized)])
+@router.post("/resume/upload", response_model=ResumeUploadAccepted, status_code=202)
 def upload_resume_async(user: SeekerUser, session: SessionDep, conn: RQDep, file: ResumeFile) -> ResumeUploadAccepted:
     """Check the file, then parse it in a worker; poll /api/v1/resume/{upload_id}/status."""
     upload = resumes.start_upload(session, conn, user, _read(file), file.filename)

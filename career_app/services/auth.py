@@ -3,6 +3,8 @@ token revocation and one-time browser sign-in codes. The only place identity is 
 
 import hashlib
 import hmac
+import ipaddress
+import math
 import os
 import secrets
 import time
@@ -211,42 +213,109 @@ def create_admin(session: Session, email: str, password: str, full_name: str) ->
 
 
 # --- login with rate limits ---------------------------------------------------------
+# Failures are counted per (account, client address) pair and per client address, never per
+# account alone: an attacker elsewhere must not be able to lock the owner out. Past the free
+# failures, each attempt opens a gate that stays shut for a delay doubling from 1 s.
 
 
-def _failure_keys(identifier: str, address: str) -> tuple[str, str]:
-    return f"auth:fail:acct:{identifier}", f"auth:fail:addr:{address}"
+def client_address(peer: str | None, forwarded_for: str | None) -> str:
+    """The client to throttle: the socket peer, unless that peer is a trusted proxy (FORWARDED_ALLOW_IPS);
+    then the right-most X-Forwarded-For entry that is not a trusted proxy, since anything to its left
+    was written by the client itself."""
+    if not peer:
+        return "unknown"
+    if not forwarded_for or not _is_trusted_proxy(peer):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    # Every hop trusted: the left-most one is the client.
+    client = next((hop for hop in reversed(hops) if not _is_trusted_proxy(hop)), hops[0] if hops else peer)
+    return _normalised_ip(client) or peer  # garbage from a misconfigured proxy: throttle the proxy itself
 
 
-def _check_not_locked(r: redis.Redis, identifier: str, address: str) -> None:
-    acct_key, addr_key = _failure_keys(identifier, address)
-    acct, addr = r.mget(acct_key, addr_key)
-    if int(acct or 0) >= settings.login_max_failures_per_account:
-        wait = r.ttl(acct_key)
-    elif int(addr or 0) >= settings.login_max_failures_per_address:
-        wait = r.ttl(addr_key)
-    else:
-        return
-    raise TooManyRequests("Too many failed sign-in attempts; try again later", retry_after=max(int(wait), 1))
+def _normalised_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
-def _record_failure(r: redis.Redis, identifier: str, address: str) -> None:
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.trusted_proxies)
+
+
+def login_delay_seconds(attempt: int, free_attempts: int) -> int:
+    """How long the gate stays shut after attempt number `attempt`: `free_attempts` attempts go back
+    to back, then each next one waits 1, 2, 4... seconds, capped at LOGIN_MAX_DELAY_SECONDS."""
+    if attempt < free_attempts:
+        return 0
+    return min(2 ** min(attempt - free_attempts, 30), settings.login_max_delay_seconds)
+
+
+def _throttles(identifier: str, address: str) -> list[tuple[str, int]]:
+    """(subject, free attempts): the account from this address, and this address over all accounts."""
+    return [(f"pair:{address}:{identifier}", settings.login_failures_per_pair),
+            (f"addr:{address}", settings.login_failures_per_address)]
+
+
+def _counter_key(subject: str) -> str:
+    return f"auth:fail:count:{subject}"
+
+
+def _gate_key(subject: str) -> str:
+    return f"auth:fail:gate:{subject}"
+
+
+def _start_attempt(r: redis.Redis, identifier: str, address: str) -> None:
+    """Count the attempt before the password is checked, so guesses sent in parallel are counted
+    too; past the free attempts it must open the gate (SET NX), else 429 until the gate reopens."""
+    throttles = _throttles(identifier, address)
     pipe = r.pipeline()
-    for key in _failure_keys(identifier, address):
-        # SET NX starts the window once; INCR keeps its TTL (EXPIRE NX needs Redis 7).
-        pipe.set(key, 0, ex=settings.login_lockout_seconds, nx=True)
-        pipe.incr(key)
+    for subject, _ in throttles:
+        pipe.incr(_counter_key(subject))
+        pipe.expire(_counter_key(subject), settings.login_failure_memory_seconds)
+    attempts = pipe.execute()[::2]
+    opened: list[str] = []
+    for (subject, free), attempt in zip(throttles, attempts):
+        delay = login_delay_seconds(attempt, free)
+        if not delay:
+            continue
+        if r.set(_gate_key(subject), 1, px=delay * 1000, nx=True):
+            opened.append(_gate_key(subject))
+            continue
+        wait_ms = r.pttl(_gate_key(subject))
+        # Refused: the attempt does not count, and a gate it opened for the other subject is closed again.
+        pipe = r.pipeline()
+        for other, _ in throttles:
+            pipe.decr(_counter_key(other))
+        if opened:
+            pipe.delete(*opened)
+        pipe.execute()
+        raise TooManyRequests("Too many failed sign-in attempts; try again later",
+                              retry_after=max(math.ceil(wait_ms / 1000), 1))
+
+
+def _forget_attempt(r: redis.Redis, identifier: str, address: str) -> None:
+    """A successful sign-in clears its pair; for the address it only takes back its own count,
+    so signing in to one's own account between guesses at others gains nothing."""
+    pair, addr = (subject for subject, _ in _throttles(identifier, address))
+    pipe = r.pipeline()
+    pipe.delete(_counter_key(pair), _gate_key(pair))
+    pipe.decr(_counter_key(addr))
     pipe.execute()
 
 
 def login(session: Session, r: redis.Redis, data: LoginRequest, address: str) -> User:
     identifier = data.identifier
-    _check_not_locked(r, identifier, address)
+    _start_attempt(r, identifier, address)
     user = _find_by_identifier(session, identifier)
     ok, new_hash = verify_password(data.password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        _record_failure(r, identifier, address)
         raise Unauthorized("Incorrect email/username or password")
-    r.delete(_failure_keys(identifier, address)[0])
+    _forget_attempt(r, identifier, address)
     user.last_login_at = utcnow()
     if new_hash:
         user.password_hash = new_hash
