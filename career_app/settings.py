@@ -41,6 +41,15 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Request handling (per backend worker process): API requests in flight beyond WEB_MAX_IN_FLIGHT
+    # get an immediate 503 with Retry-After; WEB_THREADS run synchronous handlers; each process holds
+    # DB_POOL_SIZE connections (threads + the UI's background calls) and waits DB_POOL_TIMEOUT s at most.
+    web_max_in_flight: int = Field(default=64, ge=1)
+    web_threads: int = Field(default=12, ge=1, le=200)
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_pool_timeout: float = Field(default=2.0, gt=0, le=60)
+    db_statement_timeout_ms: int = Field(default=10_000, ge=100)
+
     # Matching: a calibrated similarity_score under this flags a skill gap.
     match_gap_threshold: float = Field(default=0.7, ge=0, le=1)
     # AI: with no OPENAI_API_KEY (and no key named in the LLM config file) the offline generator is used.

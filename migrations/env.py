@@ -16,6 +16,9 @@ target_metadata = SQLModel.metadata
 
 def run_migrations_online() -> None:
     with engine().connect() as connection:
+        # Index builds on a large table take longer than the request statement timeout.
+        connection.exec_driver_sql("SET statement_timeout = 0")
+        connection.commit()
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()

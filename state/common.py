@@ -1,26 +1,48 @@
 """Helpers the State classes share: run a service call with a database session off the event loop."""
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
+import redis
+from sqlalchemy import exc as sa_exc
+
 from career_app import db
 from career_app.services import jobs
+from career_app.services.errors import Unavailable
 from models.base import utcnow
 from models.job import JobStatus
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+BUSY_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0)
+_TRANSIENT = (sa_exc.TimeoutError, sa_exc.OperationalError, redis.ConnectionError, redis.TimeoutError)
 
 
 async def in_session(fn: Callable[..., T], *args, **kwargs) -> T:
-    """Run fn(session, *args) in a worker thread; fn should return plain data, not live rows."""
+    """Run fn(session, *args) in a worker thread; fn should return plain data, not live rows.
+
+    A busy or restarting database or Redis (no free connection in time, a lost connection) is
+    retried with backoff, as REST clients retry a 503; if it lasts, the page shows that the
+    server is busy (Unavailable) instead of failing."""
 
     def call() -> T:
         with db.session_scope() as session:
             return fn(session, *args, **kwargs)
 
-    return await asyncio.to_thread(call)
+    for attempt, delay in enumerate((*BUSY_RETRY_DELAYS, None)):
+        try:
+            return await asyncio.to_thread(call)
+        except _TRANSIENT as exc:
+            if delay is None:
+                raise Unavailable("The server is busy or restarting; please try again in a moment") from exc
+            log.warning("busy (%s), retrying in %.2f s (attempt %d)", type(exc).__name__, delay, attempt + 1)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def pages_for(total: int, page_size: int) -> int:

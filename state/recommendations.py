@@ -25,7 +25,7 @@ class RecommendationsState(AuthState):
         self.loading, self.error = True, ""
         yield
         try:
-            items = await in_session(matching.recommend, user, LIMIT)
+            items = await in_session(lambda s: matching.recommend(s, db.app_redis(), user, LIMIT))
         except ServiceError as exc:
             self.loading, self.rows, self.error = False, [], exc.detail
             return

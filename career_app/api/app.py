@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
-from career_app.api import admin, auth, health, jobs, recommendations, resumes, tasks, users
+from career_app.api import admin, auth, health, jobs, overload, recommendations, resumes, tasks, users
 from career_app.api.limits import BodySizeLimit
 from career_app.api.security_headers import SecurityHeadersMiddleware
 from career_app.services import errors
@@ -127,6 +127,7 @@ def build_api() -> FastAPI:
     )
     # Added first: middleware added later wraps it, so its 413s get their headers too.
     api.add_middleware(BodySizeLimit)
+    overload.install(api)  # outside the body limit: a busy worker answers before reading a body
     api.add_middleware(SecurityHeadersMiddleware)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)

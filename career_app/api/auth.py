@@ -54,7 +54,7 @@ def logout(response: Response, r: RedisDep, token: Annotated[str | None, Depends
 
 
 @router.get("/me", response_model=UserOut)
-def me(user: CurrentUser) -> UserOut:
+async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
 
 

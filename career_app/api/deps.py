@@ -1,8 +1,9 @@
 """Dependencies shared by the routers: sessions, Redis, and the verified caller."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio.to_thread
 import redis
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -17,20 +18,31 @@ from models.user import Role, User
 _bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login")
 
 
-def get_session() -> Iterator[Session]:
-    with db.session_scope() as session:
+async def get_session() -> AsyncIterator[Session]:
+    """A session per request. Creating one costs nothing until it is used; closing one that holds a
+    connection talks to PostgreSQL, so that happens in a thread, never on the event loop."""
+    session = Session(db.engine(), expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await anyio.to_thread.run_sync(session.close)
+        else:
+            session.close()
 
 
-def get_engine() -> Engine:
-    return db.engine()
+async def get_engine() -> Engine:
+    """For /health: connects afresh per probe (see db.probe_engine)."""
+    return db.probe_engine()
 
 
-def get_redis() -> redis.Redis:
+# Trivial dependencies are `async def`: FastAPI runs a plain `def` dependency in the thread pool,
+# a hop per dependency per request.
+async def get_redis() -> redis.Redis:
     return db.app_redis()
 
 
-def get_rq_redis() -> redis.Redis:
+async def get_rq_redis() -> redis.Redis:
     return db.rq_redis()
 
 
@@ -40,7 +52,7 @@ RedisDep = Annotated[redis.Redis, Depends(get_redis)]
 RQDep = Annotated[redis.Redis, Depends(get_rq_redis)]
 
 
-def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
+async def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
     """Bearer header for API clients, else the browser's HttpOnly session cookie."""
     if credentials is not None:
         return credentials.credentials

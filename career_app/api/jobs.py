@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from career_app.api.deps import CurrentUser, OptionalUser, RedisDep, RQDep, SeekerUser, SessionDep
+from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SeekerUser, SessionDep, optional_user,
+                                 request_token)
 from career_app.services import jobs, matching
 from models.job import MAX_SALARY
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
@@ -37,11 +38,15 @@ def provider_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0,
     return [jobs.to_out(j, user) for j in jobs.provider_jobs(session, user, skip, limit)]
 
 
+def _json(body: bytes, **headers: str) -> Response:
+    """A body the service already serialized from the route's response model."""
+    return Response(body, media_type="application/json", headers=headers)
+
+
 @router.get("/feed", response_model=list[JobFeedItem])
-def job_feed(session: SessionDep, response: Response, skip: Skip = 0, limit: Limit = 20) -> list[JobFeedItem]:
+def job_feed(session: SessionDep, r: RedisDep, skip: Skip = 0, limit: Limit = 20):
     """Active listings, newest first, light items."""
-    response.headers["Cache-Control"] = "public, max-age=10"
-    return jobs.feed(session, skip, limit)
+    return _json(jobs.feed_json(session, r, skip, limit), **{"Cache-Control": "public, max-age=10"})
 
 
 @router.get("/search", response_model=JobSearchPage)
@@ -58,29 +63,40 @@ def search_jobs(
     posted_within_days: Annotated[int | None, Query(ge=1, le=365)] = None,
     skip: Skip = 0,
     limit: Limit = 20,
-) -> JobSearchPage:
-    return jobs.search(session, r, q=q, location=location, salary_min=salary_min, salary_max=salary_max,
-                       skills=skills, remote_only=remote_only, company=company,
-                       posted_within_days=posted_within_days, skip=skip, limit=limit)
+):
+    return _json(jobs.search_json(session, r, q=q, location=location, salary_min=salary_min, salary_max=salary_max,
+                                  skills=skills, remote_only=remote_only, company=company,
+                                  posted_within_days=posted_within_days, skip=skip, limit=limit))
 
 
 @router.get("/recommendations", response_model=RecommendationList)
-def recommendations(user: SeekerUser, session: SessionDep,
+def recommendations(user: SeekerUser, session: SessionDep, r: RedisDep,
                     limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10) -> RecommendationList:
     """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs)."""
-    items = matching.recommend(session, user, limit)
+    items = matching.recommend(session, r, user, limit)
     return RecommendationList(recommendations=items, total=len(items))
 
 
-@router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, viewer: OptionalUser, session: SessionDep) -> JobOut:
+Token = Annotated[str | None, Depends(request_token)]
+
+
+def _job_for(job_id: str, token: str | None, session: SessionDep, r: RedisDep):
+    """Anonymous callers get the cached public view; signed-in ones their own (owners see more)."""
+    if not token and (body := jobs.public_job_json(session, r, job_id)) is not None:
+        return _json(body)
+    viewer = optional_user(session, r, token)
     return jobs.to_out(jobs.get_visible(session, job_id, viewer), viewer)
+
+
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(job_id: str, token: Token, session: SessionDep, r: RedisDep):
+    return _job_for(job_id, token, session, r)
 
 
 @router.get("/{job_id}/details", response_model=JobOut)
-def job_details(job_id: str, viewer: OptionalUser, session: SessionDep) -> JobOut:
+def job_details(job_id: str, token: Token, session: SessionDep, r: RedisDep):
     """The four pillars: description, skills, resume guide and interview prep."""
-    return jobs.to_out(jobs.get_visible(session, job_id, viewer), viewer)
+    return _job_for(job_id, token, session, r)
 
 
 @router.patch("/{job_id}", response_model=JobOut)

@@ -10,10 +10,10 @@ router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
 
 @router.get("/jobs", response_model=list[JobRecommendation])
-def recommended_jobs(user: SeekerUser, session: SessionDep,
+def recommended_jobs(user: SeekerUser, session: SessionDep, r: RedisDep,
                      limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10) -> list[JobRecommendation]:
     """Active listings nearest to your resume by meaning, with match score and skill overlap."""
-    return matching.recommend(session, user, limit)
+    return matching.recommend(session, r, user, limit)
 
 
 @router.get("/skills-gap", response_model=SkillsGapReport)

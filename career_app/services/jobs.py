@@ -9,11 +9,14 @@ import uuid
 from datetime import timedelta
 
 import redis
+from pydantic import TypeAdapter
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from career_app.services import enrichment, tasks
 from career_app.services.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
+from career_app.services.response_cache import JsonCache
+from career_app.services.versions import VersionCounter
 from career_app.services.skills import taxonomy
 from career_app.settings import settings
 from models.base import utcnow
@@ -22,7 +25,7 @@ from models.job_schemas import JobCreate, JobFeedItem, JobOut, JobSearchPage, Jo
 from models.user import Role, User
 
 MAX_PAGE_SIZE = 100
-_VERSION_KEY = "jobs:version"
+_VERSION = VersionCounter("jobs:version")
 _ENRICHED_FIELDS = {"title", "description_raw", "skills_required", "salary_currency"}
 FEED_COLUMNS = (Job.id, Job.title, Job.skills_required, Job.status, Job.created_at, Job.company_name,
                 Job.external_apply_url, Job.location, Job.remote_option, Job.employment_type, Job.salary_min,
@@ -62,12 +65,12 @@ def get_owned(session: Session, job_id: str | uuid.UUID, user: User) -> Job:
 
 def invalidate(r: redis.Redis) -> None:
     """Any change to jobs: caches keyed by the old version are never read again."""
-    r.incr(_VERSION_KEY)
+    _VERSION.bump(r)
 
 
 def cache_version(r: redis.Redis) -> str:
     """Part of every cache key derived from jobs (searches, market skill demand)."""
-    return r.get(_VERSION_KEY) or "0"
+    return _VERSION.current(r)
 
 
 def _enqueue_enrichment(conn: redis.Redis, job: Job, owner: User) -> None:
@@ -227,6 +230,31 @@ def feed(session: Session, skip: int = 0, limit: int = 20) -> list[JobFeedItem]:
     return _light(rows)
 
 
+_FEED_ADAPTER = TypeAdapter(list[JobFeedItem])
+# Public reads served to everyone alike (the feed, anonymous job pages, searches), ready to send.
+_public_json = JsonCache()
+_VERSION.on_resubscribe.append(_public_json.clear)
+
+
+def feed_json(session: Session, r: redis.Redis, skip: int = 0, limit: int = 20) -> bytes:
+    """`feed` as JSON, from this process's cache while no job has changed."""
+    skip, limit = _bounded(skip, limit)
+    return _public_json.get_or_build(("feed", cache_version(r), skip, limit),
+                                     lambda: _FEED_ADAPTER.dump_json(feed(session, skip, limit)))
+
+
+def public_job_json(session: Session, r: redis.Redis, job_id: str) -> bytes | None:
+    """An active public listing as anyone sees it, as JSON (cached like the feed); None when the job
+    is not one: then the viewer's own rights decide (see get_visible)."""
+    def build() -> bytes | None:
+        job = _load(session, job_id)
+        if job is None or not can_view(job, None):
+            return None
+        return to_out(job, None).model_dump_json().encode()
+
+    return _public_json.get_or_build(("job", cache_version(r), job_id), build)
+
+
 def to_out(job: Job, viewer: User | None) -> JobOut:
     """The whole job; the enrichment error only for its owner and admins."""
     out = JobOut.model_validate(job, from_attributes=True)
@@ -248,12 +276,38 @@ def search(session: Session, r: redis.Redis, *, q: str | None = None, location: 
            remote_only: bool = False, company: str | None = None, posted_within_days: int | None = None,
            skip: int = 0, limit: int = 20) -> JobSearchPage:
     """Active listings matching every filter given; cached in Redis until any job changes."""
+    params, version = _search_params(q, location, salary_min, salary_max, skills, remote_only, company,
+                                     posted_within_days, skip, limit), cache_version(r)
+    return _search(session, r, params, version)
+
+
+def search_json(session: Session, r: redis.Redis, **filters) -> bytes:
+    """`search` as JSON, from this process's cache first, then Redis's (shared by all processes)."""
+    params, version = _search_params(**filters), cache_version(r)
+    key = ("search", version, json.dumps(params, sort_keys=True))
+    if (hit := _public_json.get(key)) is not None:
+        return hit
+    page = _search(session, r, params, version)
+    body = page.model_dump_json().encode()
+    page.cached = True  # what every later answer from a cache says
+    _public_json.put(key, page.model_dump_json().encode())
+    return body
+
+
+def _search_params(q: str | None = None, location: str | None = None, salary_min: int | None = None,
+                   salary_max: int | None = None, skills: list[str] | None = None, remote_only: bool = False,
+                   company: str | None = None, posted_within_days: int | None = None, skip: int = 0,
+                   limit: int = 20) -> dict:
     skip, limit = _bounded(skip, limit)
-    wanted = taxonomy().normalise(skills or [])
-    params = {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
-              "salary_max": salary_max, "skills": sorted(wanted), "remote_only": remote_only,
-              "company": (company or "").strip(), "days": posted_within_days, "skip": skip, "limit": limit}
-    version = cache_version(r)
+    return {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
+            "salary_max": salary_max, "skills": sorted(taxonomy().normalise(skills or [])),
+            "remote_only": remote_only, "company": (company or "").strip(), "days": posted_within_days,
+            "skip": skip, "limit": limit}
+
+
+def _search(session: Session, r: redis.Redis, params: dict, version: str) -> JobSearchPage:
+    skip, limit, wanted = params["skip"], params["limit"], params["skills"]
+    salary_min, salary_max, posted_within_days = params["salary_min"], params["salary_max"], params["days"]
     key = "jobs:search:" + hashlib.sha256(json.dumps([version, params], sort_keys=True).encode()).hexdigest()
     if settings.search_cache_seconds and (hit := r.get(key)):
         page = JobSearchPage.model_validate_json(hit)
@@ -278,7 +332,7 @@ def search(session: Session, r: redis.Redis, *, q: str | None = None, location: 
         conditions.append(func.coalesce(Job.salary_min, estimate_min) <= salary_max)
     if wanted:
         conditions.append(Job.__table__.c.skills.contains(wanted))  # jsonb @>, served by ix_jobs_skills
-    if remote_only:
+    if params["remote_only"]:
         conditions.append(Job.remote_option == RemoteOption.remote)
     if posted_within_days:
         conditions.append(col(Job.created_at) >= utcnow() - timedelta(days=posted_within_days))

@@ -116,15 +116,32 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
                        learning_recommendations=[learning_link(s) for s in result.missing[:8]])
 
 
-def recommend(session: Session, user: User, limit: int = 10) -> list[JobRecommendation]:
-    """Nearest active listings to the seeker's resume (HNSW, cosine), excluding their own jobs."""
+_recent_recommendations: dict = {}
+_RECOMMENDATION_CACHE_ENTRIES = 2048
+
+
+def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> list[JobRecommendation]:
+    """Nearest active listings to the seeker's resume (HNSW, cosine), excluding their own jobs.
+    Kept per process while neither the listings (jobs cache version) nor the resume change."""
     _require_seeker(user)
     resume = _require_resume(session, user)
     limit = max(1, min(limit, MAX_RECOMMENDATIONS))
+    key = (jobs_service.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit)
+    if (hit := _recent_recommendations.get(key)) is not None:
+        return [item.model_copy() for item in hit]
+    items = _nearest(session, user, resume, limit)
+    if len(_recent_recommendations) >= _RECOMMENDATION_CACHE_ENTRIES:
+        _recent_recommendations.clear()
+    _recent_recommendations[key] = items
+    return [item.model_copy() for item in items]
+
+
+def _nearest(session: Session, user: User, resume: Resume, limit: int) -> list[JobRecommendation]:
     have = seeker_skills(user, resume)
     distance = Job.embedding.cosine_distance(resume.embedding).label("distance")
-    session.exec(text(f"SET LOCAL hnsw.ef_search = {HNSW_EF_SEARCH}"))
-    session.exec(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))  # keep filling past filtered-out rows
+    # One round trip for both settings; iterative scan keeps filling past filtered-out rows.
+    session.exec(text(f"SELECT set_config('hnsw.ef_search', '{HNSW_EF_SEARCH}', true), "
+                      "set_config('hnsw.iterative_scan', 'relaxed_order', true)"))
     rows = session.exec(
         select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
                Job.created_at, distance)

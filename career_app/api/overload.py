@@ -1,0 +1,88 @@
+"""Overload and outages: a bound on the API requests one backend worker works on at once, and an
+honest 503 when a backing service is down or saturated.
+
+Past the bound the answer is an immediate 503 with Retry-After and a JSON detail, so a burst
+never builds a queue in which requests wait for seconds (and are still worked through after
+their clients gave up). `/health`, the web pages and the Reflex websocket are not counted:
+they stay answerable during a burst.
+
+The same place sizes the thread pool that runs synchronous handlers (WEB_THREADS): the database
+pool is sized to it (DB_POOL_SIZE), so a thread never waits long for a connection. A request
+that still cannot get a connection in DB_POOL_TIMEOUT, hits the statement timeout, or finds
+PostgreSQL or Redis down gets the same 503 + Retry-After (clients retry), never a 500."""
+
+import json
+import logging
+
+import anyio.to_thread
+import redis
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+
+from career_app.settings import settings
+
+log = logging.getLogger(__name__)
+
+BUSY_DETAIL = "The server is busy; retry shortly"
+RETRY_AFTER_SECONDS = 1
+LIMITED_PREFIX = "/api/"
+
+_BUSY_BODY = json.dumps({"detail": BUSY_DETAIL}).encode()
+_BUSY_HEADERS = [
+    (b"content-type", b"application/json"),
+    (b"content-length", str(len(_BUSY_BODY)).encode()),
+    (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+    (b"cache-control", b"no-store"),
+]
+
+
+async def send_busy(send) -> None:
+    await send({"type": "http.response.start", "status": 503, "headers": _BUSY_HEADERS})
+    await send({"type": "http.response.body", "body": _BUSY_BODY})
+
+
+class AdmissionControl:
+    """Pure ASGI middleware (one instance per worker process; the event loop is single-threaded,
+    so a plain counter is exact)."""
+
+    def __init__(self, app, max_in_flight: int | None = None):
+        self.app = app
+        self.max_in_flight = max_in_flight or settings.web_max_in_flight
+        self.in_flight = 0
+        self._threads_sized = False
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        if not self._threads_sized:  # needs the running event loop, so done at the first request
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+            self._threads_sized = True
+        if self.in_flight >= self.max_in_flight:
+            await send_busy(send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
+def _unavailable(what: str):
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("%s %s: %s is unavailable or busy (%s)", request.method, request.url.path, what, type(exc).__name__)
+        return JSONResponse({"detail": f"{what} is unavailable or busy; retry shortly"}, status_code=503,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})
+
+    return handler
+
+
+def install(api: FastAPI) -> None:
+    """Admission control (outermost, before any body is read) and the 503 mapping of outages."""
+    # Pool exhausted (sqlalchemy TimeoutError), connection lost or statement timeout (OperationalError).
+    api.add_exception_handler(sa_exc.TimeoutError, _unavailable("The database"))
+    api.add_exception_handler(sa_exc.OperationalError, _unavailable("The database"))
+    api.add_exception_handler(redis.ConnectionError, _unavailable("Redis"))
+    api.add_exception_handler(redis.TimeoutError, _unavailable("Redis"))
+    api.add_middleware(AdmissionControl)

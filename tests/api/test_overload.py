@@ -1,0 +1,158 @@
+"""Overload handling: past the in-flight bound a worker answers 503 + Retry-After at once, outages
+of PostgreSQL or Redis are 503s (never 500s), /health stays answerable, and two app processes
+behind one PostgreSQL and Redis serve the same data with caches that follow each other's changes."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from career_app.api.overload import BUSY_DETAIL, AdmissionControl
+from tests.api.jobs_helpers import job_body
+from tests.conftest import ARTIFACTS, ROOT
+
+
+def test_admission_control_answers_503_at_once_past_its_bound():
+    release = asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    async def scenario():
+        app = AdmissionControl(slow_app, max_in_flight=2)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            held = [asyncio.create_task(client.get("/api/v1/jobs/feed")) for _ in range(2)]
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            busy = await client.get("/api/v1/jobs/feed")
+            waited = time.monotonic() - started
+            outside = asyncio.create_task(client.get("/health"))  # not counted: answers when the app does
+            release.set()
+            done = await asyncio.gather(*held)
+            return busy, waited, done, await outside, await client.get("/api/v1/jobs/feed")
+
+    busy, waited, done, health, after = asyncio.run(scenario())
+    assert busy.status_code == 503 and busy.json() == {"detail": BUSY_DETAIL}
+    assert busy.headers["retry-after"] == "1" and waited < 0.5
+    assert [r.status_code for r in done] == [200, 200] and health.status_code == 200
+    assert after.status_code == 200, "a slot frees once a request ends"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def two_apps(service_env, worker):
+    """Two web server processes (one granian worker each) on the test PostgreSQL and Redis."""
+    procs, urls = [], []
+    env = {**service_env, "WEB_MAX_IN_FLIGHT": "3", "WEB_THREADS": "2", "DB_POOL_SIZE": "4"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name in ("a", "b"):
+        port = _free_port()
+        log = open(ARTIFACTS / f"app-{name}.log", "w")
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", "1", "--no-frontend"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        urls.append(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 120
+    for url in urls:
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "app processes did not start"
+            time.sleep(0.5)
+    yield urls
+    for proc in procs:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+def _feed_ids(url: str) -> set[str]:
+    return {item["id"] for item in httpx.get(f"{url}/api/v1/jobs/feed", params={"limit": 100}).json()}
+
+
+def _eventually(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_two_processes_serve_the_same_jobs_and_follow_each_others_changes(two_apps):
+    a, b = two_apps
+    body = {"email": f"two-{uuid.uuid4().hex[:8]}@example.com", "password": "correct-horse-1",
+            "full_name": "Two Apps", "role": "provider"}
+    token = httpx.post(f"{a}/api/v1/auth/register", json=body).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{b}/api/v1/auth/me", headers=headers).status_code == 200, "a token from A works on B"
+    before_b = _feed_ids(b)  # B now holds a cached feed page
+    job_id = httpx.post(f"{a}/api/v1/jobs", json=job_body(title=f"Shared {uuid.uuid4().hex[:6]}"),
+                        headers=headers).json()["id"]
+    assert job_id not in before_b
+    assert _eventually(lambda: job_id in _feed_ids(b), 60), "B's cached feed shows the job once it is live"
+    assert job_id in _feed_ids(a)
+    public = httpx.get(f"{a}/api/v1/jobs/{job_id}")
+    assert public.status_code == 200 and public.json()["status"] == "active"
+    assert httpx.patch(f"{b}/api/v1/jobs/{job_id}", json={"status": "closed"}, headers=headers).status_code == 200
+    assert _eventually(lambda: job_id not in _feed_ids(a), 2), "A's cache follows B's change within moments"
+    assert httpx.get(f"{a}/api/v1/jobs/{job_id}").status_code == 404, "A's cached job page is gone too"
+
+
+def test_a_burst_gets_200_or_503_with_retry_after_and_health_answers(two_apps):
+    """Uncached searches from 60 clients at once on two processes bounded at 3 requests each."""
+
+    async def scenario():
+        async with httpx.AsyncClient(timeout=30) as client:
+            searches = [client.get(f"{two_apps[i % 2]}/api/v1/jobs/search", params={"q": f"burst{i}"})
+                        for i in range(60)]
+            health = [client.get(f"{url}/health") for url in two_apps]
+            return await asyncio.gather(*searches, *health)
+
+    *answers, health_a, health_b = asyncio.run(scenario())
+    codes = [r.status_code for r in answers]
+    assert set(codes) <= {200, 503}, codes
+    assert codes.count(503) > 0, "past the bound, requests are shed"
+    assert codes.count(200) > 0
+    for r in answers:
+        if r.status_code == 503:
+            assert r.headers["retry-after"] == "1" and r.json()["detail"] == BUSY_DETAIL
+    assert health_a.status_code == health_b.status_code == 200
+    assert all(httpx.get(f"{url}/api/v1/jobs/search", params={"q": "after"}).status_code == 200 for url in two_apps)
+
+
+def test_database_outage_is_a_503_not_a_500(register, tmp_path):
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session, create_engine
+
+    from career_app.api import deps
+    from career_app.api.app import build_api
+
+    token, _ = register("seeker")
+    dead = create_engine(f"postgresql+psycopg://postgres@/nope?host={tmp_path}", connect_args={"connect_timeout": 2})
+    api = build_api()
+
+    async def dead_session():
+        with Session(dead) as session:
+            yield session
+
+    api.dependency_overrides[deps.get_session] = dead_session
+    resp = TestClient(api).get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 503 and resp.headers["retry-after"] == "1"
+    assert "database" in resp.json()["detail"].lower()
