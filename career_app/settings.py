@@ -42,11 +42,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     # Request handling (per backend worker process): API requests in flight beyond WEB_MAX_IN_FLIGHT
-    # get an immediate 503 with Retry-After; WEB_THREADS run synchronous handlers; each process holds
-    # DB_POOL_SIZE connections (threads + the UI's background calls) and waits DB_POOL_TIMEOUT s at most.
-    web_max_in_flight: int = Field(default=64, ge=1)
+    # get an immediate 503 with Retry-After; WEB_THREADS run the blocking parts of handlers. A request
+    # holds at most one connection, so DB_POOL_SIZE >= WEB_MAX_IN_FLIGHT (+ the web UI's calls) means
+    # no request ever waits for a connection; none waits more than DB_POOL_TIMEOUT s.
+    web_max_in_flight: int = Field(default=32, ge=1)
     web_threads: int = Field(default=12, ge=1, le=200)
-    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_pool_size: int = Field(default=40, ge=1, le=200)
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60)
     db_statement_timeout_ms: int = Field(default=10_000, ge=100)
 

@@ -124,7 +124,7 @@ class ResumeState(AuthState):
             return
         try:
             data = ProfileUpdate(**changes)
-            await in_session(lambda s: users.update_profile(s, users.get_user(s, user.id), data).id)
+            await in_session(lambda s: users.update_profile(s, db.app_redis(), users.get_user(s, user.id), data).id)
         except (ServiceError, ValueError) as exc:
             self.error = getattr(exc, "detail", None) or "That value cannot be saved."
             return

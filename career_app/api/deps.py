@@ -1,8 +1,10 @@
 """Dependencies shared by the routers: sessions, Redis, and the verified caller."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from functools import cache
+from typing import Annotated, TypeVar
 
+import anyio
 import anyio.to_thread
 import redis
 from fastapi import Depends, Request
@@ -15,6 +17,7 @@ from career_app.services import auth
 from career_app.services.errors import Unauthorized
 from models.user import Role, User
 
+T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login")
 
 
@@ -26,9 +29,16 @@ async def get_session() -> AsyncIterator[Session]:
         yield session
     finally:
         if session.in_transaction():
-            await anyio.to_thread.run_sync(session.close)
+            await anyio.to_thread.run_sync(session.close, limiter=_closing_limiter())
         else:
             session.close()
+
+
+@cache
+def _closing_limiter() -> anyio.CapacityLimiter:
+    # Not the request threads' limiter: with every request thread waiting for a connection, the
+    # sessions that would give theirs back could never close (a deadlock until the pool timeout).
+    return anyio.CapacityLimiter(4)
 
 
 async def get_engine() -> Engine:
@@ -59,14 +69,28 @@ async def request_token(request: Request, credentials: HTTPAuthorizationCredenti
     return request.cookies.get(auth.SESSION_COOKIE)
 
 
-def current_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User:
-    return auth.user_from_token(session, r, token)
+async def in_thread_session(fn: Callable[..., T], *args) -> T:
+    """The request-handling pattern of async handlers: every blocking step of a request (auth,
+    queries, commits) in ONE thread hop that owns its session from open to close. The connection is
+    back in the pool before the handler resumes, so requests waiting for a thread or for
+    serialization on the event loop hold none."""
+
+    def call() -> T:
+        with db.session_scope() as session:
+            return fn(session, *args)
+
+    return await anyio.to_thread.run_sync(call)
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
+async def caller(r: redis.Redis, token: str | None, *roles: Role) -> User:
+    """For async read-only routes: the caller behind `token` (401 otherwise), of one of `roles` when
+    given (403 otherwise); remembered for a few seconds, so usually without a thread or a query.
+    Read the returned user; never change it (see auth.cached_user)."""
+    user = auth.cached_user(token) or await in_thread_session(auth.remembered_user_from_token, r, token)
+    return auth.require_role(user, *roles) if roles else user
 
 
-def optional_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User | None:
+def viewer(session: Session, r: redis.Redis, token: str | None) -> User | None:
     """Public routes: the caller when signed in (owners see their own unpublished jobs), else None."""
     if not token:
         return None
@@ -76,17 +100,43 @@ def optional_user(session: SessionDep, r: RedisDep, token: str | None = Depends(
         return None
 
 
+def _verified_user(session: Session, r: redis.Redis, token: str | None) -> User:
+    try:
+        return auth.user_from_token(session, r, token)
+    finally:
+        # Give the connection back at once: the handler may wait for a free thread next, and a
+        # connection held meanwhile by every waiting request would drain the pool. The user stays
+        # loaded (expire_on_commit=False).
+        if session.in_transaction():
+            session.commit()
+
+
+def current_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User:
+    return _verified_user(session, r, token)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def optional_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User | None:
+    user = viewer(session, r, token)
+    if session.in_transaction():
+        session.commit()  # as in _verified_user
+    return user
+
+
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+Token = Annotated[str | None, Depends(request_token)]
 
 
-def seeker_user(user: CurrentUser) -> User:
+async def seeker_user(user: CurrentUser) -> User:
     return auth.require_role(user, Role.seeker)
 
 
 SeekerUser = Annotated[User, Depends(seeker_user)]
 
 
-def admin_user(user: CurrentUser) -> User:
+async def admin_user(user: CurrentUser) -> User:
     return auth.require_role(user, Role.admin)
 
 

@@ -2,12 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
+from sqlmodel import Session
 
-from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SeekerUser, SessionDep, optional_user,
-                                 request_token)
+from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
+                                 viewer)
 from career_app.services import jobs, matching
 from models.job import MAX_SALARY
+from models.user import Role
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
                                 RecommendationList)
 from models.schemas import Page, SafeText
@@ -43,15 +45,19 @@ def _json(body: bytes, **headers: str) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
+# The hot public reads are async: a cached answer is sent without a thread or a connection;
+# otherwise one thread hop does all the blocking work (see deps.in_thread_session).
+
+
 @router.get("/feed", response_model=list[JobFeedItem])
-def job_feed(session: SessionDep, r: RedisDep, skip: Skip = 0, limit: Limit = 20):
+async def job_feed(r: RedisDep, skip: Skip = 0, limit: Limit = 20):
     """Active listings, newest first, light items."""
-    return _json(jobs.feed_json(session, r, skip, limit), **{"Cache-Control": "public, max-age=10"})
+    body = jobs.cached_feed(skip, limit) or await in_thread_session(jobs.feed_json, r, skip, limit)
+    return _json(body, **{"Cache-Control": "public, max-age=10"})
 
 
 @router.get("/search", response_model=JobSearchPage)
-def search_jobs(
-    session: SessionDep,
+async def search_jobs(
     r: RedisDep,
     q: Annotated[SafeText | None, Query(max_length=200, description="Words in the title, company or description")] = None,
     location: Annotated[SafeText | None, Query(max_length=100)] = None,
@@ -64,39 +70,46 @@ def search_jobs(
     skip: Skip = 0,
     limit: Limit = 20,
 ):
-    return _json(jobs.search_json(session, r, q=q, location=location, salary_min=salary_min, salary_max=salary_max,
-                                  skills=skills, remote_only=remote_only, company=company,
-                                  posted_within_days=posted_within_days, skip=skip, limit=limit))
+    filters = dict(q=q, location=location, salary_min=salary_min, salary_max=salary_max, skills=skills,
+                   remote_only=remote_only, company=company, posted_within_days=posted_within_days, skip=skip,
+                   limit=limit)
+    body = jobs.cached_search(**filters) or await in_thread_session(lambda s: jobs.search_json(s, r, **filters))
+    return _json(body)
 
 
 @router.get("/recommendations", response_model=RecommendationList)
-def recommendations(user: SeekerUser, session: SessionDep, r: RedisDep,
-                    limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10) -> RecommendationList:
+async def recommendations(r: RedisDep, token: Token,
+                          limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10
+                          ) -> RecommendationList:
     """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs)."""
-    items = matching.recommend(session, r, user, limit)
+    user = await caller(r, token, Role.seeker)
+    items = await in_thread_session(lambda s: matching.recommend(s, r, user, limit))
     return RecommendationList(recommendations=items, total=len(items))
 
 
-Token = Annotated[str | None, Depends(request_token)]
-
-
-def _job_for(job_id: str, token: str | None, session: SessionDep, r: RedisDep):
+async def _job_for(job_id: str, token: str | None, r: RedisDep):
     """Anonymous callers get the cached public view; signed-in ones their own (owners see more)."""
-    if not token and (body := jobs.public_job_json(session, r, job_id)) is not None:
+    if not token and (body := jobs.cached_public_job(job_id)) is not None:
         return _json(body)
-    viewer = optional_user(session, r, token)
-    return jobs.to_out(jobs.get_visible(session, job_id, viewer), viewer)
+
+    def load(session: Session):
+        if not token and (body := jobs.public_job_json(session, r, job_id)) is not None:
+            return _json(body)
+        caller = viewer(session, r, token)
+        return jobs.to_out(jobs.get_visible(session, job_id, caller), caller)
+
+    return await in_thread_session(load)
 
 
 @router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, token: Token, session: SessionDep, r: RedisDep):
-    return _job_for(job_id, token, session, r)
+async def get_job(job_id: str, token: Token, r: RedisDep):
+    return await _job_for(job_id, token, r)
 
 
 @router.get("/{job_id}/details", response_model=JobOut)
-def job_details(job_id: str, token: Token, session: SessionDep, r: RedisDep):
+async def job_details(job_id: str, token: Token, r: RedisDep):
     """The four pillars: description, skills, resume guide and interview prep."""
-    return _job_for(job_id, token, session, r)
+    return await _job_for(job_id, token, r)
 
 
 @router.patch("/{job_id}", response_model=JobOut)

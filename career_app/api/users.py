@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from career_app.api.deps import CurrentUser, RQDep, SessionDep
+from career_app.api.deps import CurrentUser, RedisDep, RQDep, SessionDep
 from career_app.services import resumes, tasks, users
 from models.schemas import ProfileUpdate, TaskAccepted, UserProfile
 
@@ -13,9 +13,9 @@ def my_profile(user: CurrentUser, session: SessionDep) -> UserProfile:
 
 
 @router.patch("/me", response_model=UserProfile)
-def update_my_profile(data: ProfileUpdate, user: CurrentUser, session: SessionDep) -> UserProfile:
+def update_my_profile(data: ProfileUpdate, user: CurrentUser, session: SessionDep, r: RedisDep) -> UserProfile:
     """Change your name, headline, location or skills (e.g. accept your resume's suggestions)."""
-    user = users.update_profile(session, user, data)
+    user = users.update_profile(session, r, user, data)
     return users.profile(user, resumes.current(session, user.id))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from career_app.services.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
+from career_app.services.versions import VersionCounter
 from career_app.settings import settings
 from models.base import utcnow
 from models.schemas import LoginRequest, RegisterRequest
@@ -134,6 +135,7 @@ def revoke_token(r: redis.Redis, claims: dict) -> None:
     remaining = int(claims["exp"]) - int(time.time())
     if remaining > 0:
         r.set(_revoked_key(str(claims["jti"])), "1", ex=remaining + 5)
+        identity_changed(r)
 
 
 def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
@@ -146,6 +148,44 @@ def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User
     user = session.get(User, uuid.UUID(claims["sub"]))
     if user is None or not user.is_active:
         raise Unauthorized("Account not found or disabled")
+    return user
+
+
+# --- the user behind a token, remembered for a few seconds per process ----------------------
+# A hot read-only route (/auth/me, recommendations) would otherwise pay a Redis and a PostgreSQL
+# round trip per request to learn who is calling. Entries are keyed by a revocation counter that
+# every sign-out or profile change bumps and each process follows over pub/sub, so a revoked token
+# stops working everywhere at once; other changes (a role set from the CLI, a disabled account)
+# take up to IDENTITY_CACHE_SECONDS.
+# The User kept is detached and shared: read it, never add it to a session (routes that change
+# the caller load it afresh through user_from_token).
+
+IDENTITY_CACHE_SECONDS = 5.0
+_IDENTITY_CACHE_ENTRIES = 10_000
+_identity_version = VersionCounter("auth:identity-version")
+_identities: dict[tuple[str, str], tuple[float, User]] = {}
+
+
+def identity_changed(r: redis.Redis) -> None:
+    """A token was revoked or a user changed: every process forgets the callers it remembered."""
+    _identity_version.bump(r)
+
+
+def cached_user(token: str | None) -> User | None:
+    """The remembered caller of `token`, without any I/O; None when unknown or stale."""
+    version = _identity_version.mirrored()
+    entry = _identities.get((version, token)) if token and version is not None else None
+    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+
+def remembered_user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
+    """user_from_token, remembered for cached_user (never past the token's own expiry)."""
+    version = _identity_version.current(r)  # read first: a change meanwhile makes the entry unreachable
+    user = user_from_token(session, r, token)
+    lifetime = min(IDENTITY_CACHE_SECONDS, decode_token(token)["exp"] - time.time())
+    if len(_identities) >= _IDENTITY_CACHE_ENTRIES:
+        _identities.clear()
+    _identities[(version, token)] = (time.monotonic() + lifetime, user)
     return user
 
 

@@ -236,6 +236,25 @@ _public_json = JsonCache()
 _VERSION.on_resubscribe.append(_public_json.clear)
 
 
+def _cached(kind: str, *key) -> bytes | None:
+    """A ready public response, looked up without any I/O (None unless the jobs version is followed
+    and the entry exists): what async handlers try before taking a thread and a connection."""
+    version = _VERSION.mirrored()
+    return None if version is None else _public_json.get((kind, version, *key))
+
+
+def cached_feed(skip: int = 0, limit: int = 20) -> bytes | None:
+    return _cached("feed", *_bounded(skip, limit))
+
+
+def cached_public_job(job_id: str) -> bytes | None:
+    return _cached("job", job_id)
+
+
+def cached_search(**filters) -> bytes | None:
+    return _cached("search", json.dumps(_search_params(**filters), sort_keys=True))
+
+
 def feed_json(session: Session, r: redis.Redis, skip: int = 0, limit: int = 20) -> bytes:
     """`feed` as JSON, from this process's cache while no job has changed."""
     skip, limit = _bounded(skip, limit)

@@ -2,9 +2,11 @@
 
 import uuid
 
+import redis
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from career_app.services import auth
 from career_app.services.errors import InvalidInput, NotFound
 from career_app.services.skills import taxonomy
 from models.job import Job
@@ -24,7 +26,7 @@ def profile(user: User, resume: Resume | None = None) -> UserProfile:
                        resume_file_name=resume.file_name if resume else None)
 
 
-def update_profile(session: Session, user: User, data: ProfileUpdate) -> User:
+def update_profile(session: Session, r: redis.Redis, user: User, data: ProfileUpdate) -> User:
     changes = data.model_dump(exclude_unset=True)
     if "full_name" in changes and not changes["full_name"]:
         raise InvalidInput("full_name must not be blank")
@@ -37,6 +39,7 @@ def update_profile(session: Session, user: User, data: ProfileUpdate) -> User:
         setattr(user, field, value)
     session.add(user)
     session.commit()
+    auth.identity_changed(r)  # processes that remembered this caller read the new profile
     session.refresh(user)
     return user
 

@@ -33,6 +33,11 @@ class VersionCounter:
         mirrored = self._mirrored
         return str(mirrored) if mirrored is not None else (r.get(self.key) or "0")
 
+    def mirrored(self) -> str | None:
+        """The counter as followed from the channel, without any I/O; None while not subscribed."""
+        mirrored = self._mirrored
+        return None if mirrored is None else str(mirrored)
+
     def bump(self, r: redis.Redis) -> None:
         value = r.incr(self.key)
         r.publish(self.channel, value)

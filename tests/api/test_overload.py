@@ -153,6 +153,22 @@ def test_database_outage_is_a_503_not_a_500(register, tmp_path):
             yield session
 
     api.dependency_overrides[deps.get_session] = dead_session
-    resp = TestClient(api).get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    resp = TestClient(api).get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 503 and resp.headers["retry-after"] == "1"
     assert "database" in resp.json()["detail"].lower()
+
+
+def test_a_sign_out_or_profile_change_on_one_process_reaches_the_others_cached_identity(two_apps):
+    """/auth/me remembers the caller for a few seconds per process; a change anywhere ends that."""
+    a, b = two_apps
+    body = {"email": f"ident-{uuid.uuid4().hex[:8]}@example.com", "password": "correct-horse-1",
+            "full_name": "Before Change", "role": "seeker"}
+    token = httpx.post(f"{a}/api/v1/auth/register", json=body).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{b}/api/v1/auth/me", headers=headers).json()["full_name"] == "Before Change"  # B remembers
+    assert httpx.patch(f"{a}/api/v1/users/me", json={"full_name": "After Change"}, headers=headers).status_code == 200
+    assert _eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).json()["full_name"] == "After Change",
+                       1.0), "B reads the new profile well before its cache would expire"
+    assert httpx.post(f"{a}/api/v1/auth/logout", headers=headers).status_code == 200
+    assert _eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).status_code == 401, 1.0), \
+        "a token revoked on A stops working on B at once"
