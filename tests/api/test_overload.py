@@ -4,7 +4,6 @@ behind one PostgreSQL and Redis serve the same data with caches that follow each
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 
 from career_app.api.overload import BUSY_DETAIL, AdmissionControl
 from tests.api.jobs_helpers import job_body
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, free_port
 
 
 def test_admission_control_answers_503_at_once_past_its_bound():
@@ -47,12 +46,6 @@ def test_admission_control_answers_503_at_once_past_its_bound():
     assert after.status_code == 200, "a slot frees once a request ends"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def two_apps(service_env, worker):
     """Two web server processes (one granian worker each) on the test PostgreSQL and Redis."""
@@ -60,7 +53,7 @@ def two_apps(service_env, worker):
     env = {**service_env, "WEB_MAX_IN_FLIGHT": "3", "WEB_THREADS": "2", "DB_POOL_SIZE": "4"}
     ARTIFACTS.mkdir(exist_ok=True)
     for name in ("a", "b"):
-        port = _free_port()
+        port = free_port()
         log = open(ARTIFACTS / f"app-{name}.log", "w")
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", "1", "--no-frontend"],

@@ -5,7 +5,6 @@ servers) and kills real processes."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,16 +17,10 @@ import psutil
 import pytest
 
 from tests.api.jobs_helpers import job_body
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, free_port
 from tests.llm_server import LoopbackLLM, write_config
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(predicate, timeout: float, what: str, every: float = 0.2):
@@ -82,7 +75,7 @@ class App:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("supervised")
-    port = _free_port()
+    port = free_port()
     llm = LoopbackLLM().__enter__()
     llm_config = data_dir / "llm_config.json"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}

@@ -5,7 +5,6 @@ Playwright in Debian's Chromium."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -15,22 +14,16 @@ import pytest
 from playwright.sync_api import expect
 
 from career_app.serve import build_frontend
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, free_port
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(service_env, worker):
-    port = _free_port()
+    port = free_port()
     env = {**service_env, "PORT": str(port), "REFLEX_USE_NPM": "1", "GRANIAN_WORKERS": "1",
            "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{service_env.get('PATH', '')}"}
     ARTIFACTS.mkdir(exist_ok=True)
