@@ -22,6 +22,7 @@ from rq.worker import Worker
 log = logging.getLogger(__name__)
 
 MAX_ABANDONS = 3
+SCAN_LOCK_SECONDS = 15
 
 
 def _pid_alive(pid: int) -> bool:
@@ -51,26 +52,40 @@ def requeue_abandoned(conn: Redis, queues: list[Queue], stale_after: timedelta) 
     """Requeue started jobs whose worker is dead; returns their ids."""
     requeued = []
     for queue in queues:
-        registry = queue.started_job_registry
-        for job_id, _execution_id in registry.get_job_and_execution_ids(cleanup=False):
-            try:
-                job = Job.fetch(job_id, connection=conn, serializer=queue.serializer)
-            except NoSuchJobError:
-                continue
-            if job.get_status() != JobStatus.STARTED or not job.worker_name:
-                continue
-            if not worker_is_dead(conn, job.worker_name, stale_after):
-                continue
-            abandons = int(job.meta.get("abandoned", 0)) + 1
-            job.meta["abandoned"] = abandons
-            job.save_meta()
-            registry.remove_executions(job)
-            if abandons > MAX_ABANDONS:
-                log.error("job %s killed its worker %d times; marking it failed", job.id, abandons - 1)
-                job.set_status(JobStatus.FAILED)
-                queue.failed_job_registry.add(job, exc_string="Abandoned by dead workers too often")
-                continue
-            queue.enqueue_job(job, at_front=True)
-            log.warning("requeued job %s (%s) abandoned by dead worker %s", job.id, job.func_name, job.worker_name)
-            requeued.append(job.id)
+        # One scan per queue at a time (two workers scanning at once would requeue a job twice); a short
+        # expiry, so a worker killed mid-scan does not block the others for long.
+        lock = f"{queue.key}:requeue-lock"
+        if not conn.set(lock, 1, nx=True, ex=SCAN_LOCK_SECONDS):
+            continue
+        try:
+            requeued += _requeue_from(conn, queue, stale_after)
+        finally:
+            conn.delete(lock)
+    return requeued
+
+
+def _requeue_from(conn: Redis, queue: Queue, stale_after: timedelta) -> list[str]:
+    requeued = []
+    registry = queue.started_job_registry
+    for job_id, _execution_id in registry.get_job_and_execution_ids(cleanup=False):
+        try:
+            job = Job.fetch(job_id, connection=conn, serializer=queue.serializer)
+        except NoSuchJobError:
+            continue
+        if job.get_status() != JobStatus.STARTED or not job.worker_name:
+            continue
+        if not worker_is_dead(conn, job.worker_name, stale_after):
+            continue
+        abandons = int(job.meta.get("abandoned", 0)) + 1
+        job.meta["abandoned"] = abandons
+        job.save_meta()
+        registry.remove_executions(job)
+        if abandons > MAX_ABANDONS:
+            log.error("job %s killed its worker %d times; marking it failed", job.id, abandons - 1)
+            job.set_status(JobStatus.FAILED)
+            queue.failed_job_registry.add(job, exc_string="Abandoned by dead workers too often")
+            continue
+        queue.enqueue_job(job, at_front=True)
+        log.warning("requeued job %s (%s) abandoned by dead worker %s", job.id, job.func_name, job.worker_name)
+        requeued.append(job.id)
     return requeued

@@ -23,6 +23,13 @@ MAINTENANCE_INTERVAL = 10
 STALE_HEARTBEAT = timedelta(seconds=2 * WORKER_TTL)
 
 
+class _QuietMaintenance(logging.Filter):
+    """RQ logs each registry cleaning at INFO; every 10 s that would bury the job lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().split(": ", 1)[-1].startswith("cleaning ")
+
+
 class RecoveringWorker(Worker):
     def run_maintenance_tasks(self):
         requeue_abandoned(self.connection, self.queues, STALE_HEARTBEAT)
@@ -31,6 +38,8 @@ class RecoveringWorker(Worker):
 
 def run(burst: bool = False) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s worker %(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_QuietMaintenance())
     # Load the embedding model once, before RQ forks a child per job: children share it.
     embeddings.load()
     conn = rq_redis()

@@ -125,9 +125,10 @@ def build_api() -> FastAPI:
         openapi_url="/api/openapi.json",
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
-    # Added first: middleware added later wraps it, so its 413s get their headers too.
+    # Added first = innermost. Admission reads small bodies before it gives a slot, so the size cap
+    # must wrap it; middleware added later wraps both, so 413s and 503s get their headers too.
+    overload.install(api)
     api.add_middleware(BodySizeLimit)
-    overload.install(api)  # outside the body limit: a busy worker answers before reading a body
     api.add_middleware(SecurityHeadersMiddleware)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 BUSY_DETAIL = "The server is busy; retry shortly"
 RETRY_AFTER_SECONDS = 1
+BODY_READ_SECONDS = 10.0
 LIMITED_PREFIX = "/api/"
 
 _BUSY_BODY = json.dumps({"detail": BUSY_DETAIL}).encode()
@@ -42,13 +43,51 @@ async def send_busy(send) -> None:
     await send({"type": "http.response.body", "body": _BUSY_BODY})
 
 
+def _buffers_body(scope) -> bool:
+    """Requests whose (small, capped) body is read before they take a slot; multipart uploads stream."""
+    headers = dict(scope.get("headers") or [])
+    if scope["method"] in ("GET", "HEAD", "OPTIONS") or headers.get(b"content-length") == b"0":
+        return False
+    return not headers.get(b"content-type", b"").lower().startswith(b"multipart/")
+
+
+async def _read_body(receive) -> list | None:
+    """Every message of the request body, or None when the client went away."""
+    messages = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        messages.append(message)
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list, receive):
+    async def replaying_receive():
+        return messages.pop(0) if messages else await receive()
+
+    return replaying_receive
+
+
+async def send_slow_body(send) -> None:
+    body = json.dumps({"detail": f"The request body did not arrive within {BODY_READ_SECONDS:g} s"}).encode()
+    await send({"type": "http.response.start", "status": 408, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
 class AdmissionControl:
     """Pure ASGI middleware (one instance per worker process; the event loop is single-threaded,
-    so a plain counter is exact)."""
+    so a plain counter is exact). A request body is read in full before the request takes a slot,
+    within BODY_READ_SECONDS: clients that trickle their bodies (slowloris) hold no slot and are
+    dropped with 408. It sits inside the body size cap, which bounds what is buffered."""
 
-    def __init__(self, app, max_in_flight: int | None = None):
+    def __init__(self, app, max_in_flight: int | None = None, body_read_seconds: float | None = None):
         self.app = app
         self.max_in_flight = max_in_flight or settings.web_max_in_flight
+        self.body_read_seconds = body_read_seconds or BODY_READ_SECONDS
         self.in_flight = 0
         self._threads_sized = False
 
@@ -59,6 +98,15 @@ class AdmissionControl:
         if not self._threads_sized:  # needs the running event loop, so done at the first request
             anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
             self._threads_sized = True
+        if _buffers_body(scope):
+            with anyio.move_on_after(self.body_read_seconds) as deadline:
+                messages = await _read_body(receive)
+            if deadline.cancelled_caught:
+                await send_slow_body(send)
+                return
+            if messages is None:
+                return  # the client left (or the size cap cut the body off and already answered 413)
+            receive = _replay(messages, receive)
         if self.in_flight >= self.max_in_flight:
             await send_busy(send)
             return
@@ -79,7 +127,7 @@ def _unavailable(what: str):
 
 
 def install(api: FastAPI) -> None:
-    """Admission control (outermost, before any body is read) and the 503 mapping of outages."""
+    """Admission control and the 503 mapping of outages. Install it before (inside) the body size cap."""
     # Pool exhausted (sqlalchemy TimeoutError), connection lost or statement timeout (OperationalError).
     api.add_exception_handler(sa_exc.TimeoutError, _unavailable("The database"))
     api.add_exception_handler(sa_exc.OperationalError, _unavailable("The database"))

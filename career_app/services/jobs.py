@@ -247,8 +247,17 @@ def cached_feed(skip: int = 0, limit: int = 20) -> bytes | None:
     return _cached("feed", *_bounded(skip, limit))
 
 
+def _canonical_id(job_id: str) -> str | None:
+    """One cache key per job, however its id is spelled (case, braces, urn:uuid:...)."""
+    try:
+        return str(uuid.UUID(str(job_id)))
+    except ValueError:
+        return None
+
+
 def cached_public_job(job_id: str) -> bytes | None:
-    return _cached("job", job_id)
+    key = _canonical_id(job_id)
+    return _cached("job", key) if key else None
 
 
 def cached_search(**filters) -> bytes | None:
@@ -271,7 +280,8 @@ def public_job_json(session: Session, r: redis.Redis, job_id: str) -> bytes | No
             return None
         return to_out(job, None).model_dump_json().encode()
 
-    return _public_json.get_or_build(("job", cache_version(r), job_id), build)
+    key = _canonical_id(job_id)
+    return _public_json.get_or_build(("job", cache_version(r), key), build) if key else None
 
 
 def to_out(job: Job, viewer: User | None) -> JobOut:

@@ -190,3 +190,18 @@ def test_owner_can_retry_an_enrichment_that_stalled_but_not_one_that_is_running(
     retried = client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(provider))
     assert retried.status_code == 202, retried.text
     assert wait_job(client, provider, job_id)["status"] == "active"
+
+
+def test_one_cached_page_per_job_however_its_id_is_spelled(client, register, worker):
+    """Spellings of one id (case, braces, urn:uuid:) share one cache entry, so they cannot flood it."""
+    from career_app.services import jobs as jobs_service
+
+    provider, _ = register("provider")
+    job_id = post_job(client, provider, title=unique_title("Spelled"))
+    wait_job(client, provider, job_id)
+    assert client.get(f"/api/v1/jobs/{job_id}").status_code == 200
+    entries = len(jobs_service._public_json._entries)
+    for spelling in (job_id.upper(), "{" + job_id + "}", "urn:uuid:" + job_id, job_id.replace("-", "")):
+        resp = client.get(f"/api/v1/jobs/{spelling}")
+        assert resp.status_code == 200 and resp.json()["id"] == job_id
+    assert len(jobs_service._public_json._entries) == entries

@@ -130,6 +130,43 @@ def test_a_burst_gets_200_or_503_with_retry_after_and_health_answers(two_apps):
     assert all(httpx.get(f"{url}/api/v1/jobs/search", params={"q": "after"}).status_code == 200 for url in two_apps)
 
 
+def test_a_trickled_body_holds_no_slot_and_is_dropped_with_408():
+    """Slowloris: bodies that arrive a byte at a time never take an admission slot."""
+
+    async def echo_app(scope, receive, send):
+        message = await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": message.get("body", b"")})
+
+    app = AdmissionControl(echo_app, max_in_flight=1, body_read_seconds=0.3)
+
+    async def call(method: str, receive):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        headers = [(b"content-type", b"application/json")] + ([(b"content-length", b"100")] if method == "POST" else [])
+        await app({"type": "http", "method": method, "path": "/api/v1/auth/login", "headers": headers}, receive, send)
+        return sent[0]["status"], sent[-1]["body"]
+
+    async def trickle():
+        await asyncio.sleep(60)  # the rest of the body never comes
+
+    async def complete():
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def scenario():
+        slow = [asyncio.create_task(call("POST", trickle)) for _ in range(5)]
+        await asyncio.sleep(0.05)
+        normal = await call("POST", complete)  # the slot is free although five bodies are pending
+        return normal, await asyncio.gather(*slow)
+
+    normal, slow = asyncio.run(scenario())
+    assert normal == (200, b"{}")
+    assert all(status == 408 for status, _ in slow)
+
+
 def test_database_outage_is_a_503_not_a_500(register, tmp_path):
     from fastapi.testclient import TestClient
     from sqlmodel import Session, create_engine
