@@ -162,6 +162,8 @@ def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User
 
 IDENTITY_CACHE_SECONDS = 5.0
 _IDENTITY_CACHE_ENTRIES = 10_000
+REFRESH_AHEAD_SECONDS = 1.0
+_refreshing: dict[tuple[str, str], float] = {}  # entries one caller is refreshing right now
 _identity_version = VersionCounter("auth:identity-version")
 _identities: dict[tuple[str, str], tuple[float, User]] = {}
 
@@ -172,21 +174,33 @@ def identity_changed(r: redis.Redis) -> None:
 
 
 def cached_user(token: str | None) -> User | None:
-    """The remembered caller of `token`, without any I/O; None when unknown or stale."""
+    """The remembered caller of `token`, without any I/O; None when unknown or stale. In the last
+    REFRESH_AHEAD_SECONDS of an entry one caller gets None (and refreshes it) while the others still
+    use it: a busy token never sends all its concurrent requests to the database at once."""
     version = _identity_version.mirrored()
-    entry = _identities.get((version, token)) if token and version is not None else None
-    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+    key = (version, token)
+    entry = _identities.get(key) if token and version is not None else None
+    now = time.monotonic()
+    if entry is None or entry[0] <= now:
+        return None
+    if entry[0] - now < REFRESH_AHEAD_SECONDS and _refreshing.setdefault(key, now) == now:
+        return None
+    return entry[1]
 
 
 def remembered_user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
     """user_from_token, remembered for cached_user (never past the token's own expiry)."""
     version = _identity_version.current(r)  # read first: a change meanwhile makes the entry unreachable
-    user = user_from_token(session, r, token)
-    lifetime = min(IDENTITY_CACHE_SECONDS, decode_token(token)["exp"] - time.time())
-    if len(_identities) >= _IDENTITY_CACHE_ENTRIES:
-        _identities.clear()
-    _identities[(version, token)] = (time.monotonic() + lifetime, user)
-    return user
+    try:
+        user = user_from_token(session, r, token)
+        lifetime = min(IDENTITY_CACHE_SECONDS, decode_token(token)["exp"] - time.time())
+        if len(_identities) >= _IDENTITY_CACHE_ENTRIES:
+            _identities.clear()
+            _refreshing.clear()
+        _identities[(version, token)] = (time.monotonic() + lifetime, user)
+        return user
+    finally:
+        _refreshing.pop((version, token), None)
 
 
 def require_role(user: User, *roles: Role) -> User:

@@ -182,3 +182,28 @@ def test_browser_session_exchange_is_one_time_and_same_site(client, register):
     assert "HttpOnly" in first.headers["set-cookie"]
     second = client.get(f"/api/v1/auth/session/{code}", follow_redirects=False)
     assert second.headers["location"].startswith("/signin")
+
+
+def test_a_remembered_caller_is_refreshed_by_one_request_while_the_others_still_use_it(register):
+    import time
+
+    from career_app.db import app_redis, session_scope
+    from career_app.services import auth as auth_service
+
+    token, _ = register("seeker")
+    with session_scope() as session:
+        auth_service.remembered_user_from_token(session, app_redis(), token)
+    deadline = time.monotonic() + 3
+    while auth_service.cached_user(token) is None and time.monotonic() < deadline:  # mirror subscribing
+        with session_scope() as session:
+            auth_service.remembered_user_from_token(session, app_redis(), token)
+        time.sleep(0.05)
+    key = (auth_service._identity_version.mirrored(), token)
+    user = auth_service._identities[key][1]
+    auth_service._identities[key] = (time.monotonic() + auth_service.REFRESH_AHEAD_SECONDS / 2, user)
+    assert auth_service.cached_user(token) is None, "the first caller near expiry refreshes"
+    assert auth_service.cached_user(token) is user, "the others keep the entry meanwhile"
+    with session_scope() as session:
+        auth_service.remembered_user_from_token(session, app_redis(), token)
+    assert key not in auth_service._refreshing
+    assert auth_service.cached_user(token) is not None
