@@ -86,6 +86,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def eventually(predicate, timeout: float = 3.0, every: float = 0.05) -> bool:
+    """True as soon as predicate() is, False if it never is within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False
+
+
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 

@@ -14,7 +14,7 @@ import pytest
 
 from career_app.api.overload import BUSY_DETAIL, AdmissionControl
 from tests.api.jobs_helpers import job_body
-from tests.conftest import ARTIFACTS, ROOT, free_port
+from tests.conftest import ARTIFACTS, ROOT, eventually, free_port
 
 
 def test_admission_control_answers_503_at_once_past_its_bound():
@@ -79,32 +79,27 @@ def _feed_ids(url: str) -> set[str]:
     return {item["id"] for item in httpx.get(f"{url}/api/v1/jobs/feed", params={"limit": 100}).json()}
 
 
-def _eventually(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+def _register(url: str, role: str, full_name: str) -> tuple[str, dict]:
+    body = {"email": f"{role}-{uuid.uuid4().hex[:8]}@example.com", "password": "correct-horse-1",
+            "full_name": full_name, "role": role}
+    token = httpx.post(f"{url}/api/v1/auth/register", json=body).json()["access_token"]
+    return token, {"Authorization": f"Bearer {token}"}
 
 
 def test_two_processes_serve_the_same_jobs_and_follow_each_others_changes(two_apps):
     a, b = two_apps
-    body = {"email": f"two-{uuid.uuid4().hex[:8]}@example.com", "password": "correct-horse-1",
-            "full_name": "Two Apps", "role": "provider"}
-    token = httpx.post(f"{a}/api/v1/auth/register", json=body).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    _, headers = _register(a, "provider", "Two Apps")
     assert httpx.get(f"{b}/api/v1/auth/me", headers=headers).status_code == 200, "a token from A works on B"
     before_b = _feed_ids(b)  # B now holds a cached feed page
     job_id = httpx.post(f"{a}/api/v1/jobs", json=job_body(title=f"Shared {uuid.uuid4().hex[:6]}"),
                         headers=headers).json()["id"]
     assert job_id not in before_b
-    assert _eventually(lambda: job_id in _feed_ids(b), 60), "B's cached feed shows the job once it is live"
+    assert eventually(lambda: job_id in _feed_ids(b), 60), "B's cached feed shows the job once it is live"
     assert job_id in _feed_ids(a)
     public = httpx.get(f"{a}/api/v1/jobs/{job_id}")
     assert public.status_code == 200 and public.json()["status"] == "active"
     assert httpx.patch(f"{b}/api/v1/jobs/{job_id}", json={"status": "closed"}, headers=headers).status_code == 200
-    assert _eventually(lambda: job_id not in _feed_ids(a), 2), "A's cache follows B's change within moments"
+    assert eventually(lambda: job_id not in _feed_ids(a), 2), "A's cache follows B's change within moments"
     assert httpx.get(f"{a}/api/v1/jobs/{job_id}").status_code == 404, "A's cached job page is gone too"
 
 
@@ -191,14 +186,11 @@ def test_database_outage_is_a_503_not_a_500(register, tmp_path):
 def test_a_sign_out_or_profile_change_on_one_process_reaches_the_others_cached_identity(two_apps):
     """/auth/me remembers the caller for a few seconds per process; a change anywhere ends that."""
     a, b = two_apps
-    body = {"email": f"ident-{uuid.uuid4().hex[:8]}@example.com", "password": "correct-horse-1",
-            "full_name": "Before Change", "role": "seeker"}
-    token = httpx.post(f"{a}/api/v1/auth/register", json=body).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    _, headers = _register(a, "seeker", "Before Change")
     assert httpx.get(f"{b}/api/v1/auth/me", headers=headers).json()["full_name"] == "Before Change"  # B remembers
     assert httpx.patch(f"{a}/api/v1/users/me", json={"full_name": "After Change"}, headers=headers).status_code == 200
-    assert _eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).json()["full_name"] == "After Change",
+    assert eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).json()["full_name"] == "After Change",
                        1.0), "B reads the new profile well before its cache would expire"
     assert httpx.post(f"{a}/api/v1/auth/logout", headers=headers).status_code == 200
-    assert _eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).status_code == 401, 1.0), \
+    assert eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).status_code == 401, 1.0), \
         "a token revoked on A stops working on B at once"

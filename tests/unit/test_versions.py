@@ -1,19 +1,10 @@
 """Version counters mirrored through Redis pub/sub (what the in-process response caches key on)."""
 
-import time
 import uuid
 
 from career_app.db import app_redis
 from career_app.services.versions import RESYNC_SECONDS, VersionCounter
-
-
-def _eventually(predicate, timeout=3.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
+from tests.conftest import eventually
 
 
 def test_a_bump_in_one_process_is_seen_by_another_without_a_redis_read():
@@ -21,12 +12,12 @@ def test_a_bump_in_one_process_is_seen_by_another_without_a_redis_read():
     r = app_redis()
     here, there = VersionCounter(key), VersionCounter(key)  # two processes' mirrors of one counter
     assert here.current(r) == there.current(r) == "0"
-    assert _eventually(lambda: there._mirrored is not None), "the listener subscribed"
+    assert eventually(lambda: there._mirrored is not None), "the listener subscribed"
     here.bump(r)
     assert here.current(r) == "1"  # read-your-own-write at once
-    assert _eventually(lambda: there.current(r) == "1")
+    assert eventually(lambda: there.current(r) == "1")
     r.set(key, 7)  # a change whose message was missed is picked up by the periodic re-read
-    assert _eventually(lambda: there.current(r) == "7", timeout=RESYNC_SECONDS + 2)
+    assert eventually(lambda: there.current(r) == "7", timeout=RESYNC_SECONDS + 2)
 
 
 def test_resubscribing_clears_the_caches_that_depend_on_it():
@@ -36,7 +27,7 @@ def test_resubscribing_clears_the_caches_that_depend_on_it():
     cleared = []
     counter.on_resubscribe.append(lambda: cleared.append(True))
     counter.current(r)
-    assert _eventually(lambda: cleared), "subscribing (and every re-subscription) clears dependent caches"
+    assert eventually(lambda: cleared), "subscribing (and every re-subscription) clears dependent caches"
     r.client_kill_filter(_type="pubsub")  # the subscription drops, as when Redis restarts
-    assert _eventually(lambda: len(cleared) >= 2, timeout=5)
-    assert _eventually(lambda: counter._mirrored is not None)
+    assert eventually(lambda: len(cleared) >= 2, timeout=5)
+    assert eventually(lambda: counter._mirrored is not None)
