@@ -213,16 +213,21 @@ def test_embedded_postgres_killed_recovers_from_its_wal(app):
     resp = app.http.post("/api/v1/jobs", json=job_body(title=f"Durable {uuid.uuid4().hex[:6]}"),
                          headers={"Authorization": f"Bearer {token}"})
     job_id = resp.json()["id"]
-    _embedded_pid(app.data_dir / "pg" / "postmaster.pid").kill()
+    postmaster_file = app.data_dir / "pg" / "postmaster.pid"
+    killed = _embedded_pid(postmaster_file)
+    killed.kill()
     killed_at = time.monotonic()
-    time.sleep(0.5)
-    assert httpx.get(f"{app.url}/health", timeout=5).status_code == 503
+    # A new postmaster (not the killed one still listed in a stale pid file), then a healthy app.
+    # (No check for a 503 in between: /health is cached for 1 s and the restart can be that quick;
+    # the 503 during a database outage is covered in test_overload.)
+    _wait(lambda: _embedded_pid(postmaster_file).pid != killed.pid, 30, "PostgreSQL started again")
     _wait(app.healthy, 30, "/health is 200 again after PostgreSQL was killed")
     assert time.monotonic() - killed_at < 30
     _wait(lambda: app.job_status(token, job_id) == "active", 60, "the job committed before the crash is there")
 
 
 def test_ctrl_c_stops_every_process_it_started(app):
+    _wait(app.healthy, 30, "everything up before the Ctrl-C")
     children = psutil.Process(app.proc.pid).children(recursive=True)
     app.proc.send_signal(signal.SIGINT)
     app.proc.wait(timeout=60)
