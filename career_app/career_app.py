@@ -5,6 +5,7 @@ import reflex as rx
 from career_app.api.app import build_api
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
+from career_app.pages.coach import coach_page
 from career_app.pages.dashboard import dashboard
 from career_app.pages.jobs import job_page, jobs_feed
 from career_app.pages.provider import provider_console
@@ -16,13 +17,16 @@ from career_app.pages.signin import signin
 from career_app.pages.signup import signup
 from state.admin import AdminUsersState
 from state.admin_jobs import AdminJobsState
+from state import live
 from state.auth import AuthState
+from state.coach import CoachState
 from state.jobs import JobFeedState, JobPageState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
 
 app = rx.App(api_transformer=build_api())
+live.install(app)
 app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refresh)
 app.add_page(signin, route="/signin", title="Sign in · Career Copilot", on_load=AuthState.refresh)
 app.add_page(signup, route="/signup", title="Create account · Career Copilot", on_load=AuthState.refresh)
@@ -40,4 +44,6 @@ app.add_page(skills_gap_page, route="/skills-gap", title="Skill gap · Career Co
              on_load=[AuthState.guard, SkillsGapState.load])
 app.add_page(admin_jobs, route="/admin/jobs", title="Jobs admin · Career Copilot",
              on_load=[AuthState.guard_admin, AdminJobsState.load])
+app.add_page(coach_page, route="/coach", title="Career coach · Career Copilot",
+             on_load=[AuthState.guard, CoachState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

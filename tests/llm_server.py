@@ -21,9 +21,11 @@ class LoopbackLLM:
     """mode: "ok", "invalid_once" (first answer is not JSON, the repair succeeds), "error" (HTTP 500).
     delay: seconds each chat answer takes (a slow model)."""
 
-    def __init__(self, mode: str = "ok", delay: float = 0.0):
+    def __init__(self, mode: str = "ok", delay: float = 0.0, stream_delay: float = 0.01):
         self.mode = mode
         self.delay = delay
+        self.stream_delay = stream_delay  # seconds between the words of a streamed chat answer
+        self.chat_answer = "Loopback coach: practise your STAR stories and show Kubernetes in a project."
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -54,6 +56,33 @@ class LoopbackLLM:
         if self.mode == "invalid_once" and not repairing and count % 2 == 1:
             return 200, "Sure! Here are some thoughts, but no JSON."
         return 200, "```json\n" + json.dumps(payload) + "\n```"
+
+    def _stream(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
+        """A streamed chat answer (server-sent events), one word per chunk, `stream_delay` apart."""
+        with self._lock:
+            self.requests.append(body)
+        if self.mode == "error":
+            handler.send_response(500)
+            handler.send_header("Content-Type", "application/json")
+            handler.end_headers()
+            handler.wfile.write(b'{"error": {"message": "loopback failure"}}')
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        words = [f"{w} " for w in self.chat_answer.split()]
+        try:
+            for word in words:
+                chunk = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time()),
+                         "model": body.get("model", "loopback"),
+                         "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]}
+                handler.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                handler.wfile.flush()
+                time.sleep(self.stream_delay)
+            handler.wfile.write(b"data: [DONE]\n\n")
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a takeover cancelled the reply)
 
     @staticmethod
     def embeddings_response(body: dict) -> dict:
@@ -91,6 +120,9 @@ class LoopbackLLM:
                     return
                 if self.path != "/v1/chat/completions":
                     self._send(404, {"error": {"message": "no such route"}})
+                    return
+                if body.get("stream"):
+                    outer._stream(self, body)
                     return
                 status, content = outer._answer(body)
                 if status != 200:

@@ -180,9 +180,15 @@ def job_page() -> rx.Component:
                             rx.callout("Guides on this page were made by the built-in offline generator (no AI model "
                                        "is configured), from the posting and the skills taxonomy.",
                                        icon="info", size="1", id="offline-notice")),
-                    rx.cond(JobPageState.job["apply_url"] != "",
-                            rx.link(rx.button("Apply on the company site"), href=JobPageState.job["apply_url"],
-                                    is_external=True)),
+                    rx.hstack(
+                        rx.cond(JobPageState.job["apply_url"] != "",
+                                rx.link(rx.button("Apply on the company site"), href=JobPageState.job["apply_url"],
+                                        is_external=True)),
+                        rx.cond(JobPageState.can_match,
+                                rx.link(rx.button("Ask the coach about this job", variant="soft"),
+                                        href="/coach?job=" + JobPageState.job["id"].to(str), id="ask-coach")),
+                        spacing="3", wrap="wrap",
+                    ),
                     rx.grid(
                         rx.box(_pillar_tabs(), grid_column=rx.breakpoints(initial="span 1", md="span 2")),
                         rx.cond(JobPageState.can_match, _match_panel(),

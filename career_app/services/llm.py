@@ -138,3 +138,29 @@ def structured(category: str, system: str, prompt: str, schema: type[BaseModel])
     if not errors:
         raise LLMUnavailable(f"no LLM is configured for {category}")
     raise LLMUnavailable("; ".join(errors))
+
+
+async def stream(category: str, messages: list[tuple[str, str]]):
+    """Stream a chat answer from the category's models in turn: yields (model label, text chunk).
+    A model that fails before its first chunk falls through to the next; one that fails midway
+    raises (its partial answer was already shown)."""
+    import asyncio
+
+    errors = []
+    for route in routes(category):
+        if not await asyncio.to_thread(_take_rate_slot, route):
+            errors.append(f"{route.label}: rate limited")
+            continue
+        started = False
+        try:
+            async for chunk in _chat(route).astream(messages):
+                if chunk.content:
+                    started = True
+                    yield route.label, chunk.content
+            return
+        except Exception as exc:
+            if started:
+                raise
+            log.warning("LLM %s failed for %s: %s", route.label, category, exc)
+            errors.append(f"{route.label}: {type(exc).__name__}: {str(exc)[:200]}")
+    raise LLMUnavailable("; ".join(errors) if errors else f"no LLM is configured for {category}")

@@ -1,0 +1,54 @@
+"""Request and response shapes of the coach chat (REST and websocket)."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from models.chat import ChatRole, ChatStatus
+
+MAX_MESSAGE_CHARS = 4000
+
+
+class ChatSessionCreate(BaseModel):
+    job_id: uuid.UUID | None = Field(default=None, description="A job the conversation is about")
+
+
+class ChatSessionOut(BaseModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    status: ChatStatus
+    created_at: datetime
+    job_id: uuid.UUID | None
+    admin_id: uuid.UUID | None = None
+    title: str = ""
+    last_message_at: datetime | None = None
+    last_message_preview: str = ""
+    waiting_since: datetime | None = None
+    unread_for_admin: int = 0
+    seeker_name: str = ""
+    job_title: str = ""
+
+
+class ChatMessageOut(BaseModel):
+    id: int
+    session_id: uuid.UUID
+    role: ChatRole
+    content: str
+    author_id: uuid.UUID | None
+    created_at: datetime
+    interrupted: bool = False
+    generated_by: str | None = None
+
+
+class ChatMessageIn(BaseModel):
+    content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+
+class SessionRef(BaseModel):
+    session_id: uuid.UUID
+
+
+class TakeoverOut(BaseModel):
+    message: str
+    session_id: uuid.UUID
