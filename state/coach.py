@@ -99,6 +99,7 @@ class CoachState(AuthState):
         self.messages = [message_row(m.model_dump(mode="json")) for m in reversed(rows)]
         self.streaming, self.banner, self.error = "", "", ""
         await follow(self, live.conv(self.active_id))
+        coach.resume_if_unanswered(out.status, rows[0].role if rows else None, self.active_id)
 
     @rx.event
     async def open(self, session_id: str):

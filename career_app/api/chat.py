@@ -218,6 +218,7 @@ async def chat_socket(ws: WebSocket, session_id: str) -> None:
         helpers.append(asyncio.create_task(_keep_present(r, user, connection)))
     try:
         await ws.send_json(_replay(out, history))
+        coach.resume_if_unanswered(out.status, history[-1].role if history else None, session_id)
         while True:
             frame = await ws.receive()
             if frame["type"] == "websocket.disconnect":

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 MEMORY_MESSAGES = 12  # the conversation the coach sees: the last messages, bounded
 MEMORY_CHARS = 6000
-LOCK_SECONDS = 300
+LOCK_SECONDS = 6  # the reply lock; refreshed while a reply is written, so a crashed process frees it soon
 CANCELLING_EVENTS = {"admin_takeover", "session_closed"}
 
 
@@ -231,12 +231,31 @@ async def _in_session(fn, *args):
     return await asyncio.to_thread(call)
 
 
+def resume_if_unanswered(status: ChatStatus, last_role: ChatRole | None, session_id) -> None:
+    """When someone opens a conversation whose last message the AI never answered (the process
+    writing the reply died), answer it now. The reply lock keeps this from doubling a live reply."""
+    if status == ChatStatus.active_ai and last_role == ChatRole.user:
+        start_reply(session_id)
+
+
+async def _hold(lock: str) -> None:
+    client = live.hub.client()
+    while True:
+        await asyncio.sleep(LOCK_SECONDS / 3)
+        await client.expire(lock, LOCK_SECONDS)
+
+
 async def answer(session_id: uuid.UUID) -> None:
     r = db.app_redis()
     lock = f"chat:replying:{session_id}"
     while True:
         if not await asyncio.to_thread(r.set, lock, "1", nx=True, ex=LOCK_SECONDS):
-            return  # a reply is being written; it answers this message next
+            # A reply is being written, and its writer answers this message next. Unless the writer
+            # died: then its lock lapses within LOCK_SECONDS, and this one answers instead.
+            await asyncio.sleep(LOCK_SECONDS + 0.5)
+            if not await asyncio.to_thread(r.set, lock, "1", nx=True, ex=LOCK_SECONDS):
+                return
+        holder = asyncio.create_task(_hold(lock))
         try:
             while (ctx := await _in_session(load_context, session_id)) is not None:
                 if not await _stream(r, ctx):
@@ -245,6 +264,7 @@ async def answer(session_id: uuid.UUID) -> None:
             log.exception("coach reply failed for %s", session_id)
             return
         finally:
+            holder.cancel()
             await asyncio.to_thread(r.delete, lock)
         # A message that arrived just before the lock was released found it taken: answer it now.
         if not await _in_session(unanswered, session_id):

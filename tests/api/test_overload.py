@@ -3,9 +3,6 @@ of PostgreSQL or Redis are 503s (never 500s), /health stays answerable, and two 
 behind one PostgreSQL and Redis serve the same data with caches that follow each other's changes."""
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 import uuid
 
@@ -14,7 +11,8 @@ import pytest
 
 from career_app.api.overload import BUSY_DETAIL, AdmissionControl
 from tests.api.jobs_helpers import job_body
-from tests.conftest import ARTIFACTS, ROOT, eventually, free_port
+from tests.api.conftest import web_apps
+from tests.conftest import eventually
 
 
 def test_admission_control_answers_503_at_once_past_its_bound():
@@ -49,30 +47,8 @@ def test_admission_control_answers_503_at_once_past_its_bound():
 @pytest.fixture(scope="module")
 def two_apps(service_env, worker):
     """Two web server processes (one granian worker each) on the test PostgreSQL and Redis."""
-    procs, urls = [], []
-    env = {**service_env, "WEB_MAX_IN_FLIGHT": "3", "WEB_THREADS": "2", "DB_POOL_SIZE": "4"}
-    ARTIFACTS.mkdir(exist_ok=True)
-    for name in ("a", "b"):
-        port = free_port()
-        log = open(ARTIFACTS / f"app-{name}.log", "w")
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", "1", "--no-frontend"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-        urls.append(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 120
-    for url in urls:
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "app processes did not start"
-            time.sleep(0.5)
-    yield urls
-    for proc in procs:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+    with web_apps(service_env, 2, WEB_MAX_IN_FLIGHT="3", WEB_THREADS="2", DB_POOL_SIZE="4") as apps:
+        yield [app.url for app in apps]
 
 
 def _feed_ids(url: str) -> set[str]:
