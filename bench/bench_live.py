@@ -1,0 +1,208 @@
+"""Live-event benchmark: how fast an admin's chat message reaches the seeker's websocket with many
+conversations open, and how fast notifications fan out to many connected users.
+
+    .venv/bin/python bench/bench_live.py [--sessions 200] [--messages 400] [--rate 40] [--users 1000]
+
+Starts the app as `make run` does (`cli run --no-frontend`, WEB_WORKERS=2, embedded PostgreSQL and
+Redis in a temporary DATA_DIR). Accounts are inserted directly (one shared password hash) and get
+tokens from the auth service, so setting up 1,000 users takes seconds, not 1,000 argon2 hashes.
+
+1. Chat: `--sessions` seekers each hold a websocket on their conversation (an admin has taken each
+   over); the admin posts `--messages` replies over REST at `--rate` per second to random
+   conversations. Latency = from just before the POST to the frame arriving on the seeker's socket.
+2. Fan-out: `--users` users hold /api/v1/ws/notifications; one notification each is created through
+   the notifications service (as a match digest would) from a thread pool. Reported: the time from
+   the first notify() call until every socket got its notification, and each delivery's latency
+   from its own notify() call.
+The load generator runs on the same machine as the app (2 cores here): figures are upper bounds.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_load import start_app, stop  # noqa: E402
+
+
+def _ms(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return (f"n={len(values)}  median {statistics.median(values) * 1000:.1f} ms  p95 {p95 * 1000:.1f} ms  "
+            f"max {ordered[-1] * 1000:.1f} ms")
+
+
+def make_users(count: int, role) -> list[tuple[str, str]]:
+    """(user id, access token) for `count` new accounts, inserted in one transaction."""
+    from career_app.db import session_scope
+    from career_app.services import auth
+    from models.user import User
+
+    password_hash = auth.hash_password("bench-password-1")
+    users = [User(email=f"live-{uuid.uuid4().hex[:12]}@example.com", full_name=f"Live {role.value} {i}",
+                  role=role, password_hash=password_hash) for i in range(count)]
+    with session_scope() as session:
+        session.add_all(users)
+        session.commit()
+        return [(str(u.id), auth.issue_token(u)[0]) for u in users]
+
+
+async def chat_latency(url: str, sessions: int, messages: int, rate: float) -> list[float]:
+    from models.user import Role
+
+    seekers = make_users(sessions, Role.seeker)
+    (_admin_id, admin), = make_users(1, Role.admin)
+    ws_base = url.replace("http://", "ws://")
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        ids = []
+        for _uid, token in seekers:
+            resp = await http.post("/api/v1/chat/sessions", headers={"Authorization": f"Bearer {token}"})
+            ids.append(resp.json()["id"])
+        admin_auth = {"Authorization": f"Bearer {admin}"}
+        for sid in ids:
+            await http.post("/api/v1/admin/takeover", json={"session_id": sid}, headers=admin_auth)
+
+        async def listen(sid: str, token: str, ready: asyncio.Event, done: asyncio.Event):
+            async with websockets.connect(f"{ws_base}/api/v1/ws/chat/{sid}?token={token}", max_size=None) as ws:
+                await ws.recv()  # history_replay
+                ready.set()
+                while not done.is_set():
+                    try:
+                        frame = json.loads(await asyncio.wait_for(ws.recv(), 1.0))
+                    except asyncio.TimeoutError:
+                        continue
+                    if frame.get("type") == "admin_message":
+                        key = frame["message"]["content"]
+                        if key in sent:
+                            latencies.append(time.perf_counter() - sent.pop(key))
+
+        done = asyncio.Event()
+        readies = [asyncio.Event() for _ in ids]
+        listeners = [asyncio.create_task(listen(sid, token, ready, done))
+                     for sid, (_uid, token), ready in zip(ids, seekers, readies)]
+        await asyncio.gather(*(r.wait() for r in readies))
+        print(f"  {len(ids)} seeker sockets open")
+
+        async def post(i: int):
+            sid = random.choice(ids)
+            key = f"bench message {i} {uuid.uuid4().hex[:6]}"
+            sent[key] = time.perf_counter()
+            await http.post(f"/api/v1/admin/chat/{sid}/messages", json={"content": key}, headers=admin_auth)
+
+        posts = []
+        for i in range(messages):
+            posts.append(asyncio.create_task(post(i)))
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*posts)
+        deadline = time.monotonic() + 10
+        while sent and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        done.set()
+        await asyncio.gather(*listeners, return_exceptions=True)
+    if sent:
+        print(f"  {len(sent)} messages never arrived")
+    return latencies
+
+
+async def fanout(url: str, users: int) -> tuple[float, list[float]]:
+    from career_app.db import app_redis, session_scope
+    from career_app.services import notifications
+    from models.notification import Category
+    from models.user import Role
+
+    accounts = make_users(users, Role.seeker)
+    ws_base = url.replace("http://", "ws://")
+    created: dict[str, float] = {}
+    arrived: dict[str, float] = {}
+    everyone = asyncio.Event()
+
+    async def listen(uid: str, token: str, ready: asyncio.Event):
+        async with websockets.connect(f"{ws_base}/api/v1/ws/notifications?token={token}", max_size=None,
+                                      open_timeout=60) as ws:
+            await ws.recv()  # hello
+            ready.set()
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame.get("type") == "notification":
+                    arrived[uid] = time.perf_counter()
+                    if len(arrived) == users:
+                        everyone.set()
+                    return
+
+    readies = [asyncio.Event() for _ in accounts]
+    listeners = []
+    for (uid, token), ready in zip(accounts, readies):
+        listeners.append(asyncio.create_task(listen(uid, token, ready)))
+        await asyncio.sleep(0.002)  # a connection storm of 1,000 at once would measure the accept queue
+    await asyncio.gather(*(r.wait() for r in readies))
+    print(f"  {users} notification sockets open")
+
+    def notify(uid: str) -> None:
+        with session_scope() as session:
+            created[uid] = time.perf_counter()
+            notifications.notify(session, app_redis(), uuid.UUID(uid), type="job_match_digest",
+                                 category=Category.job_match, title="New jobs match your profile",
+                                 message="3 new jobs match your resume.")
+
+    started = time.perf_counter()
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(8) as pool:
+        await asyncio.gather(*(loop.run_in_executor(pool, notify, uid) for uid, _ in accounts))
+    try:
+        await asyncio.wait_for(everyone.wait(), 30)
+    except asyncio.TimeoutError:
+        print(f"  only {len(arrived)} of {users} notifications arrived within 30 s")
+    for task in listeners:
+        task.cancel()
+    total = max(arrived.values()) - started if arrived else float("nan")
+    return total, [arrived[u] - created[u] for u in arrived]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--rate", type=float, default=40.0, help="admin messages per second")
+    parser.add_argument("--users", type=int, default=1000)
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # a socket each, here and in the app
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    print(f"starting the app (2 web workers) in {data_dir} …")
+    url, proc = start_app(data_dir)
+    os.environ["DATA_DIR"] = str(data_dir)  # this process reaches the same embedded services
+    for key in ("DATABASE_URL", "REDIS_URL"):
+        os.environ.pop(key, None)
+    try:
+        print(f"\nchat: admin message -> seeker websocket, {args.sessions} conversations open, "
+              f"{args.rate:g} messages/s over REST")
+        latencies = asyncio.run(chat_latency(url, args.sessions, args.messages, args.rate))
+        print("  " + _ms(latencies))
+        print(f"\nnotifications: one each to {args.users} connected users")
+        total, deliveries = asyncio.run(fanout(url, args.users))
+        print(f"  all delivered {total:.2f} s after the first notify(); per delivery: {_ms(deliveries)}")
+    finally:
+        stop(proc)
+
+
+if __name__ == "__main__":
+    main()
