@@ -29,7 +29,8 @@ def cmd_migrate(_args) -> None:
     from alembic import command
     from alembic.config import Config
 
-    command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
+    # "heads": features developed side by side may add migrations on parallel branches.
+    command.upgrade(Config(str(ROOT / "alembic.ini")), "heads")
 
 
 def cmd_worker(args) -> None:
