@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     match_gap_threshold: float = Field(default=0.7, ge=0, le=1)
     # AI: with no OPENAI_API_KEY (and no key named in the LLM config file) the offline generator is used.
     llm_config_file: Path = Path("config/llm_config.json")
+    # The offline coach streams its answer word by word at this pace (seconds per word).
+    coach_offline_word_delay: float = Field(default=0.02, ge=0, le=1)
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")
@@ -65,11 +67,26 @@ class Settings(BaseSettings):
     reenrich_pause_seconds: float = Field(default=3.0, ge=0, le=600)
     search_cache_seconds: int = Field(default=120, ge=0)
     resume_url_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Email notifications, sent by a worker: smtp://user:password@host:port (STARTTLS when offered),
+    # smtps://... for TLS from the start. Unset: no email is sent.
+    smtp_url: str | None = None
+    smtp_from: str = "Career Copilot <noreply@localhost>"
 
     @field_validator("forwarded_allow_ips")
     @classmethod
     def _valid_proxy_addresses(cls, value: str) -> str:
         _networks(value)  # a typo fails at startup, not at the first sign-in
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _valid_smtp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465")
+        parts.port  # noqa: B018 - a bad port fails at startup
         return value
 
     @property

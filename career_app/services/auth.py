@@ -32,6 +32,10 @@ from models.user import Role, User
 SESSION_COOKIE = "cc_session"
 JWT_ALGORITHM = "HS256"
 LOGIN_CODE_SECONDS = 60
+# A socket token opens the notifications websocket and nothing else: REST refuses any token that
+# carries a `purpose` claim. Short-lived and single-use, since it travels in a URL (?token=).
+SOCKET_PURPOSE = "notifications-socket"
+SOCKET_TOKEN_SECONDS = 60
 
 _hasher = PasswordHash.recommended()
 # Verified when the account does not exist, so both paths cost one argon2 check.
@@ -101,11 +105,12 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
     return _hasher.verify_and_update(password, password_hash)
 
 
-def issue_token(user: User) -> tuple[str, int]:
+def issue_token(user: User, lifetime: int | None = None, **extra_claims: str) -> tuple[str, int]:
     """A signed access token for `user` and its lifetime in seconds."""
     now = int(time.time())
-    lifetime = settings.access_token_minutes * 60
+    lifetime = lifetime or settings.access_token_minutes * 60
     claims = {
+        **extra_claims,
         "sub": str(user.id),
         "role": user.role.value,
         "iat": now,
@@ -113,6 +118,11 @@ def issue_token(user: User) -> tuple[str, int]:
         "jti": secrets.token_urlsafe(16),
     }
     return jwt.encode({"alg": JWT_ALGORITHM, "typ": "JWT"}, claims, _signing_key()), lifetime
+
+
+def issue_socket_token(user: User) -> tuple[str, int]:
+    """A 60-second, single-use token for the notifications websocket only."""
+    return issue_token(user, SOCKET_TOKEN_SECONDS, purpose=SOCKET_PURPOSE)
 
 
 def decode_token(token: str) -> dict:
@@ -139,15 +149,39 @@ def revoke_token(r: redis.Redis, claims: dict) -> None:
 
 
 def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
-    """The active user a token belongs to. The role comes from the database, not the token."""
+    """The active user an access token belongs to. The role comes from the database, not the token.
+    A token made for one purpose only (the notifications socket) is refused."""
     if not token:
         raise Unauthorized("Not authenticated")
     claims = decode_token(token)
+    if "purpose" in claims:
+        raise Unauthorized("This token is only valid for its own purpose, not as a bearer token")
+    return _claimed_user(session, r, claims)
+
+
+def _claimed_user(session: Session, r: redis.Redis, claims: dict) -> User:
     if r.exists(_revoked_key(str(claims["jti"]))):
         raise Unauthorized("Token has been revoked")
     user = session.get(User, uuid.UUID(claims["sub"]))
     if user is None or not user.is_active:
         raise Unauthorized("Account not found or disabled")
+    return user
+
+
+def user_from_socket_token(session: Session, r: redis.Redis, token: str | None) -> User:
+    """The notifications websocket's caller: a socket token (accepted once) or an access token."""
+    if not token:
+        raise Unauthorized("Not authenticated")
+    claims = decode_token(token)
+    purpose = claims.get("purpose")
+    if purpose is None:
+        return user_from_token(session, r, token)
+    if purpose != SOCKET_PURPOSE:
+        raise Unauthorized("Invalid token for this socket")
+    user = _claimed_user(session, r, claims)
+    remaining = max(int(claims["exp"]) - int(time.time()), 0) + 10
+    if not r.set(f"auth:socket-used:{claims['jti']}", "1", nx=True, ex=remaining):
+        raise Unauthorized("Socket token already used; ask for a new one")
     return user
 
 

@@ -150,11 +150,13 @@ def _set_progress(session: Session, upload: ResumeUpload, status: UploadStatus, 
     session.commit()
 
 
-def process_upload(session: Session, upload_id: uuid.UUID, progress: Callable[[float], None] = lambda _: None) -> None:
-    """Worker side of `start_upload`. Errors end on the upload row, never as a half-stored resume."""
+def process_upload(session: Session, upload_id: uuid.UUID, progress: Callable[[float], None] = lambda _: None
+                   ) -> ResumeUpload | None:
+    """Worker side of `start_upload`. Errors end on the upload row, never as a half-stored resume.
+    Returns the finished upload (done or failed), or None when there was nothing to do."""
     upload = session.get(ResumeUpload, upload_id)
     if upload is None or upload.status in (UploadStatus.done, UploadStatus.failed):
-        return
+        return None
     key = upload.staging_key
     try:
         _set_progress(session, upload, UploadStatus.processing, 10)
@@ -185,3 +187,4 @@ def process_upload(session: Session, upload_id: uuid.UUID, progress: Callable[[f
     session.commit()
     storage.delete(key)
     progress(100)
+    return upload

@@ -33,6 +33,8 @@ TASKS = {
     "parse_resume": TaskSpec("jobs_worker.tasks.parse_resume", timeout=60),
     "enrich_job": TaskSpec("jobs_worker.tasks.enrich_job", timeout=300, retry_intervals=(15, 60, 300)),
     "reenrich_jobs": TaskSpec("jobs_worker.tasks.reenrich_jobs", timeout=6 * 3600),
+    # An SMTP server that is down gets three more tries over about 15 minutes.
+    "send_email": TaskSpec("jobs_worker.tasks.send_email", timeout=60, retry_intervals=(30, 120, 600)),
 }
 
 

@@ -1,0 +1,239 @@
+"""Notifications: the feed, read state, settings, the socket token and the live websocket.
+
+Every route follows the request-handling pattern (career_app/api/deps.py): the remembered caller,
+then one thread hop that owns its database session. The websocket receives the events of the
+caller's live topic (services/live.py) from whichever process published them."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from typing import Annotated
+
+import redis
+from fastapi import APIRouter, Query, Response, WebSocket, WebSocketDisconnect
+
+from career_app import db
+from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.services import live, notifications, presence
+from career_app.services.errors import Unauthorized
+from models.notification_schemas import (MarkReadRequest, MarkReadResult, NotificationPage, NotificationSettingsOut,
+                                         NotificationSettingsUpdate, SocketToken)
+from models.user import User
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["notifications"])
+Skip = Annotated[int, Query(ge=0, le=1_000_000)]
+Limit = Annotated[int, Query(ge=1, le=notifications.MAX_PAGE_SIZE)]
+WS_PATH = "/api/v1/ws/notifications"
+
+
+@router.get("/api/v1/notifications", response_model=NotificationPage)
+async def list_notifications(r: RedisDep, token: Token, skip: Skip = 0, limit: Limit = 20,
+                             unread_only: bool = False) -> NotificationPage:
+    """Your notifications, newest first, with read state; expired ones are left out.
+    `unread_count` counts all your unread ones whatever the filter."""
+    user = await caller(r, token)
+    return await in_thread_session(notifications.list_for, user, skip, limit, unread_only)
+
+
+@router.post("/api/v1/notifications/mark-read", response_model=MarkReadResult)
+async def mark_read(data: MarkReadRequest, r: RedisDep, token: Token) -> MarkReadResult:
+    """Mark `ids` (up to 500) or `all` of your notifications read. Ids that are not your unread
+    notifications (unknown, someone else's, already read) are ignored; `marked` says how many changed.
+    Your open websockets receive the new `unread_count`."""
+    user = await caller(r, token)
+    return await in_thread_session(notifications.mark_read, r, user, data.ids, data.all)
+
+
+@router.get("/api/v1/notifications/settings", response_model=NotificationSettingsOut)
+async def get_settings(r: RedisDep, token: Token) -> NotificationSettingsOut:
+    """Your channels (in-app, email), muted categories, quiet hours and job-match threshold."""
+    user = await caller(r, token)
+    return await in_thread_session(notifications.get_settings, user)
+
+
+@router.patch("/api/v1/notifications/settings", response_model=NotificationSettingsOut)
+async def update_settings(data: NotificationSettingsUpdate, r: RedisDep, token: Token) -> NotificationSettingsOut:
+    """Change only the fields sent. Categories from the list in the schema; quiet hours as an "HH:MM"
+    pair in `time_zone` (an IANA name), or both null to clear them; `match_threshold` in 0..1.
+    During quiet hours notifications are stored but not pushed live."""
+    user = await caller(r, token)
+    return await in_thread_session(notifications.update_settings, user, data)
+
+
+@router.get("/api/v1/notifications/socket-token", response_model=SocketToken)
+async def socket_token(r: RedisDep, token: Token, response: Response) -> SocketToken:
+    """A token for the notifications websocket: valid 60 s, once, and only there (REST refuses it).
+
+    Websocket `/api/v1/ws/notifications`: pass it as `?token=...` or send
+    `{"type": "auth", "token": "..."}` as the first frame within 5 s (an access token works too);
+    otherwise the socket is closed with code 4401. Then the server sends
+    `{"type": "hello", "unread_count": n}` and, live, `{"type": "notification", "notification": {...},
+    "unread_count": n}`, `{"type": "unread_count", "unread_count": n}` and other events of your live
+    topic; `{"type": "resync", "unread_count": n}` means "reload the list". Send `__ping__` (or
+    `{"type": "ping"}`) to get `__pong__` (`{"type": "pong"}`); any other frame is answered with
+    `{"type": "error", "detail": ...}` and the socket stays open."""
+    user = await caller(r, token)
+    value, expires_in = notifications.create_socket_token(user)
+    response.headers["Cache-Control"] = "no-store"
+    return SocketToken(token=value, expires_in=expires_in, websocket_path=WS_PATH)
+
+
+# --- websocket ----------------------------------------------------------------------------------------
+
+AUTH_TIMEOUT = 5.0
+HUB_READY_TIMEOUT = 2.0
+MAX_FRAME_CHARS = 16_000
+PRESENCE_REFRESH = 30.0
+CLOSE_UNAUTHORIZED = 4401
+_DISCONNECTED = object()
+
+
+async def _first_token(ws: WebSocket):
+    """`?token=`, else the token of a first `{"type": "auth", "token": ...}` frame sent within
+    AUTH_TIMEOUT; None without one, _DISCONNECTED if the client left meanwhile."""
+    if token := ws.query_params.get("token"):
+        return token
+    try:
+        message = await asyncio.wait_for(ws.receive(), AUTH_TIMEOUT)
+    except TimeoutError:
+        return None
+    if message["type"] == "websocket.disconnect":
+        return _DISCONNECTED
+    text = message.get("text") or ""
+    try:
+        frame = json.loads(text) if len(text) <= MAX_FRAME_CHARS else None
+    except ValueError:
+        return None
+    if isinstance(frame, dict) and frame.get("type") == "auth" and isinstance(frame.get("token"), str):
+        return frame["token"]
+    return None
+
+
+def _error(detail: str) -> dict:
+    return {"type": "error", "detail": detail}
+
+
+def _answer(message: dict) -> str | dict:
+    """What a client frame gets back: this socket only delivers, so anything but a ping is an error."""
+    text = message.get("text")
+    if text is None:
+        return _error("Binary frames are not accepted; send JSON text")
+    if text == "__ping__":
+        return "__pong__"
+    if len(text) > MAX_FRAME_CHARS:
+        return _error(f"Frames are at most {MAX_FRAME_CHARS:,} characters")
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        return _error("Invalid JSON")
+    kind = frame.get("type") if isinstance(frame, dict) else None
+    if kind == "ping":
+        return {"type": "pong"}
+    if kind == "auth":
+        return _error("Already authenticated")
+    return _error('Unknown message; send "__ping__" or {"type": "ping"} (mark notifications read over REST)')
+
+
+class _Socket:
+    """The open socket's sends, one at a time (the forwarder, the keep-alive and the reader share it)."""
+
+    def __init__(self, ws: WebSocket):
+        self.ws = ws
+        self._lock = asyncio.Lock()
+
+    async def send(self, reply: str | dict) -> None:
+        async with self._lock:
+            if isinstance(reply, str):
+                await self.ws.send_text(reply)
+            else:
+                await self.ws.send_json(reply)
+
+    async def close(self, code: int, reason: str) -> None:
+        async with self._lock:
+            with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+                await self.ws.close(code, reason)
+
+
+async def _unread(user: User) -> int:
+    return await in_thread_session(notifications.unread_count, user.id)
+
+
+async def _forward(socket: _Socket, subscription: live.Subscription, user: User) -> None:
+    """Every event of the user's live topic, as it comes; a resync becomes the current unread count."""
+    while True:
+        _topic, event = await subscription.get()
+        if event.get("type") == "resync":
+            try:
+                event = {"type": "resync", "unread_count": await _unread(user)}
+            except Exception:  # noqa: BLE001 - the database is away: the next resync will tell
+                log.warning("unread count for a resync failed", exc_info=True)
+                continue
+        await socket.send(event)
+
+
+async def _keep_alive(socket: _Socket, r: redis.Redis, user: User, connection: str, access_token: str | None) -> None:
+    """Marks the user present while the socket is open, and closes it (4401) once the account is
+    disabled or the access token it was opened with is revoked or expired."""
+    while True:
+        try:
+            await asyncio.to_thread(presence.mark, r, user.id, connection)
+        except redis.RedisError as exc:
+            log.warning("presence not refreshed: %s", exc)
+        await asyncio.sleep(PRESENCE_REFRESH)
+        try:
+            allowed = await in_thread_session(notifications.socket_still_allowed, r, user.id, access_token)
+        except Exception:  # noqa: BLE001 - cannot tell now (database or Redis away): ask again next time
+            continue
+        if not allowed:
+            await socket.close(CLOSE_UNAUTHORIZED, "Session ended")
+            return
+
+
+async def _hub_ready() -> None:
+    """The live hub follows Redis before the unread count is read, so no event falls in between."""
+    if live.hub.ready.is_set():
+        return
+    with contextlib.suppress(TimeoutError, RuntimeError):
+        await asyncio.wait_for(live.hub.ready.wait(), HUB_READY_TIMEOUT)
+
+
+@router.websocket(WS_PATH)
+async def notifications_socket(ws: WebSocket) -> None:
+    """Live notifications; the protocol is described at GET /api/v1/notifications/socket-token."""
+    await ws.accept()
+    r = db.app_redis()
+    token = await _first_token(ws)
+    if token is _DISCONNECTED:
+        return
+    socket = _Socket(ws)
+    try:
+        if not token:
+            raise Unauthorized("Not authenticated")
+        user, access_token = await in_thread_session(notifications.open_socket, r, token)
+    except Unauthorized as exc:
+        await socket.close(CLOSE_UNAUTHORIZED, exc.detail[:120])
+        return
+    subscription = live.hub.subscribe(live.user(user.id))  # before the count: nothing falls in between
+    connection = uuid.uuid4().hex
+    helpers: list[asyncio.Task] = []
+    try:
+        await _hub_ready()
+        await socket.send({"type": "hello", "unread_count": await _unread(user)})
+        helpers = [asyncio.create_task(_forward(socket, subscription, user)),
+                   asyncio.create_task(_keep_alive(socket, r, user, connection, access_token))]
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            await socket.send(_answer(message))
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the client went away, or the keep-alive closed the socket
+    finally:
+        subscription.close()
+        for task in helpers:
+            task.cancel()
+        with contextlib.suppress(redis.RedisError):
+            await asyncio.to_thread(presence.clear, r, user.id, connection)
