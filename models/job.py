@@ -5,11 +5,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Column, Computed, DateTime, ForeignKey, Index, Text, text
+from sqlalchemy import Column, Computed, DateTime, ForeignKey, Index, LargeBinary, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
-from models.base import utcnow
+from models.base import empty_list, utcnow
 from models.resume import EMBEDDING_DIMENSIONS
 
 
@@ -69,7 +69,7 @@ class Job(SQLModel, table=True):
     company_name: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
     description_raw: str = Field(sa_column=Column(Text, nullable=False))
-    skills_required: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    skills_required: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
     salary_min: int | None = None
     salary_max: int | None = None
     salary_currency: str | None = Field(default=None, max_length=3)
@@ -78,7 +78,7 @@ class Job(SQLModel, table=True):
     external_apply_url: str | None = Field(default=None, max_length=2000)
 
     # Filled by enrichment.
-    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
     resume_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
     prep_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
     salary_estimate: dict | None = Field(default=None, sa_column=Column(JSONB))
@@ -88,6 +88,10 @@ class Job(SQLModel, table=True):
     enrich_error: str | None = Field(default=None, max_length=1000)
     enrich_attempts: int = 0
     enriched_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # Skill evidence (services/evidence.py), filled by enrichment: the requirements in the job's words,
+    # normalised, with the job's seniority; one int8 embedding row per requirement.
+    match_profile: dict | None = Field(default=None, sa_column=Column(JSONB))
+    requirement_vectors: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
     search_vector: str | None = Field(default=None, sa_column=Column(TSVECTOR, Computed(
         "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(company_name, '') || ' ' "

@@ -8,7 +8,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Index, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from models.base import utcnow
+from models.base import empty_list, empty_dict, utcnow
 
 
 class Priority(StrEnum):
@@ -44,7 +44,7 @@ class Notification(SQLModel, table=True):
     priority: Priority = Field(default=Priority.normal, max_length=10)
     title: str = Field(max_length=200)
     message: str = Field(sa_column=Column(Text, nullable=False))
-    data: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}"))
+    data: dict = Field(default_factory=empty_dict, sa_column=Column(JSONB, nullable=False, server_default="{}"))
     action_url: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     read_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
@@ -57,7 +57,7 @@ class NotificationSettings(SQLModel, table=True):
     __tablename__ = "notification_settings"
 
     user_id: uuid.UUID = Field(sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
-    muted_categories: list[str] = Field(default_factory=list,
+    muted_categories: list[str] = Field(default_factory=empty_list,
                                         sa_column=Column(JSONB, nullable=False, server_default="[]"))
     in_app: bool = True
     email: bool = False

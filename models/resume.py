@@ -5,11 +5,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, LargeBinary, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from models.base import utcnow
+from models.base import empty_list, empty_dict, utcnow
 
 EMBEDDING_DIMENSIONS = 384
 
@@ -26,8 +26,12 @@ class Resume(SQLModel, table=True):
     storage_key: str = Field(max_length=255)
     size_bytes: int
     text: str = Field(sa_column=Column(Text, nullable=False))
-    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
     embedding: list[float] | None = Field(default=None, sa_column=Column(Vector(EMBEDDING_DIMENSIONS)))
+    # Skill evidence (services/evidence.py), filled at upload: canonical skills with the line showing
+    # each, the phrases and sentences compared by meaning, the seniority; one int8 row per phrase.
+    match_profile: dict | None = Field(default=None, sa_column=Column(JSONB))
+    phrase_vectors: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
     @property
@@ -56,7 +60,7 @@ class ResumeUpload(SQLModel, table=True):
     progress: int = 0
     error: str | None = Field(default=None, max_length=500)
     characters_extracted: int | None = None
-    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
-    suggestions: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}"))
+    skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    suggestions: dict = Field(default_factory=empty_dict, sa_column=Column(JSONB, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))

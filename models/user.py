@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from models.base import utcnow
+from models.base import empty_list, utcnow
 
 
 class Role(StrEnum):
@@ -37,4 +37,4 @@ class User(SQLModel, table=True):
     # Profile details a seeker can fill from their resume's suggestions.
     headline: str | None = Field(default=None, max_length=160)
     location: str | None = Field(default=None, max_length=120)
-    skills: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))

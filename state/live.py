@@ -3,10 +3,12 @@ to the browser tabs whose websocket it holds, through Reflex's own state channel
 
 A tab follows topics from an event handler (`await follow(self, topic)`): its client token and
 state class are recorded in Redis under the topic, so the record survives a backend worker restart
-and a reconnect to another worker. Each worker receives every event; for each tab following the
-topic, only the worker holding that tab's socket applies it (`state.on_live(topic, event)` inside
-`app.modify_state`), so an event reaches each tab exactly once and from the nearest process.
-Events of one topic are applied in order (per-topic queue); topics run concurrently."""
+and a reconnect to another worker; one record per tab and state class, so several states of a tab
+(the header's bell and the page) can follow the same topic. Each worker receives every event;
+for each tab following the topic, only the worker holding that tab's socket applies it
+(`state.on_live(topic, event)` inside `app.modify_state`), so an event reaches each tab exactly
+once and from the nearest process.
+Events of one topic are applied in order; topics run concurrently (see _Dispatcher)."""
 
 import asyncio
 import contextlib
@@ -20,11 +22,10 @@ from career_app.services import live, presence
 
 log = logging.getLogger(__name__)
 
-TABS = "live:tabs:"  # + topic -> hash {client token: state class name}
+TABS = "live:tabs:"  # + topic -> hash {"<client token> <state class name>": state class name}
 TAB_TTL = 3600  # Reflex forgets a tab's state after an hour too
 REFLEX_SOCKET_RECORD = "token_manager_socket_record_"  # Reflex's RedisTokenManager key of a connected tab
 STALE_CHECK_RATE = 0.05  # share of deliveries that also forget tabs no longer connected anywhere
-IDLE_SECONDS = 30.0
 
 _states: dict[str, type[rx.State]] = {}
 _app: rx.App | None = None
@@ -40,12 +41,20 @@ def _token(state: rx.State) -> str:
     return state.router.session.client_token
 
 
+def _field(state: rx.State) -> str:
+    return f"{_token(state)} {type(state).get_full_name()}"
+
+
+def _token_of(field: str) -> str:
+    return field.split(" ", 1)[0]
+
+
 async def follow(state: rx.State, *topics: str) -> None:
     """From an event handler of a live state: this tab receives the topics' events from now on."""
     r = live.hub.client()
     pipe = r.pipeline()
     for topic in topics:
-        pipe.hset(TABS + topic, _token(state), type(state).get_full_name())
+        pipe.hset(TABS + topic, _field(state), type(state).get_full_name())
         pipe.expire(TABS + topic, TAB_TTL)
     await pipe.execute()
 
@@ -54,8 +63,18 @@ async def unfollow(state: rx.State, *topics: str) -> None:
     r = live.hub.client()
     pipe = r.pipeline()
     for topic in topics:
-        pipe.hdel(TABS + topic, _token(state))
+        pipe.hdel(TABS + topic, _field(state))
     await pipe.execute()
+
+
+async def own_topic(state: rx.State, topic: str) -> bool:
+    """For `on_live` of a state following its user's topic: whether the event is for the user signed
+    in on this tab now (or a timer's, topic ""). A topic followed by whoever used the tab before is
+    dropped, so their events never reach the next user."""
+    if not topic or topic == live.user(getattr(state, "_user_id", "")):
+        return True
+    await unfollow(state, topic)
+    return False
 
 
 def _token_manager():
@@ -67,76 +86,123 @@ def _holds_socket(manager, token: str) -> bool:
     return record is not None and record.instance_id == manager.instance_id
 
 
-async def _apply(token: str, cls: type[rx.State], topic: str, event: dict) -> None:
+async def _apply(token: str, cls: type[rx.State], topic: str, events: list[dict]) -> None:
+    """The events, in order, to one tab's state: one state load and one update sent for all of them
+    (a burst of streamed chunks costs one round trip)."""
     try:
         async with _app.modify_state(BaseStateToken(ident=token, cls=cls)) as root:
             state = await root.get_state(cls)
-            await state.on_live(topic, event)
+            for event in events:
+                await state.on_live(topic, event)
     except Exception:  # noqa: BLE001 - one tab's failure must not stop the others
-        log.exception("live event %s for a tab failed", event.get("type"))
+        log.exception("live events %s for a tab failed", [e.get("type") for e in events])
 
 
-async def _deliver(topic: str, event: dict) -> None:
-    manager = _token_manager()
-    if manager is None:
-        return
-    r = live.hub.client()
-    tabs = await r.hgetall(TABS + topic)
+def _targets(manager, tabs: dict[str, str]) -> tuple[list[tuple[str, type[rx.State]]], list[tuple[str, str]]]:
+    """Of the tabs following a topic: (token, state class) of those whose socket this worker holds,
+    and (field, token) of the others."""
     mine, elsewhere = [], []
-    for token, name in tabs.items():
+    for field, name in tabs.items():
         cls = _states.get(name)
         if cls is None:
             continue
-        (mine if _holds_socket(manager, token) else elsewhere).append((token, cls))
-    await asyncio.gather(*(_apply(token, cls, topic, event) for token, cls in mine))
-    if elsewhere and random.random() < STALE_CHECK_RATE:
-        for token, _cls in elsewhere:
-            if not await manager.is_token_connected(token):
-                await r.hdel(TABS + topic, token)
+        token = _token_of(field)
+        if _holds_socket(manager, token):
+            mine.append((token, cls))
+        else:
+            elsewhere.append((field, token))
+    return mine, elsewhere
 
 
-async def _resync_all() -> None:
+async def _forget_stale(manager, topic: str, elsewhere: list[tuple[str, str]]) -> None:
+    r = live.hub.client()
+    for field, token in elsewhere:
+        if not await manager.is_token_connected(token):
+            await r.hdel(TABS + topic, field)
+
+
+def later(state: rx.State, delay: float, event: dict) -> None:
+    """A one-shot timer: `state.on_live("", event)` for this tab in `delay` seconds (a moment known in
+    advance, such as when an enrichment would count as stalled; never a polling loop). It lives in
+    this process: a restart loses it, and the page reloads its data when it reconnects anyway."""
+    token, cls = _token(state), type(state)
+    loop = asyncio.get_running_loop()
+    loop.call_later(max(0.0, delay), lambda: loop.create_task(_apply(token, cls, "", [event])))
+
+
+async def _resync_all(dispatcher: "_Dispatcher") -> None:
     """After the hub lost Redis for a while: every tab of this worker reloads what it shows."""
     r = live.hub.client()
     async for key in r.scan_iter(match=TABS + "*", count=500):
-        await _deliver(key[len(TABS):], live.RESYNC)
+        dispatcher(key[len(TABS):], live.RESYNC)
 
 
 class _Dispatcher:
-    """The hub's sink in this process: one queue and one worker task per busy topic."""
+    """The hub's sink in this process. Events are taken in batches (a burst of 1,000 notifications
+    costs a few pipelined lookups of who follows what, not 1,000 round trips); each topic's events
+    reach its tabs in order, after the topic's previous batch, and a slow tab holds up only its
+    own topic."""
+
+    BATCH = 500
 
     def __init__(self):
-        self._queues: dict[str, asyncio.Queue] = {}
+        self._queue: asyncio.Queue | None = None
+        self._task: asyncio.Task | None = None
+        self._tails: dict[str, asyncio.Task] = {}  # the last delivery of each busy topic
 
     def __call__(self, topic: str, event: dict) -> None:
-        if not topic:
-            asyncio.get_running_loop().create_task(_resync_all())
-            return
-        queue = self._queues.get(topic)
-        if queue is None:
-            queue = self._queues[topic] = asyncio.Queue()
-            asyncio.get_running_loop().create_task(self._work(topic, queue))
-        queue.put_nowait(event)
+        if self._task is None or self._task.done():
+            self._queue = asyncio.Queue()
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="live bridge")
+        self._queue.put_nowait((topic, event))
 
-    async def _work(self, topic: str, queue: asyncio.Queue) -> None:
+    async def _run(self) -> None:
         while True:
+            batch = [await self._queue.get()]
+            while not self._queue.empty() and len(batch) < self.BATCH:
+                batch.append(self._queue.get_nowait())
             try:
-                event = await asyncio.wait_for(queue.get(), IDLE_SECONDS)
-            except asyncio.TimeoutError:
-                if queue.empty():  # no await between the check and the removal: no event slips in
-                    del self._queues[topic]
-                    return
+                await self._dispatch(batch)
+            except Exception:  # noqa: BLE001 - Redis blip: these events are lost for tabs, the next go on
+                log.exception("live delivery of %d events failed", len(batch))
+
+    async def _dispatch(self, batch: list[tuple[str, dict]]) -> None:
+        manager = _token_manager()
+        if manager is None:
+            return
+        by_topic: dict[str, list[dict]] = {}
+        for topic, event in batch:
+            if not topic:  # the hub lost Redis for a while
+                asyncio.get_running_loop().create_task(_resync_all(self))
                 continue
-            try:
-                await _deliver(topic, event)
-            except Exception:  # noqa: BLE001 - Redis blip: this event is lost for tabs, the next ones go on
-                log.exception("live delivery on %s failed", topic)
+            by_topic.setdefault(topic, []).append(event)
+        pipe = live.hub.client().pipeline(transaction=False)
+        for topic in by_topic:
+            pipe.hgetall(TABS + topic)
+        for (topic, events), tabs in zip(by_topic.items(), await pipe.execute()):
+            mine, elsewhere = _targets(manager, tabs)
+            if mine:
+                self._chain(topic, mine, events)
+            if elsewhere and random.random() < STALE_CHECK_RATE:
+                asyncio.get_running_loop().create_task(_forget_stale(manager, topic, elsewhere))
+
+    def _chain(self, topic: str, tabs: list[tuple[str, type[rx.State]]], events: list[dict]) -> None:
+        previous = self._tails.get(topic)
+
+        async def deliver() -> None:
+            if previous is not None:
+                await asyncio.wait([previous])
+            await asyncio.gather(*(_apply(token, cls, topic, events) for token, cls in tabs))
+
+        task = asyncio.get_running_loop().create_task(deliver())
+        self._tails[topic] = task
+        task.add_done_callback(lambda done: self._tails.pop(topic) if self._tails.get(topic) is done else None)
 
 
 def _tab_open(r, user_id) -> bool:
     """Presence through browser tabs: a tab following the user's topic whose socket Reflex still
     records as connected (on any worker)."""
-    tokens = r.hkeys(TABS + live.user(user_id))
+    tokens = {_token_of(field) for field in r.hkeys(TABS + live.user(user_id))}
     return any(r.exists(REFLEX_SOCKET_RECORD + token) for token in tokens)
 
 

@@ -149,23 +149,56 @@ def notify(session: Session, r: redis.Redis, user_id: uuid.UUID, *, type: str, c
     and committed, then pushed live unless it is the user's quiet hours or in-app pushes are off
     (then it is kept with pushed=False), and emailed by a worker when the user asked for email and
     SMTP_URL is set. Commits the session."""
+    notes = notify_many(session, r, [user_id], type=type, category=category, title=title, message=message,
+                        priority=priority, data=data, action_url=action_url, expires_at=expires_at)
+    return notes[0] if notes else None
+
+
+def notify_many(session: Session, r: redis.Redis, user_ids: Iterable[uuid.UUID], *, type: str,
+                category: Category, title: str, message: str, priority: Priority = Priority.normal,
+                data: dict | None = None, action_url: str | None = None,
+                expires_at: datetime | None = None) -> list[Notification]:
+    """The same notification to many users (an announcement, one job for many seekers), under the
+    rules of `notify()` for each of them, in one round: their settings in one query, one insert and
+    commit, the unread counts in one query, one pipelined publish. Returns those created."""
     category, priority = Category(category), Priority(priority)
-    user_id = uuid.UUID(str(user_id))
-    prefs = preferences(session, user_id)
-    if category.value in prefs.muted_categories:
-        return None
-    push = prefs.in_app and not in_quiet_hours(prefs)
-    note = Notification(user_id=user_id, type=type[:60], category=category, priority=priority, title=title[:200],
-                        message=message, data=_json_data(data), action_url=action_url, expires_at=expires_at,
-                        pushed=push)
-    session.add(note)
+    ids = list(dict.fromkeys(uuid.UUID(str(u)) for u in user_ids))
+    stored = {p.user_id: p for p in session.exec(select(NotificationSettings)
+                                                  .where(col(NotificationSettings.user_id).in_(ids)))} if ids else {}
+    notes, emailed = [], []
+    defaults = NotificationSettings(user_id=uuid.uuid4(), updated_at=None)  # for those who never changed them
+    for user_id in ids:
+        prefs = stored.get(user_id, defaults)
+        if category.value in prefs.muted_categories:
+            continue
+        note = Notification(user_id=user_id, type=type[:60], category=category, priority=priority,
+                            title=title[:200], message=message, data=_json_data(data), action_url=action_url,
+                            expires_at=expires_at, pushed=prefs.in_app and not in_quiet_hours(prefs))
+        notes.append(note)
+        if prefs.email and settings.smtp_url:
+            emailed.append(note)
+    if not notes:
+        return []
+    session.add_all(notes)
     session.commit()
-    if push:
-        _publish(r, user_id, {"type": "notification", "notification": to_out(note).model_dump(mode="json"),
-                              "unread_count": unread_count(session, user_id)})
-    if prefs.email and settings.smtp_url:
+    pushed = [n for n in notes if n.pushed]
+    if pushed:
+        counts = dict(session.exec(select(Notification.user_id, func.count()).where(
+            col(Notification.user_id).in_([n.user_id for n in pushed]), col(Notification.read_at).is_(None),
+            or_(col(Notification.expires_at).is_(None), col(Notification.expires_at) > func.now()))
+            .group_by(Notification.user_id)).all())
+        try:
+            pipe = r.pipeline(transaction=False)
+            for note in pushed:
+                live.publish(pipe, live.user(note.user_id), {
+                    "type": "notification", "notification": to_out(note).model_dump(mode="json"),
+                    "unread_count": counts.get(note.user_id, 0)})
+            pipe.execute()
+        except redis.RedisError as exc:  # stored: clients reload on their next resync or connect
+            log.warning("live events for %d notifications not published: %s", len(pushed), exc)
+    for note in emailed:
         _enqueue_email(session, note)
-    return note
+    return notes
 
 
 def _enqueue_email(session: Session, note: Notification) -> None:
