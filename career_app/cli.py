@@ -6,6 +6,7 @@
   create-admin   create (or promote) an admin account: the only way to get one
   services       start the embedded PostgreSQL and Redis and print their URLs
   stop-services  stop the embedded servers
+  reprofile      compute skill-evidence profiles of jobs and resumes stored without one (--all: every one)
 """
 
 import argparse
@@ -58,6 +59,15 @@ def cmd_create_admin(args) -> None:
     except ValidationError as exc:
         sys.exit("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     print(f"Admin ready: {user.email} ({user.id})")
+
+
+def cmd_reprofile(args) -> None:
+    from career_app.db import session_scope
+    from career_app.services import matching
+
+    with session_scope() as session:
+        done = matching.reprofile(session, everything=args.all)
+    print(f"profiled {done['jobs']} jobs and {done['resumes']} resumes")
 
 
 def cmd_services(_args) -> None:
@@ -153,6 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--password", help="prefer the prompt or --password-stdin (shell history)")
     admin.add_argument("--password-stdin", action="store_true")
     admin.set_defaults(func=cmd_create_admin)
+    reprofile = sub.add_parser("reprofile", help="skill-evidence profiles for jobs and resumes without one")
+    reprofile.add_argument("--all", action="store_true", help="every job and resume (after a taxonomy change)")
+    reprofile.set_defaults(func=cmd_reprofile)
     sub.add_parser("services", help="start embedded services, print URLs").set_defaults(func=cmd_services)
     sub.add_parser("stop-services", help="stop embedded services").set_defaults(func=cmd_stop_services)
     args = parser.parse_args(argv)

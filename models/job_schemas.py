@@ -156,15 +156,36 @@ class JobSearchPage(BaseModel):
     cached: bool = False
 
 
+class SkillEvidence(BaseModel):
+    """A requirement of the job that the resume shows, and the resume line that shows it."""
+
+    requirement: str = Field(description="The requirement in the job's own words")
+    evidence: str = Field(description="The resume line (or profile skills) that shows it")
+    matched_by: Literal["skill", "meaning"] = Field(
+        description="skill: the same skill by name or alias; meaning: a resume line close in meaning")
+    skill: str | None = Field(default=None, description="The canonical skill, when matched by name")
+    similarity: float | None = Field(default=None, description="Cosine of requirement and line, when matched by meaning")
+
+
+SeniorityFit = Literal["under", "fit", "over"]
+
+
 class MatchResult(BaseModel):
     job_id: uuid.UUID
     similarity_score: float = Field(description="Calibrated 0-1 score; under the gap threshold means a gap")
     raw_similarity: float = Field(description="Cosine similarity of the resume and job embeddings")
-    skill_coverage: float
+    skill_coverage: float = Field(description="Share of the job's requirements the resume shows")
     gap_detected: bool
     threshold: float
-    matched_skills: list[str]
-    missing_skills: list[str]
+    matched_skills: list[str] = Field(description="Requirements the resume shows, in the job's words")
+    missing_skills: list[str] = Field(description="Requirements it does not show, each once, in the job's words")
+    skill_evidence: list[SkillEvidence] = Field(default_factory=list)
+    seniority_fit: SeniorityFit = Field(
+        default="fit", description="The seeker's level against the job's: under (two or more rungs below), fit, over")
+    resume_level: str | None = None
+    job_level: str | None = None
+    resume_years: float | None = None
+    job_years: float | None = Field(default=None, description="Years of experience the job asks for")
     gap_explanation: str
     learning_recommendations: list["LearningLink"]
 
@@ -187,6 +208,7 @@ class JobRecommendation(BaseModel):
     skills: list[str]
     matched_skills: list[str]
     missing_skills: list[str]
+    seniority_fit: SeniorityFit = "fit"
     created_at: datetime
 
 

@@ -1,50 +1,280 @@
-"""Measures how well the match score separates fits from non-fits on a labelled set
-(resumes and jobs in families; same family = fit). Used by the calibration test and bench."""
+"""Fitting and checking the match score on labelled data, never on the data it is reported on.
 
+tests/data/labelled_matches.json holds resumes and jobs of many occupational families, each with
+a split. Constants are fitted on the pairs of 'fit' resumes and 'fit' jobs and reported on the
+pairs of 'held_out' resumes and 'held_out' jobs. tests/data/labelled_phrases.json does the same for
+the meaning threshold of skill evidence. Used by the calibration tests and bench_calibration.py."""
+
+import itertools
 import json
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from career_app.services import embeddings, matching
+from career_app.services import embeddings, evidence, matching, offline_ai, seniority
 from career_app.services.skills import taxonomy
 
-
-@dataclass(frozen=True)
-class CalibrationReport:
-    pairs: int
-    fits: int
-    raw_fit_mean: float
-    raw_unrelated_mean: float
-    score_fit_mean: float
-    score_unrelated_mean: float
-    fits_above_threshold: float  # share of fits scored at or over the gap threshold
-    unrelated_below_threshold: float  # share of non-fits scored under it
-    raw_fits_above_threshold: float  # the same on the raw cosine, for comparison
-    threshold: float
+GRADES = ("strong", "adjacent", "unrelated")
+GAIN = {"strong": 2, "adjacent": 1, "unrelated": 0}
+# Four or more rungs under the job's level is a gap whatever the skills (the grading rule): the score
+# must fall under 0.7 even at 1.0 before the seniority factor, so 1 - 3 * under_penalty < 0.7.
+UNDER_PENALTIES = (0.125, 0.15, 0.2, 0.25)
 
 
-def evaluate(path: Path, threshold: float) -> CalibrationReport:
-    data = json.loads(path.read_text())
-    tax = taxonomy()
-    resumes, jobs = data["resumes"], data["jobs"]
-    job_skills = [list(dict.fromkeys(tax.normalise(j["skills_required"]) + tax.extract(f"{j['title']}\n{j['description']}")))
-                  for j in jobs]
-    resume_vectors = np.asarray(embeddings.embed_many([r["text"] for r in resumes]))
-    job_vectors = np.asarray(embeddings.embed_many(
-        [f"{j['title']}\nSkills: {', '.join(s)}\n{j['description']}" for j, s in zip(jobs, job_skills)]))
+# --- the labelled set --------------------------------------------------------------------------
+
+
+@dataclass
+class Dataset:
+    resumes: list[dict]
+    jobs: list[dict]
+    grades: np.ndarray  # resumes x jobs of "strong" / "adjacent" / "unrelated"
+
+    def part(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        return (np.array([r["split"] == split for r in self.resumes]),
+                np.array([j["split"] == split for j in self.jobs]))
+
+
+def grade(data: dict, resume: dict, job: dict) -> str:
+    """The rule in the labelled file's 'grading' note."""
+    levels = data["levels"]
+    if resume["family"] == job["family"]:
+        distance = levels.index(resume["level"]) - levels.index(job["level"])
+        if -1 <= distance <= 2:
+            return "strong"
+        return "unrelated" if distance <= -4 else "adjacent"
+    pair = sorted((resume["family"], job["family"]))
+    return "adjacent" if pair in [sorted(a) for a in data["adjacent"]] else "unrelated"
+
+
+def load(path: Path) -> Dataset:
+    data = json.loads(Path(path).read_text())
+    grades = np.array([[grade(data, r, j) for j in data["jobs"]] for r in data["resumes"]])
+    return Dataset(data["resumes"], data["jobs"], grades)
+
+
+def job_text(job: dict) -> str:
+    """What enrichment embeds for a job (enrichment.embedding_text), with the offline skills."""
+    skills = offline_ai.job_skills(job["title"], job["description"], job["skills_required"])
+    return f"{job['title']}\nSkills: {', '.join(job['skills_required'] or skills)}\n{job['description']}"
+
+
+# --- features: everything the score is made of, computed once ------------------------------------
+
+
+@dataclass
+class Features:
+    cosine: np.ndarray  # resumes x jobs
+    coverage: np.ndarray  # share of requirements shown (nan: the job names none)
+    distance: np.ndarray  # seniority rungs, resume minus job
+    fit: np.ndarray  # "under" / "fit" / "over"
+    both: int = 0  # requirements found both matched and missing in one pair (must be 0)
+    resume_levels: list[str | None] = field(default_factory=list)
+    job_levels: list[str | None] = field(default_factory=list)
+    resume_profiles: list = field(default_factory=list)
+    job_profiles: list = field(default_factory=list)
+    score_ms: float = 0.0  # per pair: evidence + seniority + score
+
+
+def features(ds: Dataset, threshold: float = evidence.MEANING_THRESHOLD) -> Features:
+    """Profiles, embeddings, evidence and seniority of every pair (texts embedded in a few large
+    batches: what upload and enrichment do one document at a time)."""
+    resume_profiles = [evidence.resume_profile(r["text"], embed=False) for r in ds.resumes]
+    job_profiles = [evidence.job_profile(j["title"], j["description"], j["skills_required"], [], embed=False)
+                    for j in ds.jobs]
+    units = [u for p in resume_profiles for u in p.units]
+    phrases = [req.phrase for p in job_profiles for req in p.requirements]
+    vectors = np.asarray(embeddings.embed_many(units + phrases + [r["text"] for r in ds.resumes]
+                                               + [job_text(j) for j in ds.jobs]), dtype=np.float32)
+    at = 0
+    for p in resume_profiles:
+        p.vectors, at = vectors[at:at + len(p.units)], at + len(p.units)
+    for p in job_profiles:
+        p.vectors, at = vectors[at:at + len(p.requirements)], at + len(p.requirements)
+    resume_vectors, at = vectors[at:at + len(ds.resumes)], at + len(ds.resumes)
+    job_vectors = vectors[at:at + len(ds.jobs)]
     cosine = resume_vectors @ job_vectors.T
-    fit = np.array([[r["family"] == j["family"] for j in jobs] for r in resumes])
-    resume_skills = [tax.extract(r["text"]) for r in resumes]
-    scores = np.array([[matching.score(float(cosine[i, k]), resume_skills[i], job_skills[k]).similarity_score
-                        for k in range(len(jobs))] for i in range(len(resumes))])
-    return CalibrationReport(
-        pairs=int(fit.size), fits=int(fit.sum()),
-        raw_fit_mean=float(cosine[fit].mean()), raw_unrelated_mean=float(cosine[~fit].mean()),
-        score_fit_mean=float(scores[fit].mean()), score_unrelated_mean=float(scores[~fit].mean()),
-        fits_above_threshold=float((scores[fit] >= threshold).mean()),
-        unrelated_below_threshold=float((scores[~fit] < threshold).mean()),
-        raw_fits_above_threshold=float((cosine[fit] >= threshold).mean()),
-        threshold=threshold,
-    )
+    shape = cosine.shape
+    coverage, distance = np.full(shape, np.nan), np.zeros(shape, dtype=int)
+    fit = np.empty(shape, dtype=object)
+    both = 0
+    t = time.perf_counter()
+    for i, rp in enumerate(resume_profiles):
+        for k, jp in enumerate(job_profiles):
+            cov = evidence.cover(jp, rp, threshold=threshold)
+            both += len({e.requirement for e in cov.matched} & set(cov.missing))
+            coverage[i, k] = np.nan if cov.share is None else cov.share
+            fit[i, k], distance[i, k] = seniority.fit(rp.seniority, jp.seniority)
+    score_ms = (time.perf_counter() - t) * 1000 / cosine.size
+    return Features(cosine, coverage, distance, fit, both, [p.seniority.level for p in resume_profiles],
+                    [p.seniority.level for p in job_profiles], resume_profiles, job_profiles, score_ms=score_ms)
+
+
+def profile_timings(ds: Dataset, runs: int = 20) -> list[float]:
+    """Milliseconds to profile one resume as an upload does (parse, then embed its phrases in one batch)."""
+    out = []
+    for r in (ds.resumes * (1 + runs // max(1, len(ds.resumes))))[:runs]:
+        t = time.perf_counter()
+        evidence.resume_profile(r["text"])
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def scores(feat: Features, cal: matching.Calibration) -> np.ndarray:
+    """Vectorised matching.combine over every pair."""
+    semantic = np.clip((feat.cosine - cal.cosine_unrelated) / (cal.cosine_strong_fit - cal.cosine_unrelated), 0, 1)
+    share = np.where(np.isnan(feat.coverage), semantic, feat.coverage)
+    blended = cal.semantic_weight * semantic + (1 - cal.semantic_weight) * share
+    d = feat.distance
+    factor = np.where(d <= -2, np.maximum(0, 1 - cal.under_penalty * (-d - 1)),
+                      np.where(d >= 2, np.maximum(0, 1 - cal.over_penalty * (d - 1)), 1.0))
+    return blended * factor
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    split: str
+    pairs: int
+    counts: dict  # grade -> pairs
+    confusion: dict  # grade -> {"no gap": n, "gap": n}
+    strong_no_gap: float  # share of strong pairs scored at or over the threshold
+    unrelated_gap: float  # share of unrelated pairs scored under it
+    adjacent_no_gap: float
+    adjacent_quartiles: tuple[float, float, float]
+    strong_mean: float
+    unrelated_mean: float
+    raw_strong_mean: float
+    raw_unrelated_mean: float
+    raw_strong_over_threshold: float  # the raw cosine at the same threshold, for comparison
+    ndcg5: float
+    raw_ndcg5: float
+    families: int
+    threshold: float
+    misses: list[str] = field(default_factory=list)  # the pairs on the wrong side, for reading
+
+
+def ndcg_at(score: np.ndarray, gains: np.ndarray, k: int = 5) -> float:
+    """Mean NDCG@k over rows (resumes) that have any relevant job."""
+    out = []
+    discounts = 1 / np.log2(np.arange(2, k + 2))
+    for row_scores, row_gains in zip(score, gains):
+        if row_gains.max() == 0:
+            continue
+        order = np.argsort(-row_scores, kind="stable")[:k]
+        dcg = ((2.0 ** row_gains[order] - 1) * discounts[:len(order)]).sum()
+        ideal = np.sort(row_gains)[::-1][:k]
+        idcg = ((2.0 ** ideal - 1) * discounts[:len(ideal)]).sum()
+        out.append(dcg / idcg)
+    return float(np.mean(out)) if out else 0.0
+
+
+def report(ds: Dataset, feat: Features, cal: matching.Calibration, threshold: float, split: str = "held_out") -> Report:
+    rows, cols = ds.part(split)
+    s = scores(feat, cal)[np.ix_(rows, cols)]
+    raw = feat.cosine[np.ix_(rows, cols)]
+    g = ds.grades[np.ix_(rows, cols)]
+    gains = np.vectorize(GAIN.get)(g)
+    counts = {grade_: int((g == grade_).sum()) for grade_ in GRADES}
+    confusion = {grade_: {"no gap": int(((g == grade_) & (s >= threshold)).sum()),
+                          "gap": int(((g == grade_) & (s < threshold)).sum())} for grade_ in GRADES}
+    adjacent = s[g == "adjacent"]
+    resumes = [r for r, keep in zip(ds.resumes, rows) if keep]
+    jobs = [j for j, keep in zip(ds.jobs, cols) if keep]
+    misses = [f"{resumes[i]['id']} x {jobs[k]['id']}: {g[i, k]} scored {s[i, k]:.3f} (raw {raw[i, k]:.3f})"
+              for i, k in zip(*np.nonzero(((g == "strong") & (s < threshold)) | ((g == "unrelated") & (s >= threshold))))]
+    families = {r["family"] for r in resumes} & {j["family"] for j in jobs}
+    return Report(
+        split=split, pairs=int(g.size), counts=counts, confusion=confusion,
+        strong_no_gap=float((s[g == "strong"] >= threshold).mean()),
+        unrelated_gap=float((s[g == "unrelated"] < threshold).mean()),
+        adjacent_no_gap=float((adjacent >= threshold).mean()) if adjacent.size else 0.0,
+        adjacent_quartiles=tuple(float(x) for x in np.percentile(adjacent, [25, 50, 75])) if adjacent.size else (0, 0, 0),
+        strong_mean=float(s[g == "strong"].mean()), unrelated_mean=float(s[g == "unrelated"].mean()),
+        raw_strong_mean=float(raw[g == "strong"].mean()), raw_unrelated_mean=float(raw[g == "unrelated"].mean()),
+        raw_strong_over_threshold=float((raw[g == "strong"] >= threshold).mean()),
+        ndcg5=ndcg_at(s, gains), raw_ndcg5=ndcg_at(raw, gains), families=len(families), threshold=threshold,
+        misses=misses)
+
+
+def fit(ds: Dataset, feat: Features, threshold: float) -> matching.Calibration:
+    """Grid search on the fit part: the most pairs on the right side of the threshold (the worse of
+    strong and unrelated first), then the smallest hinge loss around it (strong pairs wanted at
+    threshold + 0.05 or more, unrelated ones at threshold - 0.05 or less; each class weighs the same),
+    so the constants keep a margin rather than just clearing the fit pairs."""
+    rows, cols = ds.part("fit")
+    g = ds.grades[np.ix_(rows, cols)]
+    strong, unrelated = g == "strong", g == "unrelated"
+    best, best_key = None, None
+    grid = itertools.product(np.arange(0.0, 0.325, 0.025), np.arange(0.40, 0.675, 0.025), np.arange(0.3, 0.85, 0.05),
+                             UNDER_PENALTIES, (0.0, 0.05, 0.1))
+    for low, high, weight, under, over in grid:
+        if high - low < 0.15:
+            continue
+        cal = matching.Calibration(round(float(low), 3), round(float(high), 3), round(float(weight), 2), under, over)
+        s = scores(feat, cal)[np.ix_(rows, cols)]
+        passed, flagged = (s[strong] >= threshold).mean(), (s[unrelated] < threshold).mean()
+        hinge = (np.maximum(0, threshold + 0.05 - s[strong]).mean()
+                 + np.maximum(0, s[unrelated] - (threshold - 0.05)).mean())
+        key = (round(min(passed, flagged), 2), -round(float(hinge), 5))
+        if best_key is None or key > best_key:
+            best, best_key = cal, key
+    return best
+
+
+@dataclass
+class PhraseReport:
+    threshold: float
+    fit_accuracy: float
+    held_out_accuracy: float
+    held_out_precision: float
+    held_out_recall: float
+    held_out_pairs: int
+
+
+def phrase_cosines(path: Path) -> tuple[list[dict], np.ndarray]:
+    pairs = json.loads(Path(path).read_text())["pairs"]
+    a = np.asarray(embeddings.embed_many([p["requirement"] for p in pairs]))
+    b = np.asarray(embeddings.embed_many([p["resume"] for p in pairs]))
+    return pairs, (a * b).sum(axis=1)
+
+
+def phrase_report(path: Path, threshold: float | None = None) -> PhraseReport:
+    """The meaning threshold: fitted on the fit pairs (best accuracy, ties to the higher, stricter
+    value) unless given, and measured on the held-out pairs."""
+    pairs, cos = phrase_cosines(path)
+    label = np.array([p["match"] for p in pairs])
+    fit_part = np.array([p["split"] == "fit" for p in pairs])
+    if threshold is None:
+        candidates = np.arange(0.30, 0.90, 0.01)
+        accuracy = [((cos[fit_part] >= t) == label[fit_part]).mean() for t in candidates]
+        top = max(accuracy)
+        threshold = round(float(max(t for t, a in zip(candidates, accuracy) if a == top)), 2)
+    held = ~fit_part
+    predicted = cos >= threshold
+    tp = (predicted & label & held).sum()
+    return PhraseReport(
+        threshold=threshold, fit_accuracy=float((predicted[fit_part] == label[fit_part]).mean()),
+        held_out_accuracy=float((predicted[held] == label[held]).mean()),
+        held_out_precision=float(tp / max(1, (predicted & held).sum())),
+        held_out_recall=float(tp / max(1, (label & held).sum())), held_out_pairs=int(held.sum()))
+
+
+def level_accuracy(ds: Dataset, feat: Features) -> tuple[float, float]:
+    """Share of resumes and of jobs whose level the parser reads within one rung of the author's."""
+    levels = seniority.LEVELS
+
+    def close(found, meant):
+        return found is not None and abs(levels.index(found) - levels.index(meant)) <= 1
+
+    return (float(np.mean([close(f, r["level"]) for f, r in zip(feat.resume_levels, ds.resumes)])),
+            float(np.mean([close(f, j["level"]) for f, j in zip(feat.job_levels, ds.jobs)])))
+
+
+def taxonomy_families() -> int:
+    tax = taxonomy()
+    return len({s.family for s in tax.skills.values()} - {"general"})

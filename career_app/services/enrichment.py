@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from career_app.services import embeddings, llm, offline_ai, tasks
+from career_app.services import embeddings, evidence, llm, offline_ai, tasks
 from career_app.services.errors import Conflict
 from career_app.services.skills import taxonomy
 from models.ai import JobAnalysis, JobGuides
@@ -114,7 +114,7 @@ def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str
 
 def _copy_from(job: Job, twin: Job) -> None:
     for field in ("skills", "salary_estimate", "resume_guide_generated", "prep_guide_generated", "generated_by",
-                  "embedding"):
+                  "embedding", "match_profile", "requirement_vectors"):
         setattr(job, field, getattr(twin, field))
 
 
@@ -138,6 +138,7 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
             analysis, guides, generated_by = generate(job)
             _apply(job, analysis, guides, generated_by)
             job.embedding = embeddings.embed(embedding_text(job))
+            evidence.profile_job(job)  # requirements and their embeddings, for skill evidence
         job.description_hash = digest
         job.status, job.enrich_error, job.enriched_at = JobStatus.active, None, utcnow()
         job.updated_at = utcnow()

@@ -1,42 +1,61 @@
-"""Matching a seeker to jobs: the calibrated score, the skill gap, recommendations and the
-market skills gap. One scoring rule serves the match endpoint, recommendations and the UI.
+"""Matching a seeker to jobs: the calibrated score, skill evidence, seniority, recommendations and
+the market skills gap. One scoring rule serves the match endpoint, recommendations and the UI.
 
 Why calibrated: all-MiniLM-L6-v2 cosine between a resume and a job averages about 0.6 for strong
 fits and 0.27 for unrelated jobs, so a 0.7 threshold on the raw value would flag almost every
-good fit as a gap. `similarity_score` maps the cosine onto 0-1 between those reference points
-and blends it with the share of the job's skills the seeker has:
+good fit as a gap. `similarity_score` maps the cosine onto 0-1 between two reference points,
+blends it with the share of the job's requirements the resume shows (skill evidence: by canonical
+skill, else by meaning; see evidence.py) and lowers it when the seeker's level is far from the job's:
 
-    semantic = clamp((cosine - COSINE_UNRELATED) / (COSINE_STRONG_FIT - COSINE_UNRELATED), 0, 1)
-    similarity_score = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * skill_coverage
+    semantic = clamp((cosine - cosine_unrelated) / (cosine_strong_fit - cosine_unrelated), 0, 1)
+    blended = semantic_weight * semantic + (1 - semantic_weight) * requirement_coverage
+    similarity_score = blended * seniority_factor
 
-(semantic alone when the job names no skills). On the labelled set in
-tests/data/labelled_matches.json the default 0.7 threshold separates fits from non-fits; see
-bench/bench_calibration.py for the figures."""
+(semantic alone when the job names no requirements; seniority_factor is 1 within one rung and drops
+by under_penalty per further rung under the job's level, by over_penalty per further rung over it).
+The constants are fitted on the 'fit' part of tests/data/labelled_matches.json and reported on its
+held-out part by bench/bench_calibration.py."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
+import numpy as np
 import redis
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from career_app.services import evidence, seniority
+from career_app.services.evidence import Evidence
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
 from career_app.services.errors import Forbidden, Unprocessable
-from career_app.services.skills import taxonomy
+from career_app.services.skills import RequirementPart, taxonomy
 from career_app.settings import settings
 from models.job import Job, JobStatus, Visibility
-from models.job_schemas import JobRecommendation, LearningLink, MatchResult, SkillDemand, SkillsGapReport
+from models.job_schemas import (JobRecommendation, LearningLink, MatchResult, SkillDemand, SkillEvidence,
+                                SkillsGapReport)
 from models.resume import Resume
 from models.user import Role, User
 
-COSINE_UNRELATED = 0.20
-COSINE_STRONG_FIT = 0.50
-SEMANTIC_WEIGHT = 0.5
+
+@dataclass(frozen=True)
+class Calibration:
+    cosine_unrelated: float = 0.0
+    cosine_strong_fit: float = 0.625
+    semantic_weight: float = 0.65
+    under_penalty: float = 0.125
+    over_penalty: float = 0.0
+
+
+CALIBRATION = Calibration()  # fitted on the fit part: bench/bench_calibration.py --fit prints it
+COSINE_UNRELATED = CALIBRATION.cosine_unrelated
+COSINE_STRONG_FIT = CALIBRATION.cosine_strong_fit
+SEMANTIC_WEIGHT = CALIBRATION.semantic_weight
 NO_RESUME = "User has no resume embedding (upload a resume first)"
 NO_JOB_EMBEDDING = "Job has no embedding (AI enrichment still processing)"
-HNSW_EF_SEARCH = 200  # candidates kept per search: recall@20 ~0.99 at 100k jobs for ~1 ms (bench/bench_matching.py)
+CANDIDATE_POOL = 300  # nearest listings by cosine re-scored with skill evidence and seniority
+HNSW_EF_SEARCH = CANDIDATE_POOL  # candidates kept per search (bench/bench_matching.py: recall and latency)
 MAX_RECOMMENDATIONS = 50
 SKILLS_GAP_TOP = 20
 
@@ -48,21 +67,60 @@ class Score:
     skill_coverage: float
     matched: list[str]
     missing: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+    seniority_fit: str = seniority.FIT
+    resume_seniority: seniority.Seniority = seniority.Seniority(None, None)
+    job_seniority: seniority.Seniority = seniority.Seniority(None, None)
+
+
+def seniority_factor(distance: int, cal: Calibration = CALIBRATION) -> float:
+    if distance <= -2:
+        return max(0.0, 1.0 - cal.under_penalty * (-distance - 1))
+    if distance >= 2:
+        return max(0.0, 1.0 - cal.over_penalty * (distance - 1))
+    return 1.0
+
+
+def combine(raw_cosine: float, coverage: float | None, distance: int = 0, cal: Calibration = CALIBRATION) -> float:
+    """The calibrated score from its parts (see the module docstring)."""
+    semantic = min(1.0, max(0.0, (raw_cosine - cal.cosine_unrelated) / (cal.cosine_strong_fit - cal.cosine_unrelated)))
+    share = semantic if coverage is None else coverage
+    blended = cal.semantic_weight * semantic + (1 - cal.semantic_weight) * share
+    return blended * seniority_factor(distance, cal)
+
+
+def evaluate(raw_cosine: float, resume: evidence.ResumeProfile, job: evidence.JobProfile,
+             best: tuple[np.ndarray, np.ndarray] | None = None, cal: Calibration = CALIBRATION) -> Score:
+    """The full score of one resume against one job: evidence per requirement and seniority."""
+    coverage = evidence.cover(job, resume, best)
+    fit, distance = seniority.fit(resume.seniority, job.seniority)
+    share = coverage.share
+    value = combine(raw_cosine, share, distance, cal)
+    semantic_only = combine(raw_cosine, None, 0, cal)
+    return Score(round(value, 4), round(raw_cosine, 4), round(share if share is not None else semantic_only, 4),
+                 [e.requirement for e in coverage.matched], coverage.missing, coverage.matched, fit,
+                 resume.seniority, job.seniority)
+
+
+def score(raw_cosine: float, seeker_skills: list[str], job_skills: list[str]) -> Score:
+    """The score from skill names alone (no evidence lines, no meaning step, no seniority): for
+    callers that hold only names. Requirements are normalised as in `evaluate`; a label the taxonomy
+    does not know matches the same label typed by the seeker."""
+    tax = taxonomy()
+    have: dict[str, str] = {}
+    for name in tax.normalise(seeker_skills):
+        for known in (name, *tax.implied(name)):
+            have.setdefault(known, f"Skills: {name}")
+    typed = {label.lower(): label for label in have}
+    requirements = [req if req.skills or req.phrase.lower() not in typed
+                    else RequirementPart(req.text, req.phrase, (typed[req.phrase.lower()],))
+                    for req in evidence.job_requirements(list(job_skills), [])]
+    none = seniority.Seniority(None, None)
+    return evaluate(raw_cosine, evidence.ResumeProfile(have, [], none), evidence.JobProfile(requirements, none))
 
 
 def _key(skill: str) -> str:
     return skill.lower()
-
-
-def score(raw_cosine: float, seeker_skills: list[str], job_skills: list[str]) -> Score:
-    have = {_key(s) for s in seeker_skills}
-    wanted = list(dict.fromkeys(job_skills))
-    matched = [s for s in wanted if _key(s) in have]
-    missing = [s for s in wanted if _key(s) not in have]
-    semantic = min(1.0, max(0.0, (raw_cosine - COSINE_UNRELATED) / (COSINE_STRONG_FIT - COSINE_UNRELATED)))
-    coverage = len(matched) / len(wanted) if wanted else semantic
-    blended = SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * coverage
-    return Score(round(blended, 4), round(raw_cosine, 4), round(coverage, 4), matched, missing)
 
 
 def seeker_skills(user: User, resume: Resume | None) -> list[str]:
@@ -91,6 +149,51 @@ def _require_resume(session: Session, user: User) -> Resume:
     return resume
 
 
+def resume_profile(session: Session, user: User, resume: Resume) -> evidence.ResumeProfile:
+    """The resume's stored profile (made at upload); a resume stored before profiles existed is
+    profiled once here and kept. The skills typed on the seeker's profile count too."""
+    profile = evidence.ResumeProfile.from_stored(resume.match_profile, resume.phrase_vectors)
+    if profile is None or profile.vectors is None:
+        profile = evidence.profile_resume(resume)
+        session.add(resume)
+        session.commit()
+    return profile.with_profile_skills(list(user.skills or []))
+
+
+def job_profile(session: Session, job: Job) -> evidence.JobProfile:
+    """The job's stored profile (made at enrichment); a job enriched before profiles existed is
+    profiled once here and kept."""
+    profile = evidence.JobProfile.from_stored(job.match_profile, job.requirement_vectors)
+    if profile is None or profile.vectors is None:
+        profile = evidence.profile_job(job)
+        session.add(job)
+        session.commit()
+    return profile
+
+
+def _explanation(result: Score, gap: bool) -> str:
+    total = len(result.matched) + len(result.missing)
+    if result.missing:
+        text = (f"Your resume shows {len(result.matched)} of the {total} requirements this job lists; "
+                f"missing: {', '.join(result.missing[:8])}.")
+    elif total:
+        text = "Your resume shows every requirement this job lists."
+    else:
+        text = "This job lists no specific requirements; the score compares your experience with its description."
+    if result.seniority_fit == seniority.UNDER:
+        text += (f" The role is at {result.job_seniority.level} level and your experience reads as "
+                 f"{result.resume_seniority.level}: a big step up.")
+    elif result.seniority_fit == seniority.OVER:
+        text += (f" The role is at {result.job_seniority.level} level, below your {result.resume_seniority.level} "
+                 "experience.")
+    if not gap:
+        text += " Your overall fit is strong enough to apply now."
+    elif not result.missing and result.seniority_fit == seniority.FIT:
+        text += (" Your experience still reads as a different kind of role; tailor your resume to this job's "
+                 "responsibilities.")
+    return text
+
+
 def match(session: Session, user: User, job_id: str) -> MatchResult:
     _require_seeker(user)
     job = jobs_service.get_visible(session, job_id, user)
@@ -98,22 +201,19 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
     if job.embedding is None:
         raise Unprocessable(NO_JOB_EMBEDDING)
     raw = float(session.exec(select(Job.embedding.cosine_distance(resume.embedding)).where(Job.id == job.id)).one())
-    result = score(1.0 - raw, seeker_skills(user, resume), job_skills(job))
+    result = evaluate(1.0 - raw, resume_profile(session, user, resume), job_profile(session, job))
     threshold = settings.match_gap_threshold
     gap = result.similarity_score < threshold
-    if not result.missing:
-        explanation = ("You have every skill this job lists." if not gap else
-                       "You list every skill named, but your experience reads as a different kind of role; "
-                       "tailor your resume to this job's responsibilities.")
-    else:
-        explanation = (f"You have {len(result.matched)} of the {len(result.matched) + len(result.missing)} skills "
-                       f"this job lists; missing: {', '.join(result.missing[:8])}.")
-        if not gap:
-            explanation += " Your overall fit is strong enough to apply now."
-    return MatchResult(job_id=job.id, similarity_score=result.similarity_score, raw_similarity=result.raw_similarity,
-                       skill_coverage=result.skill_coverage, gap_detected=gap, threshold=threshold,
-                       matched_skills=result.matched, missing_skills=result.missing, gap_explanation=explanation,
-                       learning_recommendations=[learning_link(s) for s in result.missing[:8]])
+    return MatchResult(
+        job_id=job.id, similarity_score=result.similarity_score, raw_similarity=result.raw_similarity,
+        skill_coverage=result.skill_coverage, gap_detected=gap, threshold=threshold,
+        matched_skills=result.matched, missing_skills=result.missing,
+        skill_evidence=[SkillEvidence(requirement=e.requirement, evidence=e.evidence, matched_by=e.how, skill=e.skill,
+                                      similarity=e.similarity) for e in result.evidence],
+        seniority_fit=result.seniority_fit, resume_level=result.resume_seniority.level,
+        job_level=result.job_seniority.level, resume_years=result.resume_seniority.years,
+        job_years=result.job_seniority.years, gap_explanation=_explanation(result, gap),
+        learning_recommendations=[learning_link(s) for s in result.missing[:8]])
 
 
 _recent_recommendations: dict = {}
@@ -121,45 +221,73 @@ _RECOMMENDATION_CACHE_ENTRIES = 2048
 
 
 def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> list[JobRecommendation]:
-    """Nearest active listings to the seeker's resume (HNSW, cosine), excluding their own jobs.
-    Kept per process while neither the listings (jobs cache version) nor the resume change."""
+    """The active listings with the highest match score for the seeker (the score the match page
+    shows): the CANDIDATE_POOL nearest by cosine (HNSW), re-scored with skill evidence and
+    seniority, best first. Kept per process while neither the listings (jobs cache version) nor the
+    resume change."""
     _require_seeker(user)
     resume = _require_resume(session, user)
     limit = max(1, min(limit, MAX_RECOMMENDATIONS))
     key = (jobs_service.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit)
     if (hit := _recent_recommendations.get(key)) is not None:
         return [item.model_copy() for item in hit]
-    items = _nearest(session, user, resume, limit)
+    items = _best(session, user, resume, limit)
     if len(_recent_recommendations) >= _RECOMMENDATION_CACHE_ENTRIES:
         _recent_recommendations.clear()
     _recent_recommendations[key] = items
     return [item.model_copy() for item in items]
 
 
-def _nearest(session: Session, user: User, resume: Resume, limit: int) -> list[JobRecommendation]:
-    have = seeker_skills(user, resume)
+def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDATE_POOL) -> list:
+    """The `pool` active public listings nearest the resume by cosine (not the seeker's own)."""
     distance = Job.embedding.cosine_distance(resume.embedding).label("distance")
     # One round trip for both settings; iterative scan keeps filling past filtered-out rows.
-    session.exec(text(f"SELECT set_config('hnsw.ef_search', '{HNSW_EF_SEARCH}', true), "
+    session.exec(text(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
                       "set_config('hnsw.iterative_scan', 'relaxed_order', true)"))
-    rows = session.exec(
+    return session.exec(
         select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
-               Job.created_at, distance)
+               Job.description_raw, Job.match_profile, Job.requirement_vectors, Job.created_at, distance)
         # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
         .where(Job.status == JobStatus.active, Job.visibility == Visibility.public, Job.owner_id != user.id,
                Job.embedding.is_not(None))
-        .order_by(distance).limit(limit)
+        .order_by(distance).limit(pool)
     ).all()
-    out = []
+
+
+def rescore(rows: list, seeker: evidence.ResumeProfile) -> list[tuple[Score, object]]:
+    """Every candidate scored as the match page scores it, best first. The meaning step of all
+    candidates is one matrix product."""
+    profiles = []
     for row in rows:
-        skills = list(row.skills or taxonomy().normalise(row.skills_required))
-        s = score(1.0 - float(row.distance), have, skills)
-        out.append(JobRecommendation(
-            job_id=row.id, title=row.title, company_name=row.company_name, location=row.location,
-            remote=row.remote_option == "remote", remote_option=row.remote_option, match_score=s.similarity_score,
-            raw_similarity=s.raw_similarity, skills=skills, matched_skills=s.matched, missing_skills=s.missing,
-            created_at=row.created_at))
-    return sorted(out, key=lambda rec: rec.match_score, reverse=True)
+        profile = evidence.JobProfile.from_stored(row.match_profile, row.requirement_vectors)
+        if profile is None:  # enriched before profiles: by name only until its first match stores one
+            profile = evidence.job_profile(row.title, row.description_raw, list(row.skills_required or []),
+                                           list(row.skills or []), embed=False)
+        profiles.append(profile)
+    stacked = [p.vectors for p in profiles if p.vectors is not None and len(p.vectors)]
+    top = which = np.zeros(0)
+    if stacked and seeker.vectors is not None and len(seeker.vectors):
+        sims = np.vstack(stacked) @ seeker.vectors.T
+        top, which = sims.max(axis=1), sims.argmax(axis=1)
+    out, offset = [], 0
+    for row, profile in zip(rows, profiles):
+        n = len(profile.vectors) if profile.vectors is not None else 0
+        best = (top[offset:offset + n], which[offset:offset + n]) if n else None
+        offset += n
+        out.append((evaluate(1.0 - float(row.distance), seeker, profile, best), row))
+    out.sort(key=lambda pair: (pair[0].similarity_score, pair[0].raw_similarity), reverse=True)
+    return out
+
+
+def _best(session: Session, user: User, resume: Resume, limit: int) -> list[JobRecommendation]:
+    seeker = resume_profile(session, user, resume)
+    rows = candidates(session, user, resume)
+    return [JobRecommendation(
+        job_id=row.id, title=row.title, company_name=row.company_name, location=row.location,
+        remote=row.remote_option == "remote", remote_option=row.remote_option, match_score=s.similarity_score,
+        raw_similarity=s.raw_similarity, skills=list(row.skills or taxonomy().normalise(row.skills_required)),
+        matched_skills=s.matched, missing_skills=s.missing, seniority_fit=s.seniority_fit, created_at=row.created_at)
+        for s, row in rescore(rows, seeker)[:limit]]
 
 
 def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[str, int]], int]:
@@ -197,3 +325,26 @@ def skills_gap(session: Session, r: redis.Redis, user: User) -> SkillsGapReport:
     return SkillsGapReport(your_skills=have, coverage_percent=round(coverage, 1), top_market_skills=demands,
                            covered_skills=covered, missing_skills=missing, active_jobs=active)
 
+
+
+def reprofile(session: Session, everything: bool = False, batch: int = 50) -> dict:
+    """Profile (requirements or phrases, with embeddings) the jobs and resumes stored before skill
+    evidence existed, or all of them after a taxonomy change (`everything`). Batched commits."""
+    done = {"jobs": 0, "resumes": 0}
+    for model, column, kind, apply in ((Job, Job.match_profile, "jobs", evidence.profile_job),
+                                       (Resume, Resume.match_profile, "resumes", evidence.profile_resume)):
+        query = select(model.id)
+        if kind == "jobs":
+            query = query.where(Job.status != JobStatus.closed)
+        if not everything:
+            query = query.where(column.is_(None))
+        ids = list(session.exec(query).all())
+        for start in range(0, len(ids), batch):
+            for row_id in ids[start:start + batch]:
+                row = session.get(model, row_id)
+                if row is not None:
+                    apply(row)
+                    session.add(row)
+                    done[kind] += 1
+            session.commit()
+    return done

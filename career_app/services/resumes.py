@@ -13,7 +13,7 @@ from pathlib import PurePath
 import redis
 from sqlmodel import Session, select
 
-from career_app.services import documents, embeddings, storage, tasks
+from career_app.services import documents, embeddings, evidence, storage, tasks
 from career_app.services.errors import NotFound, ServiceError
 from career_app.services.skills import taxonomy
 from models.base import utcnow
@@ -62,6 +62,7 @@ def _parse(data: bytes) -> tuple[documents.ExtractedDocument, list[str], list[fl
 def _replace_current(session: Session, user_id: uuid.UUID, doc: documents.ExtractedDocument, skills: list[str],
                      vector: list[float], data: bytes, file_name: str) -> Resume:
     """Store the file, then swap the row; the old file goes only after the commit."""
+    profile = evidence.resume_profile(doc.text)  # skill evidence: lines, phrases and their embeddings
     key = storage.new_key("resumes", user_id, doc.extension)
     storage.save(key, data)
     try:
@@ -76,6 +77,7 @@ def _replace_current(session: Session, user_id: uuid.UUID, doc: documents.Extrac
         resume.text = doc.text
         resume.skills = skills
         resume.embedding = vector
+        evidence.store_resume_profile(resume, profile)
         resume.created_at = utcnow()
         session.add(resume)
         session.commit()

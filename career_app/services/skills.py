@@ -1,12 +1,14 @@
-"""The skills taxonomy: canonical names and aliases, found in free text.
+"""The skills taxonomy: canonical names and aliases for every occupational family, found in free
+text, and job requirements normalised onto it.
 
 Word-boundary aware: "C" is not found in "CSS" or "Objective-C", "C++" and "C#" stay apart,
 "Java" is not found in "JavaScript". Names that are also ordinary words ("Go", "Swift",
-"Express") only match when written as proper nouns."""
+"Express") only match when written as proper nouns, and so do abbreviations listed as `exact`
+aliases ("PALS", "SEN", "IEP"). A skill may imply others: Cerner is an EHR, Civil 3D is AutoCAD."""
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -20,21 +22,49 @@ _AFTER_SHORT = r"(?![\w+#&'\-]|\.\w)"  # single letters: not "R&D", "C-level", "
 class Skill:
     name: str
     category: str
+    family: str = "general"
+    implies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RequirementPart:
+    """One requirement of a job after normalisation: the words shown (the job's own), the phrase
+    compared by meaning, and the canonical skills any one of which satisfies it (empty: none known)."""
+    text: str
+    phrase: str
+    skills: tuple[str, ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        """Two requirements with one key are one requirement ("Go" and "Go (Golang)")."""
+        return "|".join(sorted(self.skills)) if self.skills else self.phrase.lower()
 
 
 class Taxonomy:
     def __init__(self, data: dict):
         self.skills: dict[str, Skill] = {}
+        self.families: dict[str, list[str]] = dict(data.get("families", {}))
+        family_of = {category: family for family, categories in self.families.items() for category in categories}
         self._folded: dict[str, str] = {}  # lower-cased alias -> canonical name
         self._exact: dict[str, str] = {}  # case-sensitive alias -> canonical name
         for name, entry in data["skills"].items():
-            self.skills[name] = Skill(name=name, category=entry.get("category", "other"))
-            target = self._exact if entry.get("case_sensitive") else self._folded
+            category = entry.get("category", "other")
+            self.skills[name] = Skill(name=name, category=category, family=family_of.get(category, "general"),
+                                      implies=tuple(entry.get("implies", ())))
             for alias in (name, *entry.get("aliases", [])):
                 if entry.get("case_sensitive"):
-                    target[alias] = name
+                    self._exact[alias] = name
                 else:
-                    target[alias.lower()] = name
+                    self._folded[alias.lower()] = name
+            for alias in entry.get("exact", []):
+                self._exact[alias] = name
         self._folded_re = self._compile(self._folded, re.IGNORECASE)
         self._exact_re = self._compile(self._exact, 0)
 
@@ -46,19 +76,33 @@ class Taxonomy:
             parts.append(_BEFORE + re.escape(alias).replace(r"\ ", r"\s+") + after)
         return re.compile("|".join(parts), flags)
 
+    def mentions(self, text: str) -> list[Mention]:
+        """Every place a skill is named, left to right; at one place the longest alias wins."""
+        matches = [Mention(m.start(), m.end(), self._folded[" ".join(m.group().lower().split())])
+                   for m in self._folded_re.finditer(text)]
+        matches += [Mention(m.start(), m.end(), self._exact[" ".join(m.group().split())])
+                    for m in self._exact_re.finditer(text)]
+        out, taken_until = [], -1
+        for mention in sorted(matches, key=lambda m: (m.start, m.start - m.end)):
+            if mention.start >= taken_until:
+                out.append(mention)
+                taken_until = mention.end
+        return out
+
     def extract(self, text: str) -> list[str]:
         """Canonical skills mentioned in `text`, in order of first mention."""
-        matches = [(m.start(), m.end(), self._folded[" ".join(m.group().lower().split())])
-                   for m in self._folded_re.finditer(text)]
-        matches += [(m.start(), m.end(), self._exact[" ".join(m.group().split())])
-                    for m in self._exact_re.finditer(text)]
-        found: dict[str, int] = {}
-        taken_until = -1
-        for start, end, name in sorted(matches, key=lambda m: (m[0], m[0] - m[1])):  # longest at a place wins
-            if start >= taken_until:
-                found.setdefault(name, start)
-                taken_until = end
-        return sorted(found, key=found.__getitem__)
+        return list(dict.fromkeys(m.name for m in self.mentions(text)))
+
+    def implied(self, name: str) -> list[str]:
+        """The skills that having `name` shows too, transitively (Civil 3D -> AutoCAD -> CAD)."""
+        out: dict[str, None] = {}
+        todo = list(self.skills[name].implies) if name in self.skills else []
+        while todo:
+            other = todo.pop(0)
+            if other not in out and other != name:
+                out[other] = None
+                todo.extend(self.skills[other].implies if other in self.skills else ())
+        return list(out)
 
     def canonical(self, label: str) -> str | None:
         """The canonical name for a skill label typed by a person ("postgres" -> "PostgreSQL")."""
@@ -74,6 +118,92 @@ class Taxonomy:
             if label:
                 out.setdefault(self.canonical(label) or label, None)
         return list(out)
+
+    def family(self, name: str) -> str | None:
+        skill = self.skills.get(name)
+        return skill.family if skill else None
+
+    # --- job requirements ------------------------------------------------------------------
+
+    def requirement_parts(self, phrase: str) -> list[RequirementPart]:
+        """A requirement as a job words it, normalised onto the taxonomy:
+
+        "Go (Golang)" -> Go; "Python 3" -> Python; "experience with Kubernetes" -> Kubernetes;
+        "SQL (joins, window functions)" -> SQL; "Celery with Redis" -> Celery and Redis, two
+        requirements; "PostgreSQL or MySQL" -> one requirement either satisfies; "Jira or similar"
+        -> Jira. A phrase naming no known skill is kept whole (cleaned) for matching by meaning."""
+        text = " ".join(str(phrase).split()).strip(" .;:-•*")
+        if not text:
+            return []
+        known = self.canonical(text)
+        if known:
+            return [RequirementPart(text, _clean(text) or text, (known,))]
+        cleaned = _clean(text)
+        if not cleaned:
+            return []
+        known = self.canonical(cleaned) or self.canonical(_VERSION_RE.sub("", cleaned))
+        if known:
+            return [RequirementPart(text, _VERSION_RE.sub("", cleaned), (known,))]
+        alternatives = [a for a in _OR_RE.split(cleaned) if a.strip()]
+        if len(alternatives) > 1:
+            names = [n for a in alternatives for n in self._names(a)]
+            if names:
+                return [RequirementPart(text, cleaned, tuple(dict.fromkeys(names)))]
+        pieces = [p.strip() for p in _AND_RE.split(cleaned) if p.strip()]
+        if len(pieces) > 1 and all(self._names(p) for p in pieces):
+            parts: list[RequirementPart] = []
+            for piece in pieces:
+                parts.extend(self.requirement_parts(piece))
+            return parts
+        names = self._names(cleaned)
+        if len(names) > 1 and len(pieces) > 1:  # "Python and SQL": each its own requirement, named as written
+            return [RequirementPart(m_text, m_text, (name,)) for m_text, name in self._named_mentions(cleaned)]
+        return [RequirementPart(text, cleaned, tuple(names[:1]))]
+
+    def _names(self, text: str) -> list[str]:
+        known = self.canonical(text) or self.canonical(_VERSION_RE.sub("", text))
+        return [known] if known else self.extract(text)
+
+    def _named_mentions(self, text: str) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for m in self.mentions(text):
+            seen.setdefault(m.name, text[m.start:m.end])
+        return [(words, name) for name, words in seen.items()]
+
+
+_PAREN_RE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_LEAD_RE = re.compile(
+    r"^(?:(?:at\s+least|minimum(?:\s+of)?|min\.?)\s+)?(?:\d+\s*(?:\+|-\s*\d+|to\s+\d+)?\s*\+?\s*(?:years?|yrs?)'?\s*"
+    r"(?:of\s+)?)?(?:(?:strong|solid|proven|deep|good|excellent|demonstrated|working|hands[- ]on|practical|basic|"
+    r"advanced|expert|professional|some|prior|relevant|previous|extensive|thorough|in[- ]depth|commercial)\s+)*"
+    r"(?:(?:experience|knowledge|understanding|proficiency|familiarity|expertise|skills?|background|fluency|"
+    r"competence|command|mastery|track\s+record)\s+(?:with|in|of|using|on|at|across)\s+(?:the\s+|a\s+)?|"
+    r"(?:proficient|experienced|skilled|fluent|familiar|comfortable|versed|competent|expert)\s+(?:with|in|at|using)\s+"
+    r"(?:the\s+|a\s+)?|(?:ability|able)\s+to\s+(?:use\s+|work\s+with\s+)?|(?:must\s+have|must\s+know|knows?)\s+)?",
+    re.I)
+_TRAIL_RE = re.compile(
+    r"(?:,?\s+(?:or|and)\s+(?:similar|equivalent|related|comparable|other|alike)(?:\s+[\w\-]+)?"
+    r"|\s+(?:experience|skills?|knowledge|expertise|proficiency|a\s+plus|is\s+a\s+plus|preferred|required|"
+    r"nice\s+to\s+have|highly\s+desirable|desirable|essential|\(?preferred\)?)"
+    r"|,?\s+(?:etc\.?|e\.g\.?.*)|\s+(?:tools?|frameworks?|stack))+$", re.I)
+_VERSION_RE = re.compile(r"\s+v?\d+(?:\.\d+)*(?:\.x)?\+?$", re.I)
+_OR_RE = re.compile(r"\s*(?:,\s*)?\bor\b\s*", re.I)
+_AND_RE = re.compile(r"\s*(?:,|;|&|/|\band\b|\bwith\b|\bplus\b)\s*", re.I)
+
+
+def _clean(text: str) -> str:
+    """The phrase without qualifiers: parenthesised notes, "experience with", "N+ years of",
+    "or similar", "a plus", trailing versions ("Python 3", "Java 17")."""
+    out = _PAREN_RE.sub("", text)
+    for _ in range(2):
+        out = _LEAD_RE.sub("", out.strip())
+        out = _TRAIL_RE.sub("", out.strip())
+    out = out.strip(" ,.;:-")
+    return " ".join(out.split())
+
+
+def strip_version(text: str) -> str:
+    return _VERSION_RE.sub("", text)
 
 
 @cache

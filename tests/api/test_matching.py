@@ -7,9 +7,10 @@ import pytest
 from sqlmodel import select
 
 from career_app.db import app_redis, session_scope
-from career_app.services import auth, jobs
+from career_app.services import auth, embeddings, enrichment, evidence, jobs
 from models.job import Job, JobStatus, Visibility
 from models.resume import Resume
+from career_app.services import matching
 from tests import resume_files
 from tests.api.conftest import bearer
 
@@ -32,26 +33,37 @@ def _user(token: str):
 
 def _job(owner_id, cosine, *, status=JobStatus.active, visibility=Visibility.public, skills=("Python", "SQL"),
          embedded=True) -> str:
+    return _store(Job(owner_id=owner_id, title=f"Known job {uuid.uuid4().hex[:6]}", description_raw="x" * 40,
+                      skills_required=list(skills), skills=list(skills), status=status, visibility=visibility,
+                      remote_option="remote", resume_guide_generated={"resume_guide": []},
+                      prep_guide_generated={"prep_questions": []}, embedding=_vector(cosine) if embedded else None))
+
+
+def _store(job: Job) -> str:
     with session_scope() as session:
-        job = Job(owner_id=owner_id, title=f"Known job {uuid.uuid4().hex[:6]}", description_raw="x" * 40,
-                  skills_required=list(skills), skills=list(skills), status=status, visibility=visibility,
-                  remote_option="remote", resume_guide_generated={"resume_guide": []},
-                  prep_guide_generated={"prep_questions": []}, embedding=_vector(cosine) if embedded else None)
         session.add(job)
         session.commit()
         jobs.invalidate(app_redis())
         return str(job.id)
 
 
+def _seeker(client, register, lines: list[str] = resume_files.RESUME_LINES) -> str:
+    token, _ = register()
+    resp = client.post("/api/v1/users/resume", headers=bearer(token),
+                       files={"file": ("cv.pdf", resume_files.pdf_resume(lines, pages=1), "application/pdf")})
+    assert resp.status_code == 200, resp.text
+    return token
+
+
 @pytest.fixture
 def seeker_with_known_resume(client, register):
-    token, _ = register()
-    assert client.post("/api/v1/users/resume", headers=bearer(token),
-                       files={"file": ("cv.pdf", resume_files.pdf_resume(), "application/pdf")}).status_code == 200
+    token = _seeker(client, register)
     user = _user(token)
     with session_scope() as session:
         resume = session.exec(select(Resume).where(Resume.user_id == user.id)).one()
         resume.embedding, resume.skills = _vector(1.0), []
+        # a resume that names no skill and no level: the profile's "python" is the only skill it shows
+        evidence.store_resume_profile(resume, evidence.resume_profile("Jordan Rivera\nBuilds web services for clients."))
         session.commit()
     client.patch("/api/v1/users/me", headers=bearer(token), json={"skills": ["python"]})
     return token, user
@@ -67,16 +79,22 @@ def test_match_score_gap_and_learning(client, register, seeker_with_known_resume
     fit = client.post(f"/api/v1/jobs/{close}/match", headers=bearer(token))
     assert fit.status_code == 200, fit.text
     body = fit.json()
-    # semantic 1.0 (cosine over 0.5) blended with half the skills: 0.75
+    cal = matching.CALIBRATION
+    # semantic 1.0 (cosine over cosine_strong_fit) blended with half the requirements
     assert body["raw_similarity"] == pytest.approx(0.9, abs=1e-3)
-    assert body["similarity_score"] == pytest.approx(0.75, abs=1e-3)
+    assert body["similarity_score"] == pytest.approx(cal.semantic_weight + (1 - cal.semantic_weight) * 0.5, abs=1e-3)
     assert body["gap_detected"] is False and body["threshold"] == 0.7
     assert body["matched_skills"] == ["Python"] and body["missing_skills"] == ["SQL"]
+    assert body["skill_evidence"] == [{"requirement": "Python", "evidence": "Profile skills: Python",
+                                       "matched_by": "skill", "skill": "Python", "similarity": None}]
+    assert body["seniority_fit"] == "fit"
     assert body["learning_recommendations"][0]["skill"] == "SQL"
     assert body["learning_recommendations"][0]["url"].startswith("https://")
 
     gap = client.post(f"/api/v1/jobs/{far}/match", headers=bearer(token)).json()
-    assert gap["similarity_score"] == pytest.approx(0.5, abs=1e-3)  # semantic 0.5, coverage 0.5
+    semantic = (0.35 - cal.cosine_unrelated) / (cal.cosine_strong_fit - cal.cosine_unrelated)
+    assert gap["similarity_score"] == pytest.approx(cal.semantic_weight * semantic + (1 - cal.semantic_weight) * 0.5,
+                                                    abs=1e-3)
     assert gap["gap_detected"] is True and "SQL" in gap["gap_explanation"]
 
 
@@ -144,3 +162,113 @@ def test_skills_gap_against_market_demand(client, register, seeker_with_known_re
     covered = sum(top[s]["job_count"] for s in r["covered_skills"])
     assert r["coverage_percent"] == pytest.approx(100 * covered / weight, abs=0.1)
     assert 0 < r["coverage_percent"] < 100 and r["active_jobs"] >= 3
+
+
+# --- real texts, real embeddings: a non-software fit and an unrelated job --------------------------
+
+NURSE_RESUME = [
+    "Hannah Whitfield",
+    "Pediatric registered nurse with five years of experience on a children's medical-surgical unit.",
+    "Experience",
+    "Registered Nurse, Pediatric Med-Surg, Riverside Children's Hospital (2020 - present)",
+    "- Care for four to five pediatric patients per shift after surgery or with respiratory illness.",
+    "- Start and maintain peripheral IVs in infants and toddlers; go-to nurse for difficult IV access.",
+    "- Document assessments, medication administration and care plans in Cerner PowerChart.",
+    "- Teach parents about home medications, wound care and warning signs before discharge.",
+    "Education",
+    "BSN, Ohio State University",
+    "Skills: PALS, IV therapy, Cerner charting, family education, medication administration",
+]
+
+
+def _enriched_job(owner_id, title, skills, description, *, profiled=True) -> str:
+    """A listing as enrichment leaves it: the real embedding and, unless `profiled` is off (a job
+    enriched before skill evidence existed), its requirements profile."""
+    job = Job(owner_id=owner_id, title=title, description_raw=description, skills_required=skills, skills=skills,
+              status=JobStatus.active, resume_guide_generated={"resume_guide": []},
+              prep_guide_generated={"prep_questions": []})
+    job.embedding = embeddings.embed(enrichment.embedding_text(job))
+    if profiled:
+        evidence.profile_job(job)
+    return _store(job)
+
+
+@pytest.fixture
+def nurse(client, register):
+    return _seeker(client, register, NURSE_RESUME)
+
+
+def test_non_software_fit_is_no_gap_and_unrelated_job_is(client, register, nurse):
+    provider, _ = register("provider")
+    owner = _user(provider).id
+    pediatric = _enriched_job(owner, "Pediatric Registered Nurse - Med/Surg", [
+        "Pediatric Advanced Life Support", "IV insertion", "EHR documentation", "Medication Administration"],
+        "Brookside Children's Hospital is hiring a registered nurse for our pediatric medical-surgical unit. You will "
+        "care for children recovering from surgery, insert and maintain peripheral IVs, give medications safely and "
+        "document care in the electronic health record. Requirements: RN license, one year of pediatric or acute care "
+        "experience, current PALS and BLS.")
+    electrician = _enriched_job(owner, "Journeyman Electrician - Commercial", [
+        "Journeyman electrician license", "Conduit bending (EMT, rigid)", "Blueprint reading", "NEC"],
+        "Keystone Electrical Contractors is hiring journeyman electricians for commercial construction. You will "
+        "install conduit, pull wire, set panels and lighting and troubleshoot circuits, working from drawings and to "
+        "code. Requirements: state journeyman license, four years of commercial electrical experience.")
+
+    fit = client.post(f"/api/v1/jobs/{pediatric}/match", headers=bearer(nurse)).json()
+    assert fit["gap_detected"] is False, fit
+    assert fit["similarity_score"] >= 0.7 > fit["raw_similarity"]  # the raw cosine alone would call it a gap
+    assert fit["missing_skills"] == [] and fit["seniority_fit"] == "fit"
+    shown = {e["requirement"]: e for e in fit["skill_evidence"]}
+    assert set(shown) == {"Pediatric Advanced Life Support", "IV insertion", "EHR documentation",
+                          "Medication Administration"}
+    assert "peripheral IVs" in shown["IV insertion"]["evidence"]
+    assert "Cerner" in shown["EHR documentation"]["evidence"]
+
+    other = client.post(f"/api/v1/jobs/{electrician}/match", headers=bearer(nurse)).json()
+    assert other["gap_detected"] is True and other["similarity_score"] < 0.5
+    assert not set(other["matched_skills"]) & set(other["missing_skills"])
+    assert len(other["missing_skills"]) >= 3
+
+
+def test_job_enriched_before_profiles_is_profiled_once(client, register, nurse):
+    provider, _ = register("provider")
+    owner = _user(provider).id
+    job_id = _enriched_job(owner, "Pediatric Nurse", ["PALS", "IV insertion"],
+                           "Pediatric nurse for a children's hospital unit; PALS required.", profiled=False)
+    first = client.post(f"/api/v1/jobs/{job_id}/match", headers=bearer(nurse)).json()
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
+        assert job.match_profile is not None and job.requirement_vectors is not None
+        stored = bytes(job.requirement_vectors)
+    again = client.post(f"/api/v1/jobs/{job_id}/match", headers=bearer(nurse)).json()
+    assert again == first and first["matched_skills"] == ["PALS", "IV insertion"]  # in the job's own words
+    with session_scope() as session:
+        assert bytes(session.get(Job, uuid.UUID(job_id)).requirement_vectors) == stored
+
+
+def test_recommendations_ranked_by_the_score_the_match_page_shows(client, register, nurse):
+    provider, _ = register("provider")
+    owner = _user(provider).id
+    texts = [
+        ("Pediatric Nurse", ["PALS", "IV insertion", "EHR documentation"],
+         "Children's hospital unit: pediatric nursing care, IVs and charting in the EHR."),
+        ("Registered Nurse - Cardiology", ["Telemetry", "ACLS", "Cardiac catheterization recovery", "Epic"],
+         "Adult cardiology ward: telemetry monitoring, post-procedure recovery and Epic charting."),
+        ("Director of Nursing", ["Nursing leadership", "Budget Management", "Regulatory Compliance"],
+         "Lead nursing services across six units; 10+ years of nursing experience with 5 in management."),
+        ("Nurse Educator", ["Curriculum Development", "Simulation training", "Patient Education"],
+         "Teach and mentor new nurses; design simulation scenarios and orientation programs."),
+    ]
+    ids = [_enriched_job(owner, title, skills, text) for title, skills, text in texts]
+    items = client.get("/api/v1/recommendations/jobs", headers=bearer(nurse), params={"limit": 50}).json()
+    ours = [i for i in items if i["job_id"] in ids]
+    assert len(ours) == len(ids)
+    scores = [i["match_score"] for i in items]
+    assert scores == sorted(scores, reverse=True)  # by the calibrated score, not the cosine
+    for item in ours:
+        page = client.post(f"/api/v1/jobs/{item['job_id']}/match", headers=bearer(nurse)).json()
+        assert page["similarity_score"] == item["match_score"]
+        assert page["matched_skills"] == item["matched_skills"] and page["missing_skills"] == item["missing_skills"]
+        assert page["seniority_fit"] == item["seniority_fit"]
+    director = next(i for i in ours if i["job_id"] == ids[2])
+    assert director["seniority_fit"] == "under"
+    assert ours[0]["job_id"] == ids[0]

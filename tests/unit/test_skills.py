@@ -32,3 +32,93 @@ def test_no_false_positives(text, absent):
 def test_normalise_labels():
     assert taxonomy().normalise(["postgres", "ReactJS", "golang", "Basket weaving", "Postgres"]) == [
         "PostgreSQL", "React", "Go", "Basket weaving"]
+
+
+# --- requirement normalisation (issue 8) -------------------------------------------------------
+
+
+def _parts(phrase):
+    return [(p.text, p.skills) for p in taxonomy().requirement_parts(phrase)]
+
+
+@pytest.mark.parametrize("phrase,expected", [
+    ("Go (Golang)", [("Go (Golang)", ("Go",))]),
+    ("Python 3", [("Python 3", ("Python",))]),
+    ("Java 17", [("Java 17", ("Java",))]),
+    ("Celery with Redis", [("Celery", ("Celery",)), ("Redis", ("Redis",))]),
+    ("SQL (joins, window functions)", [("SQL (joins, window functions)", ("SQL",))]),
+    ("experience with Kubernetes", [("experience with Kubernetes", ("Kubernetes",))]),
+    ("5+ years of experience with Python", [("5+ years of experience with Python", ("Python",))]),
+    ("Strong knowledge of PostgreSQL", [("Strong knowledge of PostgreSQL", ("PostgreSQL",))]),
+    ("Jira or similar", [("Jira or similar", ("Jira",))]),
+    ("PostgreSQL or MySQL", [("PostgreSQL or MySQL", ("PostgreSQL", "MySQL"))]),
+    ("Python and SQL", [("Python", ("Python",)), ("SQL", ("SQL",))]),
+    ("React/Redux", [("React", ("React",)), ("Redux", ("Redux",))]),
+    ("C/C++", [("C", ("C",)), ("C++", ("C++",))]),
+    ("BLS/ACLS", [("BLS/ACLS", ("BLS/ACLS",))]),
+    ("CI/CD", [("CI/CD", ("CI/CD",))]),
+    ("AutoCAD Civil 3D", [("AutoCAD Civil 3D", ("Civil 3D",))]),
+    ("Pediatric Advanced Life Support", [("Pediatric Advanced Life Support", ("Pediatric Advanced Life Support",))]),
+    ("IV insertion", [("IV insertion", ("IV Therapy",))]),
+    ("EHR documentation", [("EHR documentation", ("EHR",))]),
+    ("differentiating instruction for mixed-ability classes",
+     [("differentiating instruction for mixed-ability classes", ("Differentiated Instruction",))]),
+    ("Stormwater design", [("Stormwater design", ("Stormwater Design",))]),
+    ("Ability to lift 50 lbs", [("Ability to lift 50 lbs", ())]),
+])
+def test_requirement_normalisation(phrase, expected):
+    assert _parts(phrase) == expected
+
+
+def test_normalised_phrases_drop_qualifiers():
+    tax = taxonomy()
+    assert [p.phrase for p in tax.requirement_parts("Python 3")] == ["Python"]
+    assert [p.phrase for p in tax.requirement_parts("Hands-on experience with grading and drainage plans")] == [
+        "grading and drainage plans"]
+    assert [p.phrase for p in tax.requirement_parts("Hydrology (HEC-HMS or similar)")] == ["Hydrology"]
+    assert tax.requirement_parts("Go")[0].key == tax.requirement_parts("Go (Golang)")[0].key
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("PALS, IV therapy, Cerner charting", ["Pediatric Advanced Life Support", "IV Therapy", "Cerner"]),
+    ("differentiated instruction, classroom management", ["Differentiated Instruction", "Classroom Management"]),
+    ("Civil 3D, stormwater design", ["Civil 3D", "Stormwater Design"]),
+    ("Started peripheral IVs and charted in Epic", ["IV Therapy", "Epic"]),
+    ("GD&T and FEA in SolidWorks", ["GD&T", "Finite Element Analysis", "SolidWorks"]),
+    ("QuickBooks, month-end close and accruals", ["QuickBooks", "Month-End Close", "General Ledger"]),
+    ("Forklift certified; cycle counts in Manhattan WMS", ["Forklift Operation", "Inventory Management",
+                                                          "Warehouse Management"]),
+    ("qPCR, ELISA and cell culture under GLP", ["PCR", "ELISA", "Cell Culture", "Good Laboratory Practice"]),
+    ("Conduit bending, blueprint reading, NEC", ["Electrical Wiring", "Blueprint Reading", "National Electrical Code"]),
+])
+def test_extracts_beyond_software(text, expected):
+    assert taxonomy().extract(text) == expected
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("Stayed in touch with my pen pals", {"Pediatric Advanced Life Support"}),
+    ("Taught PE to year 9", {"Professional Engineer License"}),
+    ("An epic journey through the mountains", {"Epic"}),
+    ("Worked in a greenhouse and a sketch club", {"Applicant Tracking Systems", "Sketch"}),
+    ("Fluent in Spanish; excel at macros", {"CFD", "Excel", "Knowledge Base"}),
+])
+def test_abbreviations_and_common_words_match_only_as_written(text, absent):
+    assert absent.isdisjoint(taxonomy().extract(text))
+
+
+def test_implied_skills():
+    tax = taxonomy()
+    assert "EHR" in tax.implied("Cerner") and "EHR" in tax.implied("Epic")
+    assert tax.implied("Civil 3D") == ["AutoCAD", "CAD"]
+    assert tax.implied("EHR") == []
+
+
+def test_taxonomy_covers_every_occupational_family():
+    tax = taxonomy()
+    families = {skill.family for skill in tax.skills.values()}
+    assert len(families - {"general"}) >= 15
+    for family in ("healthcare", "education", "civil engineering", "mechanical engineering", "electrical engineering",
+                   "finance and accounting", "legal", "sales", "marketing", "design", "logistics and supply chain",
+                   "hospitality", "skilled trades", "human resources", "customer support", "data and machine learning",
+                   "software", "product and project management", "lab science"):
+        assert sum(skill.family == family for skill in tax.skills.values()) >= 5, family
