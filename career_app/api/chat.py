@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from career_app import db
-from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.deps import (WS_DISCONNECTED, WS_MAX_FRAME_CHARS, RedisDep, Token, caller, in_thread_session,
+                                 websocket_token)
 from career_app.services import auth, chat, coach, live, presence
 from career_app.services.errors import ServiceError, TooManyRequests, Unauthorized
 from models.chat import ChatStatus
@@ -101,24 +102,18 @@ async def admin_message(session_id: str, data: ChatMessageIn, r: RedisDep, token
 
 # --- websocket ----------------------------------------------------------------------------------------
 
-AUTH_TIMEOUT = 5.0
-MAX_FRAME_CHARS = 16_000
 PRESENCE_REFRESH = 30.0
 CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_GONE = 4401, 4403, 4404, 4410
 
 
 async def socket_user(ws: WebSocket, r) -> User | None:
-    """The caller of a websocket: `?token=` or a first frame `{"type": "auth", "token": ...}` within
-    5 s. None (and the socket closed with 4401) when there is no valid token."""
-    token = ws.query_params.get("token")
-    if not token:
-        try:
-            frame = json.loads(await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT))
-            token = frame.get("token") if isinstance(frame, dict) and frame.get("type") == "auth" else None
-        except (asyncio.TimeoutError, ValueError, KeyError, RuntimeError, WebSocketDisconnect):
-            token = None
+    """The caller of an accepted websocket (deps.websocket_token); None, and the socket closed with
+    4401, without a valid token."""
+    token = await websocket_token(ws)
+    if token is WS_DISCONNECTED:
+        return None
     try:
-        if not token or not isinstance(token, str):
+        if not token:
             raise Unauthorized("Not authenticated")
         return auth.cached_user(token) or await in_thread_session(auth.remembered_user_from_token, r, token)
     except Unauthorized:
@@ -157,8 +152,8 @@ def _content(frame: str) -> str:
 
 
 async def _handle(ws: WebSocket, r, user: User, session_id: str, frame: str) -> None:
-    if len(frame) > MAX_FRAME_CHARS:
-        raise ServiceError(f"Frames are at most {MAX_FRAME_CHARS:,} characters")
+    if len(frame) > WS_MAX_FRAME_CHARS:
+        raise ServiceError(f"Frames are at most {WS_MAX_FRAME_CHARS:,} characters")
     content = _content(frame)
     if user.role == Role.admin:
         await in_thread_session(lambda s: chat.post_admin_message(s, r, user, session_id, content))

@@ -15,7 +15,8 @@ import redis
 from fastapi import APIRouter, Query, Response, WebSocket, WebSocketDisconnect
 
 from career_app import db
-from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.deps import (WS_DISCONNECTED, WS_MAX_FRAME_CHARS, RedisDep, Token, caller, in_thread_session,
+                                 websocket_token)
 from career_app.services import live, notifications, presence
 from career_app.services.errors import Unauthorized
 from models.notification_schemas import (MarkReadRequest, MarkReadResult, NotificationPage, NotificationSettingsOut,
@@ -83,33 +84,9 @@ async def socket_token(r: RedisDep, token: Token, response: Response) -> SocketT
 
 # --- websocket ----------------------------------------------------------------------------------------
 
-AUTH_TIMEOUT = 5.0
 HUB_READY_TIMEOUT = 2.0
-MAX_FRAME_CHARS = 16_000
 PRESENCE_REFRESH = 30.0
 CLOSE_UNAUTHORIZED = 4401
-_DISCONNECTED = object()
-
-
-async def _first_token(ws: WebSocket):
-    """`?token=`, else the token of a first `{"type": "auth", "token": ...}` frame sent within
-    AUTH_TIMEOUT; None without one, _DISCONNECTED if the client left meanwhile."""
-    if token := ws.query_params.get("token"):
-        return token
-    try:
-        message = await asyncio.wait_for(ws.receive(), AUTH_TIMEOUT)
-    except TimeoutError:
-        return None
-    if message["type"] == "websocket.disconnect":
-        return _DISCONNECTED
-    text = message.get("text") or ""
-    try:
-        frame = json.loads(text) if len(text) <= MAX_FRAME_CHARS else None
-    except ValueError:
-        return None
-    if isinstance(frame, dict) and frame.get("type") == "auth" and isinstance(frame.get("token"), str):
-        return frame["token"]
-    return None
 
 
 def _error(detail: str) -> dict:
@@ -123,8 +100,8 @@ def _answer(message: dict) -> str | dict:
         return _error("Binary frames are not accepted; send JSON text")
     if text == "__ping__":
         return "__pong__"
-    if len(text) > MAX_FRAME_CHARS:
-        return _error(f"Frames are at most {MAX_FRAME_CHARS:,} characters")
+    if len(text) > WS_MAX_FRAME_CHARS:
+        return _error(f"Frames are at most {WS_MAX_FRAME_CHARS:,} characters")
     try:
         frame = json.loads(text)
     except ValueError:
@@ -205,8 +182,8 @@ async def notifications_socket(ws: WebSocket) -> None:
     """Live notifications; the protocol is described at GET /api/v1/notifications/socket-token."""
     await ws.accept()
     r = db.app_redis()
-    token = await _first_token(ws)
-    if token is _DISCONNECTED:
+    token = await websocket_token(ws)
+    if token is WS_DISCONNECTED:
         return
     socket = _Socket(ws)
     try:

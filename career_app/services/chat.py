@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 
 from career_app.services import live, notifications, presence
 from career_app.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
-from models.base import utcnow
 from models.chat import ChatMessage, ChatRole, ChatSession, ChatStatus
 from models.chat_schemas import MAX_MESSAGE_CHARS, ChatMessageOut, ChatSessionOut
 from models.job import Job

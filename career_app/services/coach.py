@@ -22,7 +22,7 @@ from career_app import db
 from career_app.services import chat, live, llm, matching
 from career_app.services.errors import ServiceError
 from career_app.settings import settings
-from models.chat import ChatMessage, ChatRole, ChatStatus
+from models.chat import ChatRole, ChatStatus
 from models.job import Job
 from models.resume import Resume
 from models.user import User
