@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-requirements
 export REFLEX_USE_NPM := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: venv run test test-fast browser openapi migrate admin clean-data
+.PHONY: venv run test test-fast browser openapi migrate admin clean-data demo
 
 # The venv is reused while requirements.txt is unchanged.
 $(STAMP): requirements.txt
@@ -22,6 +22,11 @@ run: venv
 
 migrate: venv
 	$(PY) -m career_app.cli migrate
+
+# The sample catalogue (jobs_worker/data/sample_jobs.json, 320 postings) through the real ingestion
+# pipeline into the database `make run` uses; run again, it only refreshes.
+demo: migrate
+	$(PY) -m jobs_worker.demo
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 browser:

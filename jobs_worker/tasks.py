@@ -3,9 +3,12 @@
 import logging
 import uuid
 
-from career_app.db import app_redis, session_scope
-from career_app.services import enrichment, jobs, notifications, resumes, tasks, users
+from rq import get_current_job
+
+from career_app.db import app_redis, rq_redis, session_scope
+from career_app.services import enrichment, ingestion, jobs, notifications, resumes, tasks, users
 from career_app.settings import settings
+from jobs_worker import ingest
 from models.job import Job
 
 log = logging.getLogger(__name__)
@@ -69,3 +72,52 @@ def reenrich_jobs(batch_size: int | None = None, pause_seconds: float | None = N
 def send_email(notification_id: str) -> dict:
     with session_scope() as session:
         return notifications.deliver_email(session, app_redis(), uuid.UUID(notification_id))
+
+
+# --- job ingestion ---------------------------------------------------------------------------
+
+
+def _queue_enrichment(job_ids: list[uuid.UUID]) -> None:
+    with session_scope() as session:
+        ingestion.enqueue_enrichment(session, rq_redis(), job_ids)
+
+
+def _task_id() -> str | None:
+    current = get_current_job()
+    return current.id if current is not None else None
+
+
+def ingest_source(run_id: str) -> dict:
+    """One run of one source (queued by ingestion.start_run); a killed worker's run resumes here."""
+    return ingest.run_source(run_id, app_redis(), _task_id(), after_batch=_queue_enrichment)
+
+
+def ingest_all(names: list[str] | None = None, trigger: str = "all") -> dict:
+    """Every enabled source (or `names`), one after the other: one that breaks never stops the others."""
+    r, task_id = app_redis(), _task_id()
+    results: dict[str, dict] = {}
+    try:
+        with session_scope() as session:
+            ingestion.ensure_seeded(session)
+            names = ingestion.global_sources(session, names)
+        for done, name in enumerate(names, 1):
+            try:
+                with session_scope() as session:
+                    run_id, reason = ingestion.run_for_global(session, name, trigger, task_id)
+                results[name] = ingest.run_source(run_id, r, task_id, after_batch=_queue_enrichment) if run_id \
+                    else {"status": "skipped", "reason": reason}
+            except Exception as exc:
+                log.exception("ingestion of %s failed", name)
+                results[name] = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
+            tasks.report_progress(100 * done / len(names))
+    finally:
+        ingestion.release_global(r, task_id)
+    return results
+
+
+def ingest_enrich(job_ids: list[str]) -> dict:
+    """Enrich and embed a batch of ingested jobs, then announce the new listings to matching seekers."""
+    r = app_redis()
+    with session_scope() as session:
+        return ingestion.enrich_batch(session, r, [uuid.UUID(j) for j in job_ids],
+                                      on_live=lambda job: _quietly(notifications.announce_job_matches, session, r, job))

@@ -35,6 +35,11 @@ TASKS = {
     "reenrich_jobs": TaskSpec("jobs_worker.tasks.reenrich_jobs", timeout=6 * 3600),
     # An SMTP server that is down gets three more tries over about 15 minutes.
     "send_email": TaskSpec("jobs_worker.tasks.send_email", timeout=60, retry_intervals=(30, 120, 600)),
+    # Ingestion: a run commits per batch and resumes after a killed worker, so no automatic retry
+    # (the next scheduled or manual run is the retry); enrichment batches retry like enrich_job.
+    "ingest_source": TaskSpec("jobs_worker.tasks.ingest_source", timeout=2 * 3600, result_ttl=7 * 24 * 3600),
+    "ingest_all": TaskSpec("jobs_worker.tasks.ingest_all", timeout=6 * 3600, result_ttl=7 * 24 * 3600),
+    "ingest_enrich": TaskSpec("jobs_worker.tasks.ingest_enrich", timeout=900, retry_intervals=(30, 120, 600)),
 }
 
 

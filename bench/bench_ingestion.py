@@ -1,0 +1,234 @@
+"""Ingestion throughput on this machine, against a loopback feed server (embedded services).
+
+    .venv/bin/python bench/bench_ingestion.py [--postings 2000] [--embedded-postings 640] [--threshold]
+
+What it does, in order:
+  1. a temporary DATA_DIR with an embedded PostgreSQL + pgvector and Redis, migrated to head;
+  2. a loopback Greenhouse board of N postings made from the sample catalogue (each copy under
+     another company, so nothing is a duplicate);
+  3. list + normalize + dedup + store: one run of the source in this process, timed as a whole and
+     per batch of 50 (median, p95); then the same run again (every posting unchanged);
+  4. the same including enrichment and embeddings: a fresh source, each stored batch enriched
+     inline (offline generator, all-MiniLM-L6-v2 batches of 32, near-duplicate check) until every
+     job is active;
+  5. with --threshold: the near-duplicate threshold, fitted on half of a labelled set of
+     same-company pairs (reworded reposts vs other postings of that company) and reported on the
+     other half;
+  6. peak memory (max RSS) of this process.
+Everything it made is removed at the end."""
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CATALOGUE = ROOT / "jobs_worker" / "data" / "sample_jobs.json"
+TARGET_STORE = 200.0
+TARGET_EMBED = 100.0
+
+
+def setup() -> Path:
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    os.environ["DATA_DIR"] = str(data_dir)
+    for var in ("DATABASE_URL", "REDIS_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "EMBEDDINGS_BACKEND"):
+        os.environ.pop(var, None)
+    os.environ["LLM_CONFIG_FILE"] = str(data_dir / "none.json")  # the offline generator
+    from career_app import embedded
+
+    os.environ["DATABASE_URL"] = embedded.ensure_postgres(data_dir, database=f"bench_ingest_{uuid.uuid4().hex[:6]}")
+    os.environ["REDIS_URL"] = embedded.ensure_redis(data_dir)
+    done = subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], cwd=ROOT, env=dict(os.environ),
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr)
+    return data_dir
+
+
+def board(count: int, tag: str) -> dict:
+    """A Greenhouse board (one response, HTML entity-escaped content) of `count` postings."""
+    import html
+
+    base = json.loads(CATALOGUE.read_text())["postings"]
+    jobs = []
+    for n in range(count):
+        item = base[n % len(base)]
+        company = f"{item['company']} {tag}{n // len(base)}"
+        jobs.append({"id": n, "title": item["title"], "absolute_url": f"https://boards.example.com/{tag}/jobs/{n}",
+                     "company_name": company, "location": {"name": item["location"]},
+                     "updated_at": item["posted_at"], "first_published": item["posted_at"],
+                     "metadata": [{"name": "Employment Type", "value": item["employment_type"]},
+                                  {"name": "Workplace Type", "value": item["remote"]}],
+                     "content": html.escape(item["description"].replace(item["company"], company))})
+    return {"jobs": jobs, "meta": {"total": count}}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run_once(feeds, name: str, postings: dict, enrich: bool) -> dict:
+    from career_app.db import app_redis, session_scope
+    from career_app.services import ingestion
+    from jobs_worker import ingest
+
+    r = app_redis()
+    from tests.feed_server import Reply
+
+    path = f"/v1/boards/{name}/jobs"
+    feeds.route(path, Reply(body=postings))
+    with session_scope() as session:
+        if session.get(ingestion.IngestSource, name) is None:
+            from models.ingestion_schemas import SourceCreate
+
+            ingestion.create_source(session, SourceCreate(
+                name=name, kind="greenhouse", url=feeds.url(path),
+                params={"allow_private_network": True, "http": {"rate_per_second": 10000, "burst": 1000}}))
+        run_id = ingestion.create_inline_run(session, name, "bench").id
+
+    batch_times: list[float] = []
+    pending: list = []
+    last = [time.perf_counter()]
+
+    def after_batch(job_ids):
+        pending.extend(job_ids)
+        if enrich:
+            while len(pending) >= ingestion.ENRICH_BATCH:
+                chunk = [pending.pop(0) for _ in range(ingestion.ENRICH_BATCH)]
+                with session_scope() as session:
+                    ingestion.enrich_batch(session, r, chunk)
+        now = time.perf_counter()
+        batch_times.append(now - last[0])
+        last[0] = now
+
+    started = time.perf_counter()
+    result = ingest.run_source(run_id, r, after_batch=after_batch)
+    if enrich and pending:
+        with session_scope() as session:
+            ingestion.enrich_batch(session, r, list(pending))
+    elapsed = time.perf_counter() - started
+    return {"elapsed": elapsed, "result": result, "batches": batch_times}
+
+
+def active_count(name: str) -> int:
+    from sqlmodel import func, select
+
+    from career_app.db import session_scope
+    from models.job import Job
+
+    with session_scope() as session:
+        return session.exec(select(func.count()).select_from(Job).where(Job.source == name,
+                                                                        Job.status == "active")).one()
+
+
+def threshold_study() -> None:
+    """Same-company pairs: a reworded repost (positive) or another posting of the company (negative)."""
+    from career_app.services import embeddings, enrichment, ingestion
+    from models.job import Job
+
+    rng = random.Random(7)
+    base = json.loads(CATALOGUE.read_text())["postings"]
+
+    def text_of(item, description):
+        job = Job(title=item["title"], description_raw=ingestion.html_to_text(description), skills_required=item["skills"],
+                  owner_id=uuid.uuid4())
+        return enrichment.embedding_text(job)
+
+    def reword(description: str) -> str:
+        head, _, rest = description.partition("</p>")
+        items = rest.split("</li>")
+        body = items[:-1]
+        rng.shuffle(body)
+        footer = rng.choice(["<p>Apply now: we answer every application within two weeks.</p>",
+                             "<p>We are an equal opportunity employer.</p>", "<p>Ref. 2026-Q4.</p>"])
+        return "<p>We are hiring! " + head.removeprefix("<p>") + "</p>" + "</li>".join(body + items[-1:]) + footer
+
+    by_company: dict[str, list[int]] = {}
+    for i, item in enumerate(base):
+        by_company.setdefault(item["company"], []).append(i)
+    pairs = []  # (index for the split, text a, text b, is duplicate)
+    for i, item in enumerate(base):
+        pairs.append((i, text_of(item, item["description"]), text_of(item, reword(item["description"])), True))
+        others = [j for j in by_company[item["company"]] if j != i]
+        if others:
+            j = rng.choice(others)
+            pairs.append((i, text_of(item, item["description"]), text_of(base[j], base[j]["description"]), False))
+    vectors = embeddings.embed_many([t for p in pairs for t in (p[1], p[2])])
+    scores = [(p[0], embeddings.cosine(vectors[2 * k], vectors[2 * k + 1]), p[3]) for k, p in enumerate(pairs)]
+    fit = [s for s in scores if s[0] % 2 == 0]
+    held = [s for s in scores if s[0] % 2 == 1]
+
+    def rates(data, threshold):
+        pos = [s for _, s, d in data if d]
+        neg = [s for _, s, d in data if not d]
+        return (sum(s >= threshold for s in pos) / len(pos), sum(s >= threshold for s in neg) / len(neg))
+
+    candidates = [round(0.80 + 0.005 * k, 3) for k in range(40)]
+    # the lowest threshold with no false merge on the fit half (a wrong merge loses a real job)
+    best = next(t for t in candidates if rates(fit, t)[1] == 0.0)
+    neg_fit = sorted(s for _, s, d in fit if not d)
+    pos_fit = sorted(s for _, s, d in fit if d)
+    print(f"near-duplicate threshold: fit half {len(fit)} pairs, held-out half {len(held)} pairs")
+    print(f"  fit: reposts cosine min {pos_fit[0]:.3f} median {statistics.median(pos_fit):.3f}; other postings of the "
+          f"company max {neg_fit[-1]:.3f} median {statistics.median(neg_fit):.3f}")
+    print(f"  lowest threshold with no false merge on the fit half: {best}")
+    for t in sorted({best, 0.95}):
+        tp, fp = rates(held, t)
+        print(f"  held-out at {t}: {tp:.1%} of reposts merged, {fp:.1%} of distinct postings merged")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postings", type=int, default=2000)
+    parser.add_argument("--embedded-postings", type=int, default=640)
+    parser.add_argument("--threshold", action="store_true")
+    args = parser.parse_args()
+    data_dir = setup()
+    try:
+        from career_app import embedded
+        from career_app.services import embeddings
+        from tests.feed_server import FeedServer
+
+        embeddings.load()
+        print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        with FeedServer() as feeds:
+            store = run_once(feeds, "bench-store", board(args.postings, "s"), enrich=False)
+            rerun = run_once(feeds, "bench-store", board(args.postings, "s"), enrich=False)
+            full = run_once(feeds, "bench-full", board(args.embedded_postings, "f"), enrich=True)
+        n, m = args.postings, args.embedded_postings
+        print(f"\nlist + normalize + dedup + store, {n} postings: {store['elapsed']:.1f} s = "
+              f"{n / store['elapsed']:.0f} postings/s (target >= {TARGET_STORE:.0f}); per batch of 50: "
+              f"median {statistics.median(store['batches']) * 1000:.0f} ms, p95 {pct(store['batches'], 0.95) * 1000:.0f} ms")
+        print(f"  counters: {json.dumps({k: store['result'][k] for k in ('fetched', 'new', 'skipped', 'errors')})}")
+        print(f"same run again (all unchanged): {rerun['elapsed']:.1f} s = {n / rerun['elapsed']:.0f} postings/s; "
+              f"skipped {rerun['result']['skipped']}, new {rerun['result']['new']}")
+        active = active_count("bench-full")
+        print(f"including enrichment + embeddings, {m} postings: {full['elapsed']:.1f} s = "
+              f"{m / full['elapsed']:.0f} postings/s (target >= {TARGET_EMBED:.0f}); {active} active; per batch of 50: "
+              f"median {statistics.median(full['batches']) * 1000:.0f} ms, p95 {pct(full['batches'], 0.95) * 1000:.0f} ms")
+        if args.threshold:
+            threshold_study()
+        print(f"peak memory (max RSS of this process, model loaded): "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    finally:
+        from career_app import embedded
+
+        embedded.stop_embedded(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

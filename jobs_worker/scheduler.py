@@ -1,0 +1,70 @@
+"""The ingestion scheduler: runs each enabled source on its cron schedule (UTC).
+
+Every worker process starts this thread; one of them at a time holds a Redis lock (renewed each
+tick, taken over when it lapses, so a killed worker's scheduling moves to another within
+LOCK_SECONDS) and queues due runs; each due time is also claimed by a compare-and-set on the
+source's next_run_at, so even two schedulers could not both run it. It runs in a thread of the
+worker's main process, with its own connections (no pool shared with the forked work horses)."""
+
+import logging
+import os
+import socket
+import threading
+
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from career_app import db
+from career_app.services import ingestion
+
+log = logging.getLogger(__name__)
+
+LOCK = "ingest:scheduler"
+LOCK_SECONDS = 45
+TICK_SECONDS = 15
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) and 1 or 0
+"""
+
+
+class Scheduler:
+    def __init__(self, name: str | None = None, lock: str = LOCK):
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.lock = lock
+        self.r = db.app_redis()
+        self.conn = db.rq_redis()
+        self._engine = create_engine(db.database_url(), poolclass=NullPool)
+        self._take = self.r.register_script(_RENEW)
+        self._stop = threading.Event()
+        self._seeded = False
+
+    def holds_lock(self) -> bool:
+        return bool(self._take(keys=[self.lock], args=[self.name, LOCK_SECONDS]))
+
+    def tick(self) -> list[str]:
+        if not self.holds_lock():
+            return []
+        with Session(self._engine, expire_on_commit=False) as session:
+            if not self._seeded:
+                ingestion.ensure_seeded(session)
+                self._seeded = True
+            return ingestion.schedule_due(session, self.r, self.conn)
+
+    def loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                started = self.tick()
+                if started:
+                    log.info("scheduled ingestion runs: %s", ", ".join(started))
+            except Exception:
+                log.exception("ingestion scheduler tick failed")
+            self._stop.wait(TICK_SECONDS)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.loop, name="ingest-scheduler", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()

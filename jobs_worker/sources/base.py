@@ -1,0 +1,56 @@
+"""What every adapter shares: its source, the polite client, and bounds on pagination."""
+
+from collections.abc import Iterator
+
+from career_app.services.ingestion import RawPosting, SourceSpec
+from jobs_worker.http import FetchError, PoliteClient
+
+MAX_PAGES = 500  # a feed that never stops paginating is cut off (the run is then partial, never complete)
+
+
+class ListingTruncated(FetchError):
+    """The listing was cut off by a bound: what was read is stored, but nothing may be closed."""
+
+
+class Adapter:
+    kind = ""
+
+    def __init__(self, spec: SourceSpec, client: PoliteClient):
+        self.spec, self.client = spec, client
+        self.params = spec.params or {}
+
+    @property
+    def company(self) -> str | None:
+        return self.params.get("company")
+
+    @property
+    def max_pages(self) -> int:
+        return int(self.params.get("max_pages", MAX_PAGES))
+
+    def pages(self):
+        """Page numbers 0, 1, ... up to max_pages; running past it raises ListingTruncated."""
+        for page in range(self.max_pages):
+            yield page
+        raise ListingTruncated(self.spec.url, f"more than {self.max_pages} pages: listing cut off")
+
+    def list_postings(self) -> Iterator[RawPosting]:
+        raise NotImplementedError
+
+    def fetch(self, posting: RawPosting) -> RawPosting:
+        """Details of one posting; the default adapter's list is complete already."""
+        return posting
+
+
+def text_of(value) -> str | None:
+    """A display string from the shapes feeds use for names: "x", {"name": "x"}, {"label": "x"}."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        for key in ("name", "label", "descriptor", "text", "value", "fullLocation"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        return None
+    if isinstance(value, list):
+        parts = [text_of(v) for v in value]
+        return " / ".join(p for p in parts if p) or None
+    return str(value)

@@ -1,0 +1,172 @@
+"""Request and response shapes of the ingestion routes (sources, runs, triggers, status)."""
+
+import re
+import uuid
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from models.ingestion import RunStatus, SourceKind
+from models.schemas import no_control_chars
+
+SOURCE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# Path words of the ingestion routes that a source may not be named after.
+RESERVED_NAMES = {"all", "trigger", "runs", "status", "sample-catalogue"}
+FILE_NAME_RE = re.compile(r"^(file:)?[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\.json$")
+
+
+def check_source_name(value: str) -> str:
+    value = value.strip().lower()
+    if not SOURCE_NAME_RE.fullmatch(value) or value in RESERVED_NAMES:
+        raise ValueError("1-40 lower-case letters, digits, '-' or '_' (not all, trigger, runs or status)")
+    return value
+
+
+def check_schedule(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    from croniter import croniter
+
+    value = " ".join(no_control_chars(value).split())
+    if len(value.split()) != 5 or not croniter.is_valid(value):
+        raise ValueError("a 5-field cron expression such as '0 */6 * * *' (UTC)")
+    return value
+
+
+def check_source_url(value: str, kind: SourceKind | str | None) -> str:
+    value = no_control_chars(value).strip()
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.hostname and not any(c.isspace() for c in value):
+        return value
+    if kind == SourceKind.file and FILE_NAME_RE.fullmatch(value):
+        return value  # a catalogue file in the bundled data folder (never a path elsewhere)
+    raise ValueError("must be an http(s) URL (a `file` source may also name a .json file of the bundled catalogue)")
+
+
+def _check_params(value: dict) -> dict:
+    if len(repr(value)) > 10_000:
+        raise ValueError("parameters are limited to 10,000 characters")
+    return value
+
+
+class SourceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=40)
+    kind: SourceKind
+    url: str = Field(max_length=2000)
+    params: dict = Field(default_factory=dict)
+    schedule: str | None = Field(default=None, max_length=100, description="Cron in UTC, e.g. '0 */6 * * *'")
+    enabled: bool = True
+
+    _name = field_validator("name")(check_source_name)
+    _schedule = field_validator("schedule")(check_schedule)
+    _params = field_validator("params")(_check_params)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str, info) -> str:
+        return check_source_url(value, info.data.get("kind"))
+
+
+class SourceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SourceKind | None = None
+    url: str | None = Field(default=None, max_length=2000)
+    params: dict | None = None
+    schedule: str | None = Field(default=None, max_length=100)
+    enabled: bool | None = None
+
+    _schedule = field_validator("schedule")(check_schedule)
+    _params = field_validator("params")(lambda v: None if v is None else _check_params(v))
+
+
+class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    source: str
+    trigger: str
+    task_id: str | None
+    status: RunStatus
+    attempts: int
+    total: int | None
+    processed: int
+    counters: dict[str, int]
+    errors: list[dict]
+    message: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class SourceOut(BaseModel):
+    name: str
+    kind: SourceKind
+    url: str
+    params: dict
+    schedule: str | None
+    enabled: bool
+    next_run_at: datetime | None
+    open_postings: int = 0
+    last_run: RunOut | None = None
+    running: RunOut | None = None
+
+
+class IngestCounters(BaseModel):
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: int = 0
+    dedup_hits: int = 0
+    closed: int = 0
+
+
+class SourceRunResult(BaseModel):
+    """`POST /admin/ingest/{source}`: the run's counters once it finished (200), or so far (202)."""
+
+    source: str
+    result: IngestCounters
+    status: RunStatus
+    run_id: uuid.UUID
+    task_id: str | None
+    errors: list[dict] = []
+
+
+class IngestAccepted(BaseModel):
+    message: str
+    status: str = "processing_in_background"
+    task_id: str
+    sources: list[str]
+    run_ids: list[uuid.UUID] = []
+
+
+class RunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] | None = Field(default=None, max_length=100, description="Names; omitted: every enabled source")
+
+
+class TaskBrief(BaseModel):
+    task_id: str
+    name: str
+    status: str
+    args: list = []
+    enqueued_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    error: str | None = None
+
+
+class IngestStatus(BaseModel):
+    queues: dict[str, int]
+    running: list[TaskBrief]
+    failed: list[TaskBrief]
+    global_task: TaskBrief | None
+    sources: list[SourceOut]
+    active_jobs: int
+    ingested_jobs: int
+    empty_catalogue: bool = Field(description="No active listing at all: offer to load the sample catalogue")
