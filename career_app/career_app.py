@@ -3,6 +3,7 @@
 import reflex as rx
 
 from career_app.api.app import build_api
+from career_app.pages.admin_chat import admin_chat
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
 from career_app.pages.coach import coach_page
@@ -13,14 +14,17 @@ from career_app.pages.recommended import recommended_page, skills_gap_page
 from career_app.pages.resume import resume_page
 from career_app.pages.landing import landing
 from career_app.pages.not_found import not_found
+from career_app.pages.notifications import notifications_page
 from career_app.pages.signin import signin
 from career_app.pages.signup import signup
 from state.admin import AdminUsersState
+from state.admin_chat import AdminChatState
 from state.admin_jobs import AdminJobsState
 from state import live
 from state.auth import AuthState
 from state.coach import CoachState
 from state.jobs import JobFeedState, JobPageState
+from state.notifications import NotificationsState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
@@ -46,4 +50,8 @@ app.add_page(admin_jobs, route="/admin/jobs", title="Jobs admin · Career Copilo
              on_load=[AuthState.guard_admin, AdminJobsState.load])
 app.add_page(coach_page, route="/coach", title="Career coach · Career Copilot",
              on_load=[AuthState.guard, CoachState.load])
+app.add_page(admin_chat, route="/admin/chat", title="Live chat · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminChatState.load])
+app.add_page(notifications_page, route="/notifications", title="Notifications · Career Copilot",
+             on_load=[AuthState.guard, NotificationsState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

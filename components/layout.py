@@ -24,11 +24,14 @@ def _nav_links(role: rx.Var) -> rx.Component:
     )
 
 
-def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out) -> rx.Component:
-    """One row on wide screens; on a phone the links take a row of their own under the logo and account."""
+def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out,
+           bell: rx.Component | None = None) -> rx.Component:
+    """One row on wide screens; on a phone the links take a row of their own under the logo and account.
+    `bell` (the notifications link) shows beside the account of a signed-in user."""
     account = rx.cond(
         signed_in,
         rx.hstack(
+            bell or rx.fragment(),
             rx.badge(role, variant="soft", display=rx.breakpoints(initial="none", sm="inline-flex")),
             rx.text(user_name, size="2", id="nav-user-name", display=rx.breakpoints(initial="none", xs="block")),
             rx.button("Sign out", on_click=on_sign_out, variant="outline", size="2", id="sign-out"),

@@ -32,7 +32,7 @@ def _quietly(trigger, *args) -> None:
 
 def parse_resume(upload_id: str) -> None:
     with session_scope() as session:
-        upload = resumes.process_upload(session, uuid.UUID(upload_id), tasks.report_progress)
+        upload = resumes.process_upload(session, uuid.UUID(upload_id), tasks.report_progress, app_redis())
         if upload is not None:
             _quietly(notifications.resume_processed, session, app_redis(), upload)
 
@@ -43,7 +43,7 @@ def enrich_job(job_id: str) -> dict:
         job = session.get(Job, uuid.UUID(job_id))
         first_time = job is not None and job.enriched_at is None  # enrich() works on this same object
         try:
-            job = enrichment.enrich(session, uuid.UUID(job_id))
+            job = enrichment.enrich(session, uuid.UUID(job_id), on_status=lambda j: jobs.announce(r, j))
         except Exception:
             _quietly(notifications.job_enrichment_failed, session, r, session.get(Job, uuid.UUID(job_id)))
             raise
@@ -56,17 +56,28 @@ def enrich_job(job_id: str) -> dict:
 
 def reenrich_jobs(batch_size: int | None = None, pause_seconds: float | None = None) -> dict:
     r = app_redis()
+
+    def progress(percent: float) -> None:
+        tasks.report_progress(percent)
+        enrichment.announce_reenrich(r, "started", percent)
+
     try:
         with session_scope() as session:
-            return enrichment.reenrich_missing(
+            result = enrichment.reenrich_missing(
                 session,
                 batch_size or settings.reenrich_batch_size,
                 settings.reenrich_pause_seconds if pause_seconds is None else pause_seconds,
-                progress=tasks.report_progress,
+                progress=progress,
                 after_each=lambda: jobs.invalidate(r),
+                on_status=lambda j: jobs.announce(r, j),
             )
+    except Exception as exc:
+        enrichment.announce_reenrich(r, "failed", error=f"{type(exc).__name__}: {exc}"[:300])
+        raise
     finally:
         enrichment.finish_reenrich(r)
+    enrichment.announce_reenrich(r, "finished", 100, result)
+    return result
 
 
 def send_email(notification_id: str) -> dict:

@@ -27,6 +27,14 @@ def message_row(m: dict) -> dict[str, str]:
             "time": m["created_at"][11:16], "interrupted": "yes" if m.get("interrupted") else "", "badge": badge}
 
 
+def add_message(rows: list[dict[str, str]], row: dict[str, str]) -> list[dict[str, str]]:
+    """A chat pane's messages with one more, unless it is already shown (this tab sent it, or the
+    event came twice); the latest PANE_MESSAGES are kept."""
+    if any(m["id"] == row["id"] for m in rows[-20:]):
+        return rows
+    return [*rows, row][-PANE_MESSAGES:]
+
+
 def session_row(s) -> dict[str, str]:
     return {"id": str(s.id), "title": s.title, "status": s.status.value, "status_label": STATUS_LABEL[s.status.value],
             "preview": s.last_message_preview[:80], "when": s.last_message_at.strftime("%b %d %H:%M")}
@@ -155,9 +163,7 @@ class CoachState(AuthState):
             self.error = exc.detail
 
     def _add(self, message: dict) -> None:
-        if any(m["id"] == str(message["id"]) for m in self.messages[-20:]):
-            return  # already shown (this tab sent it, or the event came twice)
-        self.messages = [*self.messages, message_row(message)][-PANE_MESSAGES:]
+        self.messages = add_message(self.messages, message_row(message))
 
     async def on_live(self, topic: str, event: dict) -> None:
         """An event of the open conversation, from whichever process produced it."""

@@ -2,8 +2,9 @@
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 import redis
@@ -12,8 +13,10 @@ from sqlalchemy import exc as sa_exc
 from career_app import db
 from career_app.services import jobs
 from career_app.services.errors import Unavailable
+from career_app.settings import settings
 from models.base import utcnow
 from models.job import JobStatus
+from state.live import later
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -65,52 +68,51 @@ EMPLOYMENT_LABEL = {"full_time": "Full-time", "part_time": "Part-time", "contrac
                     "internship": "Internship", "temporary": "Temporary"}
 
 
-def duration(delta: timedelta) -> str:
-    """'less than a minute', '2 min', '1 h 5 min'."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "less than a minute"
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-
-
 def job_row(job) -> dict[str, str]:
-    """A job as a table row. A processing job carries how long its enrichment attempt has been running
-    (its updated_at is the attempt's start) and whether it stalled (then it may be retried by hand)."""
+    """A job as a table row. A processing job carries when its enrichment attempt started (its
+    updated_at; the page counts the time since) and whether it stalled (then it may be retried by hand)."""
     processing = job.status == JobStatus.processing
     return {
         "id": str(job.id), "title": job.title, "company": job.company_name or "", "status": job.status.value,
         "color": STATUS_COLOR.get(job.status.value, "gray"), "error": job.enrich_error or "",
         "generated_by": job.generated_by or "", "created": job.created_at.strftime("%Y-%m-%d %H:%M"),
         "salary": money(job.salary_min, job.salary_max, job.salary_currency), "skills": ", ".join(job.skills[:6]),
-        "running_for": duration(utcnow() - job.updated_at) if processing else "",
+        "since": job.updated_at.isoformat() if processing else "",
         "stalled": "yes" if jobs.enrichment_stalled(job) else "",
     }
 
 
-ENRICHMENT_POLL_SECONDS = 1.5
-ENRICHMENT_POLL_LIMIT_SECONDS = 600
+# Job lists (provider console, admin jobs) follow statuses through live events (job_status, published
+# by services/jobs.py); the one thing no event announces is an attempt that silently stops making
+# progress, so the list wakes once at the moment the first running attempt would count as stalled.
+JOB_EVENTS = ("job_status", "resync")
+STALL_CHECK = {"type": "stall_check"}
 
 
-def any_processing(rows: list[dict[str, str]]) -> bool:
-    return any(r["status"] == "processing" for r in rows)
+def _stall_due_in(rows: list[dict[str, str]]) -> float | None:
+    now = utcnow()
+    waits = [settings.enrich_stall_seconds - (now - datetime.fromisoformat(r["since"])).total_seconds()
+             for r in rows if r["status"] == "processing" and not r["stalled"] and r["since"]]
+    return max(0.0, min(waits)) if waits else None
 
 
-async def follow_enrichment(state, reload: Callable[[], Awaitable[bool]]) -> None:
-    """The body of a background event: `reload` (False once the caller may no longer see the list) the
-    state's job rows while any is being enriched, so statuses and enrichment ages stay live. One loop
-    per tab (the state's `_following` flag), for ENRICHMENT_POLL_LIMIT_SECONDS at most."""
-    async with state:
-        if state._following:
-            return
-        state._following = True
-    try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + ENRICHMENT_POLL_LIMIT_SECONDS
-        while loop.time() < deadline:
-            await asyncio.sleep(ENRICHMENT_POLL_SECONDS)
-            async with state:
-                if not await reload() or not any_processing(state.rows):
-                    return
-    finally:
-        async with state:
-            state._following = False
+def arm_stall_check(state) -> None:
+    """After the state's `rows` were reloaded: one wake-up (`on_live("", STALL_CHECK)`) when the
+    first processing job on them would stall, unless an earlier one is pending (`_stall_check_at`)."""
+    due = _stall_due_in(state.rows)
+    if due is None:
+        return
+    at = time.time() + due
+    if time.time() < state._stall_check_at <= at:
+        return
+    state._stall_check_at = at
+    later(state, due + 0.5, STALL_CHECK)
+
+
+def reloads_jobs(event: dict, state) -> bool:
+    """Whether a live event means the job rows must be read again."""
+    kind = event.get("type")
+    if kind == STALL_CHECK["type"]:
+        state._stall_check_at = 0.0
+        return True
+    return kind in JOB_EVENTS

@@ -4,12 +4,13 @@ import reflex as rx
 from pydantic import ValidationError
 
 from career_app import db
-from career_app.services import jobs
+from career_app.services import jobs, live
 from career_app.services.errors import ServiceError
 from models.job_schemas import JobCreate, JobUpdate
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import any_processing, follow_enrichment, in_session, job_row, pages_for
+from state.common import arm_stall_check, in_session, job_row, pages_for, reloads_jobs
+from state.live import follow, live_state, own_topic
 
 PAGE_SIZE = 20
 
@@ -19,6 +20,7 @@ def _owned_rows(session, user, skip: int) -> tuple[list[dict[str, str]], int]:
     return [job_row(j) for j in found], total
 
 
+@live_state
 class ProviderState(AuthState):
     rows: list[dict[str, str]] = []
     total: int = 0
@@ -34,11 +36,7 @@ class ProviderState(AuthState):
     draft: dict[str, str] = {}
     form_key: int = 0
     posted_job_id: str = ""  # the job just posted: its notice shows while it is being enriched
-    _following: bool = False
-
-    @rx.var
-    def any_processing(self) -> bool:
-        return any_processing(self.rows)
+    _stall_check_at: float = 0.0
 
     @rx.var
     def posted_notice(self) -> str:
@@ -53,26 +51,22 @@ class ProviderState(AuthState):
 
     async def _reload(self, user) -> None:
         self.rows, self.total = await in_session(_owned_rows, user, self.page * PAGE_SIZE)
+        arm_stall_check(self)
 
     @rx.event
     async def load(self):
         user = await self._verified_user(Role.provider, Role.admin)
         if user is None:
             return
+        await follow(self, live.user(user.id))  # before reading: no status change slips between the two
         await self._reload(user)
-        if self.any_processing:
-            return ProviderState.follow
 
-    @rx.event(background=True)
-    async def follow(self):
-        """Refresh the list while any job is still being enriched."""
-        await follow_enrichment(self, self._reload_if_allowed)
-
-    async def _reload_if_allowed(self) -> bool:
-        user = await self._verified_user(Role.provider, Role.admin)
-        if user is not None:
-            await self._reload(user)
-        return user is not None
+    async def on_live(self, topic: str, event: dict) -> None:
+        """A job of this user changed status (services/jobs.announce_status), or a resync: read the page again."""
+        if await own_topic(self, topic) and reloads_jobs(event, self):
+            user = await self._verified_user(Role.provider, Role.admin)
+            if user is not None:
+                await self._reload(user)
 
     @rx.event
     def set_remote_option(self, value: str):
@@ -162,7 +156,6 @@ class ProviderState(AuthState):
             self.posted_job_id = str(posted_id)
         self._fill_form({})
         await self._reload(user)
-        yield ProviderState.follow
 
     async def _act(self, action, job_id: str):
         user = await self._verified_user(Role.provider, Role.admin)
@@ -174,26 +167,24 @@ class ProviderState(AuthState):
         except ServiceError as exc:
             self.list_error = exc.detail
         await self._reload(user)
-        if self.any_processing:
-            return ProviderState.follow
 
     @rx.event
     async def retry(self, job_id: str):
-        return await self._act(lambda s, u, j: jobs.retry_enrichment(s, db.rq_redis(), u, j).id, job_id)
+        await self._act(lambda s, u, j: jobs.retry_enrichment(s, db.rq_redis(), u, j).id, job_id)
 
     @rx.event
     async def close(self, job_id: str):
-        return await self._act(lambda s, u, j: jobs.update(s, db.app_redis(), db.rq_redis(), u, j,
+        await self._act(lambda s, u, j: jobs.update(s, db.app_redis(), db.rq_redis(), u, j,
                                                            JobUpdate(status="closed")).id, job_id)
 
     @rx.event
     async def reopen(self, job_id: str):
-        return await self._act(lambda s, u, j: jobs.update(s, db.app_redis(), db.rq_redis(), u, j,
+        await self._act(lambda s, u, j: jobs.update(s, db.app_redis(), db.rq_redis(), u, j,
                                                            JobUpdate(status="active")).id, job_id)
 
     @rx.event
     async def delete(self, job_id: str):
-        return await self._act(lambda s, u, j: jobs.delete(s, db.app_redis(), u, j), job_id)
+        await self._act(lambda s, u, j: jobs.delete(s, db.app_redis(), u, j), job_id)
 
     @rx.event
     async def next_page(self):

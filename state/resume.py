@@ -1,23 +1,25 @@
-"""The seeker's resume page: upload with live parsing progress, suggestions to accept, download."""
+"""The seeker's resume page: upload with live parsing progress, suggestions to accept, download.
 
-import asyncio
+The worker announces each parsing step on the seeker's live topic (services/resumes.announce_progress);
+nothing polls. One wake-up after PARSE_PATIENCE_SECONDS tells the seeker if it never finished."""
 
 import reflex as rx
 
 from career_app import db
-from career_app.services import documents, resumes, users
+from career_app.services import documents, live, resumes, users
 from career_app.services.errors import ServiceError
 from models.resume import UploadStatus
 from models.schemas import ProfileUpdate
 from models.user import Role
 from state.auth import AuthState
 from state.common import in_session
+from state.live import follow, later, live_state, own_topic
 
-POLL_SECONDS = 0.4
-POLL_LIMIT_SECONDS = 120
+PARSE_PATIENCE_SECONDS = 120
 UPLOAD_ID = "resume-upload"
 
 
+@live_state
 class ResumeState(AuthState):
     # the current resume
     has_resume: bool = False
@@ -62,6 +64,7 @@ class ResumeState(AuthState):
     async def load(self):
         user = await self._verified_user(Role.seeker)
         if user is not None:
+            await follow(self, live.user(user.id))
             await self._refresh(user)
 
     @rx.event
@@ -77,6 +80,7 @@ class ResumeState(AuthState):
             return
         upload_file = files[0]
         data = await upload_file.read(documents.MAX_UPLOAD_BYTES + 1)
+        await follow(self, live.user(user.id))  # before the worker can announce anything
         try:
             upload = await in_session(lambda s: resumes.start_upload(s, db.rq_redis(), user, data, upload_file.name)
                                       .model_dump())
@@ -84,38 +88,40 @@ class ResumeState(AuthState):
             self.upload_status, self.error = "failed", exc.detail
             return
         self.upload_id, self.upload_status, self.progress = str(upload["id"]), "queued", 5
-        return ResumeState.follow_upload
+        later(self, PARSE_PATIENCE_SECONDS, {"type": "upload_patience", "upload_id": self.upload_id})
 
-    @rx.event(background=True)
-    async def follow_upload(self):
-        async with self:
-            upload_id = self.upload_id
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + POLL_LIMIT_SECONDS
-        while loop.time() < deadline:
-            await asyncio.sleep(POLL_SECONDS)
-            async with self:
-                user = await self._verified_user(Role.seeker)
-                if user is None or self.upload_id != upload_id:
-                    return
-                try:
-                    upload = await in_session(lambda s: resumes.upload_status(s, user, upload_id).model_dump())
-                except ServiceError as exc:
-                    self.upload_status, self.error = "failed", exc.detail
-                    return
-                self.upload_status, self.progress = upload["status"], upload["progress"]
-                if upload["status"] == UploadStatus.failed:
-                    self.error = upload["error"] or "The file could not be processed."
-                    return
-                if upload["status"] == UploadStatus.done:
-                    self.found_characters = upload["characters_extracted"] or 0
-                    self.found_skills = upload["skills"]
-                    hints = upload["suggestions"] or {}
-                    self.suggestions = {k: hints.get(k) or "" for k in ("full_name", "headline", "location")}
-                    self.suggested_skills = list(hints.get("skills") or [])
-                    await self._refresh(user)
-                    return
-        async with self:
+    async def on_live(self, topic: str, event: dict) -> None:
+        """The worker's steps for the upload in progress; the final one brings the results."""
+        if not await own_topic(self, topic):
+            return
+        kind = event.get("type")
+        if not self.uploading or (kind != "resync" and event.get("upload_id") != self.upload_id):
+            return
+        if kind == "resume_upload" and event.get("status") == UploadStatus.processing:
+            self.upload_status, self.progress = "processing", int(event.get("progress") or 0)
+        elif kind in ("resume_upload", "resync", "upload_patience"):
+            await self._read_upload(gave_up=kind == "upload_patience")
+
+    async def _read_upload(self, gave_up: bool = False) -> None:
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            return
+        try:
+            upload = await in_session(lambda s: resumes.upload_status(s, user, self.upload_id).model_dump())
+        except ServiceError as exc:
+            self.upload_status, self.error = "failed", exc.detail
+            return
+        self.upload_status, self.progress = upload["status"], upload["progress"]
+        if upload["status"] == UploadStatus.failed:
+            self.error = upload["error"] or "The file could not be processed."
+        elif upload["status"] == UploadStatus.done:
+            self.found_characters = upload["characters_extracted"] or 0
+            self.found_skills = upload["skills"]
+            hints = upload["suggestions"] or {}
+            self.suggestions = {k: hints.get(k) or "" for k in ("full_name", "headline", "location")}
+            self.suggested_skills = list(hints.get("skills") or [])
+            await self._refresh(user)
+        elif gave_up:
             self.upload_status, self.error = "failed", "Parsing is taking too long; try again in a minute."
 
     async def _save_profile(self, **changes):

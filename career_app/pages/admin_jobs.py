@@ -42,7 +42,7 @@ def _reenrich_card() -> rx.Component:
 
 def admin_jobs() -> rx.Component:
     return frame(
-        rx.heading("Jobs", size="7"),
+        rx.heading("Jobs", size="7", on_unmount=AdminJobsState.leave),
         _reenrich_card(),
         error_callout(AdminJobsState.error),
         rx.hstack(rx.text("Status", size="2"),

@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from career_app.services import embeddings, evidence, llm, offline_ai, tasks
+from career_app.services import embeddings, evidence, live, llm, offline_ai, tasks
 from career_app.services.errors import Conflict
 from career_app.services.skills import taxonomy
 from models.ai import JobAnalysis, JobGuides
@@ -118,8 +118,9 @@ def _copy_from(job: Job, twin: Job) -> None:
         setattr(job, field, getattr(twin, field))
 
 
-def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
-    """Enrich one job now. Raises after recording enrich_failed, so the queue can retry."""
+def enrich(session: Session, job_id: uuid.UUID, on_status: Callable[[Job], None] = lambda _job: None) -> Job | None:
+    """Enrich one job now. Raises after recording enrich_failed, so the queue can retry.
+    `on_status(job)` follows each committed status (the attempt started, then active or failed)."""
     job = session.get(Job, job_id)
     if job is None or job.status == JobStatus.closed:
         return job
@@ -129,6 +130,7 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
     job.updated_at = utcnow()  # an attempt started: what tells a running enrichment from a stalled one
     session.add(job)
     session.commit()
+    on_status(job)
     try:
         digest = description_hash(job)
         twin = _twin(session, job, digest)
@@ -144,6 +146,7 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
         job.updated_at = utcnow()
         session.add(job)
         session.commit()
+        on_status(job)
     except Exception as exc:
         session.rollback()
         job = session.get(Job, job_id)
@@ -151,6 +154,7 @@ def enrich(session: Session, job_id: uuid.UUID) -> Job | None:
         job.updated_at = utcnow()
         session.add(job)
         session.commit()
+        on_status(job)
         raise
     return job
 
@@ -177,6 +181,18 @@ def finish_reenrich(r: redis.Redis) -> None:
     r.delete(REENRICH_LOCK)
 
 
+def announce_reenrich(r: redis.Redis, status: str, progress: float = 0, result: dict | None = None,
+                      error: str = "") -> None:
+    """The batch re-enrichment's progress for the admins' tabs: "started" with a percentage after each
+    batch, then "finished" with the result or "failed" with the error."""
+    event = {"type": "reenrich", "status": status, "progress": round(progress, 1), "result": result or {},
+             "error": error}
+    try:
+        live.publish(r, live.ADMINS, event)
+    except redis.RedisError as exc:
+        log.warning("re-enrichment event not published: %s", exc)
+
+
 def missing_pillars(session: Session) -> list[uuid.UUID]:
     """Listings (not closed) lacking a resume guide, interview prep or embedding."""
     return list(session.exec(
@@ -188,8 +204,8 @@ def missing_pillars(session: Session) -> list[uuid.UUID]:
 
 
 def reenrich_missing(session: Session, batch_size: int, pause_seconds: float,
-                     progress: Callable[[float], None] = lambda _: None, after_each: Callable[[], None] = lambda: None
-                     ) -> dict:
+                     progress: Callable[[float], None] = lambda _: None, after_each: Callable[[], None] = lambda: None,
+                     on_status: Callable[[Job], None] = lambda _job: None) -> dict:
     """Enrich, in batches with a pause between them, every listing missing a pillar."""
     ids = missing_pillars(session)
     enriched = failed = 0
@@ -198,7 +214,7 @@ def reenrich_missing(session: Session, batch_size: int, pause_seconds: float,
             time.sleep(pause_seconds)
         for job_id in ids[start:start + batch_size]:
             try:
-                enrich(session, job_id)
+                enrich(session, job_id, on_status)
                 enriched += 1
             except Exception as exc:
                 log.warning("re-enrichment of %s failed: %s", job_id, exc)

@@ -5,6 +5,7 @@ only to its owner (and admins); only owners change or delete their jobs."""
 
 import hashlib
 import json
+import logging
 import uuid
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from career_app.services import enrichment, tasks
+from career_app.services import enrichment, live, tasks
 from career_app.services.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 from career_app.services.response_cache import JsonCache
 from career_app.services.versions import VersionCounter
@@ -23,6 +24,8 @@ from models.base import utcnow
 from models.job import Job, JobStatus, RemoteOption, Visibility
 from models.job_schemas import JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate
 from models.user import Role, User
+
+log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 _VERSION = VersionCounter("jobs:version")
@@ -73,6 +76,23 @@ def cache_version(r: redis.Redis) -> str:
     return _VERSION.current(r)
 
 
+def announce_status(r: redis.Redis, job_id: uuid.UUID, owner_id: uuid.UUID, status: str) -> None:
+    """After the commit: a job's status changed (an enrichment attempt started, ended, or its owner
+    changed it; "deleted" when it is gone). Its owner's tabs and the admins' follow it live. Never
+    fails the change it reports: a client that missed it reloads from the database on resync.
+    Any connection to the Redis server will do (pub/sub does not depend on the database number)."""
+    event = {"type": "job_status", "job_id": str(job_id), "status": status}
+    try:
+        live.publish(r, live.user(owner_id), event)
+        live.publish(r, live.ADMINS, event)
+    except redis.RedisError as exc:
+        log.warning("job status event for %s not published: %s", job_id, exc)
+
+
+def announce(r: redis.Redis, job: Job) -> None:
+    announce_status(r, job.id, job.owner_id, job.status.value)
+
+
 def _enqueue_enrichment(conn: redis.Redis, job: Job, owner: User) -> None:
     try:
         tasks.enqueue(conn, "enrich_job", owner, str(job.id))
@@ -94,6 +114,7 @@ def create(session: Session, r: redis.Redis, conn: redis.Redis, user: User, data
         session.commit()
         raise
     invalidate(r)
+    announce(r, job)
     return job
 
 
@@ -124,6 +145,7 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
         _enqueue_enrichment(conn, job, user)
     invalidate(r)
     session.refresh(job)
+    announce(r, job)
     return job
 
 
@@ -150,9 +172,11 @@ def _transition(job: Job, target: JobStatus) -> bool:
 
 def delete(session: Session, r: redis.Redis, user: User, job_id: str) -> None:
     job = get_owned(session, job_id, user)
+    gone, owner_id = job.id, job.owner_id
     session.delete(job)
     session.commit()
     invalidate(r)
+    announce_status(r, gone, owner_id, "deleted")
 
 
 def enrichment_stalled(job: Job) -> bool:
@@ -177,6 +201,7 @@ def retry_enrichment(session: Session, conn: redis.Redis, user: User, job_id: st
     session.commit()
     owner = session.get(User, job.owner_id)
     _enqueue_enrichment(conn, job, owner)
+    announce(conn, job)
     return job
 
 

@@ -13,7 +13,7 @@ from pathlib import PurePath
 import redis
 from sqlmodel import Session, select
 
-from career_app.services import documents, embeddings, evidence, storage, tasks
+from career_app.services import documents, embeddings, evidence, live, storage, tasks
 from career_app.services.errors import NotFound, ServiceError
 from career_app.services.skills import taxonomy
 from models.base import utcnow
@@ -152,25 +152,42 @@ def _set_progress(session: Session, upload: ResumeUpload, status: UploadStatus, 
     session.commit()
 
 
-def process_upload(session: Session, upload_id: uuid.UUID, progress: Callable[[float], None] = lambda _: None
-                   ) -> ResumeUpload | None:
+def announce_progress(r: redis.Redis, upload: ResumeUpload) -> None:
+    """After the commit: the uploader's tabs follow the parsing live (they read the details from the
+    upload row). Never fails the parsing: a tab that missed it reloads on resync."""
+    try:
+        live.publish(r, live.user(upload.user_id), {"type": "resume_upload", "upload_id": str(upload.id),
+                                                    "status": upload.status.value, "progress": upload.progress})
+    except redis.RedisError as exc:
+        log.warning("resume upload event for %s not published: %s", upload.id, exc)
+
+
+def process_upload(session: Session, upload_id: uuid.UUID, progress: Callable[[float], None] = lambda _: None,
+                   r: redis.Redis | None = None) -> ResumeUpload | None:
     """Worker side of `start_upload`. Errors end on the upload row, never as a half-stored resume.
-    Returns the finished upload (done or failed), or None when there was nothing to do."""
+    Returns the finished upload (done or failed), or None when there was nothing to do. With `r`,
+    each committed step is announced to the uploader's tabs."""
     upload = session.get(ResumeUpload, upload_id)
     if upload is None or upload.status in (UploadStatus.done, UploadStatus.failed):
         return None
+
+    def step(percent: int) -> None:
+        progress(percent)
+        if r is not None:
+            announce_progress(r, upload)
+
     key = upload.staging_key
     try:
         _set_progress(session, upload, UploadStatus.processing, 10)
-        progress(10)
+        step(10)
         data = storage.read(key)
         doc = documents.extract(data)
         _set_progress(session, upload, UploadStatus.processing, 40)
-        progress(40)
+        step(40)
         skills = taxonomy().extract(doc.text)
         vector = embeddings.embed(doc.text)
         _set_progress(session, upload, UploadStatus.processing, 75)
-        progress(75)
+        step(75)
         _replace_current(session, upload.user_id, doc, skills, vector, data, upload.file_name)
         upload.characters_extracted = len(doc.text)
         upload.skills = skills
@@ -188,5 +205,5 @@ def process_upload(session: Session, upload_id: uuid.UUID, progress: Callable[[f
     session.add(upload)
     session.commit()
     storage.delete(key)
-    progress(100)
+    step(100)
     return upload

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from career_app.db import session_scope
+from career_app.settings import settings
 from models.base import utcnow
 from models.job import Job, JobStatus
 
@@ -62,11 +63,11 @@ def _job_titled(title: str) -> Job:
         return session.exec(select(Job).where(Job.title == title)).one()
 
 
-def _processing_since(title: str, minutes: int) -> None:
-    """As if an enrichment attempt started `minutes` ago and never finished (a lost task)."""
+def _processing_since(title: str, seconds: int) -> None:
+    """As if an enrichment attempt started `seconds` ago and never finished (a lost task: no event says so)."""
     with session_scope() as session:
         job = session.exec(select(Job).where(Job.title == title)).one()
-        job.status, job.updated_at = JobStatus.processing, utcnow() - timedelta(minutes=minutes)
+        job.status, job.updated_at = JobStatus.processing, utcnow() - timedelta(seconds=seconds)
         session.add(job)
         session.commit()
 
@@ -176,15 +177,17 @@ def test_stalled_enrichment_shows_its_age_and_can_be_retried(new_page, page, app
     title = f"Data Engineer {uuid.uuid4().hex[:6]}"
     row = _provider_posts_live_job(page, app_url, "Stella Provider", title)
 
-    _processing_since(title, minutes=2)  # running, not stalled yet: its age, no retry
+    running_for = settings.enrich_stall_seconds - 6  # running, not stalled yet: its age, no retry
+    _processing_since(title, seconds=running_for)
     page.reload()
     wait_ready(page)
-    expect(row.locator(".enrichment-age")).to_have_text("Enrichment running for 2 min")
+    expect(row.locator(".enrichment-age")).to_have_text(f"Enrichment running for {running_for // 60} min")
     expect(row.get_by_role("button", name="Retry")).to_have_count(0)
     shot("enrichment-running")
 
-    _processing_since(title, minutes=10)  # the console follows the job live: it turns stalled
-    expect(row.locator(".enrichment-age")).to_have_text("Enrichment stalled (started 10 min ago)")
+    # Nothing announces a lost task: the console wakes once, when the attempt turns stalled.
+    stalled_text = f"Enrichment stalled (started {settings.enrich_stall_seconds // 60} min ago)"
+    expect(row.locator(".enrichment-age")).to_have_text(stalled_text, timeout=20_000)
     expect(row.get_by_role("button", name="Retry")).to_be_visible()
     shot("enrichment-stalled")
 
@@ -193,7 +196,7 @@ def test_stalled_enrichment_shows_its_age_and_can_be_retried(new_page, page, app
     wait_ready(admin)
     _choose(admin, "Filter by status", "processing")
     admin_row = admin.locator("#admin-jobs tr", has_text=title)
-    expect(admin_row.locator(".enrichment-age")).to_have_text("Enrichment stalled (started 10 min ago)")
+    expect(admin_row.locator(".enrichment-age")).to_have_text(stalled_text)
     admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-stalled.png"), full_page=True)
     admin_row.get_by_role("button", name="Retry").click()
     expect(admin_row).to_have_count(0, timeout=60_000)  # enriched again: it leaves the processing list, live
