@@ -12,6 +12,7 @@ from career_app.services import auth
 from career_app.services.errors import ServiceError, Unauthorized
 from models.schemas import LoginRequest, RegisterRequest
 from models.user import Role, User
+from state import live
 
 
 def _load_user(cookie_header: str) -> User | None:
@@ -100,6 +101,7 @@ class AuthState(rx.State):
                 await asyncio.to_thread(auth.revoke_token, db.app_redis(), claims)
             except ServiceError:
                 pass
+        await live.unfollow_tab(self)
         self._apply(None)
 
 

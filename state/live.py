@@ -23,7 +23,10 @@ from career_app.services import live, presence
 log = logging.getLogger(__name__)
 
 TABS = "live:tabs:"  # + topic -> hash {"<client token> <state class name>": state class name}
-TAB_TTL = 3600  # Reflex forgets a tab's state after an hour too
+TAB_TOPICS = "live:tab:"  # + client token -> set {"<state class name> <topic>"}: what the tab follows
+# A follow is kept for a week after the last follow of its topic (a tab may stay open for days);
+# tabs that went away are forgotten as events find them disconnected, and at sign-out.
+TAB_TTL = 7 * 24 * 3600
 REFLEX_SOCKET_RECORD = "token_manager_socket_record_"  # Reflex's RedisTokenManager key of a connected tab
 STALE_CHECK_RATE = 0.05  # share of deliveries that also forget tabs no longer connected anywhere
 
@@ -51,19 +54,36 @@ def _token_of(field: str) -> str:
 
 async def follow(state: rx.State, *topics: str) -> None:
     """From an event handler of a live state: this tab receives the topics' events from now on."""
-    r = live.hub.client()
-    pipe = r.pipeline()
+    name, index = type(state).get_full_name(), TAB_TOPICS + _token(state)
+    pipe = live.hub.client().pipeline()
     for topic in topics:
-        pipe.hset(TABS + topic, _field(state), type(state).get_full_name())
+        pipe.hset(TABS + topic, _field(state), name)
         pipe.expire(TABS + topic, TAB_TTL)
+        pipe.sadd(index, f"{name} {topic}")
+    pipe.expire(index, TAB_TTL)
     await pipe.execute()
 
 
 async def unfollow(state: rx.State, *topics: str) -> None:
-    r = live.hub.client()
-    pipe = r.pipeline()
+    name, index = type(state).get_full_name(), TAB_TOPICS + _token(state)
+    pipe = live.hub.client().pipeline()
     for topic in topics:
         pipe.hdel(TABS + topic, _field(state))
+        pipe.srem(index, f"{name} {topic}")
+    await pipe.execute()
+
+
+async def unfollow_tab(state: rx.State) -> None:
+    """Every follow of this tab, by any of its states (at sign-out: the next user of the tab must not
+    get the previous one's events, nor keep them marked present)."""
+    token = _token(state)
+    r = live.hub.client()
+    follows = await r.smembers(TAB_TOPICS + token)
+    pipe = r.pipeline()
+    for entry in follows:
+        name, topic = entry.split(" ", 1)
+        pipe.hdel(TABS + topic, f"{token} {name}")
+    pipe.delete(TAB_TOPICS + token)
     await pipe.execute()
 
 

@@ -19,19 +19,21 @@ from tests.conftest import ARTIFACTS, ROOT, free_port
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = ARTIFACTS / "screenshots"
+WEB_WORKERS = 2
 
 
 @pytest.fixture(scope="session")
 def app_url(service_env, worker):
     port = free_port()
-    env = {**service_env, "PORT": str(port), "REFLEX_USE_NPM": "1", "GRANIAN_WORKERS": "1",
+    # Two backend workers, as in production: a tab's live updates may come from either.
+    env = {**service_env, "PORT": str(port), "REFLEX_USE_NPM": "1", "GRANIAN_WORKERS": str(WEB_WORKERS),
            "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{service_env.get('PATH', '')}"}
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / "web.log"
     log = open(log_path, "w")
     build_frontend(port, env)  # the first production build installs npm packages
     proc = subprocess.Popen(
-        [os.sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", "1"],
+        [os.sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", str(WEB_WORKERS)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://localhost:{port}"

@@ -3,13 +3,18 @@ websocket client on the same conversation all see every message live, and an adm
 and reply reach the page without a reload."""
 
 import json
+import pickle
 import re
 
 import httpx
 from playwright.sync_api import expect
 from websockets.sync.client import connect
 
+import redis
+
+from career_app.db import redis_url
 from career_app.services.auth import SESSION_COOKIE
+from state.live import REFLEX_SOCKET_RECORD
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_jobs_flow import _sign_up
 
@@ -22,6 +27,28 @@ def _token(app_url: str, page) -> str:
 def _admin_token(app_url: str, make_admin) -> str:
     email, password = make_admin()
     return httpx.post(f"{app_url}/api/v1/auth/login", json={"email": email, "password": password}).json()["access_token"]
+
+
+def _backend_instance(tab) -> str:
+    """Which backend worker holds this tab's websocket (Reflex records it in Redis)."""
+    token = tab.evaluate("() => window.sessionStorage.getItem('token')")
+    record = redis.Redis.from_url(redis_url()).get(REFLEX_SOCKET_RECORD + token)  # pickled, not text
+    return pickle.loads(record).instance_id
+
+
+def _tabs_on_two_workers(context, url: str, first) -> list:
+    """Open tabs of one seeker on `url` until two of them are held by different backend workers
+    (the kernel spreads connections between the two); returns those two."""
+    opened = [first]
+    for _ in range(12):
+        tab = context.new_page()
+        tab.goto(url)
+        wait_ready(tab)
+        opened.append(tab)
+        by_worker = {_backend_instance(t): t for t in opened}
+        if len(by_worker) == 2:
+            return list(by_worker.values())
+    raise AssertionError("every tab landed on one backend worker")
 
 
 def test_seeker_chats_live_across_tabs_socket_and_takeover(page, new_page, app_url, make_admin, shot):
@@ -39,10 +66,9 @@ def test_seeker_chats_live_across_tabs_socket_and_takeover(page, new_page, app_u
     expect(page.locator("#chat-input")).to_have_value("")
     shot("ai-reply")
 
-    # A second tab of the same seeker, and an API client on a websocket, on the same conversation.
-    tab2 = page.context.new_page()
-    tab2.goto(page.url)
-    wait_ready(tab2)
+    # Two tabs of the same seeker held by different backend workers, and an API client on a
+    # websocket, on the same conversation.
+    page, tab2 = _tabs_on_two_workers(page.context, page.url, page)
     expect(tab2.locator(".chat-bubble[data-role=assistant]")).to_have_count(1)
     session_id = httpx.get(f"{app_url}/api/v1/chat/sessions", headers={"Authorization": f"Bearer {_token(app_url, page)}"}
                            ).json()["items"][0]["id"]
