@@ -1,30 +1,95 @@
-"""How well the calibrated match score separates fits from unrelated jobs, on the labelled set in
-tests/data/labelled_matches.json (8 career families x 3 resumes x 3 jobs; same family = fit).
+"""How well the calibrated match score gives the right gap verdict, on the held-out part of the
+labelled set in tests/data/labelled_matches.json (constants fitted on its 'fit' part only), and how
+the meaning threshold of skill evidence does on held-out phrase pairs (tests/data/labelled_phrases.json).
 
-    .venv/bin/python bench/bench_calibration.py
-"""
+    .venv/bin/python bench/bench_calibration.py          # the held-out report
+    .venv/bin/python bench/bench_calibration.py --fit    # also refit on the fit part and compare with the code
 
+Prints: the phrase threshold (fitted and held-out accuracy), the confusion table of grade x verdict
+at the gap threshold, NDCG@5 of the score and of the raw cosine, where the adjacent pairs fall, the
+pairs on the wrong side, how often the seniority parser reads the author's level, and timings."""
+
+import argparse
 import os
+import platform
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="cc-bench-"))
 
-from career_app.services import calibration  # noqa: E402
+from career_app.services import calibration, embeddings, evidence, matching  # noqa: E402
 from career_app.settings import settings  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+
+
+def _pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p * (len(s) - 1))))]
 
 
 def main() -> None:
-    report = calibration.evaluate(ROOT / "tests" / "data" / "labelled_matches.json", settings.match_gap_threshold)
-    print(f"labelled pairs: {report.pairs} ({report.fits} fits)")
-    print(f"raw cosine      fit mean {report.raw_fit_mean:.3f}   unrelated mean {report.raw_unrelated_mean:.3f}")
-    print(f"similarity_score fit mean {report.score_fit_mean:.3f}   unrelated mean {report.score_unrelated_mean:.3f}")
-    print(f"threshold {report.threshold}: fits at or above {report.fits_above_threshold:.1%}, "
-          f"unrelated below {report.unrelated_below_threshold:.1%}")
-    print(f"the raw cosine at the same threshold would pass only {report.raw_fits_above_threshold:.1%} of fits")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fit", action="store_true", help="refit the constants on the fit part and compare")
+    args = parser.parse_args()
+    threshold = settings.match_gap_threshold
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    embeddings.load()
+
+    phrases = calibration.phrase_report(DATA / "labelled_phrases.json")
+    print(f"\nmeaning threshold (phrase pairs): fitted {phrases.threshold:.2f} on the fit pairs "
+          f"(accuracy {phrases.fit_accuracy:.1%}); code uses {evidence.MEANING_THRESHOLD:.2f}")
+    print(f"  held-out ({phrases.held_out_pairs} pairs): accuracy {phrases.held_out_accuracy:.1%}, "
+          f"precision {phrases.held_out_precision:.1%}, recall {phrases.held_out_recall:.1%}")
+
+    ds = calibration.load(DATA / "labelled_matches.json")
+    t = time.perf_counter()
+    feat = calibration.features(ds)
+    print(f"\nlabelled set: {len(ds.resumes)} resumes x {len(ds.jobs)} jobs = {ds.grades.size} pairs, "
+          f"{len({r['family'] for r in ds.resumes})} families; taxonomy: {calibration.taxonomy_families()} families "
+          f"(features in {time.perf_counter() - t:.1f} s)")
+    print(f"requirements both matched and missing in one pair, over all pairs: {feat.both}")
+    if args.fit:
+        fitted = calibration.fit(ds, feat, threshold)
+        print(f"fitted on the fit part: {fitted}\n  code: {matching.CALIBRATION} "
+              f"({'same' if fitted == matching.CALIBRATION else 'DIFFERENT: update matching.Calibration'})")
+    for split in ("fit", "held_out"):
+        rep = calibration.report(ds, feat, matching.CALIBRATION, threshold, split)
+        print(f"\n[{split}] {rep.pairs} pairs ({rep.counts['strong']} strong, {rep.counts['adjacent']} adjacent, "
+              f"{rep.counts['unrelated']} unrelated), {rep.families} families, gap threshold {threshold}")
+        print(f"  {'grade':<10} {'no gap':>7} {'gap':>7}   right verdict")
+        for grade in calibration.GRADES:
+            row = rep.confusion[grade]
+            right = {"strong": rep.strong_no_gap, "unrelated": rep.unrelated_gap}.get(grade)
+            print(f"  {grade:<10} {row['no gap']:>7} {row['gap']:>7}   "
+                  + (f"{right:.1%}" if right is not None else "(reported, not judged)"))
+        q = rep.adjacent_quartiles
+        print(f"  adjacent pairs: {rep.adjacent_no_gap:.1%} at or over the threshold; quartiles {q[0]:.2f} / "
+              f"{q[1]:.2f} / {q[2]:.2f}")
+        print(f"  similarity_score mean: strong {rep.strong_mean:.3f}, unrelated {rep.unrelated_mean:.3f};  "
+              f"raw cosine mean: strong {rep.raw_strong_mean:.3f}, unrelated {rep.raw_unrelated_mean:.3f} "
+              f"(raw >= {threshold} for only {rep.raw_strong_over_threshold:.1%} of strong pairs)")
+        print(f"  NDCG@5 (strong 2, adjacent 1): similarity_score {rep.ndcg5:.3f}, raw cosine {rep.raw_ndcg5:.3f}")
+        for miss in rep.misses[:15]:
+            print(f"  wrong side: {miss}")
+    resumes, jobs = calibration.level_accuracy(ds, feat)
+    print(f"\nseniority read within one rung of the author's level: resumes {resumes:.1%}, jobs {jobs:.1%}")
+
+    timings = calibration.profile_timings(ds, runs=30)
+    print(f"\ntimings: resume profile at upload (parse + embed phrases, one batch): median "
+          f"{statistics.median(timings):.0f} ms, p95 {_pct(timings, 0.95):.0f} ms; "
+          f"evidence + seniority + score per pair {feat.score_ms * 1000:.0f} us")
+    t = [0.0] * 10
+    for k, job in enumerate(ds.jobs[:10]):
+        start = time.perf_counter()
+        evidence.job_profile(job["title"], job["description"], job["skills_required"], [])
+        t[k] = (time.perf_counter() - start) * 1000
+    print(f"         job profile at enrichment (requirements + embeddings): median {statistics.median(t):.0f} ms")
 
 
 if __name__ == "__main__":

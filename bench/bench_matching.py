@@ -8,8 +8,13 @@ What it does, in order:
   2. one provider and one seeker; N active public jobs whose embeddings are mixtures of ~2,000
      real all-MiniLM-L6-v2 embeddings of templated job texts (normalise(a + 0.35 b + noise)),
      loaded with binary COPY while the HNSW index is dropped, then the index is rebuilt;
+     Each job carries its skill-evidence profile (requirements from its skills, seniority from its
+     title) with real int8 embeddings of its requirement phrases, as enrichment stores them;
   3. matching.recommend(session, seeker, 20) for --queries different resume embeddings (mixtures of
-     held-out resume-style texts): latency, recall@20 against an exact sequential scan, the plan;
+     held-out resume-style texts), each with the phrase profile of one of those texts: an ANN pool of
+     matching.CANDIDATE_POOL by cosine re-scored with skill evidence and seniority. Beside it, in the
+     same run and on the same queries, a raw pgvector top-20; the pool's recall against an exact
+     sequential scan; the time split between the pool query and the re-scoring; the plan;
   4. jobs.feed(session, skip, 20) at depths from the first page to the last;
   5. resumes.upload_now with a 2-page PDF (extract + skills + embed + store);
   6. a summary with the targets, PASS or MISS for each.
@@ -50,7 +55,8 @@ FEED_WARMUP = 5
 RESUME_RUNS = 20
 RESUME_WARMUP = 2
 
-TARGET_REC_P95_MS = 20.0
+TARGET_REC_P95_MS = 10.0
+N_SEEKER_PROFILES = 40
 TARGET_RECALL = 0.95
 TARGET_FEED_P95_MS = 30.0
 TARGET_RESUME_MEDIAN_MS = 1000.0
@@ -112,6 +118,9 @@ class Figures:
     env: dict = field(default_factory=dict)
     load: dict = field(default_factory=dict)
     rec_ms: list[float] = field(default_factory=list)
+    raw_ms: list[float] = field(default_factory=list)  # raw pgvector top-20, same queries
+    pool_ms: list[float] = field(default_factory=list)  # matching.candidates alone
+    rescore_ms: list[float] = field(default_factory=list)  # matching.rescore alone
     recall: float | None = None
     feed_ms: dict[int, list[float]] = field(default_factory=dict)
     upload_ms: list[float] = field(default_factory=list)
@@ -423,6 +432,11 @@ def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np
           f"in {figures.load['embed texts s']:.1f} s")
 
     t = time.perf_counter()
+    profiles = base_profiles(bases)
+    figures.load["profiles s"] = time.perf_counter() - t
+    print(f"profiled {len(bases)} job texts (requirements + embeddings) in {figures.load['profiles s']:.1f} s")
+
+    t = time.perf_counter()
     vectors, base_of = _mixtures(rng, base_vecs, n_jobs)
     canonical = [taxonomy().normalise(b.skills) for b in bases]
     ids = [uuid.uuid4() for _ in range(n_jobs)]
@@ -438,9 +452,10 @@ def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np
     columns = ("id", "owner_id", "visibility", "status", "source", "title", "company_name", "location",
                "description_raw", "skills_required", "skills", "salary_min", "salary_max", "salary_currency",
                "remote_option", "employment_type", "generated_by", "embedding", "enrich_attempts", "enriched_at",
-               "created_at", "updated_at")
+               "created_at", "updated_at", "match_profile", "requirement_vectors")
     types = ["uuid", "uuid", "text", "text", "text", "text", "text", "text", "text", "jsonb", "jsonb", "int4",
-             "int4", "text", "text", "text", "text", "vector", "int4", "timestamptz", "timestamptz", "timestamptz"]
+             "int4", "text", "text", "text", "text", "vector", "int4", "timestamptz", "timestamptz", "timestamptz",
+             "jsonb", "bytea"]
     remote = ("onsite", "hybrid", "remote")
     with raw_connection() as conn:
         indexdef = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_jobs_embedding_hnsw'"
@@ -459,7 +474,8 @@ def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np
                         companies[company_of[k]], LOCATIONS[location_of[k]], base.text,
                         Jsonb(base.skills), Jsonb(canonical[base_of[k]]), int(salary_of[k]),
                         int(salary_of[k]) + 20000, "EUR", remote[remote_of[k]], "full_time", "bench",
-                        vectors[k], 0, created, created, created))
+                        vectors[k], 0, created, created, created, Jsonb(profiles[base_of[k]][0]),
+                        profiles[base_of[k]][1]))
         conn.commit()
         figures.load["COPY s"] = time.perf_counter() - t
         print(f"loaded {n_jobs} jobs with COPY in {figures.load['COPY s']:.1f} s "
@@ -481,24 +497,54 @@ def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np
                              "pg_size_pretty(pg_relation_size('ix_jobs_feed'))").fetchone()
         figures.load["sizes"] = f"table {sizes[0]}, HNSW {sizes[1]}, feed index {sizes[2]}"
         print(f"VACUUM ANALYZE in {figures.load['VACUUM ANALYZE s']:.1f} s; {figures.load['sizes']}")
-    return held_vecs, ids, vectors
+    return held_vecs, held_out, ids, vectors
+
+
+def base_profiles(bases: list[BaseText]) -> list[tuple[dict, bytes]]:
+    """Each job text's stored profile as enrichment makes it; each distinct phrase embedded once."""
+    from career_app.services import evidence
+
+    jobs = [evidence.job_profile(b.title, b.text, b.skills, [], embed=False) for b in bases]
+    phrases = sorted({req.phrase for job in jobs for req in job.requirements})
+    row = dict(zip(phrases, embed_texts(phrases)))
+    out = []
+    for job in jobs:
+        job.vectors = np.asarray([row[req.phrase] for req in job.requirements], dtype=np.float32)
+        out.append((job.as_dict(), evidence.pack(job.vectors)))
+    return out
+
+
+def seeker_profiles(texts: list[str]) -> list[tuple[dict, bytes]]:
+    """Resume profiles (skills with evidence lines, phrases and their embeddings) of held-out texts."""
+    from career_app.services import evidence
+
+    resumes = [evidence.resume_profile(text, embed=False) for text in texts]
+    units = embed_texts([u for r in resumes for u in r.units])
+    out, at = [], 0
+    for r in resumes:
+        r.vectors, at = units[at:at + len(r.units)], at + len(r.units)
+        out.append((r.as_dict(), evidence.pack(r.vectors)))
+    return out
 
 
 # --- step 3: recommendations ------------------------------------------------------------------
 
 
-def _set_resume_embedding(seeker_id: uuid.UUID, vector: np.ndarray) -> None:
+def _set_resume_embedding(seeker_id: uuid.UUID, vector: np.ndarray, profile: tuple[dict, bytes]) -> None:
+    import json
+
     from sqlalchemy import text
 
     from career_app.db import session_scope
 
     with session_scope() as session:
-        session.exec(text("UPDATE resumes SET embedding = CAST(:v AS vector) WHERE user_id = :u"),
-                     params={"v": _vec_text(vector), "u": seeker_id})
+        session.exec(text("UPDATE resumes SET embedding = CAST(:v AS vector), match_profile = CAST(:p AS jsonb), "
+                          "phrase_vectors = :b WHERE user_id = :u"),
+                     params={"v": _vec_text(vector), "u": seeker_id, "p": json.dumps(profile[0]), "b": profile[1]})
         session.commit()
 
 
-def _exact_top(seeker_id: uuid.UUID, vector: np.ndarray) -> list[uuid.UUID]:
+def _exact_top(seeker_id: uuid.UUID, vector: np.ndarray, k: int = TOP_K) -> list[uuid.UUID]:
     """The true top-k by a sequential scan (index scans off)."""
     from sqlalchemy import text
 
@@ -508,7 +554,7 @@ def _exact_top(seeker_id: uuid.UUID, vector: np.ndarray) -> list[uuid.UUID]:
         session.exec(text("SET LOCAL enable_indexscan = off"))
         rows = session.exec(text(
             f"SELECT id FROM jobs WHERE {PUBLIC_ACTIVE} AND owner_id <> :u "
-            f"ORDER BY embedding <=> CAST(:v AS vector) LIMIT {TOP_K}"),
+            f"ORDER BY embedding <=> CAST(:v AS vector) LIMIT {k}"),
             params={"u": seeker_id, "v": _vec_text(vector)}).all()
         session.rollback()
     return [r[0] for r in rows]
@@ -528,6 +574,7 @@ def _capture_recommend_sql(seeker) -> tuple[str, dict]:
             captured.append((statement, parameters))
 
     event.listen(engine(), "before_cursor_execute", grab)
+    matching._recent_recommendations.clear()
     try:
         with session_scope() as session:
             matching.recommend(session, app_redis(), seeker, TOP_K)
@@ -554,70 +601,82 @@ def explain_recommend(seeker) -> None:
     print(f"  -> HNSW index used: {'yes' if uses else 'NO'}")
 
 
-def _sensitivity(seeker_id: uuid.UUID, queries: np.ndarray, exact: list[list[uuid.UUID]]) -> None:
-    """Diagnostic: the same kind of query by hand, other ef_search / iterative_scan settings."""
-    print("\ndiagnostic, hand-written equivalent query (not the service function), "
-          f"{len(exact)} queries:")
-    sql = (f"SELECT id FROM jobs WHERE {PUBLIC_ACTIVE} AND owner_id <> %s "
-           f"ORDER BY embedding <=> %s LIMIT {TOP_K}")
-    with raw_connection() as conn:
-        for ef in (40, 100, 200):
-            for scan in ("off", "relaxed_order"):
-                lat, rec = [], []
-                for q, truth in zip(queries, exact, strict=True):
-                    with conn.transaction():
-                        conn.execute(f"SET LOCAL hnsw.ef_search = {ef}")
-                        conn.execute(f"SET LOCAL hnsw.iterative_scan = {scan}")
-                        t = time.perf_counter()
-                        got = [r[0] for r in conn.execute(sql, (seeker_id, q)).fetchall()]
-                        lat.append((time.perf_counter() - t) * 1000)
-                    rec.append(len(set(got) & set(truth)) / TOP_K)
-                print(f"  ef_search={ef:<4} iterative_scan={scan:<14} recall@{TOP_K}={np.mean(rec):.4f} (min {min(rec):.2f})   "
-                      f"median={statistics.median(lat):6.2f} ms   p95={_pct(lat, 0.95):6.2f} ms")
+RAW_SQL = (f"SELECT id, title, company_name, location, remote_option, skills, created_at, embedding <=> %s AS d "
+           f"FROM jobs WHERE {PUBLIC_ACTIVE} AND owner_id <> %s ORDER BY d LIMIT {TOP_K}")
 
 
-def bench_recommendations(seeker, held_vecs: np.ndarray, n_queries: int, job_ids: list[uuid.UUID],
-                          job_vecs: np.ndarray, figures: Figures) -> None:
+def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], n_queries: int,
+                          job_ids: list[uuid.UUID], job_vecs: np.ndarray, figures: Figures) -> None:
     from career_app.db import app_redis, session_scope
-    from career_app.services import matching
+    from career_app.services import matching, resumes
 
     rng = np.random.default_rng(SEED + 1)
     queries, _ = _mixtures(rng, held_vecs, n_queries + REC_WARMUP)
-    print(f"\nrecommendations: {REC_WARMUP} warm-up + {n_queries} timed calls of recommend(session, seeker, {TOP_K})")
+    t = time.perf_counter()
+    profiles = seeker_profiles(held_texts[:N_SEEKER_PROFILES])
+    print(f"\n{len(profiles)} seeker phrase profiles made in {time.perf_counter() - t:.1f} s")
+    print(f"recommendations: {REC_WARMUP} warm-up + {n_queries} timed calls of recommend(session, seeker, {TOP_K}) "
+          f"(pool {matching.CANDIDATE_POOL}, re-scored), each followed by the raw pgvector top-{TOP_K} "
+          f"(hnsw.ef_search=40, no re-scoring) for the same embedding")
     got_ids: list[list[uuid.UUID]] = []
-    for k, q in enumerate(queries):
-        _set_resume_embedding(seeker.id, q)
-        with session_scope() as session:
-            matching._recent_recommendations.clear()  # time the query, not the per-process cache
-            ms, recs = _timed(matching.recommend, session, app_redis(), seeker, TOP_K)
-        if k >= REC_WARMUP:
-            figures.rec_ms.append(ms)
-            got_ids.append([r.job_id for r in recs])
+    with raw_connection() as raw:
+        for k, q in enumerate(queries):
+            _set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])
+            with session_scope() as session:
+                matching._recent_recommendations.clear()  # time the query, not the per-process cache
+                ms, recs = _timed(matching.recommend, session, app_redis(), seeker, TOP_K)
+            with raw.transaction():
+                t = time.perf_counter()
+                raw.execute(RAW_SQL, (q, seeker.id)).fetchall()
+                raw_ms = (time.perf_counter() - t) * 1000
+            if k >= REC_WARMUP:
+                figures.rec_ms.append(ms)
+                figures.raw_ms.append(raw_ms)
+                got_ids.append([r.job_id for r in recs])
     short = sum(1 for g in got_ids if len(g) < TOP_K)
-    print(_line("recommend(limit=20)", figures.rec_ms, p99=True) + (f"   ({short} calls returned < {TOP_K})"
-                                                                    if short else ""))
+    print(_line("recommend(limit=20), re-scored", figures.rec_ms, p99=True)
+          + (f"   ({short} calls returned < {TOP_K})" if short else ""))
+    print(_line("raw pgvector top-20", figures.raw_ms, p99=True))
+
+    # Where the time goes: the pool query and the re-scoring, each alone.
+    for k, q in enumerate(queries[:50]):
+        _set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])
+        with session_scope() as session:
+            resume = resumes.current(session, seeker.id)
+            profile = matching.resume_profile(session, seeker, resume)
+            ms, rows = _timed(matching.candidates, session, seeker, resume)
+            figures.pool_ms.append(ms)
+            figures.rescore_ms.append(_timed(matching.rescore, rows, profile, TOP_K)[0])
+    print(_line(f"  candidates (pool of {matching.CANDIDATE_POOL})", figures.pool_ms))
+    print(_line("  rescore (evidence + seniority)", figures.rescore_ms))
 
     timed_queries = queries[REC_WARMUP:]
     n_recall = min(RECALL_QUERIES, n_queries)
+    pool = matching.CANDIDATE_POOL
     t = time.perf_counter()
-    exact = [_exact_top(seeker.id, q) for q in timed_queries[:n_recall]]
+    recalls, inside = [], []
+    for k, q in enumerate(timed_queries[:n_recall]):
+        exact = _exact_top(seeker.id, q, pool)
+        _set_resume_embedding(seeker.id, q, profiles[(k + REC_WARMUP) % len(profiles)])
+        with session_scope() as session:
+            got = [r.id for r in matching.candidates(session, seeker, resumes.current(session, seeker.id))]
+        recalls.append(len(set(got) & set(exact)) / pool)
+        inside.append(len(set(got_ids[k]) & set(exact)) / max(1, len(got_ids[k])))
     exact_s = time.perf_counter() - t
-    recalls = [len(set(g) & set(e)) / TOP_K for g, e in zip(got_ids[:n_recall], exact, strict=True)]
     figures.recall = float(np.mean(recalls))
-    print(f"recall@{TOP_K} vs exact sequential scan over {n_recall} queries: mean={figures.recall:.4f} "
-          f"min={min(recalls):.2f}, {sum(r < 0.9 for r in recalls)} queries below 0.90   "
-          f"(exact scans took {1000 * exact_s / n_recall:.0f} ms each)")
+    print(f"pool recall@{pool} vs exact sequential scan over {n_recall} queries: mean={figures.recall:.4f} "
+          f"min={min(recalls):.2f}; recommended jobs inside the exact top-{pool}: {np.mean(inside):.4f}   "
+          f"({1000 * exact_s / n_recall:.0f} ms per check)")
 
     # The exact answer checked independently: numpy over the vectors that were loaded.
     agree = []
     id_array = np.asarray(job_ids, dtype=object)
-    for q, e in zip(timed_queries[:5], exact[:5], strict=False):
+    for q in timed_queries[:5]:
         top = id_array[np.argsort(-(job_vecs @ q))[:TOP_K]]
-        agree.append(len(set(top) & set(e)) / TOP_K)
+        agree.append(len(set(top) & set(_exact_top(seeker.id, q))) / TOP_K)
     print(f"exact SQL top-{TOP_K} vs numpy brute force (5 queries): overlap={np.mean(agree):.3f}")
 
     explain_recommend(seeker)
-    _sensitivity(seeker.id, timed_queries[:n_recall], exact)
 
 
 # --- step 4: feed -----------------------------------------------------------------------------
@@ -700,6 +759,7 @@ def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
         return "PASS" if ok else "MISS"
 
     rec_p95 = _pct(figures.rec_ms, 0.95)
+    raw_p95 = _pct(figures.raw_ms, 0.95)
     worst_skip, worst_feed = max(((skip, _pct(ms, 0.95)) for skip, ms in figures.feed_ms.items()),
                                  key=lambda x: x[1])
     all_feed = [ms for samples in figures.feed_ms.values() for ms in samples]
@@ -713,7 +773,10 @@ def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
           f"HNSW build {load['HNSW build s']:.1f} s, VACUUM ANALYZE {load['VACUUM ANALYZE s']:.1f} s; "
           f"{load['sizes']}")
     print(f"  {'recommend':<14} median {statistics.median(figures.rec_ms):.2f} ms, p95 {rec_p95:.2f} ms, "
-          f"p99 {_pct(figures.rec_ms, 0.99):.2f} ms, recall@{TOP_K} {figures.recall:.4f}")
+          f"p99 {_pct(figures.rec_ms, 0.99):.2f} ms (pool query p95 {_pct(figures.pool_ms, 0.95):.2f} ms, re-scoring "
+          f"p95 {_pct(figures.rescore_ms, 0.95):.2f} ms), pool recall {figures.recall:.4f}")
+    print(f"  {'raw pgvector':<14} top-{TOP_K} median {statistics.median(figures.raw_ms):.2f} ms, p95 {raw_p95:.2f} ms "
+          "(same run, same queries, no re-scoring)")
     for skip, ms in figures.feed_ms.items():
         print(f"  {'feed':<14} skip={skip:<6} median {statistics.median(ms):.2f} ms, p95 {_pct(ms, 0.95):.2f} ms")
     print(f"  {'feed':<14} all depths p95 {_pct(all_feed, 0.95):.2f} ms; worst depth skip={worst_skip} "
@@ -723,8 +786,8 @@ def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
           f"embed median {statistics.median(figures.embed_ms):.1f} ms")
     print("  targets:")
     rec_ok = rec_p95 <= TARGET_REC_P95_MS and figures.recall >= TARGET_RECALL
-    print(f"    [{verdict(rec_ok)}] recommendations p95 <= {TARGET_REC_P95_MS:.0f} ms with recall@{TOP_K} >= "
-          f"{TARGET_RECALL}: p95 {rec_p95:.2f} ms, recall {figures.recall:.4f}")
+    print(f"    [{verdict(rec_ok)}] re-scored recommendations p95 <= {TARGET_REC_P95_MS:.0f} ms with pool recall >= "
+          f"{TARGET_RECALL}: p95 {rec_p95:.2f} ms (raw pgvector {raw_p95:.2f} ms), recall {figures.recall:.4f}")
     print(f"    [{verdict(worst_feed <= TARGET_FEED_P95_MS)}] feed p95 <= {TARGET_FEED_P95_MS:.0f} ms at any depth: "
           f"worst p95 {worst_feed:.2f} ms (skip={worst_skip})")
     print(f"    [{verdict(upload_median <= TARGET_RESUME_MEDIAN_MS)}] resume parse+embed median <= "
@@ -743,8 +806,8 @@ def main() -> None:
     try:
         figures = Figures()
         provider, seeker = create_users()
-        held_vecs, job_ids, job_vecs = load_jobs(args.jobs, provider.id, figures)
-        bench_recommendations(seeker, held_vecs, args.queries, job_ids, job_vecs, figures)
+        held_vecs, held_texts, job_ids, job_vecs = load_jobs(args.jobs, provider.id, figures)
+        bench_recommendations(seeker, held_vecs, held_texts, args.queries, job_ids, job_vecs, figures)
         bench_feed(args.jobs, figures)
         bench_resume(seeker, figures)
         machine_info(figures)

@@ -123,14 +123,8 @@ def profile_timings(ds: Dataset, runs: int = 20) -> list[float]:
 
 
 def scores(feat: Features, cal: matching.Calibration) -> np.ndarray:
-    """Vectorised matching.combine over every pair."""
-    semantic = np.clip((feat.cosine - cal.cosine_unrelated) / (cal.cosine_strong_fit - cal.cosine_unrelated), 0, 1)
-    share = np.where(np.isnan(feat.coverage), semantic, feat.coverage)
-    blended = cal.semantic_weight * semantic + (1 - cal.semantic_weight) * share
-    d = feat.distance
-    factor = np.where(d <= -2, np.maximum(0, 1 - cal.under_penalty * (-d - 1)),
-                      np.where(d >= 2, np.maximum(0, 1 - cal.over_penalty * (d - 1)), 1.0))
-    return blended * factor
+    """matching.combine over every pair."""
+    return matching.combine_many(feat.cosine, feat.coverage, feat.distance, cal)
 
 
 # --- reports -----------------------------------------------------------------------------------

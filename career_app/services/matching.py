@@ -17,6 +17,7 @@ The constants are fitted on the 'fit' part of tests/data/labelled_matches.json a
 held-out part by bench/bench_calibration.py."""
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
@@ -25,14 +26,14 @@ import redis
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from career_app.services import evidence, seniority
+from career_app.services import embeddings, evidence, seniority
 from career_app.services.evidence import Evidence
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
 from career_app.services.errors import Forbidden, Unprocessable
 from career_app.services.skills import RequirementPart, taxonomy
 from career_app.settings import settings
-from models.job import Job, JobStatus, Visibility
+from models.job import PUBLIC_ACTIVE, Job, JobStatus, Visibility
 from models.job_schemas import (JobRecommendation, LearningLink, MatchResult, SkillDemand, SkillEvidence,
                                 SkillsGapReport)
 from models.resume import Resume
@@ -58,6 +59,11 @@ CANDIDATE_POOL = 300  # nearest listings by cosine re-scored with skill evidence
 HNSW_EF_SEARCH = CANDIDATE_POOL  # candidates kept per search (bench/bench_matching.py: recall and latency)
 MAX_RECOMMENDATIONS = 50
 SKILLS_GAP_TOP = 20
+
+try:  # a C parser for the profiles of a few hundred candidates per recommendation (json otherwise)
+    from orjson import loads as _json_loads
+except ImportError:  # pragma: no cover
+    _json_loads = json.loads
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,17 @@ def combine(raw_cosine: float, coverage: float | None, distance: int = 0, cal: C
     share = semantic if coverage is None else coverage
     blended = cal.semantic_weight * semantic + (1 - cal.semantic_weight) * share
     return blended * seniority_factor(distance, cal)
+
+
+def combine_many(cosine: np.ndarray, coverage: np.ndarray, distance: np.ndarray,
+                 cal: Calibration = CALIBRATION) -> np.ndarray:
+    """`combine` over arrays; coverage is NaN where a job names no requirements."""
+    semantic = np.clip((cosine - cal.cosine_unrelated) / (cal.cosine_strong_fit - cal.cosine_unrelated), 0, 1)
+    share = np.where(np.isnan(coverage), semantic, coverage)
+    blended = cal.semantic_weight * semantic + (1 - cal.semantic_weight) * share
+    factor = np.where(distance <= -2, np.maximum(0.0, 1 - cal.under_penalty * (-distance - 1)),
+                      np.where(distance >= 2, np.maximum(0.0, 1 - cal.over_penalty * (distance - 1)), 1.0))
+    return blended * factor
 
 
 def evaluate(raw_cosine: float, resume: evidence.ResumeProfile, job: evidence.JobProfile,
@@ -238,56 +255,116 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
     return [item.model_copy() for item in items]
 
 
-def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDATE_POOL) -> list:
-    """The `pool` active public listings nearest the resume by cosine (not the seeker's own)."""
-    distance = Job.embedding.cosine_distance(resume.embedding).label("distance")
-    # One round trip for both settings; iterative scan keeps filling past filtered-out rows.
-    session.exec(text(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
-                      "set_config('hnsw.iterative_scan', 'relaxed_order', true)"))
-    return session.exec(
-        select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
-               Job.description_raw, Job.match_profile, Job.requirement_vectors, Job.created_at, distance)
-        # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
-        .where(Job.status == JobStatus.active, Job.visibility == Visibility.public, Job.owner_id != user.id,
-               Job.embedding.is_not(None))
-        .order_by(distance).limit(pool)
-    ).all()
+@dataclass(frozen=True)
+class Candidate:
+    """A listing from the ANN pool: what re-scoring needs and nothing else."""
+    id: uuid.UUID
+    cosine: float
+    profile: dict  # the stored match profile (evidence.JobProfile.as_dict)
+    vectors: bytes | None  # its requirement embeddings (evidence.pack), None when not stored
 
 
-def rescore(rows: list, seeker: evidence.ResumeProfile) -> list[tuple[Score, object]]:
-    """Every candidate scored as the match page scores it, best first. The meaning step of all
-    candidates is one matrix product."""
-    profiles = []
-    for row in rows:
-        profile = evidence.JobProfile.from_stored(row.match_profile, row.requirement_vectors)
-        if profile is None:  # enriched before profiles: by name only until its first match stores one
-            profile = evidence.job_profile(row.title, row.description_raw, list(row.skills_required or []),
+def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDATE_POOL) -> list[Candidate]:
+    """The `pool` active public listings nearest the resume by cosine (not the seeker's own), with
+    their stored profiles. A listing enriched before profiles existed gets one made by name (no
+    meaning step) until its first match stores a full one."""
+    # The driver's own cursor in binary mode: a few hundred rows of profile text and int8 vectors cost
+    # several times more through the ORM and the text protocol (bench/bench_matching.py).
+    cursor = session.connection().connection.driver_connection.cursor(binary=True)
+    # Iterative scan keeps filling past filtered-out rows.
+    cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
+                   "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+    query = "[" + ",".join(map(str, np.asarray(resume.embedding, dtype=np.float32).tolist())) + "]"
+    # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
+    rows = cursor.execute(
+        "SELECT id, embedding <=> %s::vector AS distance, match_profile::text, requirement_vectors FROM jobs "
+        f"WHERE {PUBLIC_ACTIVE} AND owner_id <> %s AND embedding IS NOT NULL ORDER BY distance LIMIT %s",
+        (query, user.id, pool)).fetchall()
+    out, unprofiled = [], []
+    for job_id, dist, profile, vectors in rows:
+        profile = _json_loads(profile) if profile else None
+        if profile is None or profile.get("v") != evidence.PROFILE_VERSION:
+            unprofiled.append(len(out))
+            profile, vectors = {}, None
+        out.append(Candidate(job_id, 1.0 - float(dist), profile, vectors))
+    if unprofiled:
+        olds = {row.id: row for row in session.exec(
+            select(Job.id, Job.title, Job.description_raw, Job.skills_required, Job.skills)
+            .where(Job.id.in_([out[k].id for k in unprofiled]))).all()}
+        for k in unprofiled:
+            row = olds[out[k].id]
+            by_name = evidence.job_profile(row.title, row.description_raw, list(row.skills_required or []),
                                            list(row.skills or []), embed=False)
-        profiles.append(profile)
-    stacked = [p.vectors for p in profiles if p.vectors is not None and len(p.vectors)]
+            out[k] = Candidate(out[k].id, out[k].cosine, by_name.as_dict(), None)
+    return out
+
+
+def rescore(pool: list[Candidate], seeker: evidence.ResumeProfile, limit: int) -> list[tuple[Score, Candidate]]:
+    """The `limit` best candidates by the score the match page shows, best first, each with its
+    full Score. Every candidate is scored with plain lists and one matrix product for the meaning
+    step; only the kept ones are built into evidence objects, by `evaluate` on the same similarities."""
+    chunks, offsets, at = [], [], 0
+    for c in pool:
+        n = len(c.profile["requirements"])
+        if c.vectors and len(c.vectors) == n * embeddings.DIMENSIONS:
+            chunks.append(bytes(c.vectors))
+            offsets.append(at)
+            at += n
+        else:
+            offsets.append(None)
     top = which = np.zeros(0)
-    if stacked and seeker.vectors is not None and len(seeker.vectors):
-        sims = np.vstack(stacked) @ seeker.vectors.T
+    if chunks and seeker.vectors is not None and len(seeker.vectors):
+        sims = evidence.unpack(b"".join(chunks)) @ seeker.vectors.T
         top, which = sims.max(axis=1), sims.argmax(axis=1)
-    out, offset = [], 0
-    for row, profile in zip(rows, profiles):
-        n = len(profile.vectors) if profile.vectors is not None else 0
-        best = (top[offset:offset + n], which[offset:offset + n]) if n else None
-        offset += n
-        out.append((evaluate(1.0 - float(row.distance), seeker, profile, best), row))
+    # Per requirement of every candidate, in order: shown by name, or by meaning.
+    have, shown, starts, counts = set(seeker.skills), [], [], []
+    for c in pool:
+        reqs = c.profile["requirements"]
+        starts.append(len(shown))
+        counts.append(len(reqs))
+        shown.extend(not have.isdisjoint(req["skills"]) for req in reqs)
+    shown = np.asarray(shown, dtype=bool)
+    by_meaning = top >= evidence.MEANING_THRESHOLD
+    for k, off in enumerate(offsets):
+        if off is not None:
+            shown[starts[k]:starts[k] + counts[k]] |= by_meaning[off:off + counts[k]]
+    counts = np.asarray(counts)
+    matched = np.add.reduceat(shown.astype(np.int32), starts) if len(shown) else np.zeros(len(pool), dtype=np.int32)
+    matched = np.where(counts > 0, matched, 0)  # reduceat reads one element for an empty segment
+    levels: dict[tuple, int] = {}
+    distance = np.empty(len(pool))
+    for k, c in enumerate(pool):
+        level = c.profile.get("seniority") or {}
+        key = (level.get("level"), level.get("years"))
+        if key not in levels:
+            levels[key] = seniority.fit(seeker.seniority, seniority.Seniority(*key))[1]
+        distance[k] = levels[key]
+    cosine = np.asarray([c.cosine for c in pool])
+    value = combine_many(cosine, np.where(counts > 0, matched / np.maximum(counts, 1), np.nan), distance)
+    kept = np.lexsort((-cosine, -np.round(value, 4)))[:limit]
+    out = []
+    for k in kept:
+        c, off = pool[k], offsets[k]
+        job = evidence.JobProfile.from_stored(c.profile, None)
+        n = len(job.requirements)
+        best = (top[off:off + n], which[off:off + n]) if off is not None else None
+        out.append((evaluate(c.cosine, seeker, job, best), c))
     out.sort(key=lambda pair: (pair[0].similarity_score, pair[0].raw_similarity), reverse=True)
     return out
 
 
 def _best(session: Session, user: User, resume: Resume, limit: int) -> list[JobRecommendation]:
     seeker = resume_profile(session, user, resume)
-    rows = candidates(session, user, resume)
+    kept = rescore(candidates(session, user, resume), seeker, limit)
+    shown = {row.id: row for row in session.exec(
+        select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
+               Job.created_at).where(Job.id.in_([c.id for _, c in kept]))).all()} if kept else {}
     return [JobRecommendation(
-        job_id=row.id, title=row.title, company_name=row.company_name, location=row.location,
+        job_id=c.id, title=row.title, company_name=row.company_name, location=row.location,
         remote=row.remote_option == "remote", remote_option=row.remote_option, match_score=s.similarity_score,
         raw_similarity=s.raw_similarity, skills=list(row.skills or taxonomy().normalise(row.skills_required)),
         matched_skills=s.matched, missing_skills=s.missing, seniority_fit=s.seniority_fit, created_at=row.created_at)
-        for s, row in rescore(rows, seeker)[:limit]]
+        for s, c in kept if (row := shown.get(c.id)) is not None]
 
 
 def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[str, int]], int]:
