@@ -8,12 +8,16 @@ import reflex as rx
 from career_app import db
 from career_app.services import tasks
 from career_app.services.errors import ServiceError
+from career_app.services import live
 from state.auth import AuthState
+from state.live import follow, later, live_state, own_topic
 
-POLL_SECONDS = 0.5
-POLL_LIMIT_SECONDS = 120
+TERMINAL = ("finished", "failed", "canceled", "stopped")
+REREAD_SECONDS = 0.2
+MAX_REREADS = 10
 
 
+@live_state
 class DashboardState(AuthState):
     export_task_id: str = ""
     export_status: str = ""
@@ -39,6 +43,9 @@ class DashboardState(AuthState):
         self._export_json = ""
         self.export_progress = 0
         self.export_status = "queued"
+        # Followed before the task exists: a quick task may end before enqueue() even returns. Its
+        # events wait for this handler to finish (the tab's state lock), when the task id is known.
+        await follow(self, live.user(user.id))
         try:
             self.export_task_id = await asyncio.to_thread(
                 tasks.enqueue, db.rq_redis(), "export_account", user, str(user.id)
@@ -47,38 +54,34 @@ class DashboardState(AuthState):
             self.export_status = "failed"
             self.export_error = f"Could not start the export: {type(exc).__name__}"
             return
-        return DashboardState.poll_export
 
-    @rx.event(background=True)
-    async def poll_export(self):
-        """Follows the task without holding the tab's state lock between polls."""
-        async with self:
-            task_id, user_id = self.export_task_id, self._user_id
-        if not task_id or not user_id:
+    async def on_live(self, topic: str, event: dict) -> None:
+        """The export task's progress and end, announced by the worker (no polling)."""
+        if not await own_topic(self, topic) or not self.export_task_id:
             return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + POLL_LIMIT_SECONDS
-        while loop.time() < deadline:
-            await asyncio.sleep(POLL_SECONDS)
-            async with self:
-                user = await self._verified_user()
-                if user is None or self.export_task_id != task_id:
-                    return
-                try:
-                    report = await asyncio.to_thread(tasks.status, db.rq_redis(), task_id, user)
-                except ServiceError as exc:
-                    self.export_status, self.export_error = "failed", exc.detail
-                    return
-                self.export_status = report.status
-                self.export_progress = report.progress
-                if report.status == "finished":
-                    self._export_json = json.dumps(report.result, indent=2)
-                    return
-                if report.status in ("failed", "canceled", "stopped"):
-                    self.export_error = report.error or "The export failed."
-                    return
-        async with self:
-            self.export_status, self.export_error = "failed", "The export is taking too long; try again later."
+        if event.get("type") != "resync" and event.get("task_id") != self.export_task_id:
+            return  # another task of this user (a resync re-reads this one: an event may have been missed)
+        if event.get("status") == "started":
+            self.export_status, self.export_progress = "started", event.get("progress", 0)
+            return
+        user = await self._verified_user()
+        if user is None:
+            return
+        try:
+            report = await asyncio.to_thread(tasks.status, db.rq_redis(), self.export_task_id, user)
+        except ServiceError as exc:
+            self.export_status, self.export_error = "failed", exc.detail
+            return
+        if report.status not in TERMINAL and event.get("status") in TERMINAL:
+            # The end is announced a moment before RQ stores the result: read it again shortly.
+            if event.get("rereads", 0) < MAX_REREADS:
+                later(self, REREAD_SECONDS, {**event, "rereads": event.get("rereads", 0) + 1})
+            return
+        self.export_status, self.export_progress = report.status, report.progress
+        if report.status == "finished":
+            self._export_json = json.dumps(report.result, indent=2)
+        elif report.status in TERMINAL:
+            self.export_error = report.error or "The export failed."
 
     @rx.event
     def download_export(self):

@@ -1,15 +1,19 @@
 """Background tasks on RQ: enqueueing with an owner, progress, and status for the owner.
 
-Tasks are named by their import path so this module never imports the worker code."""
+Tasks are named by their import path so this module never imports the worker code. Progress and
+the end of a task are announced live to its owner (`{"type": "task", "task_id", "status",
+"progress"}` on their topic); the full status and result are read with `status()`."""
 
 import uuid
 from dataclasses import dataclass
 
 import redis
-from rq import Queue, Retry, get_current_job
+from rq import Callback, Queue, Retry, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
+from career_app import db
+from career_app.services import live
 from career_app.services.errors import NotFound
 from models.schemas import TaskStatus
 from models.user import Role, User
@@ -55,8 +59,25 @@ def enqueue(conn: redis.Redis, name: str, owner: User, *args, **kwargs) -> str:
         failure_ttl=spec.result_ttl,
         meta={"owner_id": str(owner.id), "name": name, "progress": 0},
         retry=Retry(max=len(spec.retry_intervals), interval=list(spec.retry_intervals)) if spec.retry_intervals else None,
+        on_success=Callback(_announce_success), on_failure=Callback(_announce_failure),
     )
     return job.id
+
+
+def _announce(job: Job, status: str) -> None:
+    owner = job.meta.get("owner_id")
+    if owner:
+        live.publish(db.app_redis(), live.user(owner), {"type": "task", "task_id": job.id, "status": status,
+                                                        "progress": job.meta.get("progress", 0)})
+
+
+def _announce_success(job: Job, _connection, _result, *args, **kwargs) -> None:
+    # RQ runs this just before it stores the result: a reader may see "started" for a moment more.
+    _announce(job, "finished")
+
+
+def _announce_failure(job: Job, _connection, *exc_info, **kwargs) -> None:
+    _announce(job, "failed")
 
 
 def report_progress(percent: float) -> None:
@@ -65,6 +86,7 @@ def report_progress(percent: float) -> None:
     if job is not None:
         job.meta["progress"] = round(max(0.0, min(100.0, percent)), 1)
         job.save_meta()
+        _announce(job, "started")
 
 
 def status(conn: redis.Redis, task_id: str, viewer: User) -> TaskStatus:

@@ -57,3 +57,29 @@ def test_export_includes_resume_and_jobs(client, register, worker):
     report = _wait_finished(client, client.post("/api/v1/users/me/export", headers=bearer(provider)).json()["task_id"],
                             provider)
     assert [j["id"] for j in report["result"]["jobs"]] == [job_id] and report["result"]["resume"] is None
+
+
+def test_progress_and_the_end_are_announced_live_to_the_owner(client, register, worker):
+    """The worker announces each progress step and the end on the owner's live topic (what the
+    dashboard follows instead of polling)."""
+    import asyncio
+
+    from career_app.services import live
+
+    token, _ = register()
+    me = client.get("/api/v1/auth/me", headers=bearer(token)).json()["id"]
+
+    async def scenario():
+        with live.hub.subscribe(live.user(me)) as events:
+            assert await live.hub.connected()
+            task_id = (await asyncio.to_thread(client.post, "/api/v1/users/me/export", headers=bearer(token))).json()["task_id"]
+            seen = []
+            while not seen or seen[-1]["status"] != "finished":
+                _topic, event = await asyncio.wait_for(events.get(), 30)
+                if event.get("type") == "task" and event["task_id"] == task_id:
+                    seen.append(event)
+            return seen
+
+    seen = asyncio.run(scenario())
+    assert [e["status"] for e in seen] == ["started", "started", "finished"]
+    assert [e["progress"] for e in seen] == [10, 100, 100]
