@@ -1,4 +1,4 @@
-"""Job listings (public once enriched) and, later, seekers' private tracked jobs: one table."""
+"""Job listings (public once enriched) and seekers' private tracked jobs: one table."""
 
 import uuid
 from datetime import datetime
@@ -23,6 +23,15 @@ class JobStatus(StrEnum):
     active = "active"
     enrich_failed = "enrich_failed"
     closed = "closed"  # taken down by its owner
+
+
+class TrackingStatus(StrEnum):
+    """Where a seeker stands with a job they track (applications have their own pipeline)."""
+
+    saved = "saved"
+    interested = "interested"
+    applied = "applied"
+    archived = "archived"
 
 
 class RemoteOption(StrEnum):
@@ -54,6 +63,8 @@ class Job(SQLModel, table=True):
         Index("ix_jobs_search", "search_vector", postgresql_using="gin"),
         Index("ix_jobs_skills", "skills", postgresql_using="gin", postgresql_ops={"skills": "jsonb_path_ops"}),
         Index("ix_jobs_description_hash", "description_hash"),
+        Index("ux_jobs_owner_listing", "owner_id", "listing_id", unique=True,
+              postgresql_where=text("listing_id IS NOT NULL")),
         Index("ix_jobs_embedding_hnsw", "embedding", postgresql_using="hnsw",
               postgresql_with={"m": 16, "ef_construction": 64},
               postgresql_ops={"embedding": "vector_cosine_ops"}, postgresql_where=text(PUBLIC_ACTIVE)),
@@ -92,6 +103,13 @@ class Job(SQLModel, table=True):
     # normalised, with the job's seniority; one int8 embedding row per requirement.
     match_profile: dict | None = Field(default=None, sa_column=Column(JSONB))
     requirement_vectors: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+
+    # A seeker's tracked job (visibility private): their own notes and where they stand; a saved
+    # listing is a reference (`listing_id`) whose content is read from the listing, not copied.
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    tracking_status: TrackingStatus | None = Field(default=None, max_length=16)
+    source_url: str | None = Field(default=None, max_length=2000)
+    listing_id: uuid.UUID | None = Field(default=None, sa_column=Column(ForeignKey("jobs.id", ondelete="SET NULL")))
 
     search_vector: str | None = Field(default=None, sa_column=Column(TSVECTOR, Computed(
         "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(company_name, '') || ' ' "

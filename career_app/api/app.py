@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
-from career_app.api import (admin, auth, chat, health, ingestion, jobs, notifications, overload, recommendations,
-                            resumes, tasks, users)
+from career_app.api import (admin, applications, auth, chat, health, ingestion, jobs, notifications, overload,
+                            recommendations, resumes, tasks, users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.security_headers import SecurityHeadersMiddleware
 from career_app.services import errors
@@ -133,7 +133,8 @@ def build_api() -> FastAPI:
     api.add_middleware(SecurityHeadersMiddleware)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion):
+    for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
+                   applications):
         api.include_router(module.router)
     _answer_unknown_api_paths(api)
     return api

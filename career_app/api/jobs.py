@@ -3,12 +3,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
                                  viewer)
-from career_app.services import jobs, matching
-from models.job import MAX_SALARY
+from career_app.services import applications, jobs, matching
+from models.application_schemas import TrackedJobCreate, TrackedJobOut, TrackedJobUpdate
+from models.job import MAX_SALARY, Visibility
 from models.user import Role
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
                                 RecommendationList)
@@ -19,18 +23,35 @@ Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=jobs.MAX_PAGE_SIZE)]
 
 
-@router.post("", response_model=JobAccepted, status_code=202)
-def create_job(data: JobCreate, user: CurrentUser, session: SessionDep, r: RedisDep, conn: RQDep) -> JobAccepted:
-    """Post a job (providers). It goes live once AI enrichment finishes in the background."""
-    job = jobs.create(session, r, conn, user, data)
+def _as(model: type[BaseModel], data: BaseModel):
+    """The body read as the caller's role (or the job's kind) requires; a 422 like FastAPI's otherwise."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data.model_dump(exclude_unset=True))
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
+@router.post("", response_model=JobAccepted, status_code=202,
+             responses={201: {"model": TrackedJobOut, "description": "A seeker's private tracked job"}})
+def create_job(data: JobCreate | TrackedJobCreate, user: CurrentUser, session: SessionDep, r: RedisDep, conn: RQDep):
+    """Providers post a listing: 202, live once AI enrichment finishes in the background. Seekers add a
+    private job to their tracker: 201, never in the feed, search or recommendations."""
+    if user.role == Role.seeker:
+        job = applications.create_tracked(session, user, _as(TrackedJobCreate, data))
+        out = applications.tracked_out(session, [job], user)[0]
+        return JSONResponse(out.model_dump(mode="json"), status_code=201)
+    job = jobs.create(session, r, conn, user, _as(JobCreate, data))
     return JobAccepted(id=job.id, message="Job created. AI enrichment processing in background.")
 
 
-@router.get("", response_model=Page[JobOut])
-def my_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0, limit: Limit = 20) -> Page[JobOut]:
-    """Your own jobs, newest first."""
+@router.get("", response_model=Page[TrackedJobOut])
+def my_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0, limit: Limit = 20) -> Page[TrackedJobOut]:
+    """Your own jobs, newest first: a provider's listings, a seeker's tracked jobs and saved listings."""
     rows, total = jobs.list_owned(session, user, skip, limit)
-    return Page[JobOut](items=[jobs.to_out(j, user) for j in rows], total=total, skip=skip, limit=limit)
+    return Page[TrackedJobOut](items=applications.tracked_out(session, rows, user), total=total, skip=skip,
+                               limit=limit)
 
 
 @router.get("/provider", response_model=list[JobOut])
@@ -96,27 +117,42 @@ async def _job_for(job_id: str, token: str | None, r: RedisDep):
         if not token and (body := jobs.public_job_json(session, r, job_id)) is not None:
             return _json(body)
         caller = viewer(session, r, token)
-        return jobs.to_out(jobs.get_visible(session, job_id, caller), caller)
+        return applications.tracked_out(session, [jobs.get_visible(session, job_id, caller)], caller)[0]
 
     return await in_thread_session(load)
 
 
-@router.get("/{job_id}", response_model=JobOut)
+@router.get("/{job_id}", response_model=TrackedJobOut)
 async def get_job(job_id: str, token: Token, r: RedisDep):
     return await _job_for(job_id, token, r)
 
 
-@router.get("/{job_id}/details", response_model=JobOut)
+@router.get("/{job_id}/details", response_model=TrackedJobOut)
 async def job_details(job_id: str, token: Token, r: RedisDep):
     """The four pillars: description, skills, resume guide and interview prep."""
     return await _job_for(job_id, token, r)
 
 
-@router.patch("/{job_id}", response_model=JobOut)
-def update_job(job_id: str, data: JobUpdate, user: CurrentUser, session: SessionDep, r: RedisDep,
-               conn: RQDep) -> JobOut:
-    """Change your own job; a new title, description or skills re-runs enrichment."""
-    return jobs.to_out(jobs.update(session, r, conn, user, job_id, data), user)
+@router.patch("/{job_id}", response_model=TrackedJobOut)
+def update_job(job_id: str, data: JobUpdate | TrackedJobUpdate, user: CurrentUser, session: SessionDep,
+               r: RedisDep, conn: RQDep) -> TrackedJobOut:
+    """Change your own job; on a listing a new title, description or skills re-runs enrichment, on a
+    tracked job only your own fields change."""
+    job = jobs.get_owned(session, job_id, user)
+    if job.visibility == Visibility.private:
+        job = applications.update_tracked(session, job, _as(TrackedJobUpdate, data))
+    else:
+        job = jobs.update(session, r, conn, user, job_id, _as(JobUpdate, data))
+    return applications.tracked_out(session, [job], user)[0]
+
+
+@router.post("/{job_id}/save", response_model=TrackedJobOut, status_code=201,
+             responses={200: {"model": TrackedJobOut, "description": "Already on your tracker"}})
+def save_listing(job_id: str, user: CurrentUser, session: SessionDep):
+    """Save a public listing to your tracker (seekers): a reference to it, not a copy."""
+    entry, created = applications.save_listing(session, user, job_id)
+    out = applications.tracked_out(session, [entry], user)[0]
+    return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
 
 
 @router.delete("/{job_id}", status_code=204)

@@ -40,8 +40,11 @@ def _public_active():
 
 
 def can_view(job: Job, viewer: User | None) -> bool:
+    """A seeker's private tracked job is theirs alone (admins included out)."""
     if job.visibility == Visibility.public and job.status == JobStatus.active:
         return True
+    if viewer is not None and job.visibility == Visibility.private:
+        return job.owner_id == viewer.id
     return viewer is not None and (job.owner_id == viewer.id or viewer.role == Role.admin)
 
 
@@ -223,11 +226,12 @@ def list_owned(session: Session, user: User, skip: int = 0, limit: int = 20) -> 
 
 def all_jobs(session: Session, admin: User, status: JobStatus | None = None, skip: int = 0,
              limit: int = 20) -> tuple[list[Job], int]:
-    """Every job, newest first, optionally of one status (admins: e.g. the failed enrichments)."""
+    """Every listing, newest first, optionally of one status (admins: e.g. the failed enrichments);
+    seekers' private tracked jobs are theirs alone."""
     if admin.role != Role.admin:
         raise Forbidden("Admin access required")
     skip, limit = _bounded(skip, limit)
-    conditions = [Job.status == status] if status else []
+    conditions = [Job.visibility == Visibility.public] + ([Job.status == status] if status else [])
     total = session.exec(select(func.count()).select_from(Job).where(*conditions)).one()
     rows = session.exec(select(Job).where(*conditions)
                         .order_by(col(Job.created_at).desc(), col(Job.id).desc()).offset(skip).limit(limit)).all()

@@ -1,0 +1,92 @@
+"""Application tracker routes: applications (list, Kanban board, create, change, status transitions,
+soft delete with undo, timeline) and bulk status changes. Seekers only; every application is its
+owner's alone (another user's id answers 404).
+
+Every route follows the request-handling pattern (career_app/api/deps.py): the remembered caller,
+then one thread hop that owns its database session."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.services import applications
+from models.application import ApplicationStatus
+from models.application_schemas import (ApplicationCreate, ApplicationDetail, ApplicationList, ApplicationOut,
+                                        ApplicationUpdate, BulkStatusRequest, BulkStatusResult, Deleted, StatusChange)
+from models.schemas import SafeText
+from models.user import Role
+
+router = APIRouter(tags=["applications"])
+BASE = "/api/v1/applications"
+
+
+@router.get(BASE, response_model=ApplicationList)
+async def list_applications(
+    r: RedisDep, token: Token,
+    status: Annotated[list[ApplicationStatus] | None, Query(max_length=8, description="Repeat for several")] = None,
+    q: Annotated[SafeText | None, Query(max_length=200, description="Words in the company, title, location or notes")] = None,
+    sort: Literal["updated_at", "created_at", "applied_on", "company_name", "job_title", "status"] = "updated_at",
+    order: Literal["asc", "desc"] = "desc",
+    view: Annotated[Literal["list", "board"], Query(description="board: one column per status (Kanban)")] = "list",
+    skip: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=applications.MAX_PAGE_SIZE, description="Per page, or per column")] = 20,
+) -> ApplicationList:
+    """Your applications: a page, or with view=board a Kanban board; `counts` per status either way."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(lambda s: applications.list_for(
+        s, user, statuses=status, q=q, sort=sort, order=order, skip=skip, limit=limit, board=view == "board"))
+
+
+@router.post(BASE, response_model=ApplicationOut, status_code=201)
+async def create_application(data: ApplicationCreate, r: RedisDep, token: Token) -> ApplicationOut:
+    """On a public listing or one of your tracked jobs (`job_id`), or ad hoc (company + title)."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(lambda s: applications.to_out(applications.create(s, r, user, data)))
+
+
+@router.get(BASE + "/{application_id}", response_model=ApplicationDetail)
+async def get_application(application_id: str, r: RedisDep, token: Token) -> ApplicationDetail:
+    """One application with its timeline."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(applications.get, user, application_id)
+
+
+@router.patch(BASE + "/{application_id}", response_model=ApplicationOut)
+async def update_application(application_id: str, data: ApplicationUpdate, r: RedisDep, token: Token) -> ApplicationOut:
+    """Change the fields sent (a new status must be an allowed transition: 409 naming those otherwise)."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(
+        lambda s: applications.to_out(applications.update(s, r, user, application_id, data)))
+
+
+@router.post(BASE + "/{application_id}/status", response_model=ApplicationOut)
+async def change_status(application_id: str, data: StatusChange, r: RedisDep, token: Token) -> ApplicationOut:
+    """Move along the pipeline: saved -> applied -> interviewing -> offer -> accepted/declined; rejected
+    or withdrawn from any open state. Anything else is a 409 naming the allowed moves."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(lambda s: applications.to_out(
+        applications.change_status(s, r, user, application_id, data.status, data.note)))
+
+
+@router.delete(BASE + "/{application_id}", response_model=Deleted)
+async def delete_application(application_id: str, r: RedisDep, token: Token) -> Deleted:
+    """Soft delete: gone from every list until restored through `undo`."""
+    user = await caller(r, token, Role.seeker)
+    app = await in_thread_session(applications.delete, user, application_id)
+    return Deleted(id=app.id, deleted_at=app.deleted_at, undo=f"{BASE}/{app.id}/restore")
+
+
+@router.post(BASE + "/{application_id}/restore", response_model=ApplicationOut)
+async def restore_application(application_id: str, r: RedisDep, token: Token) -> ApplicationOut:
+    """Undo a delete."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(lambda s: applications.to_out(applications.restore(s, user, application_id)))
+
+
+@router.post("/api/v1/bulk_operations/applications/status", response_model=BulkStatusResult)
+async def bulk_status(data: BulkStatusRequest, r: RedisDep, token: Token) -> BulkStatusResult:
+    """Move many applications (up to 500) to one status: a result per id, each all or nothing; ids that
+    are unknown, deleted or someone else's are reported and never changed."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(applications.bulk_status, r, user, data.ids, data.status, data.note)

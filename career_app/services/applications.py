@@ -1,0 +1,345 @@
+"""The application tracker: a seeker's own tracked jobs (private rows of the jobs table, or saved
+listings by reference), applications with the one rule of status transitions, their timelines, and
+bulk status changes.
+
+Everything here belongs to one seeker: every read and write filters on the caller, and an id that
+is someone else's answers exactly like an unknown one (404)."""
+
+import logging
+import uuid
+from datetime import date
+
+import redis
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from career_app.services import jobs, notifications
+from career_app.services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from career_app.services.skills import taxonomy
+from models.application import TRANSITIONS, Application, ApplicationEvent, ApplicationStatus
+from models.application_schemas import (ApplicationCreate, ApplicationDetail, ApplicationList, ApplicationOut,
+                                        ApplicationUpdate, BoardColumn, BulkItemResult, BulkStatusResult,
+                                        TimelineEvent, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate)
+from models.base import utcnow
+from models.job import Job, JobStatus, TrackingStatus, Visibility
+from models.notification import Category, Priority
+from models.user import Role, User
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+SORTS = {"updated_at": Application.updated_at, "created_at": Application.created_at,
+         "applied_on": Application.applied_on, "company_name": Application.company_name,
+         "job_title": Application.job_title, "status": Application.status}
+
+
+def _seeker(user: User) -> None:
+    if user.role != Role.seeker:
+        raise Forbidden("Only job seekers keep a tracker")
+
+
+# --- tracked jobs ------------------------------------------------------------------------------
+
+
+def create_tracked(session: Session, user: User, data: TrackedJobCreate) -> Job:
+    """A private job the seeker tracks: no enrichment, never public."""
+    _seeker(user)
+    fields = data.model_dump(exclude_none=True)
+    fields["description_raw"] = fields.get("description_raw") or ""
+    fields["skills_required"] = taxonomy().normalise(fields.get("skills_required") or [])
+    job = Job(owner_id=user.id, visibility=Visibility.private, status=JobStatus.active, source="tracker", **fields)
+    session.add(job)
+    session.commit()
+    return job
+
+
+def update_tracked(session: Session, job: Job, data: TrackedJobUpdate) -> Job:
+    changes = data.model_dump(exclude_unset=True)
+    if "title" in changes and changes["title"] is None:
+        del changes["title"]
+    if "description_raw" in changes:
+        changes["description_raw"] = changes["description_raw"] or ""
+    if "skills_required" in changes:
+        changes["skills_required"] = taxonomy().normalise(changes["skills_required"] or [])
+    if "tracking_status" in changes and changes["tracking_status"] is None:
+        del changes["tracking_status"]
+    salary = {"salary_min": job.salary_min, "salary_max": job.salary_max, **changes}
+    if salary["salary_min"] is not None and salary["salary_max"] is not None and salary["salary_min"] > salary["salary_max"]:
+        raise Unprocessable("salary_min must not exceed salary_max")
+    for field, value in changes.items():
+        setattr(job, field, value)
+    job.updated_at = utcnow()
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    return job
+
+
+def save_listing(session: Session, user: User, listing_id: str) -> tuple[Job, bool]:
+    """Put a public listing on the seeker's tracker: a reference to it, not a copy (its title and
+    company are kept only so the entry stays readable if the listing goes away). Saving it again
+    returns the same entry; the flag says whether it was created now."""
+    _seeker(user)
+    listing = jobs.get_visible(session, listing_id, user)
+    if listing.visibility != Visibility.public:
+        raise Conflict("Only a public listing can be saved; this job is already on your tracker")
+    if (entry := _saved_entry(session, user, listing.id)) is not None:
+        return entry, False
+    entry = Job(owner_id=user.id, visibility=Visibility.private, status=JobStatus.active, source="saved",
+                title=listing.title, company_name=listing.company_name, description_raw="",
+                listing_id=listing.id, tracking_status=TrackingStatus.saved)
+    session.add(entry)
+    try:
+        session.commit()
+    except IntegrityError:  # saved twice at once: the other request's entry is the one
+        session.rollback()
+        return _saved_entry(session, user, listing.id), False
+    return entry, True
+
+
+def _saved_entry(session: Session, user: User, listing_id: uuid.UUID) -> Job | None:
+    return session.exec(select(Job).where(Job.owner_id == user.id, Job.listing_id == listing_id)).first()
+
+
+def tracked_out(session: Session, rows: list[Job], viewer: User | None) -> list[TrackedJobOut]:
+    """Jobs as `viewer` sees them; a saved listing shows the listing's current content while the
+    listing is visible, its own snapshot otherwise. The listings are read in one query."""
+    wanted = {job.listing_id for job in rows if job.listing_id is not None}
+    listings = {j.id: j for j in session.exec(select(Job).where(col(Job.id).in_(wanted))).all()} if wanted else {}
+    out = []
+    for job in rows:
+        listing = listings.get(job.listing_id)
+        if listing is not None and jobs.can_view(listing, viewer):
+            item = TrackedJobOut.model_validate(jobs.to_out(listing, viewer).model_dump())
+            for field in ("id", "visibility", "source", "created_at", "updated_at"):
+                setattr(item, field, getattr(job, field))
+        else:
+            item = TrackedJobOut.model_validate(jobs.to_out(job, viewer).model_dump())
+        if job.visibility == Visibility.private:
+            item.notes, item.tracking_status = job.notes, job.tracking_status
+            item.source_url, item.listing_id = job.source_url, job.listing_id
+        out.append(item)
+    return out
+
+
+# --- applications: reads -----------------------------------------------------------------------
+
+
+def _own(session: Session, user: User, application_id: str | uuid.UUID, deleted: bool = False) -> Application:
+    try:
+        key = application_id if isinstance(application_id, uuid.UUID) else uuid.UUID(str(application_id))
+    except ValueError:
+        raise NotFound("Application not found") from None
+    app = session.get(Application, key)
+    if app is None or app.user_id != user.id or (app.deleted_at is not None) != deleted:
+        raise NotFound("Application not found")
+    return app
+
+
+def allowed(status: ApplicationStatus) -> list[ApplicationStatus]:
+    return list(TRANSITIONS[status])
+
+
+def to_out(app: Application) -> ApplicationOut:
+    out = ApplicationOut.model_validate(app, from_attributes=True)
+    out.allowed_statuses = allowed(app.status)
+    return out
+
+
+def get(session: Session, user: User, application_id: str) -> ApplicationDetail:
+    app = _own(session, user, application_id)
+    events = session.exec(select(ApplicationEvent).where(ApplicationEvent.application_id == app.id)
+                          .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))).all()
+    return ApplicationDetail(**to_out(app).model_dump(),
+                             timeline=[TimelineEvent.model_validate(e, from_attributes=True) for e in events])
+
+
+def _search_conditions(user: User, q: str | None) -> list:
+    conditions = [Application.user_id == user.id, col(Application.deleted_at).is_(None)]
+    if q and q.strip():
+        pattern = jobs._escape_like(q.strip())
+        conditions.append(or_(col(Application.company_name).ilike(pattern), col(Application.job_title).ilike(pattern),
+                              col(Application.location).ilike(pattern), col(Application.notes).ilike(pattern)))
+    return conditions
+
+
+def _order(sort: str, order: str) -> list:
+    column = col(SORTS[sort])
+    first = column.asc().nulls_last() if order == "asc" else column.desc().nulls_last()
+    return [first, col(Application.id).desc()]
+
+
+def list_for(session: Session, user: User, *, statuses: list[ApplicationStatus] | None = None, q: str | None = None,
+             sort: str = "updated_at", order: str = "desc", skip: int = 0, limit: int = 20,
+             board: bool = False) -> ApplicationList:
+    """One page in the order asked, or (board) one column per status with its first `limit` items;
+    `counts` are per status with the search applied, whatever the status filter."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    base = _search_conditions(user, q)
+    counted = dict(session.exec(select(Application.status, func.count()).where(*base).group_by(Application.status)).all())
+    counts = {status: counted.get(status, 0) for status in ApplicationStatus}
+    wanted = list(statuses or ApplicationStatus)
+    conditions = base + ([col(Application.status).in_(wanted)] if statuses else [])
+    if board:
+        rank = func.row_number().over(partition_by=Application.status, order_by=_order(sort, order)).label("rank")
+        ranked = select(Application.id, rank).where(*conditions).subquery()
+        rows = session.exec(select(Application).join(ranked, ranked.c.id == Application.id)
+                            .where(ranked.c.rank <= limit).order_by(ranked.c.rank)).all()
+        columns = [BoardColumn(status=status, count=counts[status],
+                               items=[to_out(a) for a in rows if a.status == status]) for status in wanted]
+        return ApplicationList(items=[], total=sum(c.count for c in columns), skip=0, limit=limit, counts=counts,
+                               columns=columns)
+    total = sum(counts[s] for s in wanted)
+    rows = session.exec(select(Application).where(*conditions).order_by(*_order(sort, order))
+                        .offset(max(0, skip)).limit(limit)).all()
+    return ApplicationList(items=[to_out(a) for a in rows], total=total, skip=skip, limit=limit, counts=counts)
+
+
+# --- applications: changes ---------------------------------------------------------------------
+
+
+def _event(session: Session, app: Application, kind: str, changes: dict | None = None,
+           from_status: ApplicationStatus | None = None, to_status: ApplicationStatus | None = None) -> None:
+    session.add(ApplicationEvent(application_id=app.id, kind=kind, from_status=from_status, to_status=to_status,
+                                 changes=notifications._json_data(changes)))
+
+
+def _move(app: Application, target: ApplicationStatus) -> bool:
+    """Apply the transition rule; False when it is already there (nothing to record)."""
+    if target == app.status:
+        return False
+    if target not in TRANSITIONS[app.status]:
+        options = ", ".join(TRANSITIONS[app.status]) or "none (it is final)"
+        raise Conflict(f"An application cannot move from {app.status.value} to {target.value}; allowed: {options}")
+    app.status = target
+    if target == ApplicationStatus.applied and app.applied_on is None:
+        app.applied_on = date.today()
+    return True
+
+
+def _announce(session: Session, r: redis.Redis, user: User, moved: list[Application]) -> None:
+    """After the commit: an offer is worth a notification (category `application`)."""
+    for app in moved:
+        if app.status != ApplicationStatus.offer:
+            continue
+        try:
+            notifications.notify(session, r, user.id, type="application_offer", category=Category.application,
+                                 title=f"Offer from {app.company_name}",
+                                 message=f"Your application for {app.job_title} at {app.company_name} reached an offer.",
+                                 priority=Priority.high, data={"application_id": str(app.id)},
+                                 action_url="/applications")
+        except Exception:  # the change itself is committed; a lost notification is logged, not fatal
+            log.exception("offer notification for application %s failed", app.id)
+
+
+def create(session: Session, r: redis.Redis, user: User, data: ApplicationCreate) -> Application:
+    _seeker(user)
+    fields = data.model_dump(exclude_none=True, exclude={"job_id", "interviews"})
+    if data.interviews is not None:
+        fields["interviews"] = [i.model_dump(mode="json") for i in data.interviews]
+    if data.job_id is not None:
+        job = jobs.get_visible(session, data.job_id, user)
+        source = session.get(Job, job.listing_id) if job.listing_id else None
+        source = source if source is not None and jobs.can_view(source, user) else job
+        fields.setdefault("company_name", source.company_name or "Unknown company")
+        fields.setdefault("job_title", source.title)
+        fields.setdefault("location", source.location)
+        fields.setdefault("job_url", source.external_apply_url or job.source_url)
+        fields["job_id"] = job.id
+    if fields["status"] != ApplicationStatus.saved and fields.get("applied_on") is None:
+        fields["applied_on"] = date.today()
+    app = Application(user_id=user.id, **{k: v for k, v in fields.items() if v is not None})
+    session.add(app)
+    session.flush()
+    _event(session, app, "created", to_status=app.status)
+    session.commit()
+    _announce(session, r, user, [app])
+    return app
+
+
+def update(session: Session, r: redis.Redis, user: User, application_id: str, data: ApplicationUpdate) -> Application:
+    app = _own(session, user, application_id)
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    target = changes.pop("status", None)
+    for field in ("company_name", "job_title"):
+        if field in changes and changes[field] is None:
+            del changes[field]
+    if "applied_on" in changes:
+        changes["applied_on"] = data.applied_on
+    before = {field: getattr(app, field) for field in changes}
+    old_status = app.status
+    moved = _move(app, ApplicationStatus(target)) if target is not None else False
+    for field, value in changes.items():
+        setattr(app, field, value)
+    diff = {field: [before[field], value] for field, value in changes.items() if before[field] != value}
+    if moved:
+        _event(session, app, "status", from_status=old_status, to_status=app.status)
+    if diff:
+        _event(session, app, "updated", changes=diff)
+    if moved or diff:
+        app.updated_at = utcnow()
+        session.add(app)
+    session.commit()
+    if moved:
+        _announce(session, r, user, [app])
+    return app
+
+
+def change_status(session: Session, r: redis.Redis, user: User, application_id: str, status: ApplicationStatus,
+                  note: str | None = None) -> Application:
+    app = _own(session, user, application_id)
+    old = app.status
+    if _move(app, status):
+        app.updated_at = utcnow()
+        _event(session, app, "status", {"note": note} if note else None, from_status=old, to_status=status)
+        session.commit()
+        _announce(session, r, user, [app])
+    return app
+
+
+def bulk_status(session: Session, r: redis.Redis, user: User, ids: list[uuid.UUID], status: ApplicationStatus,
+                note: str | None = None) -> BulkStatusResult:
+    """Each id on its own, all or nothing (a savepoint each): unknown, deleted and other users' ids
+    are reported as not found and never touched; a refused transition names the allowed ones."""
+    results, moved = [], []
+    for app_id in dict.fromkeys(ids):
+        savepoint = session.begin_nested()
+        try:
+            app = _own(session, user, app_id)
+            old = app.status
+            if _move(app, status):
+                app.updated_at = utcnow()
+                _event(session, app, "status", {"note": note, "bulk": True} if note else {"bulk": True},
+                       from_status=old, to_status=status)
+                session.flush()
+                moved.append(app)
+            savepoint.commit()
+            results.append(BulkItemResult(id=app_id, ok=True, status=app.status))
+        except (NotFound, Conflict) as exc:
+            savepoint.rollback()
+            current = session.get(Application, app_id)
+            visible = current is not None and current.user_id == user.id and current.deleted_at is None
+            results.append(BulkItemResult(id=app_id, ok=False, error=exc.detail,
+                                          status=current.status if visible else None))
+    session.commit()
+    _announce(session, r, user, moved)
+    ok = sum(1 for result in results if result.ok)
+    return BulkStatusResult(updated=len(moved), failed=len(results) - ok, results=results)
+
+
+def delete(session: Session, user: User, application_id: str) -> Application:
+    """Soft delete: out of every list until restored."""
+    app = _own(session, user, application_id)
+    app.deleted_at = app.updated_at = utcnow()
+    _event(session, app, "deleted")
+    session.commit()
+    return app
+
+
+def restore(session: Session, user: User, application_id: str) -> Application:
+    app = _own(session, user, application_id, deleted=True)
+    app.deleted_at, app.updated_at = None, utcnow()
+    _event(session, app, "restored")
+    session.commit()
+    return app

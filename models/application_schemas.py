@@ -1,0 +1,216 @@
+"""Request and response shapes of the tracker: seekers' tracked jobs, applications, their timelines and
+bulk status changes."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from models.application import ApplicationStatus
+from models.job import TrackingStatus
+from models.job_schemas import JobOut, _check_skills, _check_url, _JobFields, _tidy_line
+from models.schemas import no_control_chars
+
+MAX_NOTES = 10_000
+MAX_BULK_IDS = 500
+
+
+def _title(value: str | None) -> str | None:
+    """A title on one line, at least 2 characters besides spaces."""
+    value = _tidy_line(value)
+    if value is not None and len(value) < 2:
+        raise ValueError("needs at least 2 characters besides spaces")
+    return value
+
+
+def _notes(value: str | None) -> str | None:
+    value = no_control_chars(value)
+    return value.strip() or None if value is not None else None
+
+
+# --- tracked jobs ------------------------------------------------------------------------------
+
+
+class _TrackedFields(_JobFields):
+    description_raw: str | None = Field(default=None, max_length=20_000)
+    skills_required: list[str] | None = Field(default=None, max_length=50, description="The tech stack")
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    source_url: str | None = Field(default=None, max_length=2000, description="Where you found the job")
+
+    _source = field_validator("source_url")(_check_url)
+    _notes = field_validator("notes", "description_raw")(_notes)
+    _skills = field_validator("skills_required")(lambda v: None if v is None else _check_skills(v))
+
+
+class TrackedJobCreate(_TrackedFields):
+    """A job a seeker tracks for themself: private, never in the feed, search or recommendations."""
+
+    title: str = Field(min_length=2, max_length=200)
+    tracking_status: TrackingStatus = TrackingStatus.saved
+
+    _title = field_validator("title")(_title)
+
+
+class TrackedJobUpdate(_TrackedFields):
+    title: str | None = Field(default=None, min_length=2, max_length=200)
+    tracking_status: TrackingStatus | None = None
+
+    _title = field_validator("title")(_title)
+
+
+class TrackedJobOut(JobOut):
+    """A job as its owner sees it; the tracker's fields are set on a seeker's own tracked jobs. A saved
+    listing (`listing_id`) shows the listing's current content."""
+
+    notes: str | None = None
+    tracking_status: TrackingStatus | None = None
+    source_url: str | None = None
+    listing_id: uuid.UUID | None = None
+
+
+# --- applications --------------------------------------------------------------------------------
+
+
+class InterviewRound(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120, description="e.g. Phone screen, Onsite 2")
+    scheduled_at: datetime | None = None
+    outcome: Literal["pending", "passed", "failed"] = "pending"
+    feedback: str | None = Field(default=None, max_length=5_000)
+
+    _name = field_validator("name")(_tidy_line)
+    _feedback = field_validator("feedback")(_notes)
+
+
+class _ApplicationFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job_url: str | None = Field(default=None, max_length=2000)
+    location: str | None = Field(default=None, max_length=200)
+    applied_on: date | None = None
+    interviews: list[InterviewRound] | None = Field(default=None, max_length=30)
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    resume_sent: str | None = Field(default=None, max_length=200, description="Which resume you sent")
+    cover_letter_sent: str | None = Field(default=None, max_length=200, description="Which cover letter you sent")
+
+    _url = field_validator("job_url")(_check_url)
+    _lines = field_validator("location", "resume_sent", "cover_letter_sent")(_tidy_line)
+    _notes = field_validator("notes")(_notes)
+
+
+class ApplicationCreate(_ApplicationFields):
+    """On a public listing or one of your tracked jobs (`job_id`), or ad hoc (`company_name` + `job_title`)."""
+
+    job_id: uuid.UUID | None = None
+    company_name: str | None = Field(default=None, max_length=200)
+    job_title: str | None = Field(default=None, max_length=200)
+    status: ApplicationStatus = ApplicationStatus.saved
+
+    _company = field_validator("company_name")(_tidy_line)
+    _title = field_validator("job_title")(_title)
+
+    @model_validator(mode="after")
+    def _job_or_names(self):
+        if self.job_id is None and not (self.company_name and self.job_title):
+            raise ValueError("give job_id, or company_name and job_title")
+        return self
+
+
+class ApplicationUpdate(_ApplicationFields):
+    """Only the fields sent change; a new `status` must be an allowed transition."""
+
+    company_name: str | None = Field(default=None, max_length=200)
+    job_title: str | None = Field(default=None, max_length=200)
+    status: ApplicationStatus | None = None
+
+    _company = field_validator("company_name")(_tidy_line)
+    _title = field_validator("job_title")(_title)
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ApplicationStatus
+    note: str | None = Field(default=None, max_length=1_000, description="Kept on the timeline")
+
+    _note = field_validator("note")(_notes)
+
+
+class TimelineEvent(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    from_status: ApplicationStatus | None
+    to_status: ApplicationStatus | None
+    changes: dict
+    at: datetime
+
+
+class ApplicationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    job_id: uuid.UUID | None
+    company_name: str
+    job_title: str
+    job_url: str | None
+    location: str | None
+    status: ApplicationStatus
+    allowed_statuses: list[ApplicationStatus] = Field(default_factory=list, description="Where it may move next")
+    applied_on: date | None
+    interviews: list[InterviewRound]
+    notes: str | None
+    resume_sent: str | None
+    cover_letter_sent: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApplicationDetail(ApplicationOut):
+    timeline: list[TimelineEvent] = Field(description="Every change, oldest first")
+
+
+class BoardColumn(BaseModel):
+    status: ApplicationStatus
+    count: int = Field(description="Every application in the column (matching the search)")
+    items: list[ApplicationOut] = Field(description="The first `limit` of them, in the requested order")
+
+
+class ApplicationList(BaseModel):
+    items: list[ApplicationOut] = Field(description="The page (empty with view=board: see columns)")
+    total: int
+    skip: int
+    limit: int
+    counts: dict[ApplicationStatus, int] = Field(description="Per status, with the search applied (Kanban column counts)")
+    columns: list[BoardColumn] | None = Field(default=None, description="view=board: one column per status")
+
+
+class Deleted(BaseModel):
+    id: uuid.UUID
+    deleted_at: datetime
+    undo: str = Field(description="POST here to restore it")
+
+
+class BulkStatusRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_IDS)
+    status: ApplicationStatus
+    note: str | None = Field(default=None, max_length=1_000)
+
+    _note = field_validator("note")(_notes)
+
+
+class BulkItemResult(BaseModel):
+    id: uuid.UUID
+    ok: bool
+    status: ApplicationStatus | None = Field(default=None, description="The status after the request (when found)")
+    error: str | None = None
+
+
+class BulkStatusResult(BaseModel):
+    updated: int
+    failed: int
+    results: list[BulkItemResult]

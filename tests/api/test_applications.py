@@ -1,0 +1,210 @@
+"""Applications through the API: creation on a listing, a tracked job or ad hoc; the transition rule
+(allowed and refused, 409 naming the allowed moves); timelines; soft delete with undo; list filters,
+search, sort and the Kanban board; the offer notification; bulk changes with partial failures; and
+ownership (another seeker never sees or changes yours)."""
+
+import uuid
+
+import pytest
+
+from tests.api.conftest import bearer
+from tests.api.jobs_helpers import post_job, unique_title, wait_job
+
+APPS = "/api/v1/applications"
+BULK = "/api/v1/bulk_operations/applications/status"
+
+
+def add(client, token, **body) -> dict:
+    body = {"company_name": "Initech", "job_title": unique_title("Analyst"), **body}
+    resp = client.post(APPS, headers=bearer(token), json=body)
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def move(client, token, app_id, status):
+    return client.post(f"{APPS}/{app_id}/status", headers=bearer(token), json={"status": status})
+
+
+def test_pipeline_transitions_timeline_and_offer_notification(client, register):
+    seeker, _ = register("seeker")
+    app = add(client, seeker, notes="Found on the company site")
+    assert app["status"] == "saved" and app["applied_on"] is None
+    assert app["allowed_statuses"] == ["applied", "rejected", "withdrawn"]
+
+    refused = move(client, seeker, app["id"], "offer")
+    assert refused.status_code == 409
+    assert "applied, rejected, withdrawn" in refused.json()["detail"]
+
+    for status in ("applied", "interviewing", "offer"):
+        resp = move(client, seeker, app["id"], status)
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["status"] == status
+    assert resp.json()["applied_on"]  # set when it was applied
+    assert resp.json()["allowed_statuses"] == ["accepted", "declined", "rejected", "withdrawn"]
+
+    notes = client.get("/api/v1/notifications", headers=bearer(seeker)).json()["items"]
+    offer = [n for n in notes if n["type"] == "application_offer"]
+    assert len(offer) == 1 and offer[0]["category"] == "application" and app["id"] in str(offer[0]["data"])
+
+    assert move(client, seeker, app["id"], "accepted").status_code == 200
+    final = move(client, seeker, app["id"], "withdrawn")
+    assert final.status_code == 409 and "none (it is final)" in final.json()["detail"]
+
+    detail = client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).json()
+    kinds = [(e["kind"], e["from_status"], e["to_status"]) for e in detail["timeline"]]
+    assert kinds == [("created", None, "saved"), ("status", "saved", "applied"), ("status", "applied", "interviewing"),
+                     ("status", "interviewing", "offer"), ("status", "offer", "accepted")]
+
+
+@pytest.mark.parametrize("start", ["saved", "applied", "interviewing", "offer"])
+def test_rejected_or_withdrawn_from_any_open_state(client, register, start):
+    seeker, _ = register("seeker")
+    app = add(client, seeker, status=start)
+    assert move(client, seeker, app["id"], "rejected").status_code == 200
+    other = add(client, seeker, status=start)
+    assert move(client, seeker, other["id"], "withdrawn").status_code == 200
+    assert move(client, seeker, other["id"], "applied").status_code == 409
+
+
+def test_patch_fields_interviews_and_status_with_timeline(client, register):
+    seeker, _ = register("seeker")
+    app = add(client, seeker, status="applied", applied_on="2026-11-02")
+    rounds = [{"name": "Phone screen", "scheduled_at": "2026-11-10T15:00:00Z", "outcome": "passed",
+               "feedback": "Good on SQL"},
+              {"name": "Onsite", "scheduled_at": "2026-11-20T09:00:00Z"}]
+    resp = client.patch(f"{APPS}/{app['id']}", headers=bearer(seeker),
+                        json={"status": "interviewing", "interviews": rounds, "notes": "Bring portfolio",
+                              "resume_sent": "Resume v3 (data)", "cover_letter_sent": "Initech letter"})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["status"] == "interviewing" and body["applied_on"] == "2026-11-02"
+    assert [r["name"] for r in body["interviews"]] == ["Phone screen", "Onsite"]
+    assert body["interviews"][1]["outcome"] == "pending" and body["interviews"][0]["feedback"] == "Good on SQL"
+    assert (body["resume_sent"], body["cover_letter_sent"]) == ("Resume v3 (data)", "Initech letter")
+
+    assert client.patch(f"{APPS}/{app['id']}", headers=bearer(seeker), json={"status": "saved"}).status_code == 409
+    for bad in ({"applied_on": "not a date"}, {"interviews": [{"name": ""}]}, {"user_id": str(uuid.uuid4())},
+                {"job_url": "javascript:alert(1)"}, {"notes": "x\x00"}):
+        assert client.patch(f"{APPS}/{app['id']}", headers=bearer(seeker), json=bad).status_code == 422, bad
+    timeline = client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).json()["timeline"]
+    assert [e["kind"] for e in timeline] == ["created", "status", "updated"]
+    assert set(timeline[2]["changes"]) == {"interviews", "notes", "resume_sent", "cover_letter_sent"}
+    assert client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).json()["status"] == "interviewing"
+
+
+def test_create_on_listing_and_tracked_job(client, register, worker):
+    provider, _ = register("provider")
+    seeker, _ = register("seeker")
+    other, _ = register("seeker")
+    listing_id = post_job(client, provider, title=unique_title("Backend Engineer"))
+    listing = wait_job(client, provider, listing_id)
+    on_listing = add(client, seeker, job_id=listing_id, company_name=None, job_title=None)
+    assert on_listing["job_id"] == listing_id and on_listing["job_title"] == listing["title"]
+    assert on_listing["company_name"] == "Acme Cloud" and on_listing["job_url"] == listing["external_apply_url"]
+
+    tracked = client.post("/api/v1/jobs", headers=bearer(seeker),
+                          json={"title": "Data Engineer", "company_name": "Hooli", "source_url": "https://hooli.example/x"}).json()
+    on_tracked = add(client, seeker, job_id=tracked["id"], company_name=None, job_title=None)
+    assert (on_tracked["company_name"], on_tracked["job_title"]) == ("Hooli", "Data Engineer")
+    # Another seeker cannot apply through someone's private job.
+    resp = client.post(APPS, headers=bearer(other), json={"job_id": tracked["id"]})
+    assert resp.status_code == 404
+    assert client.post(APPS, headers=bearer(seeker), json={"company_name": "Solo"}).status_code == 422
+    assert client.post(APPS, headers=bearer(provider), json={"company_name": "A", "job_title": "Bee"}).status_code == 403
+    assert client.get(APPS).status_code == 401
+
+
+def test_soft_delete_and_undo(client, register):
+    seeker, _ = register("seeker")
+    app = add(client, seeker)
+    resp = client.delete(f"{APPS}/{app['id']}", headers=bearer(seeker))
+    assert resp.status_code == 200 and resp.json()["undo"] == f"{APPS}/{app['id']}/restore"
+    assert client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).status_code == 404
+    assert client.get(APPS, headers=bearer(seeker)).json()["total"] == 0
+    assert move(client, seeker, app["id"], "applied").status_code == 404
+    restored = client.post(resp.json()["undo"], headers=bearer(seeker))
+    assert restored.status_code == 200 and restored.json()["id"] == app["id"]
+    assert client.post(resp.json()["undo"], headers=bearer(seeker)).status_code == 404  # not deleted any more
+    timeline = client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).json()["timeline"]
+    assert [e["kind"] for e in timeline] == ["created", "deleted", "restored"]
+
+
+def test_list_filters_search_sort_pagination_and_board(client, register):
+    seeker, _ = register("seeker")
+    made = [add(client, seeker, company_name=company, job_title=title, status=status)
+            for company, title, status in [("Zeta", "Nurse", "saved"), ("Alpha", "Teacher", "applied"),
+                                           ("Beta", "Welder", "applied"), ("Gamma", "Nurse practitioner", "interviewing")]]
+    page = client.get(APPS, headers=bearer(seeker)).json()
+    assert page["total"] == 4 and [a["id"] for a in page["items"]] == [a["id"] for a in reversed(made)]
+    assert page["counts"]["applied"] == 2 and page["counts"]["offer"] == 0 and page["columns"] is None
+
+    applied = client.get(APPS, headers=bearer(seeker), params={"status": "applied", "sort": "company_name",
+                                                                "order": "asc"}).json()
+    assert [a["company_name"] for a in applied["items"]] == ["Alpha", "Beta"] and applied["total"] == 2
+    several = client.get(APPS, headers=bearer(seeker), params=[("status", "saved"), ("status", "interviewing")]).json()
+    assert several["total"] == 2
+    nurses = client.get(APPS, headers=bearer(seeker), params={"q": "nurse"}).json()
+    assert nurses["total"] == 2 and nurses["counts"]["saved"] == 1 and nurses["counts"]["applied"] == 0
+    second = client.get(APPS, headers=bearer(seeker), params={"sort": "company_name", "order": "asc", "skip": 1,
+                                                               "limit": 2}).json()
+    assert [a["company_name"] for a in second["items"]] == ["Beta", "Gamma"]
+
+    board = client.get(APPS, headers=bearer(seeker), params={"view": "board", "limit": 1, "sort": "company_name",
+                                                              "order": "asc"}).json()
+    columns = {c["status"]: c for c in board["columns"]}
+    assert list(columns) == ["saved", "applied", "interviewing", "offer", "accepted", "declined", "rejected", "withdrawn"]
+    assert columns["applied"]["count"] == 2 and [a["company_name"] for a in columns["applied"]["items"]] == ["Alpha"]
+    assert columns["offer"]["items"] == [] and board["total"] == 4
+    for bad in ({"status": "hired"}, {"sort": "password"}, {"limit": 0}, {"view": "grid"}, {"q": "a\x00"}):
+        assert client.get(APPS, headers=bearer(seeker), params=bad).status_code == 422, bad
+
+
+def test_another_seeker_never_sees_or_changes_yours(client, register):
+    owner, _ = register("seeker")
+    other, _ = register("seeker")
+    app = add(client, owner)
+    assert client.get(APPS, headers=bearer(other)).json()["total"] == 0
+    assert client.get(f"{APPS}/{app['id']}", headers=bearer(other)).status_code == 404
+    assert client.patch(f"{APPS}/{app['id']}", headers=bearer(other), json={"notes": "mine"}).status_code == 404
+    assert move(client, other, app["id"], "applied").status_code == 404
+    assert client.delete(f"{APPS}/{app['id']}", headers=bearer(other)).status_code == 404
+    assert client.post(f"{APPS}/{app['id']}/restore", headers=bearer(other)).status_code == 404
+    assert client.get(f"{APPS}/not-a-uuid", headers=bearer(owner)).status_code == 404
+    detail = client.get(f"{APPS}/{app['id']}", headers=bearer(owner)).json()
+    assert detail["status"] == "saved" and detail["notes"] is None and len(detail["timeline"]) == 1
+
+
+def test_bulk_status_with_partial_failures(client, register):
+    seeker, _ = register("seeker")
+    other, _ = register("seeker")
+    saved = add(client, seeker)
+    applied = add(client, seeker, status="applied")
+    done = add(client, seeker, status="applied")
+    assert move(client, seeker, done["id"], "withdrawn").status_code == 200
+    deleted = add(client, seeker)
+    client.delete(f"{APPS}/{deleted['id']}", headers=bearer(seeker))
+    foreign = add(client, other)
+    unknown = str(uuid.uuid4())
+
+    ids = [saved["id"], applied["id"], done["id"], deleted["id"], foreign["id"], unknown, saved["id"]]
+    resp = client.post(BULK, headers=bearer(seeker), json={"ids": ids, "status": "rejected", "note": "Closed role"})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    results = {r["id"]: r for r in body["results"]}
+    assert len(body["results"]) == 6 and body["updated"] == 2 and body["failed"] == 4
+    assert results[saved["id"]] == {"id": saved["id"], "ok": True, "status": "rejected", "error": None}
+    assert results[applied["id"]]["ok"] and results[applied["id"]]["status"] == "rejected"
+    assert not results[done["id"]]["ok"] and results[done["id"]]["status"] == "withdrawn"
+    assert "allowed: none" in results[done["id"]]["error"]
+    for gone in (deleted["id"], foreign["id"], unknown):
+        assert results[gone] == {"id": gone, "ok": False, "status": None, "error": "Application not found"}
+    # Never applied to the foreign or deleted ones.
+    assert client.get(f"{APPS}/{foreign['id']}", headers=bearer(other)).json()["status"] == "saved"
+    client.post(f"{APPS}/{deleted['id']}/restore", headers=bearer(seeker))
+    assert client.get(f"{APPS}/{deleted['id']}", headers=bearer(seeker)).json()["status"] == "saved"
+    timeline = client.get(f"{APPS}/{saved['id']}", headers=bearer(seeker)).json()["timeline"]
+    assert timeline[-1]["to_status"] == "rejected" and timeline[-1]["changes"] == {"note": "Closed role", "bulk": True}
+
+    too_many = {"ids": [str(uuid.uuid4()) for _ in range(501)], "status": "rejected"}
+    assert client.post(BULK, headers=bearer(seeker), json=too_many).status_code == 422
+    assert client.post(BULK, headers=bearer(seeker), json={"ids": [], "status": "rejected"}).status_code == 422
