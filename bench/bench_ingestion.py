@@ -11,7 +11,7 @@ What it does, in order:
   4. the same including enrichment and embeddings: a fresh source, each stored batch enriched
      inline (offline generator, all-MiniLM-L6-v2 batches of 32, near-duplicate check) until every
      job is active;
-  5. with --threshold: the near-duplicate threshold, fitted on half of a labelled set of
+  5. with --threshold (or --only-threshold, without 1-4): the near-duplicate threshold, fitted on half of a labelled set of
      same-company pairs (reworded reposts vs other postings of that company) and reported on the
      other half;
   6. peak memory (max RSS) of this process.
@@ -73,6 +73,23 @@ def board(count: int, tag: str) -> dict:
                                   {"name": "Workplace Type", "value": item["remote"]}],
                      "content": html.escape(item["description"].replace(item["company"], company))})
     return {"jobs": jobs, "meta": {"total": count}}
+
+
+TIMERS: dict[str, float] = {}
+
+
+def _timed(module, name: str, key: str) -> None:
+    """Add the time spent in module.name to TIMERS[key] (how the embedded run's time divides)."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            TIMERS[key] = TIMERS.get(key, 0.0) + time.perf_counter() - started
+
+    setattr(module, name, wrapper)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -161,8 +178,11 @@ def threshold_study() -> None:
         by_company.setdefault(item["company"], []).append(i)
     pairs = []  # (index for the split, text a, text b, is duplicate)
     for i, item in enumerate(base):
-        pairs.append((i, text_of(item, item["description"]), text_of(item, reword(item["description"])), True))
-        others = [j for j in by_company[item["company"]] if j != i]
+        repost = {**item, "title": item["title"] + rng.choice(["", " (m/f/d)", " - immediate start", ""])}
+        pairs.append((i, text_of(item, item["description"]), text_of(repost, reword(item["description"])), True))
+        # Layer 4 compares postings of one company in one place: the same role in another city is
+        # never compared, so the distinct pairs are other roles of the company.
+        others = [j for j in by_company[item["company"]] if base[j]["title"] != item["title"]]
         if others:
             j = rng.choice(others)
             pairs.append((i, text_of(item, item["description"]), text_of(base[j], base[j]["description"]), False))
@@ -176,16 +196,20 @@ def threshold_study() -> None:
         neg = [s for _, s, d in data if not d]
         return (sum(s >= threshold for s in pos) / len(pos), sum(s >= threshold for s in neg) / len(neg))
 
-    candidates = [round(0.80 + 0.005 * k, 3) for k in range(40)]
-    # the lowest threshold with no false merge on the fit half (a wrong merge loses a real job)
-    best = next(t for t in candidates if rates(fit, t)[1] == 0.0)
     neg_fit = sorted(s for _, s, d in fit if not d)
     pos_fit = sorted(s for _, s, d in fit if d)
+    # The middle of the gap between the closest distinct pair and the loosest repost of the fit half
+    # (a wrong merge loses a real job; a missed one leaves a duplicate listed), else the lowest
+    # threshold with no false merge there.
+    if pos_fit[0] > neg_fit[-1]:
+        best = round(round((pos_fit[0] + neg_fit[-1]) / 2 / 0.005) * 0.005, 3)
+    else:
+        best = next(t for t in (round(0.80 + 0.005 * k, 3) for k in range(40)) if rates(fit, t)[1] == 0.0)
     print(f"near-duplicate threshold: fit half {len(fit)} pairs, held-out half {len(held)} pairs")
     print(f"  fit: reposts cosine min {pos_fit[0]:.3f} median {statistics.median(pos_fit):.3f}; other postings of the "
           f"company max {neg_fit[-1]:.3f} median {statistics.median(neg_fit):.3f}")
-    print(f"  lowest threshold with no false merge on the fit half: {best}")
-    for t in sorted({best, 0.95}):
+    print(f"  fitted threshold: {best} (in use: {ingestion.NEAR_DUPLICATE_THRESHOLD})")
+    for t in sorted({best, ingestion.NEAR_DUPLICATE_THRESHOLD, 0.95}):
         tp, fp = rates(held, t)
         print(f"  held-out at {t}: {tp:.1%} of reposts merged, {fp:.1%} of distinct postings merged")
 
@@ -195,7 +219,12 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=2000)
     parser.add_argument("--embedded-postings", type=int, default=640)
     parser.add_argument("--threshold", action="store_true")
+    parser.add_argument("--only-threshold", action="store_true")
     args = parser.parse_args()
+    if args.only_threshold:
+        os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="bench-ingest-"))
+        threshold_study()
+        return
     data_dir = setup()
     try:
         from career_app import embedded
@@ -207,6 +236,11 @@ def main() -> None:
         with FeedServer() as feeds:
             store = run_once(feeds, "bench-store", board(args.postings, "s"), enrich=False)
             rerun = run_once(feeds, "bench-store", board(args.postings, "s"), enrich=False)
+            from career_app.services import embeddings as emb, enrichment, ingestion
+
+            _timed(emb, "embed_many", "embeddings (all-MiniLM-L6-v2, batches of 32)")
+            _timed(enrichment, "generate", "AI content (offline generator: skills, salary, guides)")
+            _timed(ingestion, "_near_duplicate", "near-duplicate checks (pgvector)")
             full = run_once(feeds, "bench-full", board(args.embedded_postings, "f"), enrich=True)
         n, m = args.postings, args.embedded_postings
         print(f"\nlist + normalize + dedup + store, {n} postings: {store['elapsed']:.1f} s = "
@@ -219,6 +253,8 @@ def main() -> None:
         print(f"including enrichment + embeddings, {m} postings: {full['elapsed']:.1f} s = "
               f"{m / full['elapsed']:.0f} postings/s (target >= {TARGET_EMBED:.0f}); {active} active; per batch of 50: "
               f"median {statistics.median(full['batches']) * 1000:.0f} ms, p95 {pct(full['batches'], 0.95) * 1000:.0f} ms")
+        for key, seconds in TIMERS.items():
+            print(f"  of which {key}: {seconds:.1f} s = {seconds / m * 1000:.1f} ms per posting")
         if args.threshold:
             threshold_study()
         print(f"peak memory (max RSS of this process, model loaded): "

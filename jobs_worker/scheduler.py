@@ -1,15 +1,18 @@
 """The ingestion scheduler: runs each enabled source on its cron schedule (UTC).
 
-Every worker process starts this thread; one of them at a time holds a Redis lock (renewed each
-tick, taken over when it lapses, so a killed worker's scheduling moves to another within
-LOCK_SECONDS) and queues due runs; each due time is also claimed by a compare-and-set on the
-source's next_run_at, so even two schedulers could not both run it. It runs in a thread of the
-worker's main process, with its own connections (no pool shared with the forked work horses)."""
+Every worker starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`: not a
+thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock can
+deadlock the child); it exits within a second of its worker. One scheduler at a time holds a Redis
+lock (renewed each tick, taken over when it lapses, so a killed worker's scheduling moves to another
+within LOCK_SECONDS) and queues due runs; each due time is also claimed by a compare-and-set on the
+source's next_run_at, so even two schedulers could not both run it."""
 
 import logging
 import os
 import socket
-import threading
+import subprocess
+import sys
+import time
 
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
@@ -36,7 +39,6 @@ class Scheduler:
         self.conn = db.rq_redis()
         self._engine = create_engine(db.database_url(), poolclass=NullPool)
         self._take = self.r.register_script(_RENEW)
-        self._stop = threading.Event()
         self._seeded = False
 
     def holds_lock(self) -> bool:
@@ -51,20 +53,28 @@ class Scheduler:
                 self._seeded = True
             return ingestion.schedule_due(session, self.r, self.conn)
 
-    def loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                started = self.tick()
-                if started:
-                    log.info("scheduled ingestion runs: %s", ", ".join(started))
-            except Exception:
-                log.exception("ingestion scheduler tick failed")
-            self._stop.wait(TICK_SECONDS)
+    def loop(self, parent: int) -> None:
+        """Tick every TICK_SECONDS while the worker `parent` lives."""
+        next_tick = 0.0
+        while os.getppid() == parent:
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + TICK_SECONDS
+                try:
+                    started = self.tick()
+                    if started:
+                        log.info("scheduled ingestion runs: %s", ", ".join(started))
+                except Exception:
+                    log.exception("ingestion scheduler tick failed")
+            time.sleep(1)
 
-    def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.loop, name="ingest-scheduler", daemon=True)
-        thread.start()
-        return thread
 
-    def stop(self) -> None:
-        self._stop.set()
+def start(worker_name: str) -> subprocess.Popen:
+    """The scheduler process of a worker (call before the worker starts working)."""
+    return subprocess.Popen([sys.executable, "-m", "jobs_worker.scheduler", str(os.getpid()), worker_name])
+
+
+if __name__ == "__main__":
+    from career_app.settings import settings
+
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s scheduler %(levelname)s %(message)s")
+    Scheduler(sys.argv[2] if len(sys.argv) > 2 else None).loop(int(sys.argv[1]))

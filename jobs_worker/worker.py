@@ -3,8 +3,8 @@
 Timings are short so that a dead worker is noticed quickly: the worker heartbeats at least every
 WORKER_TTL - 15 s when idle and every JOB_MONITORING_INTERVAL s during a job, and every
 MAINTENANCE_INTERVAL s (and at start) it requeues jobs that dead workers abandoned and retries
-taking the scheduler lock (needed for delayed retries) if another worker's has lapsed. A thread
-runs the ingestion schedules (jobs_worker.scheduler)."""
+taking the scheduler lock (needed for delayed retries) if another worker's has lapsed. A child
+process runs the ingestion schedules (jobs_worker.scheduler)."""
 
 import logging
 from datetime import timedelta
@@ -16,7 +16,7 @@ from career_app.services import embeddings
 from career_app.services.tasks import QUEUES
 from career_app.settings import settings
 from jobs_worker.recovery import requeue_abandoned
-from jobs_worker.scheduler import Scheduler
+from jobs_worker import scheduler
 
 WORKER_TTL = 30
 JOB_MONITORING_INTERVAL = 5
@@ -48,6 +48,10 @@ def run(burst: bool = False) -> None:
     queues = [Queue(name, connection=conn) for name in QUEUES]
     worker = RecoveringWorker(queues, connection=conn, worker_ttl=WORKER_TTL,
                               job_monitoring_interval=JOB_MONITORING_INTERVAL, maintenance_interval=MAINTENANCE_INTERVAL)
-    if not burst:
-        Scheduler(worker.name).start()  # ingestion schedules: one holder of its lock among all workers
-    worker.work(burst=burst, with_scheduler=True)
+    # Ingestion schedules, in a child process (one holder of its lock among all workers).
+    schedules = None if burst else scheduler.start(worker.name)
+    try:
+        worker.work(burst=burst, with_scheduler=True)
+    finally:
+        if schedules is not None:
+            schedules.terminate()

@@ -1,5 +1,6 @@
 """Request and response shapes of the ingestion routes (sources, runs, triggers, status)."""
 
+import json
 import re
 import uuid
 from datetime import datetime
@@ -45,8 +46,11 @@ def check_source_url(value: str, kind: SourceKind | str | None) -> str:
 
 
 def _check_params(value: dict) -> dict:
-    if len(repr(value)) > 10_000:
+    encoded = json.dumps(value)
+    if len(encoded) > 10_000:
         raise ValueError("parameters are limited to 10,000 characters")
+    if "\\u0000" in encoded:  # PostgreSQL's jsonb cannot hold NUL
+        raise ValueError("parameters must not contain NUL characters")
     return value
 
 

@@ -229,3 +229,55 @@ def test_file_source_never_reads_outside_the_catalogue_folder():
     for name in ("../../config/sources.json", "/etc/passwd", "nope.json"):
         with pytest.raises(NotFound):
             run("file", name)
+
+
+@pytest.mark.parametrize("url, canonical", [
+    ("https://WWW.Example.com:443/jobs/12/?utm_source=x&b=2&a=1#apply", "https://example.com/jobs/12?a=1&b=2"),
+    ("http://example.com/jobs//12?gclid=abc&gh_src=x", "https://example.com/jobs/12"),
+    ("https://example.com:8443/jobs", "https://example.com:8443/jobs"),
+    ("javascript:alert(1)", None), ("not a url", None), (None, None),
+])
+def test_canonical_url(url, canonical):
+    from career_app.services.ingestion import canonical_url
+
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-11-02T10:15:00Z", datetime(2026, 11, 2, 10, 15, tzinfo=UTC)),
+    ("Mon, 09 Nov 2026 10:00:00 +0000", datetime(2026, 11, 9, 10, 0, tzinfo=UTC)),
+    (1762000000000, datetime.fromtimestamp(1762000000, UTC)),
+    ("Posted Today", datetime(2026, 11, 20, tzinfo=UTC)),
+    ("Posted 30+ Days Ago", datetime(2026, 10, 21, tzinfo=UTC)),
+    ("1999-01-01", None), ("2030-01-01", None), ("soon", None), (True, None), (None, None),
+])
+def test_posting_dates(value, expected):
+    from career_app.services.ingestion import parse_date
+
+    assert parse_date(value, now=datetime(2026, 11, 20, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize("fields, text, expected", [
+    ({"salary_min": "80k", "salary_max": "95,000", "salary_currency": "usd"}, "", (80000, 95000, "USD")),
+    ({"salary_min": 95000, "salary_max": 80000, "salary_currency": "EUR"}, "", (80000, 95000, "EUR")),
+    ({"salary_min": 4000, "salary_max": 5000, "salary_currency": "PLN", "salary_period": "1 MONTH"}, "",
+     (48000, 60000, "PLN")),
+    ({}, "Pay: £18.50 - £22.00 per hour", (38480, 45760, "GBP")),
+    ({}, "Salary: EUR 60.000 - 75.000", (60000, 75000, "EUR")),
+    ({"salary_min": -5, "salary_currency": "EUR"}, "", (None, None, None)),
+    ({"salary_min": 10 ** 12, "salary_currency": "EUR"}, "", (None, None, None)),
+    ({}, "No salary here, 3 to 5 years of experience", (None, None, None)),
+])
+def test_salaries(fields, text, expected):
+    from career_app.services.ingestion import RawPosting, parse_salary
+
+    assert parse_salary(RawPosting(external_id="1", **fields), text) == expected
+
+
+def test_descriptions_keep_structure_and_lose_everything_active():
+    from career_app.services.ingestion import html_to_text
+
+    text = html_to_text('<h2>Role</h2><p style="x" onclick="y()">Build <b>things</b>.</p><ul><li>One</li>'
+                        '<li>Two &amp; three</li></ul><script>alert(1)</script><style>p{}</style>'
+                        '<a href="javascript:evil()">link</a>\x00<iframe src="https://x"></iframe>')
+    assert text == "Role\n\nBuild things.\n- One\n- Two & three\nlink"
