@@ -214,3 +214,32 @@ class BulkStatusResult(BaseModel):
     updated: int
     failed: int
     results: list[BulkItemResult]
+
+
+class ImportRowError(BaseModel):
+    row: int = Field(description="The row's number in the file (the header is row 1; JSON: the item's position from 1)")
+    errors: list[str]
+
+
+class ImportPreviewRow(BaseModel):
+    row: int
+    company_name: str
+    job_title: str
+    job_url: str | None = None
+    location: str | None = None
+    status: ApplicationStatus
+    applied_on: date | None = None
+    notes: str | None = None
+    resume_sent: str | None = None
+    cover_letter_sent: str | None = None
+
+
+class ImportReport(BaseModel):
+    dry_run: bool
+    rows: int = Field(description="Data rows read")
+    created: int = Field(description="Applications created (with dry_run: that would be)")
+    duplicates: int = Field(description="Rows skipped: already tracked (same job URL, or company + title) or repeated")
+    error_count: int
+    errors: list[ImportRowError] = Field(description="The first 200 rows refused, with the reasons")
+    preview: list[ImportPreviewRow] = Field(description="The first 20 rows to create")
+    columns: dict[str, str] = Field(description="Which field each header of the file filled")

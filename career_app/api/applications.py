@@ -5,20 +5,27 @@ owner's alone (another user's id answers 404).
 Every route follows the request-handling pattern (career_app/api/deps.py): the remembered caller,
 then one thread hop that owns its database session."""
 
+import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+import anyio.to_thread
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from career_app.api.deps import RedisDep, Token, caller, in_thread_session
 from career_app.services import applications
+from career_app.services.errors import InvalidInput
 from models.application import ApplicationStatus
 from models.application_schemas import (ApplicationCreate, ApplicationDetail, ApplicationList, ApplicationOut,
-                                        ApplicationUpdate, BulkStatusRequest, BulkStatusResult, Deleted, StatusChange)
+                                        ApplicationUpdate, BulkStatusRequest, BulkStatusResult, Deleted, ImportReport,
+                                        StatusChange)
 from models.schemas import SafeText
 from models.user import Role
 
 router = APIRouter(tags=["applications"])
 BASE = "/api/v1/applications"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Sort = Literal["updated_at", "created_at", "applied_on", "company_name", "job_title", "status"]
+Order = Literal["asc", "desc"]
 
 
 @router.get(BASE, response_model=ApplicationList)
@@ -26,8 +33,8 @@ async def list_applications(
     r: RedisDep, token: Token,
     status: Annotated[list[ApplicationStatus] | None, Query(max_length=8, description="Repeat for several")] = None,
     q: Annotated[SafeText | None, Query(max_length=200, description="Words in the company, title, location or notes")] = None,
-    sort: Literal["updated_at", "created_at", "applied_on", "company_name", "job_title", "status"] = "updated_at",
-    order: Literal["asc", "desc"] = "desc",
+    sort: Sort = "updated_at",
+    order: Order = "desc",
     view: Annotated[Literal["list", "board"], Query(description="board: one column per status (Kanban)")] = "list",
     skip: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=applications.MAX_PAGE_SIZE, description="Per page, or per column")] = 20,
@@ -90,3 +97,45 @@ async def bulk_status(data: BulkStatusRequest, r: RedisDep, token: Token) -> Bul
     are unknown, deleted or someone else's are reported and never changed."""
     user = await caller(r, token, Role.seeker)
     return await in_thread_session(applications.bulk_status, r, user, data.ids, data.status, data.note)
+
+
+@router.get("/api/v1/export/applications.{fmt}", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "The file"}})
+async def export_applications(
+    fmt: Literal["csv", "xlsx"], r: RedisDep, token: Token,
+    status: Annotated[list[ApplicationStatus] | None, Query(max_length=8)] = None,
+    q: Annotated[SafeText | None, Query(max_length=200)] = None,
+    sort: Sort = "updated_at", order: Order = "desc",
+) -> Response:
+    """Your applications with the list's filters (up to 10,000) as CSV or XLSX; cells that would run as
+    a spreadsheet formula (starting with =, +, -, @) are neutralised. Importing the file back creates
+    no duplicates."""
+    user = await caller(r, token, Role.seeker)
+    rows = await in_thread_session(lambda s: applications.export_rows(s, user, statuses=status, q=q, sort=sort,
+                                                                      order=order))
+    body = await anyio.to_thread.run_sync(applications.to_csv if fmt == "csv" else applications.to_xlsx, rows)
+    return Response(body, media_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="applications.{fmt}"',
+                             "Cache-Control": "no-store"})
+
+
+@router.post("/api/v1/import/applications", response_model=ImportReport)
+async def import_applications(
+    r: RedisDep, token: Token,
+    file: Annotated[UploadFile, File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows")],
+    dry_run: Annotated[bool, Query(description="Only check and preview; store nothing")] = False,
+    mapping: Annotated[str | None, Form(max_length=4_000, description='JSON {"Their header": "field"}')] = None,
+) -> ImportReport:
+    """Import applications: headers matched by common names (Company, Title, Status, Date applied, URL,
+    Notes, ...) or your `mapping`; each row on its own, refused rows listed with their numbers;
+    duplicates (same job URL, or company + title, already tracked or repeated) skipped."""
+    user = await caller(r, token, Role.seeker)
+    try:
+        fields = json.loads(mapping) if mapping else None
+    except ValueError:
+        fields = None
+    if mapping and not (isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())):
+        raise InvalidInput('mapping must be a JSON object {"Their header": "field"}')
+    data = await file.read(applications.MAX_IMPORT_BYTES + 1)
+    return await in_thread_session(lambda s: applications.import_file(s, user, data, file.filename, dry_run=dry_run,
+                                                                      mapping=fields))

@@ -5,22 +5,29 @@ bulk status changes.
 Everything here belongs to one seeker: every read and write filters on the caller, and an id that
 is someone else's answers exactly like an unknown one (404)."""
 
+import csv
+import io
+import json
 import logging
 import uuid
-from datetime import date
+import zipfile
+from datetime import date, datetime
 
 import redis
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, or_
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from career_app.services import jobs, notifications
-from career_app.services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from career_app.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from career_app.services.skills import taxonomy
 from models.application import TRANSITIONS, Application, ApplicationEvent, ApplicationStatus
 from models.application_schemas import (ApplicationCreate, ApplicationDetail, ApplicationList, ApplicationOut,
                                         ApplicationUpdate, BoardColumn, BulkItemResult, BulkStatusResult,
-                                        TimelineEvent, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate)
+                                        ImportPreviewRow, ImportReport, ImportRowError, TimelineEvent, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate)
 from models.base import utcnow
 from models.job import Job, JobStatus, TrackingStatus, Visibility
 from models.notification import Category, Priority
@@ -343,3 +350,257 @@ def restore(session: Session, user: User, application_id: str) -> Application:
     _event(session, app, "restored")
     session.commit()
     return app
+
+
+# --- export ------------------------------------------------------------------------------------
+
+MAX_EXPORT_ROWS = 10_000
+EXPORT_COLUMNS = ("company_name", "job_title", "status", "applied_on", "location", "job_url", "notes", "resume_sent",
+                  "cover_letter_sent", "interviews", "created_at", "updated_at")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @, or a tab/CR before one) is read as
+    text: an apostrophe in front, which spreadsheets show as nothing."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _cell(app: Application, column: str) -> str:
+    value = getattr(app, column)
+    if value is None:
+        return ""
+    if column == "interviews":
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    return neutralise(value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+def export_rows(session: Session, user: User, *, statuses: list[ApplicationStatus] | None = None,
+                q: str | None = None, sort: str = "updated_at", order: str = "desc") -> list[list[str]]:
+    """The header and one row per application matching the list's filters (at most MAX_EXPORT_ROWS)."""
+    _seeker(user)
+    conditions = _search_conditions(user, q) + ([col(Application.status).in_(statuses)] if statuses else [])
+    apps = session.exec(select(Application).where(*conditions).order_by(*_order(sort, order))
+                        .limit(MAX_EXPORT_ROWS)).all()
+    return [list(EXPORT_COLUMNS)] + [[_cell(app, column) for column in EXPORT_COLUMNS] for app in apps]
+
+
+def to_csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()  # a BOM: spreadsheets then read UTF-8
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # always text: openpyxl would take a string starting with "=" as a formula
+    return cell
+
+
+def to_xlsx(rows: list[list[str]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Applications")
+    for row in rows:
+        sheet.append([_text_cell(sheet, value) if value else None for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- import ------------------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024
+MAX_ROW_ERRORS = 200  # listed in the report; `error_count` has them all
+PREVIEW_ROWS = 20
+IMPORT_FIELDS = ("company_name", "job_title", "job_url", "location", "status", "applied_on", "notes", "resume_sent",
+                 "cover_letter_sent")
+# Common spreadsheet headers, normalised (lower case, spaces for _ and -), for each field.
+HEADER_NAMES = {
+    "company_name": ("company", "company name", "employer", "organisation", "organization", "firm"),
+    "job_title": ("title", "job title", "job", "position", "role", "job name"),
+    "job_url": ("url", "job url", "link", "job link", "posting", "posting url", "job posting"),
+    "location": ("location", "city", "place"),
+    "status": ("status", "stage", "state"),
+    "applied_on": ("applied on", "applied", "date applied", "applied date", "application date", "date"),
+    "notes": ("notes", "note", "comments", "comment"),
+    "resume_sent": ("resume sent", "resume", "cv"),
+    "cover_letter_sent": ("cover letter sent", "cover letter"),
+}
+_HEADER_INDEX = {alias: field for field, aliases in HEADER_NAMES.items() for alias in (field.replace("_", " "), *aliases)}
+
+
+def _header_key(name) -> str:
+    return " ".join(str(name or "").lower().replace("_", " ").replace("-", " ").split())
+
+
+def _columns(headers: list, mapping: dict[str, str] | None) -> dict[int, str]:
+    """Which field each column fills: the caller's mapping first (their header -> field), then the
+    common names. A field is filled from its first column only."""
+    custom = {_header_key(k): v for k, v in (mapping or {}).items()}
+    columns, taken = {}, set()
+    for index, header in enumerate(headers):
+        key = _header_key(header)
+        field = custom.get(key) or _HEADER_INDEX.get(key)
+        if field in IMPORT_FIELDS and field not in taken:
+            columns[index] = field
+            taken.add(field)
+    if not {"company_name", "job_title"} <= taken:
+        raise InvalidInput("No company and job title columns found; name them (e.g. Company, Title) or send a mapping")
+    return columns
+
+
+def _unneutralise(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value
+
+
+def _rows_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The CSV file is not UTF-8 text") from None
+    try:
+        reader = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InvalidInput(f"The CSV file cannot be read: {exc}") from None
+    if not reader:
+        raise InvalidInput("The file is empty")
+    return reader[0], [(number, row) for number, row in enumerate(reader[1:], start=2) if any(c.strip() for c in row)]
+
+
+def _rows_json(data: bytes) -> tuple[list, list[tuple[int, list]]]:
+    try:
+        items = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("The JSON file cannot be read") from None
+    if isinstance(items, dict):
+        items = items.get("applications", items.get("items"))
+    if not isinstance(items, list):
+        raise InvalidInput("The JSON file must hold a list of objects (or {\"applications\": [...]})")
+    headers = list(dict.fromkeys(key for item in items if isinstance(item, dict) for key in item))
+    rows = [(number, [item.get(h) for h in headers] if isinstance(item, dict) else None)
+            for number, item in enumerate(items, start=1)]
+    return headers, rows
+
+
+def _rows_xlsx(data: bytes, mapping: dict[str, str] | None) -> tuple[list, list[tuple[int, list]]]:
+    """The first sheet whose header row names a company and a title (by common names or the mapping)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
+                raise InvalidInput("The XLSX file unpacks to more than 50 MB")
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except InvalidInput:
+        raise
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise InvalidInput("The XLSX file cannot be read") from None
+    try:
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            headers = list(next(rows, None) or [])
+            try:
+                _columns(headers, mapping)
+            except InvalidInput:
+                continue
+            found = []
+            for number, row in enumerate(rows, start=2):
+                if any(c not in (None, "") for c in row):
+                    found.append((number, list(row)))
+                if len(found) > MAX_IMPORT_ROWS:
+                    break
+            return headers, found
+    finally:
+        book.close()
+    raise InvalidInput("No sheet has company and job title columns")
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    value = _unneutralise(str(value)).strip()
+    return value or None
+
+
+def _dedup_key(company: str, title: str) -> str:
+    return " ".join(f"{company} | {title}".casefold().split())
+
+
+def _url_key(url: str | None) -> str | None:
+    return url.strip().lower().rstrip("/") if url else None
+
+
+def import_file(session: Session, user: User, data: bytes, file_name: str | None, *, dry_run: bool = False,
+                mapping: dict[str, str] | None = None) -> ImportReport:
+    """CSV, JSON or XLSX (judged by content) into applications: every row checked on its own (a bad
+    row is reported with its number and never blocks the others), rows already tracked (same job
+    URL, or the same company and title) or repeated in the file skipped as duplicates. With
+    dry_run nothing is stored and the report previews what would be."""
+    _seeker(user)
+    if not data.strip():
+        raise InvalidInput("The file is empty")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise PayloadTooLarge("Import files are limited to 5 MB")
+    if mapping and (unknown := set(mapping.values()) - set(IMPORT_FIELDS)):
+        raise InvalidInput(f"Unknown fields in the mapping: {', '.join(sorted(unknown))}")
+    if data[:4] == b"PK\x03\x04":
+        headers, rows = _rows_xlsx(data, mapping)
+    elif data.lstrip()[:1] in (b"[", b"{"):
+        headers, rows = _rows_json(data)
+    else:
+        headers, rows = _rows_csv(data)
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise PayloadTooLarge(f"Import files are limited to {MAX_IMPORT_ROWS} rows")
+    columns = _columns(headers, mapping)
+
+    existing = session.exec(select(Application.company_name, Application.job_title, Application.job_url)
+                            .where(Application.user_id == user.id, col(Application.deleted_at).is_(None))).all()
+    seen_keys = {_dedup_key(c, t) for c, t, _ in existing}
+    seen_urls = {_url_key(u) for _, _, u in existing if u}
+    errors, duplicates, error_count, valid = [], 0, 0, []
+    for number, row in rows:
+        if row is None:
+            problems = ["not an object"]
+        else:
+            fields = {field: _as_text(row[index]) for index, field in columns.items() if index < len(row)}
+            if fields.get("status"):
+                fields["status"] = fields["status"].lower()
+            try:
+                item = ApplicationCreate.model_validate({k: v for k, v in fields.items() if v is not None})
+                problems = []
+            except ValidationError as exc:
+                problems = [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in exc.errors()]
+        if problems:
+            error_count += 1
+            if len(errors) < MAX_ROW_ERRORS:
+                errors.append(ImportRowError(row=number, errors=problems))
+            continue
+        key, url = _dedup_key(item.company_name, item.job_title), _url_key(item.job_url)
+        if key in seen_keys or (url and url in seen_urls):
+            duplicates += 1
+            continue
+        seen_keys.add(key)
+        if url:
+            seen_urls.add(url)
+        valid.append((number, item))
+
+    if not dry_run and valid:
+        now = utcnow()
+        apps = []
+        for _, item in valid:
+            fields = item.model_dump(exclude_none=True, exclude={"job_id", "interviews"})
+            apps.append(Application(user_id=user.id, created_at=now, updated_at=now, **fields))
+        session.add_all(apps)
+        session.flush()
+        session.add_all([ApplicationEvent(application_id=app.id, kind="created", to_status=app.status, at=now,
+                                          changes={"imported": file_name or True}) for app in apps])
+        session.commit()
+    preview = [ImportPreviewRow(row=number, **item.model_dump(include=set(IMPORT_FIELDS)))
+               for number, item in valid[:PREVIEW_ROWS]]
+    return ImportReport(dry_run=dry_run, rows=len(rows), created=len(valid), duplicates=duplicates,
+                        error_count=error_count, errors=errors, preview=preview,
+                        columns={str(headers[i]): field for i, field in columns.items()})

@@ -3,6 +3,7 @@
 search, sort and the Kanban board; the offer notification; bulk changes with partial failures; and
 ownership (another seeker never sees or changes yours)."""
 
+import json
 import uuid
 
 import pytest
@@ -208,3 +209,139 @@ def test_bulk_status_with_partial_failures(client, register):
     too_many = {"ids": [str(uuid.uuid4()) for _ in range(501)], "status": "rejected"}
     assert client.post(BULK, headers=bearer(seeker), json=too_many).status_code == 422
     assert client.post(BULK, headers=bearer(seeker), json={"ids": [], "status": "rejected"}).status_code == 422
+
+
+IMPORT = "/api/v1/import/applications"
+
+
+def upload(client, token, name, content, dry_run=False, mapping=None):
+    data = {"mapping": mapping} if mapping else None
+    return client.post(IMPORT, headers=bearer(token), params={"dry_run": str(dry_run).lower()},
+                       files={"file": (name, content)}, data=data)
+
+
+def xlsx(sheets: dict[str, list[list]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_export_csv_and_xlsx_neutralise_formulas_and_round_trip(client, register):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+    seeker, _ = register("seeker")
+    other, _ = register("seeker")
+    add(client, seeker, company_name="=HYPERLINK(\"http://evil.example\",\"x\")", job_title="+SUM(A1:A9)",
+        notes="@cmd|' /C calc'!A0", status="applied", applied_on="2026-10-01", job_url="https://jobs.example/1")
+    add(client, seeker, company_name="Acme", job_title="-2+3 Engineer", location="Remote")
+    add(client, seeker, company_name="Umbrella", job_title="Chemist", status="interviewing")
+    add(client, other, company_name="Not yours", job_title="Hidden")
+
+    resp = client.get("/api/v1/export/applications.csv", headers=bearer(seeker), params={"sort": "company_name",
+                                                                                         "order": "asc"})
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/csv")
+    assert "attachment" in resp.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(resp.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["company_name", "job_title", "status", "applied_on"] and len(rows) == 4
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'-2+3 Engineer" in cells
+    assert "'@cmd|' /C calc'!A0" in cells and "Not yours" not in cells
+
+    filtered = client.get("/api/v1/export/applications.xlsx", headers=bearer(seeker),
+                          params={"status": "interviewing"})
+    assert filtered.status_code == 200
+    sheet = load_workbook(io.BytesIO(filtered.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert len(values) == 2 and values[1][:3] == ["Umbrella", "Chemist", "interviewing"]
+    whole = load_workbook(io.BytesIO(client.get("/api/v1/export/applications.xlsx", headers=bearer(seeker)).content))
+    assert all(c.data_type == "s" for row in whole.active.iter_rows() for c in row if c.value is not None)
+    assert client.get("/api/v1/export/applications.pdf", headers=bearer(seeker)).status_code == 422
+
+    # The same files imported back: nothing new.
+    for name, content, rows in (("back.csv", resp.content, 3), ("back.xlsx", filtered.content, 1)):
+        report = upload(client, seeker, name, content).json()
+        assert (report["created"], report["error_count"], report["duplicates"]) == (0, 0, rows), report
+    assert client.get(APPS, headers=bearer(seeker)).json()["total"] == 3
+
+
+def test_import_csv_rows_errors_duplicates_and_dry_run(client, register):
+    seeker, _ = register("seeker")
+    add(client, seeker, company_name="Existing Co", job_title="Welder")
+    content = ("Company,Position,Stage,Date Applied,Link,Comments,Ignored\n"
+               "Wayne Enterprises,Engineer,applied,2026-11-01,https://wayne.example/jobs/1,via Ana,x\n"
+               "  existing co ,  WELDER ,saved,,,,\n"             # already tracked (normalised company + title)
+               "Stark,Designer,hired,,,,\n"                       # unknown status
+               "Oscorp,Chemist,applied,31/31/2026,,,\n"           # bad date
+               ",No company,saved,,,,\n"                          # missing company
+               "Wayne Enterprises,Engineer II,saved,,https://wayne.example/jobs/1/,,\n"  # same URL as row 2
+               "\n"
+               "Wayne Enterprises,engineer,Interviewing,,,,\n"    # repeats row 2
+               "Cyberdyne,=cmd(),interviewing,,,'=SUM(1),\n")
+    dry = upload(client, seeker, "apps.csv", content.encode(), dry_run=True)
+    assert dry.status_code == 200, dry.text
+    report = dry.json()
+    assert report["dry_run"] and report["rows"] == 8 and report["created"] == 2 and report["duplicates"] == 3
+    assert [e["row"] for e in report["errors"]] == [4, 5, 6] and report["error_count"] == 3
+    assert "status" in report["errors"][0]["errors"][0] and "applied_on" in report["errors"][1]["errors"][0]
+    assert [p["company_name"] for p in report["preview"]] == ["Wayne Enterprises", "Cyberdyne"]
+    assert report["columns"] == {"Company": "company_name", "Position": "job_title", "Stage": "status",
+                                 "Date Applied": "applied_on", "Link": "job_url", "Comments": "notes"}
+    assert client.get(APPS, headers=bearer(seeker)).json()["total"] == 1  # nothing stored
+
+    done = upload(client, seeker, "apps.csv", content.encode()).json()
+    assert not done["dry_run"] and done["created"] == 2
+    listed = client.get(APPS, headers=bearer(seeker), params={"sort": "company_name", "order": "asc"}).json()
+    by_company = {a["company_name"]: a for a in listed["items"]}
+    assert by_company["Wayne Enterprises"]["applied_on"] == "2026-11-01" and by_company["Wayne Enterprises"]["notes"] == "via Ana"
+    assert by_company["Cyberdyne"]["job_title"] == "=cmd()" and by_company["Cyberdyne"]["notes"] == "=SUM(1)"
+    timeline = client.get(f"{APPS}/{by_company['Cyberdyne']['id']}", headers=bearer(seeker)).json()["timeline"]
+    assert timeline[0]["kind"] == "created" and timeline[0]["changes"] == {"imported": "apps.csv"}
+    assert upload(client, seeker, "apps.csv", content.encode()).json()["created"] == 0  # idempotent
+
+
+def test_import_json_xlsx_mapping_and_malformed_files(client, register):
+    seeker, _ = register("seeker")
+    items = [{"employer": "Initrode", "role": "Tester", "status": "applied"}, "not an object",
+             {"employer": "Initrode", "role": "Lead"}]
+    report = upload(client, seeker, "a.json", json_bytes({"applications": items})).json()
+    assert report["created"] == 2 and report["errors"] == [{"row": 2, "errors": ["not an object"]}]
+
+    book = xlsx({"Notes": [["just", "some", "text"]],
+                 "Pipeline": [["Firm name", "Opening", "Where"], ["Vandelay", "Importer", "NYC"], [None, None, None],
+                              ["Kramerica", "Intern", None]]})
+    assert upload(client, seeker, "b.xlsx", book).status_code == 400  # no known columns without a mapping
+    mapped = upload(client, seeker, "b.xlsx", book, mapping=json.dumps({"Firm name": "company_name",
+                                                                        "Opening": "job_title", "Where": "location"}))
+    second_sheet = mapped.json()  # the first sheet whose headers name a company and a title
+    assert second_sheet["created"] == 2 and second_sheet["rows"] == 2, second_sheet
+    located = client.get(APPS, headers=bearer(seeker), params={"q": "Vandelay"}).json()["items"]
+    assert located[0]["location"] == "NYC"
+
+    for name, content, status in [("e.csv", b"", 400), ("w.csv", b"foo,bar\n1,2\n", 400), ("x.json", b"{nope", 400),
+                                  ("y.json", b'{"a": 1}', 400), ("z.xlsx", b"PK\x03\x04garbage", 400),
+                                  ("big.csv", b"Company,Title\n" + b"A,B\n" * 1_400_000, 413),
+                                  ("many.csv", b"Company,Title\n" + b"".join(b"A%d,B\n" % i for i in range(10_001)), 413),
+                                  ("latin.csv", "Company,Title\nCaf\xe9,Chef\n".encode("latin-1"), 400)]:
+        resp = upload(client, seeker, name, content)
+        assert resp.status_code == status, (name, resp.text)
+    assert upload(client, seeker, "m.csv", b"Company,Title\nA,B\n", mapping="[1]").status_code == 400
+    assert upload(client, seeker, "m.csv", b"Company,Title\nA,B\n",
+                  mapping=json.dumps({"Company": "owner_id"})).status_code == 400
+    provider, _ = register("provider")
+    assert upload(client, provider, "m.csv", b"Company,Title\nA,B\n").status_code == 403
+
+
+def json_bytes(value) -> bytes:
+    return json.dumps(value).encode()
