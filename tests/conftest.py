@@ -3,6 +3,7 @@ cluster and Redis under a temporary DATA_DIR, migrated to head, and a real RQ wo
 
 Environment variables are set here, before anything imports career_app.settings."""
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -113,3 +114,12 @@ def make_admin():
         return email, password
 
     return create
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright (sync API) keeps an event
+    loop running in the main thread for the rest of the session."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -3,6 +3,7 @@
 import time
 
 from tests.api.conftest import bearer
+from tests.conftest import run_async
 
 
 def _wait_finished(client, task_id: str, token: str, timeout: float = 30) -> dict:
@@ -80,6 +81,6 @@ def test_progress_and_the_end_are_announced_live_to_the_owner(client, register, 
                     seen.append(event)
             return seen
 
-    seen = asyncio.run(scenario())
+    seen = run_async(scenario())
     assert [e["status"] for e in seen] == ["started", "started", "finished"]
     assert [e["progress"] for e in seen] == [10, 100, 100]

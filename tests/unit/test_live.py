@@ -7,6 +7,7 @@ import uuid
 
 from career_app.db import app_redis
 from career_app.services import live
+from tests.conftest import run_async
 
 
 async def _next(subscription, timeout: float = 5.0):
@@ -27,7 +28,7 @@ def test_events_reach_their_topic_in_order_and_nowhere_else():
             assert (await _next(c)) == (other, {"type": "elsewhere"})
             assert a._queue.empty() and b._queue.empty()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_slow_subscriber_is_told_to_resync_instead_of_growing_without_bound():
@@ -40,7 +41,7 @@ def test_a_slow_subscriber_is_told_to_resync_instead_of_growing_without_bound():
             assert first[1] == live.RESYNC
             assert slow._queue.qsize() == 4  # only what came after the overflow is left
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_after_losing_redis_every_subscriber_resyncs_and_events_flow_again():
@@ -54,4 +55,4 @@ def test_after_losing_redis_every_subscriber_resyncs_and_events_flow_again():
             live.publish(app_redis(), topic, {"type": "after"})
             assert (await _next(subscription))[1] == {"type": "after"}
 
-    asyncio.run(scenario())
+    run_async(scenario())
