@@ -194,9 +194,11 @@ def announce_reenrich(r: redis.Redis, status: str, progress: float = 0, result: 
 
 
 def missing_pillars(session: Session) -> list[uuid.UUID]:
-    """Listings (not closed) lacking a resume guide, interview prep or embedding."""
+    """Live or failed listings lacking a resume guide, interview prep or embedding. Processing ones
+    are left out: their own enrichment task is queued (or will be retried once it stalls)."""
     return list(session.exec(
-        select(Job.id).where(Job.visibility == Visibility.public, Job.status != JobStatus.closed,
+        select(Job.id).where(Job.visibility == Visibility.public,
+                             col(Job.status).in_((JobStatus.active, JobStatus.enrich_failed)),
                              or_(col(Job.resume_guide_generated).is_(None), col(Job.prep_guide_generated).is_(None),
                                  col(Job.embedding).is_(None)))
         .order_by(col(Job.created_at))

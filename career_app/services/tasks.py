@@ -19,7 +19,10 @@ from models.schemas import TaskStatus
 from models.user import Role, User
 
 DEFAULT_QUEUE = "default"
-QUEUES = (DEFAULT_QUEUE,)
+# Bulk work (ingestion runs, their enrichment batches, re-enrichment of the catalogue) waits behind
+# what people are waiting for: workers take from the queues in this order.
+BULK_QUEUE = "bulk"
+QUEUES = (DEFAULT_QUEUE, BULK_QUEUE)
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,17 @@ TASKS = {
     # 60 s is the parse timeout: a file that takes longer is refused, not left half-done.
     "parse_resume": TaskSpec("jobs_worker.tasks.parse_resume", timeout=60),
     "enrich_job": TaskSpec("jobs_worker.tasks.enrich_job", timeout=300, retry_intervals=(15, 60, 300)),
-    "reenrich_jobs": TaskSpec("jobs_worker.tasks.reenrich_jobs", timeout=6 * 3600),
+    "reenrich_jobs": TaskSpec("jobs_worker.tasks.reenrich_jobs", queue=BULK_QUEUE, timeout=6 * 3600),
     # An SMTP server that is down gets three more tries over about 15 minutes.
     "send_email": TaskSpec("jobs_worker.tasks.send_email", timeout=60, retry_intervals=(30, 120, 600)),
     # Ingestion: a run commits per batch and resumes after a killed worker, so no automatic retry
     # (the next scheduled or manual run is the retry); enrichment batches retry like enrich_job.
-    "ingest_source": TaskSpec("jobs_worker.tasks.ingest_source", timeout=2 * 3600, result_ttl=7 * 24 * 3600),
-    "ingest_all": TaskSpec("jobs_worker.tasks.ingest_all", timeout=6 * 3600, result_ttl=7 * 24 * 3600),
-    "ingest_enrich": TaskSpec("jobs_worker.tasks.ingest_enrich", timeout=900, retry_intervals=(30, 120, 600)),
+    "ingest_source": TaskSpec("jobs_worker.tasks.ingest_source", queue=BULK_QUEUE, timeout=2 * 3600,
+                              result_ttl=7 * 24 * 3600),
+    "ingest_all": TaskSpec("jobs_worker.tasks.ingest_all", queue=BULK_QUEUE, timeout=6 * 3600,
+                           result_ttl=7 * 24 * 3600),
+    "ingest_enrich": TaskSpec("jobs_worker.tasks.ingest_enrich", queue=BULK_QUEUE, timeout=900,
+                              retry_intervals=(30, 120, 600)),
 }
 
 
