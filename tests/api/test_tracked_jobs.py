@@ -107,3 +107,15 @@ def test_save_listing_by_reference(client, register, worker):
     assert kept["listing_id"] is None and kept["notes"] == "Ask about on-call"
     assert kept["title"].startswith("Site Reliability Engineer")
     assert client.get("/api/v1/jobs", headers=bearer(other)).json()["total"] == 0
+
+
+def test_admins_do_not_see_seekers_tracked_jobs(client, register, make_admin):
+    seeker, _ = register("seeker")
+    job_id = client.post("/api/v1/jobs", headers=bearer(seeker), json=tracked()).json()["id"]
+    email, password = make_admin()
+    admin = client.post("/api/v1/auth/login", json={"email": email, "password": password}).json()["access_token"]
+    client.cookies.clear()
+    assert client.get(f"/api/v1/jobs/{job_id}", headers=bearer(admin)).status_code == 404
+    listed = client.get("/api/v1/admin/jobs", headers=bearer(admin), params={"limit": 100}).json()
+    assert job_id not in [j["id"] for j in listed["items"]]
+    assert client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(admin)).status_code == 404
