@@ -57,6 +57,7 @@ RESUME_WARMUP = 2
 
 TARGET_REC_P95_MS = 10.0
 N_SEEKER_PROFILES = 40
+POOL_SIZES = (100, 200, 300)
 TARGET_RECALL = 0.95
 TARGET_FEED_P95_MS = 30.0
 TARGET_RESUME_MEDIAN_MS = 1000.0
@@ -121,6 +122,7 @@ class Figures:
     raw_ms: list[float] = field(default_factory=list)  # raw pgvector top-20, same queries
     pool_ms: list[float] = field(default_factory=list)  # matching.candidates alone
     rescore_ms: list[float] = field(default_factory=list)  # matching.rescore alone
+    pool_sizes: dict[int, list[float]] = field(default_factory=dict)  # candidates + rescore per pool size
     recall: float | None = None
     feed_ms: dict[int, list[float]] = field(default_factory=dict)
     upload_ms: list[float] = field(default_factory=list)
@@ -560,41 +562,16 @@ def _exact_top(seeker_id: uuid.UUID, vector: np.ndarray, k: int = TOP_K) -> list
     return [r[0] for r in rows]
 
 
-def _capture_recommend_sql(seeker) -> tuple[str, dict]:
-    """The statement recommend() sends, as the driver gets it (for EXPLAIN)."""
-    from sqlalchemy import event
-
-    from career_app.db import app_redis, engine, session_scope
+def explain_recommend(seeker, vector: np.ndarray) -> None:
     from career_app.services import matching
 
-    captured: list[tuple[str, object]] = []
-
-    def grab(conn, cursor, statement, parameters, context, executemany):
-        if "<=>" in statement:
-            captured.append((statement, parameters))
-
-    event.listen(engine(), "before_cursor_execute", grab)
-    matching._recent_recommendations.clear()
-    try:
-        with session_scope() as session:
-            matching.recommend(session, app_redis(), seeker, TOP_K)
-    finally:
-        event.remove(engine(), "before_cursor_execute", grab)
-    return captured[0]
-
-
-def explain_recommend(seeker) -> None:
-    from career_app.db import session_scope
-    from career_app.services import matching
-
-    statement, parameters = _capture_recommend_sql(seeker)
-    with session_scope() as session:
-        conn = session.connection()
-        conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
-        conn.exec_driver_sql("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
-        session.rollback()
-    print("\nEXPLAIN (ANALYZE, BUFFERS) of the statement recommend() sends "
+    with raw_connection() as conn, conn.transaction():
+        conn.execute(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
+        conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        query = "[" + ",".join(map(str, vector.astype(np.float32).tolist())) + "]"
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + matching.POOL_SQL,
+                            (query, seeker.id, matching.CANDIDATE_POOL)).fetchall()
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the candidate-pool statement recommend() sends "
           f"(hnsw.ef_search={matching.HNSW_EF_SEARCH}, iterative_scan=relaxed_order):")
     _print_plan(plan)
     uses = "ix_jobs_embedding_hnsw" in "\n".join(line for (line,) in plan)
@@ -650,6 +627,20 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
     print(_line(f"  candidates (pool of {matching.CANDIDATE_POOL})", figures.pool_ms))
     print(_line("  rescore (evidence + seniority)", figures.rescore_ms))
 
+    # The pool's size against the time: the same queries with other pools (50 calls each).
+    for pool in POOL_SIZES:
+        samples = []
+        for k, q in enumerate(queries[:50]):
+            _set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])
+            with session_scope() as session:
+                resume = resumes.current(session, seeker.id)
+                t = time.perf_counter()
+                matching.rescore(matching.candidates(session, seeker, resume, pool),
+                                 matching.resume_profile(session, seeker, resume), TOP_K)
+                samples.append((time.perf_counter() - t) * 1000)
+        figures.pool_sizes[pool] = samples
+        print(_line(f"  pool of {pool}: candidates + rescore", samples))
+
     timed_queries = queries[REC_WARMUP:]
     n_recall = min(RECALL_QUERIES, n_queries)
     pool = matching.CANDIDATE_POOL
@@ -676,7 +667,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
         agree.append(len(set(top) & set(_exact_top(seeker.id, q))) / TOP_K)
     print(f"exact SQL top-{TOP_K} vs numpy brute force (5 queries): overlap={np.mean(agree):.3f}")
 
-    explain_recommend(seeker)
+    explain_recommend(seeker, timed_queries[0])
 
 
 # --- step 4: feed -----------------------------------------------------------------------------
@@ -777,6 +768,10 @@ def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
           f"p95 {_pct(figures.rescore_ms, 0.95):.2f} ms), pool recall {figures.recall:.4f}")
     print(f"  {'raw pgvector':<14} top-{TOP_K} median {statistics.median(figures.raw_ms):.2f} ms, p95 {raw_p95:.2f} ms "
           "(same run, same queries, no re-scoring)")
+    for pool, ms in figures.pool_sizes.items():
+        print(f"  {'pool ' + str(pool):<14} candidates + rescore median {statistics.median(ms):.2f} ms, "
+              f"p95 {_pct(ms, 0.95):.2f} ms")
+    print(f"  {'load average':<14} {os.getloadavg()[0]:.1f} (1 min) at the end: other work shares these 2 cores")
     for skip, ms in figures.feed_ms.items():
         print(f"  {'feed':<14} skip={skip:<6} median {statistics.median(ms):.2f} ms, p95 {_pct(ms, 0.95):.2f} ms")
     print(f"  {'feed':<14} all depths p95 {_pct(all_feed, 0.95):.2f} ms; worst depth skip={worst_skip} "

@@ -55,7 +55,7 @@ COSINE_STRONG_FIT = CALIBRATION.cosine_strong_fit
 SEMANTIC_WEIGHT = CALIBRATION.semantic_weight
 NO_RESUME = "User has no resume embedding (upload a resume first)"
 NO_JOB_EMBEDDING = "Job has no embedding (AI enrichment still processing)"
-CANDIDATE_POOL = 300  # nearest listings by cosine re-scored with skill evidence and seniority
+CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence and seniority (bench_matching)
 HNSW_EF_SEARCH = CANDIDATE_POOL  # candidates kept per search (bench/bench_matching.py: recall and latency)
 MAX_RECOMMENDATIONS = 50
 SKILLS_GAP_TOP = 20
@@ -255,6 +255,10 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
     return [item.model_copy() for item in items]
 
 
+POOL_SQL = ("SELECT id, embedding <=> %s::vector AS distance, match_profile::text, requirement_vectors FROM jobs "
+            f"WHERE {PUBLIC_ACTIVE} AND owner_id <> %s AND embedding IS NOT NULL ORDER BY distance LIMIT %s")
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A listing from the ANN pool: what re-scoring needs and nothing else."""
@@ -276,10 +280,7 @@ def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDA
                    "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
     query = "[" + ",".join(map(str, np.asarray(resume.embedding, dtype=np.float32).tolist())) + "]"
     # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
-    rows = cursor.execute(
-        "SELECT id, embedding <=> %s::vector AS distance, match_profile::text, requirement_vectors FROM jobs "
-        f"WHERE {PUBLIC_ACTIVE} AND owner_id <> %s AND embedding IS NOT NULL ORDER BY distance LIMIT %s",
-        (query, user.id, pool)).fetchall()
+    rows = cursor.execute(POOL_SQL, (query, user.id, pool)).fetchall()
     out, unprofiled = [], []
     for job_id, dist, profile, vectors in rows:
         profile = _json_loads(profile) if profile else None
