@@ -1023,20 +1023,32 @@ def enqueue_enrichment(session: Session, conn: redis.Redis, job_ids: list[uuid.U
             for i in range(0, len(job_ids), ENRICH_BATCH)]
 
 
+_LEVEL_WORDS = re.compile(r"\b(junior|jr|senior|sr|lead|principal|staff|head|chief|intern|trainee|graduate|"
+                          r"associate|director|manager|i{1,3}|iv)\b", re.I)
+_LEVEL_ALIASES = {"jr": "junior", "sr": "senior"}
+
+
+def _levels(title: str | None) -> set[str]:
+    """Seniority words of a title: "Lead CNC Machinist" and "CNC Machinist" are two openings, not a repost."""
+    return {_LEVEL_ALIASES.get(w.lower(), w.lower()) for w in _LEVEL_WORDS.findall(title or "")}
+
+
 def _near_duplicate(session: Session, job: Job, vector: list[float]) -> Job | None:
-    """Layer 4: another listing of the same company, in the same place (or one unnamed), whose
-    description means the same: a reworded repost. The same role in two cities stays two jobs."""
+    """Layer 4: another listing of the same company, in the same place (or one unnamed), at the same
+    level, whose description means the same: a reworded repost. The same role in two cities, or at
+    two levels, stays two jobs."""
     if not job.company_name:
         return None
     distance = col(Job.embedding).cosine_distance(vector)
     place = [] if not job.location else [or_(col(Job.location).is_(None),
                                              func.lower(Job.location) == job.location.lower())]
-    return session.exec(
+    candidates = session.exec(
         select(Job).where(func.lower(Job.company_name) == job.company_name.lower(), Job.id != job.id, *place,
                           col(Job.embedding).is_not(None), Job.visibility == Visibility.public,
                           col(Job.status).in_([JobStatus.active, JobStatus.processing]),
                           distance <= 1 - NEAR_DUPLICATE_THRESHOLD)
-        .order_by(distance).limit(1)).first()
+        .order_by(distance).limit(5)).all()
+    return next((other for other in candidates if _levels(other.title) == _levels(job.title)), None)
 
 
 def _merge_into(session: Session, duplicate: Job, survivor: Job) -> None:

@@ -445,22 +445,24 @@ def test_a_reworded_repost_of_the_same_company_is_merged_after_embedding(client_
         {"id": 7, "title": "Backend Developer (Python)", "company_name": company, "location": {"name": "Lisbon"},
          "absolute_url": f"https://b.example.com/{company}/7",
          "content": "<p>Apply now!</p>" + text + "<p>We are an equal opportunity employer.</p>"},
+        {"id": 9, "title": "Senior Backend Engineer", "company_name": company, "location": {"name": "Lisbon"},
+         "absolute_url": f"https://b.example.com/{company}/9", "content": text + "<p>Senior role.</p>"},
         {"id": 8, "title": "Payroll Specialist", "company_name": company, "location": {"name": "Lisbon"},
          "absolute_url": f"https://b.example.com/{company}/8",
          "content": "<p>Run payroll for our staff in three countries and answer their questions about benefits.</p>"}]}))
     result = run_now(c, admin, second)
-    assert result["result"]["new"] == 2  # layers 1-3 cannot tell: the title and URL differ
+    assert result["result"]["new"] == 3  # layers 1-3 cannot tell: the title and URL differ
 
     def merged():
         with session_scope() as session:
             run = session.exec(select(IngestRun).where(IngestRun.source == second)).one()
-            return run.counters["dedup_hits"] == 1 and run.counters["new"] == 1
+            return run.counters["dedup_hits"] == 1 and run.counters["new"] == 2
     from models.ingestion import IngestRun
 
     assert eventually(merged, timeout=90, every=0.3)
-    titles = sorted(j["title"] for j in wait_active(c, company, 2))
-    assert titles == ["Backend Engineer", "Payroll Specialist"]
+    titles = sorted(j["title"] for j in wait_active(c, company, 3))
+    assert titles == ["Backend Engineer", "Payroll Specialist", "Senior Backend Engineer"]  # another level: kept
     with session_scope() as session:
         postings = session.exec(select(JobPosting).where(JobPosting.source == second)).all()
         owners = {p.external_id: session.get(Job, p.job_id) for p in postings}
-    assert owners["7"].source == first and owners["8"].source == second  # the repost lists the first job
+    assert owners["7"].source == first and owners["8"].source == second == owners["9"].source  # the repost lists the first job

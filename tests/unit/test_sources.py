@@ -281,3 +281,13 @@ def test_descriptions_keep_structure_and_lose_everything_active():
                         '<li>Two &amp; three</li></ul><script>alert(1)</script><style>p{}</style>'
                         '<a href="javascript:evil()">link</a>\x00<iframe src="https://x"></iframe>')
     assert text == "Role\n\nBuild things.\n- One\n- Two & three\nlink"
+
+
+def test_jsonld_from_a_list_page_keeps_same_host_job_links(server):
+    page = ('<html><body><a href="/careers/job/pharma-qc-analyst-901?utm_source=list">QC</a>'
+            '<a href="https://elsewhere.example.com/careers/job/1">other host</a><a href="/about">About</a></body></html>')
+    server.route("/careers", Reply(body=page))
+    server.route("/careers/job/pharma-qc-analyst-901", Reply(body=fixture("job_page.html").replace("TITLE", "QC Analyst")
+                                                             .replace("IDENT", "901")))
+    jobs = ok(run("jsonld", server.url("/careers"), {"mode": "list", "url_pattern": "/careers/job/"}))
+    assert list(jobs) == ["901"] and jobs["901"].title == "QC Analyst"
