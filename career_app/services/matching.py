@@ -255,6 +255,7 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
     return [item.model_copy() for item in items]
 
 
+# The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
 POOL_SQL = ("SELECT id, embedding <=> %s::vector AS distance, match_profile::text, requirement_vectors FROM jobs "
             f"WHERE {PUBLIC_ACTIVE} AND owner_id <> %s AND embedding IS NOT NULL ORDER BY distance LIMIT %s")
 
@@ -274,13 +275,12 @@ def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDA
     meaning step) until its first match stores a full one."""
     # The driver's own cursor in binary mode: a few hundred rows of profile text and int8 vectors cost
     # several times more through the ORM and the text protocol (bench/bench_matching.py).
-    cursor = session.connection().connection.driver_connection.cursor(binary=True)
-    # Iterative scan keeps filling past filtered-out rows.
-    cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
-                   "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
     query = "[" + ",".join(map(str, np.asarray(resume.embedding, dtype=np.float32).tolist())) + "]"
-    # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
-    rows = cursor.execute(POOL_SQL, (query, user.id, pool)).fetchall()
+    with session.connection().connection.driver_connection.cursor(binary=True) as cursor:
+        # Iterative scan keeps filling past filtered-out rows.
+        cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
+                       "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+        rows = cursor.execute(POOL_SQL, (query, user.id, pool)).fetchall()
     out, unprofiled = [], []
     for job_id, dist, profile, vectors in rows:
         profile = _json_loads(profile) if profile else None
