@@ -409,8 +409,9 @@ def reprofile(session: Session, everything: bool = False, batch: int = 50) -> di
     """Profile (requirements or phrases, with embeddings) the jobs and resumes stored before skill
     evidence existed, or all of them after a taxonomy change (`everything`). Batched commits."""
     done = {"jobs": 0, "resumes": 0}
-    for model, column, kind, apply in ((Job, Job.match_profile, "jobs", evidence.profile_job),
-                                       (Resume, Resume.match_profile, "resumes", evidence.profile_resume)):
+    # The vectors, not the profile, tell: a JSONB column stores Python None as JSON null, not SQL NULL.
+    for model, column, kind, apply in ((Job, Job.requirement_vectors, "jobs", evidence.profile_job),
+                                       (Resume, Resume.phrase_vectors, "resumes", evidence.profile_resume)):
         query = select(model.id)
         if kind == "jobs":
             query = query.where(Job.status != JobStatus.closed)

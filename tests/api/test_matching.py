@@ -272,3 +272,18 @@ def test_recommendations_ranked_by_the_score_the_match_page_shows(client, regist
     director = next(i for i in ours if i["job_id"] == ids[2])
     assert director["seniority_fit"] == "under"
     assert ours[0]["job_id"] == ids[0]
+
+
+def test_reprofile_fills_rows_stored_before_profiles(client, register, nurse):
+    provider, _ = register("provider")
+    job_id = _enriched_job(_user(provider).id, "Pediatric Nurse", ["PALS", "Wound care"],
+                           "Pediatric nurse for a children's hospital unit.", profiled=False)
+    with session_scope() as session:
+        done = matching.reprofile(session)
+    assert done["jobs"] >= 1
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
+        assert [r["text"] for r in job.match_profile["requirements"]] == ["PALS", "Wound care"]
+        assert len(job.requirement_vectors) == 2 * DIM
+    with session_scope() as session:
+        assert matching.reprofile(session) == {"jobs": 0, "resumes": 0}  # nothing left without one
