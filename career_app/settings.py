@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # smtps://... for TLS from the start. Unset: no email is sent.
     smtp_url: str | None = None
     smtp_from: str = "Career Copilot <noreply@localhost>"
+    # Importing a job from its URL refuses loopback/private/internal addresses; tests serving pages on
+    # loopback turn this on. Never in production.
+    import_allow_private_hosts: bool = False
 
     @field_validator("forwarded_allow_ips")
     @classmethod
