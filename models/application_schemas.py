@@ -243,3 +243,13 @@ class ImportReport(BaseModel):
     errors: list[ImportRowError] = Field(description="The first 200 rows refused, with the reasons")
     preview: list[ImportPreviewRow] = Field(description="The first 20 rows to create")
     columns: dict[str, str] = Field(description="Which field each header of the file filled")
+
+
+class JobImportRequest(BaseModel):
+    """The URL of a job's page to import onto your tracker."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2000)
+
+    _url = field_validator("url")(_check_url)

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -10,8 +11,8 @@ from sqlmodel import Session
 
 from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
                                  viewer)
-from career_app.services import applications, jobs, matching
-from models.application_schemas import TrackedJobCreate, TrackedJobOut, TrackedJobUpdate
+from career_app.services import applications, job_import, jobs, matching
+from models.application_schemas import JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate
 from models.job import MAX_SALARY, Visibility
 from models.user import Role
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
@@ -106,6 +107,17 @@ async def recommendations(r: RedisDep, token: Token,
     user = await caller(r, token, Role.seeker)
     items = await in_thread_session(lambda s: matching.recommend(s, r, user, limit))
     return RecommendationList(recommendations=items, total=len(items))
+
+
+@router.post("/import", response_model=TrackedJobOut, status_code=201)
+async def import_job(data: JobImportRequest, r: RedisDep, token: Token) -> TrackedJobOut:
+    """Import a job from its page's URL onto your tracker (seekers): its schema.org JobPosting, else its
+    OpenGraph/meta tags. 422 when the page cannot be fetched, is on an internal address, or holds no
+    posting."""
+    user = await caller(r, token, Role.seeker)
+    posting, _ = await anyio.to_thread.run_sync(job_import.read_posting, data.url)  # no DB connection held
+    return await in_thread_session(
+        lambda s: applications.tracked_out(s, [applications.create_tracked(s, user, posting)], user)[0])
 
 
 async def _job_for(job_id: str, token: str | None, r: RedisDep):

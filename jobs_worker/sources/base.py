@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from career_app.services.ingestion import RawPosting, SourceSpec
+from career_app.services.job_import import text_of  # noqa: F401 - the adapters' name helper lives with the JSON-LD parsing
 from jobs_worker.http import FetchError, PoliteClient
 
 MAX_PAGES = 500  # a feed that never stops paginating is cut off (the run is then partial, never complete)
@@ -39,18 +40,3 @@ class Adapter:
     def fetch(self, posting: RawPosting) -> RawPosting:
         """Details of one posting; the default adapter's list is complete already."""
         return posting
-
-
-def text_of(value) -> str | None:
-    """A display string from the shapes feeds use for names: "x", {"name": "x"}, {"label": "x"}."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        for key in ("name", "label", "descriptor", "text", "value", "fullLocation"):
-            if isinstance(value.get(key), str):
-                return value[key]
-        return None
-    if isinstance(value, list):
-        parts = [text_of(v) for v in value]
-        return " / ".join(p for p in parts if p) or None
-    return str(value)
