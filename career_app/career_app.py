@@ -4,6 +4,7 @@ import reflex as rx
 
 from career_app.api.app import build_api
 from career_app.pages.admin_chat import admin_chat
+from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
 from career_app.pages.coach import coach_page
@@ -19,6 +20,7 @@ from career_app.pages.signin import signin
 from career_app.pages.signup import signup
 from state.admin import AdminUsersState
 from state.admin_chat import AdminChatState
+from state.admin_ingestion import AdminIngestionState
 from state.admin_jobs import AdminJobsState
 from state import live
 from state.auth import AuthState
@@ -54,4 +56,6 @@ app.add_page(admin_chat, route="/admin/chat", title="Live chat · Career Copilot
              on_load=[AuthState.guard_admin, AdminChatState.load])
 app.add_page(notifications_page, route="/notifications", title="Notifications · Career Copilot",
              on_load=[AuthState.guard, NotificationsState.load])
+app.add_page(admin_ingestion, route="/admin/ingestion", title="Job ingestion · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminIngestionState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

@@ -8,7 +8,8 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
                ("Skill gap", "/skills-gap"), ("Coach", "/coach")],
     "provider": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider")],
     "admin": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider"),
-              ("Users", "/admin/users"), ("Enrichment", "/admin/jobs"), ("Live chat", "/admin/chat")],
+              ("Users", "/admin/users"), ("Enrichment", "/admin/jobs"), ("Ingestion", "/admin/ingestion"),
+              ("Live chat", "/admin/chat")],
 }
 
 
