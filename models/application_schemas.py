@@ -253,3 +253,34 @@ class JobImportRequest(BaseModel):
     url: str = Field(min_length=8, max_length=2000)
 
     _url = field_validator("url")(_check_url)
+
+
+# --- insights ------------------------------------------------------------------------------------
+
+
+class SalaryBin(BaseModel):
+    low: int
+    high: int
+    count: int
+
+
+class WeekCount(BaseModel):
+    week: str  # ISO week, e.g. "2026-W47"
+    count: int
+
+
+class Funnel(BaseModel):
+    applied: int
+    interviewing: int
+    offer: int
+    applied_to_interview_rate: float | None
+    interview_to_offer_rate: float | None
+
+
+class TrackerInsights(BaseModel):
+    total: int
+    by_status: dict[str, int]
+    salary_histogram: list[SalaryBin]
+    weekly: list[WeekCount]
+    funnel: Funnel
+    median_days_in_stage: dict[str, float | None]

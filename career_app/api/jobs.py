@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
                                  viewer)
-from career_app.services import applications, job_import, jobs, matching
-from models.application_schemas import JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate
+from career_app.services import applications, job_import, jobs, matching, tracker_insights
+from models.application_schemas import (JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate,
+                                        TrackerInsights)
 from models.job import MAX_SALARY, Visibility
 from models.user import Role
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
@@ -107,6 +108,14 @@ async def recommendations(r: RedisDep, token: Token,
     user = await caller(r, token, Role.seeker)
     items = await in_thread_session(lambda s: matching.recommend(s, r, user, limit))
     return RecommendationList(recommendations=items, total=len(items))
+
+
+@router.get("/insights", response_model=TrackerInsights)
+async def tracker_insights_route(r: RedisDep, token: Token) -> dict:
+    """Your tracker in figures (seekers): counts by status, salary histogram, applications per ISO week,
+    funnel applied -> interview -> offer, median days in each stage (from the timelines)."""
+    user = await caller(r, token, Role.seeker)
+    return await in_thread_session(tracker_insights.insights, user.id)
 
 
 @router.post("/import", response_model=TrackedJobOut, status_code=201)
