@@ -100,21 +100,23 @@ async def bulk_status(data: BulkStatusRequest, r: RedisDep, token: Token) -> Bul
 
 
 @router.get("/api/v1/export/applications.{fmt}", response_class=Response,
-            responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "The file"}})
+            responses={200: {"content": {"text/csv": {}, XLSX: {}, "application/pdf": {}}, "description": "The file"}})
 async def export_applications(
-    fmt: Literal["csv", "xlsx"], r: RedisDep, token: Token,
+    fmt: Literal["csv", "xlsx", "pdf"], r: RedisDep, token: Token,
     status: Annotated[list[ApplicationStatus] | None, Query(max_length=8)] = None,
     q: Annotated[SafeText | None, Query(max_length=200)] = None,
     sort: Sort = "updated_at", order: Order = "desc",
 ) -> Response:
-    """Your applications with the list's filters (up to 10,000) as CSV or XLSX; cells that would run as
-    a spreadsheet formula (starting with =, +, -, @) are neutralised. Importing the file back creates
-    no duplicates."""
+    """Your applications with the list's filters (up to 10,000) as CSV, XLSX or a PDF report (summary,
+    a chart of counts by status, the table); CSV/XLSX cells that would run as a spreadsheet formula
+    (starting with =, +, -, @) are neutralised. Importing a CSV/XLSX back creates no duplicates."""
     user = await caller(r, token, Role.seeker)
-    rows = await in_thread_session(lambda s: applications.export_rows(s, user, statuses=status, q=q, sort=sort,
-                                                                      order=order))
-    body = await anyio.to_thread.run_sync(applications.to_csv if fmt == "csv" else applications.to_xlsx, rows)
-    return Response(body, media_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+    read = applications.report_rows if fmt == "pdf" else applications.export_rows
+    rows = await in_thread_session(lambda s: read(s, user, statuses=status, q=q, sort=sort, order=order))
+    write = {"csv": applications.to_csv, "xlsx": applications.to_xlsx, "pdf": applications.to_pdf}[fmt]
+    body = await anyio.to_thread.run_sync(write, rows)
+    media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX, "pdf": "application/pdf"}[fmt]
+    return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="applications.{fmt}"',
                              "Cache-Control": "no-store"})
 

@@ -267,7 +267,7 @@ def test_export_csv_and_xlsx_neutralise_formulas_and_round_trip(client, register
     assert len(values) == 2 and values[1][:3] == ["Umbrella", "Chemist", "interviewing"]
     whole = load_workbook(io.BytesIO(client.get("/api/v1/export/applications.xlsx", headers=bearer(seeker)).content))
     assert all(c.data_type == "s" for row in whole.active.iter_rows() for c in row if c.value is not None)
-    assert client.get("/api/v1/export/applications.pdf", headers=bearer(seeker)).status_code == 422
+    assert client.get("/api/v1/export/applications.doc", headers=bearer(seeker)).status_code == 422
 
     # The same files imported back: nothing new.
     for name, content, rows in (("back.csv", resp.content, 3), ("back.xlsx", filtered.content, 1)):
@@ -345,3 +345,34 @@ def test_import_json_xlsx_mapping_and_malformed_files(client, register):
 
 def json_bytes(value) -> bytes:
     return json.dumps(value).encode()
+
+
+def test_export_pdf_report_with_summary_chart_and_table(client, register):
+    import io
+
+    from pypdf import PdfReader
+    seeker, _ = register("seeker")
+    other, _ = register("seeker")
+    add(client, seeker, company_name="Umbrella <b>Corp</b>", job_title="Chemist & Analyst", status="interviewing")
+    add(client, seeker, company_name="Acme", job_title="Rocket Engineer", status="applied", applied_on="2026-10-01")
+    for k in range(60):  # enough rows for a second page
+        add(client, seeker, company_name=f"Filler {k:02d}", job_title="Clerk")
+    add(client, other, company_name="Not yours", job_title="Hidden")
+
+    resp = client.get("/api/v1/export/applications.pdf", headers=bearer(seeker), params={"sort": "company_name",
+                                                                                         "order": "asc"})
+    assert resp.status_code == 200 and resp.headers["content-type"] == "application/pdf"
+    assert resp.content.startswith(b"%PDF") and "applications.pdf" in resp.headers["content-disposition"]
+    reader = PdfReader(io.BytesIO(resp.content))
+    assert len(reader.pages) >= 2 and reader.metadata.title == "Applications"
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Total: 62 applications." in text and "saved: 60" in text and "interviewing: 1" in text
+    assert "Umbrella <b>Corp</b>" in text and "Chemist & Analyst" in text and "2026-10-01" in text
+    assert "Filler 59" in text and "Not yours" not in text
+    # The chart: one bar (a filled rectangle) per status with a count, drawn on the first page.
+    first = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert first.count(" re") >= 2 and "(60) Tj" in first
+
+    only = client.get("/api/v1/export/applications.pdf", headers=bearer(seeker), params={"status": "applied"})
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(only.content)).pages)
+    assert "Total: 1 applications." in text and "Rocket Engineer" in text and "Chemist" not in text
