@@ -7,6 +7,7 @@ from career_app.pages.admin_chat import admin_chat
 from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
+from career_app.pages.applications import applications_page
 from career_app.pages.coach import coach_page
 from career_app.pages.dashboard import dashboard
 from career_app.pages.jobs import job_page, jobs_feed
@@ -18,10 +19,12 @@ from career_app.pages.not_found import not_found
 from career_app.pages.notifications import notifications_page
 from career_app.pages.signin import signin
 from career_app.pages.signup import signup
+from career_app.pages.tracker import tracker_page
 from state.admin import AdminUsersState
 from state.admin_chat import AdminChatState
 from state.admin_ingestion import AdminIngestionState
 from state.admin_jobs import AdminJobsState
+from state.applications import ApplicationsState
 from state import live
 from state.auth import AuthState
 from state.coach import CoachState
@@ -30,6 +33,7 @@ from state.notifications import NotificationsState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
+from state.tracker import TrackerState
 
 app = rx.App(api_transformer=build_api())
 live.install(app)
@@ -56,6 +60,10 @@ app.add_page(admin_chat, route="/admin/chat", title="Live chat · Career Copilot
              on_load=[AuthState.guard_admin, AdminChatState.load])
 app.add_page(notifications_page, route="/notifications", title="Notifications · Career Copilot",
              on_load=[AuthState.guard, NotificationsState.load])
+app.add_page(applications_page, route="/applications", title="Applications · Career Copilot",
+             on_load=[AuthState.guard, ApplicationsState.load])
+app.add_page(tracker_page, route="/tracker", title="Tracked jobs · Career Copilot",
+             on_load=[AuthState.guard, TrackerState.load])
 app.add_page(admin_ingestion, route="/admin/ingestion", title="Job ingestion · Career Copilot",
              on_load=[AuthState.guard_admin, AdminIngestionState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

@@ -1,0 +1,155 @@
+"""The application tracker in a real browser: a seeker adds applications, moves one across columns
+by drag and drop and one by keyboard, both moves persist after a reload, a refused move names the
+allowed ones, the card drawer shows the timeline and takes an interview round, delete and undo, a
+CSV goes through the import wizard (preview with a refused row and a duplicate, then the report),
+and the export links carry the board's filters."""
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import wait_ready
+from tests.e2e.test_jobs_flow import _sign_up
+
+
+def _card(page, status: str, text: str):
+    return page.locator(f"#column-{status} .kanban-card", has_text=text)
+
+
+def _add(page, company: str, title: str) -> None:
+    page.locator("#add-application").click()
+    page.locator("#add-company_name").fill(company)
+    page.locator("#add-job_title").fill(title)
+    page.locator("#add-submit").click()
+    expect(_card(page, "saved", company)).to_be_visible()
+
+
+def test_board_moves_persist_drawer_import(page, app_url, shot):
+    _sign_up(page, app_url, "Tia Tracker", "looking for a job")
+    page.goto(f"{app_url}/applications")
+    wait_ready(page)
+    expect(page.get_by_text("No applications yet")).to_be_visible()
+    tag = uuid.uuid4().hex[:6]
+    first, second = f"Acme {tag}", f"Globex {tag}"
+    _add(page, first, "Backend Engineer")
+    _add(page, second, "Data Analyst")
+    expect(page.locator("#column-saved .column-count")).to_have_text("2")
+    shot("added")
+
+    # drag and drop: the first card from Saved to Applied
+    _card(page, "saved", first).drag_to(page.locator("#column-applied"))
+    expect(_card(page, "applied", first)).to_be_visible()
+    expect(page.locator("#column-applied .column-count")).to_have_text("1")
+
+    # keyboard: focus the second card's advance button and press Enter
+    advance = _card(page, "saved", second).locator(".card-advance")
+    advance.focus()
+    page.keyboard.press("Enter")
+    expect(_card(page, "applied", second)).to_be_visible()
+    # and again through its status menu, with the keyboard only: Applied -> Interviewing
+    _card(page, "applied", second).locator(".card-advance").focus()
+    page.keyboard.press("Enter")
+    expect(_card(page, "interviewing", second)).to_be_visible()
+
+    # a refused move (dragging back to Saved) names the allowed ones and changes nothing
+    _card(page, "interviewing", second).drag_to(page.locator("#column-saved"))
+    expect(page.locator("main [role=alert]")).to_contain_text("allowed: offer, rejected, withdrawn")
+    expect(_card(page, "interviewing", second)).to_be_visible()
+    shot("moved")
+
+    page.reload()
+    wait_ready(page)
+    expect(_card(page, "applied", first)).to_be_visible()
+    expect(_card(page, "interviewing", second)).to_be_visible()
+    expect(page.locator("#column-saved .column-count")).to_have_text("0")
+
+    # the drawer: timeline of the moves, an interview round, notes
+    _card(page, "interviewing", second).locator(".card-open").click()
+    timeline = page.locator("#drawer-timeline")
+    expect(timeline).to_contain_text("Added as Saved")
+    expect(timeline).to_contain_text("Saved → Applied")
+    expect(timeline).to_contain_text("Applied → Interviewing")
+    page.locator("#round-name").fill("Phone screen")
+    page.locator("#round-when").fill("2030-05-04T10:30")
+    page.locator("#round-feedback").fill("Friendly, asked about SQL")
+    page.locator("#add-round").click()
+    expect(page.locator("#drawer-rounds")).to_contain_text("Phone screen 2030-05-04 10:30")
+    expect(timeline).to_contain_text("Changed interviews")
+    shot("drawer")
+    page.locator("#drawer-close").click()
+    expect(_card(page, "interviewing", second)).to_contain_text("Interview 2030-05-04 10:30")
+
+    # delete and undo
+    _card(page, "applied", first).locator(".card-open").click()
+    page.locator("#drawer-delete").click()
+    expect(_card(page, "applied", first)).to_have_count(0)
+    page.locator("#undo-delete").click()
+    expect(_card(page, "applied", first)).to_be_visible()
+
+    # the import wizard: preview (one refused row, one duplicate of the board), then the report
+    csv_text = ("Company,Title,Status,Date applied\n"
+                f"Initech {tag},QA Engineer,applied,2026-01-05\n"
+                f"Umbrella {tag},Chemist,saved,\n"
+                f"{second},Data Analyst,applied,\n"
+                f"Hooli {tag},Engineer,teleported,\n")
+    page.locator("#open-import").click()
+    page.locator("#import-upload input[type=file]").set_input_files(files=[{
+        "name": "apps.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}])
+    page.locator("#import-preview").click()
+    expect(page.locator("#import-summary")).to_contain_text("4 rows · 2 to create · 1 duplicates · 1 with errors")
+    expect(page.locator("#import-errors")).to_contain_text("Row 5")
+    expect(page.locator("#import-preview-table")).to_contain_text(f"Initech {tag}")
+    shot("import-preview")
+    page.locator("#import-confirm").click()
+    expect(page.locator("#import-summary")).to_contain_text("2 created")
+    expect(page.locator("#import-progress")).to_be_visible()
+    page.locator("#import-close").click()
+    expect(_card(page, "applied", f"Initech {tag}")).to_be_visible()
+    expect(_card(page, "saved", f"Umbrella {tag}")).to_be_visible()
+    expect(page.locator("#applications-total")).to_contain_text("4")
+
+    # export links carry the current filters
+    page.locator("#applications-search").fill(tag)
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#export-csv")).to_have_attribute("href", f"/api/v1/export/applications.csv?sort=updated_at&order=desc&q={tag}")
+
+
+
+def test_tracked_jobs_page_and_application_from_a_tracked_job(page, app_url):
+    _sign_up(page, app_url, "Toby Tracked", "looking for a job")
+    page.goto(f"{app_url}/tracker")
+    wait_ready(page)
+    expect(page.get_by_text("No tracked jobs yet")).to_be_visible()
+    tag = uuid.uuid4().hex[:6]
+    page.locator("#track-job").click()
+    page.locator("#field-title").fill(f"Platform Engineer {tag}")
+    page.locator("#field-company_name").fill(f"Wayne {tag}")
+    page.locator("#field-salary_min").fill("50000")
+    page.locator("#field-salary_max").fill("40000")
+    page.locator("#tracker-save").click()
+    expect(page.get_by_role("dialog")).to_contain_text("salary_min must not exceed salary_max")
+    page.locator("#field-salary_max").fill("65000")
+    page.locator("#tracker-save").click()
+    row = page.locator("#tracked-jobs tr", has_text=f"Platform Engineer {tag}")
+    expect(row).to_contain_text("50,000 – 65,000")
+    # edit it
+    row.get_by_role("button", name=f"Edit Platform Engineer {tag}").click()
+    expect(page.locator("#field-company_name")).to_have_value(f"Wayne {tag}")
+    page.locator("#field-location").fill("Gotham")
+    page.locator("#tracker-save").click()
+    expect(row).to_contain_text("Gotham")
+    # an application on it shows on the board with the job's company and title
+    row.get_by_role("button", name=f"Start an application for Platform Engineer {tag}").click()
+    expect(page.get_by_text(f"Application for Platform Engineer {tag} at Wayne {tag} added")).to_be_visible()
+    page.goto(f"{app_url}/applications")
+    wait_ready(page)
+    expect(_card(page, "saved", f"Wayne {tag}")).to_contain_text(f"Platform Engineer {tag}")
+    # and it survives the job's removal from the tracker
+    page.goto(f"{app_url}/tracker")
+    wait_ready(page)
+    row.get_by_role("button", name=f"Delete Platform Engineer {tag}").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(row).to_have_count(0)
+    page.goto(f"{app_url}/applications")
+    wait_ready(page)
+    expect(_card(page, "saved", f"Wayne {tag}")).to_be_visible()
