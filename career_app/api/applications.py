@@ -80,7 +80,7 @@ async def change_status(application_id: str, data: StatusChange, r: RedisDep, to
 async def delete_application(application_id: str, r: RedisDep, token: Token) -> Deleted:
     """Soft delete: gone from every list until restored through `undo`."""
     user = await caller(r, token, Role.seeker)
-    app = await in_thread_session(applications.delete, user, application_id)
+    app = await in_thread_session(applications.delete, user, application_id, r)
     return Deleted(id=app.id, deleted_at=app.deleted_at, undo=f"{BASE}/{app.id}/restore")
 
 
@@ -88,7 +88,7 @@ async def delete_application(application_id: str, r: RedisDep, token: Token) -> 
 async def restore_application(application_id: str, r: RedisDep, token: Token) -> ApplicationOut:
     """Undo a delete."""
     user = await caller(r, token, Role.seeker)
-    return await in_thread_session(lambda s: applications.to_out(applications.restore(s, user, application_id)))
+    return await in_thread_session(lambda s: applications.to_out(applications.restore(s, user, application_id, r)))
 
 
 @router.post("/api/v1/bulk_operations/applications/status", response_model=BulkStatusResult)
@@ -140,4 +140,4 @@ async def import_applications(
         raise InvalidInput('mapping must be a JSON object {"Their header": "field"}')
     data = await file.read(applications.MAX_IMPORT_BYTES + 1)
     return await in_thread_session(lambda s: applications.import_file(s, user, data, file.filename, dry_run=dry_run,
-                                                                      mapping=fields))
+                                                                      mapping=fields, r=r))

@@ -11,7 +11,8 @@ import json
 import logging
 import uuid
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import redis
 from openpyxl import Workbook, load_workbook
@@ -21,7 +22,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from career_app.services import jobs, notifications
+from career_app import db
+from career_app.services import jobs, live, notifications
 from career_app.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from career_app.services.skills import taxonomy
 from models.application import TRANSITIONS, Application, ApplicationEvent, ApplicationStatus
@@ -30,7 +32,7 @@ from models.application_schemas import (ApplicationCreate, ApplicationDetail, Ap
                                         ImportPreviewRow, ImportReport, ImportRowError, TimelineEvent, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate)
 from models.base import utcnow
 from models.job import Job, JobStatus, TrackingStatus, Visibility
-from models.notification import Category, Priority
+from models.notification import Category, NotificationSettings, Priority
 from models.user import Role, User
 
 log = logging.getLogger(__name__)
@@ -225,19 +227,77 @@ def _move(app: Application, target: ApplicationStatus) -> bool:
     return True
 
 
-def _announce(session: Session, r: redis.Redis, user: User, moved: list[Application]) -> None:
-    """After the commit: an offer is worth a notification (category `application`)."""
-    for app in moved:
-        if app.status != ApplicationStatus.offer:
-            continue
+MAX_EVENT_IDS = 1000  # ids named in one live event; past that the event says `truncated` (reload all)
+NOTIFIED_DAYS = 60  # how long a sent tracker notification is remembered (no second one meanwhile)
+
+
+def changed(session: Session, r: redis.Redis | None, user: User, apps: list[Application], *,
+            notify: bool = True) -> None:
+    """The one place every application change ends, after its commit: the owner's tabs are told live
+    (`applications_changed` on live.user), then (notify) an offer, or an interview round dated
+    tomorrow, is announced through the notification service, once each. Failures here are logged:
+    the change itself is committed."""
+    if not apps:
+        return
+    r = r if r is not None else db.app_redis()
+    ids = [str(app.id) for app in apps]
+    event = {"type": "applications_changed", "ids": ids[:MAX_EVENT_IDS]}
+    if len(ids) > MAX_EVENT_IDS:
+        event["truncated"] = True
+    try:
+        live.publish(r, live.user(user.id), event)
+    except redis.RedisError:
+        log.warning("applications_changed for user %s not published", user.id, exc_info=True)
+    if notify:
+        _announce(session, r, user, apps)
+
+
+def _first_time(r: redis.Redis, key: str) -> bool:
+    """True once per key (within NOTIFIED_DAYS): the dedupe of tracker notifications."""
+    return bool(r.set(f"tracker:notified:{key}", "1", nx=True, ex=NOTIFIED_DAYS * 86400))
+
+
+def _tomorrow_rounds(app: Application, zone: ZoneInfo) -> list[tuple[str, datetime]]:
+    """The interview rounds of `app` dated tomorrow on the user's clock (a time without a zone is
+    read on that clock)."""
+    tomorrow = datetime.now(zone).date() + timedelta(days=1)
+    found = []
+    for interview in app.interviews or []:
         try:
-            notifications.notify(session, r, user.id, type="application_offer", category=Category.application,
-                                 title=f"Offer from {app.company_name}",
-                                 message=f"Your application for {app.job_title} at {app.company_name} reached an offer.",
-                                 priority=Priority.high, data={"application_id": str(app.id)},
-                                 action_url="/applications")
+            at = datetime.fromisoformat(str(interview.get("scheduled_at")))
+        except (TypeError, ValueError):
+            continue
+        at = at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
+        if at.date() == tomorrow:
+            found.append((str(interview.get("name") or "Interview"), at))
+    return found
+
+
+def _announce(session: Session, r: redis.Redis, user: User, apps: list[Application]) -> None:
+    prefs = session.get(NotificationSettings, user.id)
+    try:
+        zone = ZoneInfo(prefs.time_zone) if prefs is not None and prefs.time_zone else ZoneInfo("UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    for app in apps:
+        try:
+            if app.status == ApplicationStatus.offer and _first_time(r, f"offer:{app.id}"):
+                notifications.notify(
+                    session, r, user.id, type="application_offer", category=Category.application,
+                    title=f"Offer from {app.company_name}",
+                    message=f"Your application for {app.job_title} at {app.company_name} reached an offer.",
+                    priority=Priority.high, data={"application_id": str(app.id)}, action_url="/applications")
+            for name, at in _tomorrow_rounds(app, zone):
+                if _first_time(r, f"interview:{app.id}:{name.casefold()}:{at.isoformat()}"):
+                    notifications.notify(
+                        session, r, user.id, type="interview_tomorrow", category=Category.application,
+                        title=f"Interview tomorrow: {app.company_name}",
+                        message=f"{name} for {app.job_title} at {app.company_name}, {at:%A %d %B at %H:%M}.",
+                        priority=Priority.high, data={"application_id": str(app.id), "round": name,
+                                                      "scheduled_at": at.isoformat()},
+                        action_url="/applications")
         except Exception:  # the change itself is committed; a lost notification is logged, not fatal
-            log.exception("offer notification for application %s failed", app.id)
+            log.exception("tracker notification for application %s failed", app.id)
 
 
 def create(session: Session, r: redis.Redis, user: User, data: ApplicationCreate) -> Application:
@@ -261,7 +321,7 @@ def create(session: Session, r: redis.Redis, user: User, data: ApplicationCreate
     session.flush()
     _event(session, app, "created", to_status=app.status)
     session.commit()
-    _announce(session, r, user, [app])
+    changed(session, r, user, [app])
     return app
 
 
@@ -288,8 +348,8 @@ def update(session: Session, r: redis.Redis, user: User, application_id: str, da
         app.updated_at = utcnow()
         session.add(app)
     session.commit()
-    if moved:
-        _announce(session, r, user, [app])
+    if moved or diff:
+        changed(session, r, user, [app])
     return app
 
 
@@ -301,7 +361,7 @@ def change_status(session: Session, r: redis.Redis, user: User, application_id: 
         app.updated_at = utcnow()
         _event(session, app, "status", {"note": note} if note else None, from_status=old, to_status=status)
         session.commit()
-        _announce(session, r, user, [app])
+        changed(session, r, user, [app])
     return app
 
 
@@ -330,25 +390,27 @@ def bulk_status(session: Session, r: redis.Redis, user: User, ids: list[uuid.UUI
             results.append(BulkItemResult(id=app_id, ok=False, error=exc.detail,
                                           status=current.status if visible else None))
     session.commit()
-    _announce(session, r, user, moved)
+    changed(session, r, user, moved)
     ok = sum(1 for result in results if result.ok)
     return BulkStatusResult(updated=len(moved), failed=len(results) - ok, results=results)
 
 
-def delete(session: Session, user: User, application_id: str) -> Application:
+def delete(session: Session, user: User, application_id: str, r: redis.Redis | None = None) -> Application:
     """Soft delete: out of every list until restored."""
     app = _own(session, user, application_id)
     app.deleted_at = app.updated_at = utcnow()
     _event(session, app, "deleted")
     session.commit()
+    changed(session, r, user, [app], notify=False)
     return app
 
 
-def restore(session: Session, user: User, application_id: str) -> Application:
+def restore(session: Session, user: User, application_id: str, r: redis.Redis | None = None) -> Application:
     app = _own(session, user, application_id, deleted=True)
     app.deleted_at, app.updated_at = None, utcnow()
     _event(session, app, "restored")
     session.commit()
+    changed(session, r, user, [app], notify=False)
     return app
 
 
@@ -609,7 +671,7 @@ def _url_key(url: str | None) -> str | None:
 
 
 def import_file(session: Session, user: User, data: bytes, file_name: str | None, *, dry_run: bool = False,
-                mapping: dict[str, str] | None = None) -> ImportReport:
+                mapping: dict[str, str] | None = None, r: redis.Redis | None = None) -> ImportReport:
     """CSV, JSON or XLSX (judged by content) into applications: every row checked on its own (a bad
     row is reported with its number and never blocks the others), rows already tracked (same job
     URL, or the same company and title) or repeated in the file skipped as duplicates. With
@@ -673,6 +735,7 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
         session.add_all([ApplicationEvent(application_id=app.id, kind="created", to_status=app.status, at=now,
                                           changes={"imported": file_name or True}) for app in apps])
         session.commit()
+        changed(session, r, user, apps, notify=False)  # imported history: nothing to announce
     preview = [ImportPreviewRow(row=number, **item.model_dump(include=set(IMPORT_FIELDS)))
                for number, item in valid[:PREVIEW_ROWS]]
     return ImportReport(dry_run=dry_run, rows=len(rows), created=len(valid), duplicates=duplicates,

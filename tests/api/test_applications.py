@@ -376,3 +376,73 @@ def test_export_pdf_report_with_summary_chart_and_table(client, register):
     only = client.get("/api/v1/export/applications.pdf", headers=bearer(seeker), params={"status": "applied"})
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(only.content)).pages)
     assert "Total: 1 applications." in text and "Rocket Engineer" in text and "Chemist" not in text
+
+
+class LiveEvents:
+    """The live events published on one user's topic, read straight from Redis pub/sub."""
+
+    def __init__(self, user_id):
+        from career_app.db import app_redis
+        from career_app.services import live
+        self.pubsub = app_redis().pubsub()
+        self.pubsub.subscribe(live.PREFIX + live.user(user_id))
+        assert self.pubsub.get_message(timeout=5)["type"] == "subscribe"
+
+    def drain(self, quiet_for: float = 0.4) -> list[dict]:
+        events = []
+        while (message := self.pubsub.get_message(timeout=quiet_for)) is not None:
+            if message["type"] == "message":
+                events.append(json.loads(message["data"]))
+        return events
+
+
+def test_every_change_is_published_live_and_offers_and_interviews_tomorrow_notify_once(client, register):
+    from datetime import datetime, timedelta, timezone
+    seeker, _ = register("seeker")
+    other, _ = register("seeker")
+    me = client.get("/api/v1/auth/me", headers=bearer(seeker)).json()["id"]
+    them = client.get("/api/v1/auth/me", headers=bearer(other)).json()["id"]
+    mine, theirs = LiveEvents(me), LiveEvents(them)
+    try:
+        app = add(client, seeker)
+        assert mine.drain() == [{"type": "applications_changed", "ids": [app["id"]]}]
+        assert client.patch(f"{APPS}/{app['id']}", headers=bearer(seeker), json={"notes": "n"}).status_code == 200
+        assert move(client, seeker, app["id"], "applied").status_code == 200
+        assert [e["ids"] for e in mine.drain()] == [[app["id"]], [app["id"]]]
+        second = add(client, seeker)
+        mine.drain()
+        resp = client.post(BULK, headers=bearer(seeker), json={"ids": [app["id"], second["id"]], "status": "rejected"})
+        assert resp.status_code == 200 and resp.json()["updated"] == 2
+        assert mine.drain() == [{"type": "applications_changed", "ids": [app["id"], second["id"]]}]
+        assert client.delete(f"{APPS}/{second['id']}", headers=bearer(seeker)).status_code == 200
+        assert client.post(f"{APPS}/{second['id']}/restore", headers=bearer(seeker)).status_code == 200
+        assert [e["ids"] for e in mine.drain()] == [[second["id"]], [second["id"]]]
+        csv_file = "Company,Title\nAcme,Welder\nGlobex,Baker\n".encode()
+        assert upload(client, seeker, "a.csv", csv_file, dry_run=True).json()["created"] == 2
+        assert mine.drain() == []
+        assert upload(client, seeker, "a.csv", csv_file).json()["created"] == 2
+        (event,) = mine.drain()
+        assert event["type"] == "applications_changed" and len(event["ids"]) == 2
+        assert theirs.drain() == []  # nobody else hears of it
+    finally:
+        mine.pubsub.close()
+        theirs.pubsub.close()
+
+    # An interview round dated tomorrow: one notification, however often the application changes.
+    job = add(client, seeker, status="applied")
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=10, minute=30, microsecond=0)
+    later = tomorrow + timedelta(days=3)
+    rounds = [{"name": "Phone screen", "scheduled_at": tomorrow.isoformat()},
+              {"name": "Onsite", "scheduled_at": later.isoformat()}]
+    for notes in ("first", "second"):
+        resp = client.patch(f"{APPS}/{job['id']}", headers=bearer(seeker), json={"interviews": rounds, "notes": notes})
+        assert resp.status_code == 200, resp.text
+    assert move(client, seeker, job["id"], "interviewing").status_code == 200
+    assert move(client, seeker, job["id"], "offer").status_code == 200
+    assert client.patch(f"{APPS}/{job['id']}", headers=bearer(seeker), json={"notes": "third"}).status_code == 200
+    notes = client.get("/api/v1/notifications", headers=bearer(seeker), params={"limit": 100}).json()["items"]
+    interviews = [n for n in notes if n["type"] == "interview_tomorrow"]
+    assert len(interviews) == 1 and interviews[0]["data"]["round"] == "Phone screen"
+    assert "Phone screen" in interviews[0]["message"] and interviews[0]["data"]["application_id"] == job["id"]
+    assert len([n for n in notes if n["type"] == "application_offer" and n["data"]["application_id"] == job["id"]]) == 1
+    assert client.get("/api/v1/notifications", headers=bearer(other)).json()["items"] == []
