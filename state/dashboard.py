@@ -8,13 +8,19 @@ import reflex as rx
 from career_app import db
 from career_app.services import tasks
 from career_app.services.errors import ServiceError
-from career_app.services import live
+from career_app.services import live, tracker_insights
+from models.user import Role
 from state.auth import AuthState
+from state.common import in_session
 from state.live import follow, later, live_state, own_topic
 
 TERMINAL = ("finished", "failed", "canceled", "stopped")
 REREAD_SECONDS = 0.2
 MAX_REREADS = 10
+
+
+def _short(amount: int) -> str:
+    return f"{amount / 1000:g}k" if amount >= 10_000 else f"{amount:,}"
 
 
 @live_state
@@ -24,6 +30,13 @@ class DashboardState(AuthState):
     export_progress: float = 0
     export_error: str = ""
     _export_json: str = ""
+    # the seeker's application tracker in charts (services/tracker_insights.py), live on every change
+    insights_loaded: bool = False
+    tracker_total: int = 0
+    funnel_rows: list[dict[str, str | int]] = []
+    weekly_rows: list[dict[str, str | int]] = []
+    salary_rows: list[dict[str, str | int]] = []
+    funnel_rates: str = ""
 
     @rx.var
     def denied_notice(self) -> str:
@@ -55,9 +68,39 @@ class DashboardState(AuthState):
             self.export_error = f"Could not start the export: {type(exc).__name__}"
             return
 
+    async def _read_insights(self) -> None:
+        found = await in_session(tracker_insights.insights, self._user_id)
+        funnel = found["funnel"]
+        self.tracker_total = found["total"]
+        self.funnel_rows = [{"stage": "Applied", "count": funnel["applied"]},
+                            {"stage": "Interviewing", "count": funnel["interviewing"]},
+                            {"stage": "Offer", "count": funnel["offer"]}]
+        self.weekly_rows = [{"week": w["week"], "count": w["count"]} for w in found["weekly"]]
+        self.salary_rows = [{"range": f"{_short(b['low'])}–{_short(b['high'])}", "count": b["count"]}
+                            for b in found["salary_histogram"]]
+        rates = [(label, funnel[key]) for label, key in (("applied → interview", "applied_to_interview_rate"),
+                                                         ("interview → offer", "interview_to_offer_rate"))]
+        self.funnel_rates = " · ".join(f"{label} {round(rate * 100)}%" for label, rate in rates if rate is not None)
+        self.insights_loaded = True
+
+    @rx.event
+    async def load_insights(self):
+        """The tracker charts' on_mount (seekers): read once, then again on each applications_changed."""
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            return
+        await follow(self, live.user(user.id))  # before reading: no change slips between the two
+        await self._read_insights()
+
     async def on_live(self, topic: str, event: dict) -> None:
-        """The export task's progress and end, announced by the worker (no polling)."""
-        if not await own_topic(self, topic) or not self.export_task_id:
+        """The export task's progress and end, announced by the worker (no polling); the tracker charts
+        read again when the seeker's applications change."""
+        if not await own_topic(self, topic):
+            return
+        if event.get("type") in ("applications_changed", "resync") and self.insights_loaded:
+            if await self._verified_user(Role.seeker) is not None:
+                await self._read_insights()
+        if not self.export_task_id:
             return
         if event.get("type") != "resync" and event.get("task_id") != self.export_task_id:
             return  # another task of this user (a resync re-reads this one: an event may have been missed)

@@ -12,7 +12,7 @@ from career_app import db
 from career_app.services import applications, jobs
 from career_app.services.errors import ServiceError
 from models.application_schemas import ApplicationCreate, TrackedJobCreate, TrackedJobUpdate
-from models.job import TrackingStatus
+from models.job import TrackingStatus, Visibility
 from models.user import Role
 from state.auth import AuthState, validation_message
 from state.common import in_session, money, pages_for
@@ -263,6 +263,12 @@ class TrackerSaveState(AuthState):
             return
 
         def find(session) -> str:
+            try:
+                job = jobs.get_visible(session, listing, user)
+            except ServiceError:
+                return ""
+            if job.owner_id == user.id and job.visibility == Visibility.private:
+                return str(job.id)  # one of the seeker's own tracked jobs
             entry = applications._saved_entry(session, user, listing)
             return str(entry.id) if entry is not None else ""
 

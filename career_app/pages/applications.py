@@ -13,7 +13,7 @@ FILTER_OPTIONS = {"all": "All statuses", **STATUS_LABEL}
 SORT_OPTIONS = {f"{field}:{order}": f"{label} ({'newest' if order == 'desc' else 'oldest'} first)"
                 if field in ("updated_at", "created_at", "applied_on") else f"{label} ({'A-Z' if order == 'asc' else 'Z-A'})"
                 for field, label in SORT_LABEL.items() for order in ("desc", "asc")}
-EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"))  # the formats GET /api/v1/export/applications.{fmt} serves
+EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("pdf", "PDF"))  # the formats GET /api/v1/export/applications.{fmt} serves
 LABEL_STYLE = {"font_weight": "500", "font_size": "0.9em"}
 
 

@@ -5,7 +5,8 @@ from components.layout import error_callout, loading_block
 from state.dashboard import DashboardState
 
 ROLE_INTRO = {
-    "seeker": "Upload your resume to get matched to jobs, then see your recommendations and your skill gap.",
+    "seeker": "Upload your resume to get matched to jobs, see your recommendations and your skill gap, and track "
+              "your applications on a Kanban board.",
     "provider": "Post jobs and follow their AI enrichment from your provider console.",
     "admin": "Manage users and follow job enrichment from the admin pages.",
 }
@@ -58,6 +59,54 @@ def _export_card() -> rx.Component:
     )
 
 
+def _chart(title: str, data: rx.Var, x_key: str, chart_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(title, weight="medium", size="2"),
+        rx.recharts.bar_chart(
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+            rx.recharts.x_axis(data_key=x_key),
+            rx.recharts.y_axis(allow_decimals=False),
+            rx.recharts.graphing_tooltip(),
+            rx.recharts.bar(data_key="count", fill="var(--accent-9)", name="Applications", is_animation_active=False),
+            data=data, height=200, width="100%",
+        ),
+        id=chart_id, width="100%", spacing="1",
+    )
+
+
+def _tracker_card() -> rx.Component:
+    """Seekers: the application tracker in charts (empty state until there is something to show)."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.heading("Your applications", size="4"), rx.spacer(),
+                      rx.link("Open the board", href="/applications", size="2"), width="100%", align="center"),
+            rx.cond(
+                ~DashboardState.insights_loaded, loading_block("Loading your tracker…"),
+                rx.cond(
+                    DashboardState.tracker_total == 0,
+                    rx.text("No applications tracked yet. Add them on the ", rx.link("board", href="/applications"),
+                            " or import the spreadsheet you keep; your funnel, weekly activity and salary range "
+                            "show here.", color_scheme="gray", size="2", id="tracker-empty"),
+                    rx.vstack(
+                        rx.text(DashboardState.tracker_total, " applications · ", DashboardState.funnel_rates,
+                                size="2", color_scheme="gray", id="tracker-summary"),
+                        rx.grid(
+                            _chart("Funnel", DashboardState.funnel_rows, "stage", "chart-funnel"),
+                            _chart("Applied per week", DashboardState.weekly_rows, "week", "chart-weekly"),
+                            rx.cond(DashboardState.salary_rows.length() > 0,
+                                    _chart("Salary range of the jobs", DashboardState.salary_rows, "range",
+                                           "chart-salary"),
+                                    rx.text("No salaries known for these jobs yet.", size="2", color_scheme="gray")),
+                            columns=rx.breakpoints(initial="1", md="3"), spacing="4", width="100%"),
+                        width="100%"),
+                ),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%", on_mount=DashboardState.load_insights,
+    )
+
+
 def dashboard() -> rx.Component:
     return frame(
         rx.cond(
@@ -68,6 +117,7 @@ def dashboard() -> rx.Component:
                                     role="status", width="100%", id="denied-notice")),
                 rx.heading("Welcome, ", DashboardState.user_name, size="7", id="dashboard-heading"),
                 rx.text(rx.match(DashboardState.user_role, *ROLE_INTRO.items(), ""), color_scheme="gray"),
+                rx.cond(DashboardState.user_role == "seeker", _tracker_card()),
                 rx.grid(_profile_card(), _export_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
                         width="100%"),
                 spacing="4",

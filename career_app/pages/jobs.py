@@ -4,6 +4,7 @@ import reflex as rx
 
 from career_app.pages.common import frame
 from components.layout import error_callout, loading_block
+from career_app.pages.tracker import save_to_tracker
 from state.jobs import JobFeedState, JobPageState
 
 
@@ -187,6 +188,7 @@ def job_page() -> rx.Component:
                         rx.cond(JobPageState.can_match,
                                 rx.link(rx.button("Ask the coach about this job", variant="soft"),
                                         href="/coach?job=" + JobPageState.job["id"].to(str), id="ask-coach")),
+                        rx.cond(JobPageState.can_match, save_to_tracker()),
                         spacing="3", wrap="wrap",
                     ),
                     rx.grid(

@@ -8,6 +8,8 @@ FEATURES = [
     ("file-text", "Resume to matches", "Upload a PDF or DOCX resume and get jobs ranked by meaning, not keywords."),
     ("target", "Honest skill gaps", "See which skills a job asks for that you have not shown yet, and how to learn them."),
     ("clipboard-list", "Ready for each job", "Every listing comes with a resume guide and interview questions."),
+    ("kanban", "Application tracker", "Track every application on a Kanban board, import your spreadsheet, and "
+     "see your funnel from applied to offer."),
     ("search", "Open job feed", "Search active listings by keywords, location, salary, skills and remote work."),
     ("building-2", "For employers", "Post jobs and let AI write the resume guide and interview prep for them."),
     ("server", "Self-hostable", "One app on PostgreSQL and Redis, with a documented REST API."),

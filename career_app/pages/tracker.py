@@ -5,7 +5,8 @@ import reflex as rx
 from career_app.pages.common import frame
 from components.forms import choice, labeled_input
 from components.layout import error_callout, info_callout, loading_block
-from state.tracker import TRACKING_LABEL, TrackerState as T
+from state.jobs import JobPageState
+from state.tracker import TRACKING_LABEL, TrackerSaveState, TrackerState as T
 
 
 def _form_dialog() -> rx.Component:
@@ -150,4 +151,19 @@ def tracker_page() -> rx.Component:
             ),
             rx.cond(T.signed_in, rx.text("The job tracker is for job seekers."), loading_block()),
         )
+    )
+
+
+def save_to_tracker() -> rx.Component:
+    """The public job page's button (seekers): save the listing to the tracker once; then a link to it."""
+    return rx.fragment(
+        rx.cond(
+            TrackerSaveState.saved_entry != "",
+            rx.link(rx.button(rx.icon("check", size=16), "On your tracker", variant="soft", color_scheme="green"),
+                    href="/tracker", id="on-tracker"),
+            rx.button(rx.icon("bookmark-plus", size=16), "Save to tracker", variant="soft",
+                      on_click=TrackerSaveState.save, id="save-to-tracker"),
+        ),
+        rx.cond(TrackerSaveState.save_error != "", rx.text(TrackerSaveState.save_error, color_scheme="red", size="2")),
+        rx.box(on_mount=TrackerSaveState.check, display="none", key=JobPageState.job["id"].to(str)),
     )

@@ -9,7 +9,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import wait_ready
-from tests.e2e.test_jobs_flow import _sign_up
+from tests.e2e.test_jobs_flow import _job_titled, _provider_posts_live_job, _sign_up
 
 
 def _card(page, status: str, text: str):
@@ -113,13 +113,55 @@ def test_board_moves_persist_drawer_import(page, app_url, shot):
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#export-csv")).to_have_attribute("href", f"/api/v1/export/applications.csv?sort=updated_at&order=desc&q={tag}")
 
+    # bulk: select two cards and move both to Withdrawn; a final one refuses (per-card result)
+    _card(page, "applied", first).get_by_role("checkbox").click()
+    _card(page, "saved", f"Umbrella {tag}").get_by_role("checkbox").click()
+    page.locator("#bulk-target").select_option("withdrawn")
+    page.locator("#bulk-move").click()
+    expect(page.locator("#bulk-results")).to_contain_text(f"{first} · Backend Engineer")
+    expect(_card(page, "withdrawn", first)).to_be_visible()
+    expect(_card(page, "withdrawn", f"Umbrella {tag}")).to_be_visible()
+    _card(page, "withdrawn", first).get_by_role("checkbox").click()
+    page.locator("#bulk-target").select_option("applied")
+    page.locator("#bulk-move").click()
+    expect(page.locator("#bulk-results")).to_contain_text("cannot move from withdrawn to applied")
+    expect(_card(page, "withdrawn", first)).to_be_visible()
+
+    # the dashboard charts the tracker: 4 applications, the funnel and weekly activity
+    page.goto(f"{app_url}/dashboard")
+    wait_ready(page)
+    # applied: Acme, Globex, Initech (Umbrella went from saved to withdrawn); interviewing: Globex
+    expect(page.locator("#tracker-summary")).to_contain_text("4 applications · applied → interview 33% · "
+                                                             "interview → offer 0%")
+    expect(page.locator("#chart-funnel .recharts-bar-rectangle").first).to_be_visible()
+    expect(page.locator("#chart-weekly")).to_be_visible()
+    shot("dashboard")
 
 
-def test_tracked_jobs_page_and_application_from_a_tracked_job(page, app_url):
+
+def test_tracked_jobs_page_and_application_from_a_tracked_job(page, new_page, app_url):
+    listing = f"Listing Analyst {uuid.uuid4().hex[:6]}"
+    _provider_posts_live_job(new_page(), app_url, "Pat Provider", listing)
+    listing_id = _job_titled(listing).id
     _sign_up(page, app_url, "Toby Tracked", "looking for a job")
+    page.goto(f"{app_url}/dashboard")
+    wait_ready(page)
+    expect(page.locator("#tracker-empty")).to_be_visible()
     page.goto(f"{app_url}/tracker")
     wait_ready(page)
     expect(page.get_by_text("No tracked jobs yet")).to_be_visible()
+
+    # "Save to tracker" on the public job page: once, and it stays saved after a reload
+    page.goto(f"{app_url}/jobs/{listing_id}")
+    wait_ready(page)
+    page.locator("#save-to-tracker").click()
+    expect(page.locator("#on-tracker")).to_be_visible()
+    page.reload()
+    wait_ready(page)
+    expect(page.locator("#on-tracker")).to_be_visible()
+    page.goto(f"{app_url}/tracker")
+    wait_ready(page)
+    expect(page.locator("#tracked-jobs tr", has_text=listing)).to_contain_text("listing")
     tag = uuid.uuid4().hex[:6]
     page.locator("#track-job").click()
     page.locator("#field-title").fill(f"Platform Engineer {tag}")
