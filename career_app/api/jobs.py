@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
                                  viewer)
-from career_app.services import applications, job_import, jobs, matching, tracker_insights
+from career_app.services import applications, job_import, jobs, matching, saved_recommendations, tracker_insights
 from models.application_schemas import (JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate,
                                         TrackerInsights)
 from models.job import MAX_SALARY, Visibility
@@ -104,9 +104,10 @@ async def search_jobs(
 async def recommendations(r: RedisDep, token: Token,
                           limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10
                           ) -> RecommendationList:
-    """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs)."""
+    """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs) and, once you saved or
+    applied to listings, to those too; never your own jobs nor listings you saved or applied to."""
     user = await caller(r, token, Role.seeker)
-    items = await in_thread_session(lambda s: matching.recommend(s, r, user, limit))
+    items = await in_thread_session(lambda s: saved_recommendations.recommend(s, r, user, limit))
     return RecommendationList(recommendations=items, total=len(items))
 
 

@@ -119,3 +119,67 @@ def test_admins_do_not_see_seekers_tracked_jobs(client, register, make_admin):
     listed = client.get("/api/v1/admin/jobs", headers=bearer(admin), params={"limit": 100}).json()
     assert job_id not in [j["id"] for j in listed["items"]]
     assert client.post(f"/api/v1/jobs/{job_id}/retry-enrichment", headers=bearer(admin)).status_code == 404
+
+
+def _unit(*parts: tuple[int, float]) -> list[float]:
+    """A unit vector from (axis, weight) parts."""
+    import math
+    vector = [0.0] * 384
+    for axis, weight in parts:
+        vector[axis] = weight
+    norm = math.sqrt(sum(v * v for v in vector))
+    return [v / norm for v in vector]
+
+
+def test_recommendations_lean_towards_saved_jobs_and_skip_applied_and_own(client, register):
+    from sqlmodel import select
+
+    from career_app.db import session_scope
+    from models.job import Job, Visibility
+    from models.resume import Resume
+    from tests.api.test_matching import _job, _seeker, _user
+
+    token = _seeker(client, register)
+    seeker = _user(token)
+    provider, _ = register("provider")
+    owner = _user(provider).id
+    with session_scope() as session:  # a resume along axis 0
+        resume = session.exec(select(Resume).where(Resume.user_id == seeker.id)).one()
+        resume.embedding = _unit((0, 1.0))
+        session.commit()
+
+    def listing(*parts, visibility=Visibility.public, who=owner) -> str:
+        job_id = _job(who, 1.0, visibility=visibility)
+        with session_scope() as session:
+            session.get(Job, job_id).embedding = _unit(*parts)
+            session.commit()
+        return job_id
+
+    near_resume = listing((0, 0.99), (1, 0.141))  # close to the resume, far from the saved job
+    like_saved = listing((0, 0.6), (2, 0.8))  # like the saved job, less like the resume
+    saved = listing((0, 0.3), (2, 0.954))
+    own = listing((0, 0.6), (2, 0.8), visibility=Visibility.private, who=seeker.id)  # the seeker's tracked job
+
+    def recommended() -> list[dict]:
+        resp = client.get("/api/v1/jobs/recommendations", headers=bearer(token), params={"limit": 50})
+        assert resp.status_code == 200, resp.text
+        return resp.json()["recommendations"]
+
+    before = recommended()
+    ids = [item["job_id"] for item in before]
+    assert ids.index(near_resume) < ids.index(like_saved) and own not in ids
+    scores = [item["match_score"] for item in before]
+    assert scores == sorted(scores, reverse=True)  # nothing saved: the resume's ranking, unchanged
+
+    assert client.post(f"/api/v1/jobs/{saved}/save", headers=bearer(token)).status_code == 201
+    after = recommended()
+    ids = [item["job_id"] for item in after]
+    assert ids.index(like_saved) < ids.index(near_resume)  # the saved job pulls its neighbours up
+    assert saved not in ids and own not in ids
+    shown = {item["job_id"]: item["match_score"] for item in before}
+    assert all(item["match_score"] == shown[item["job_id"]] for item in after if item["job_id"] in shown)
+
+    resp = client.post("/api/v1/applications", headers=bearer(token), json={"job_id": like_saved, "status": "applied"})
+    assert resp.status_code == 201, resp.text
+    ids = [item["job_id"] for item in recommended()]
+    assert like_saved not in ids and saved not in ids and near_resume in ids

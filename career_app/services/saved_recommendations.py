@@ -1,0 +1,107 @@
+"""Recommendations for a seeker who saved or applied to listings: listings close to the resume AND to
+the jobs they kept (the quick recommendation of GET /api/v1/jobs/recommendations).
+
+With nothing saved this is exactly matching.recommend. Otherwise:
+- the candidate pool (matching.candidates, HNSW) is searched around the normalised sum of the resume
+  embedding and the centroid of the kept listings' embeddings, so listings like the saved ones are
+  found even when the resume alone would not reach them;
+- each candidate gets the score the match page shows (matching.rescore, against the resume: the raw
+  cosine is set back to the resume's) and a closeness to the kept jobs (its best cosine to any of
+  them, calibrated by matching.combine like a cosine-only score);
+- they are ordered by SAVED_WEIGHT * closeness + (1 - SAVED_WEIGHT) * match score; `match_score`
+  stays the match page's score.
+Never listed: the seeker's own private jobs (candidates are public listings of other owners), the
+listings they saved, and anything they applied to (a live application on the listing or on their
+saved entry of it). Tracked jobs of their own have no embedding (they are never enriched) and do
+not steer the blend."""
+
+import uuid
+from dataclasses import dataclass, replace
+
+import numpy as np
+import redis
+from sqlalchemy import func, union
+from sqlmodel import Session, col, select
+
+from career_app.services import matching, resumes
+from career_app.services.skills import taxonomy
+from models.application import Application
+from models.job import Job
+from models.job_schemas import JobRecommendation
+from models.user import User
+
+SAVED_WEIGHT = 0.4
+MAX_SIGNALS = 200  # the most recent kept listings that steer the blend
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What matching.candidates reads of a resume: the vector to search around."""
+    embedding: list[float]
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def kept_listings(session: Session, user_id: uuid.UUID) -> tuple[set[uuid.UUID], np.ndarray]:
+    """The public listings the seeker saved or applied to (ids, all of them) and the embeddings of the
+    most recent MAX_SIGNALS of them that have one (rows of unit vectors)."""
+    saved = select(col(Job.listing_id).label("id"), Job.created_at.label("at")).where(
+        Job.owner_id == user_id, col(Job.listing_id).is_not(None))
+    applied = (select(func.coalesce(Job.listing_id, Job.id).label("id"), Application.created_at.label("at"))
+               .join(Job, col(Job.id) == Application.job_id)
+               .where(Application.user_id == user_id, col(Application.deleted_at).is_(None)))
+    kept = union(saved, applied).subquery()
+    rows = session.exec(select(Job.id, Job.embedding, Job.owner_id, func.max(kept.c.at).label("at"))
+                        .join(kept, kept.c.id == Job.id)
+                        .group_by(Job.id).order_by(func.max(kept.c.at).desc())).all()
+    ids = {row.id for row in rows if row.owner_id != user_id}
+    vectors = [np.asarray(row.embedding, dtype=np.float32) for row in rows
+               if row.owner_id != user_id and row.embedding is not None][:MAX_SIGNALS]
+    matrix = np.vstack([_unit(v) for v in vectors]) if vectors else np.zeros((0, 0), dtype=np.float32)
+    return ids, matrix
+
+
+def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> list[JobRecommendation]:
+    excluded, kept = kept_listings(session, user.id)
+    resume = resumes.current(session, user.id)
+    if not len(kept) or resume is None or resume.embedding is None:
+        # Nothing kept with an embedding (or no resume: matching says what is missing).
+        return [item for item in matching.recommend(session, r, user, min(matching.MAX_RECOMMENDATIONS,
+                                                                          limit + len(excluded)))
+                if item.job_id not in excluded][:limit]
+    limit = max(1, min(limit, matching.MAX_RECOMMENDATIONS))
+    own = _unit(np.asarray(resume.embedding, dtype=np.float32))
+    around = _unit(own + _unit(kept.mean(axis=0)))
+    pool = [c for c in matching.candidates(session, user, _Query(around.tolist())) if c.id not in excluded]
+    if not pool:
+        return []
+    stored = dict(session.exec(select(Job.id, Job.embedding).where(col(Job.id).in_([c.id for c in pool]))).all())
+    matrix = np.vstack([_unit(np.asarray(stored[c.id], dtype=np.float32)) for c in pool])
+    to_resume, to_kept = matrix @ own, (matrix @ kept.T).max(axis=1)
+    pool = [replace(c, cosine=float(to_resume[k])) for k, c in enumerate(pool)]
+    closeness = {c.id: matching.combine(float(to_kept[k]), None) for k, c in enumerate(pool)}
+    scored = matching.rescore(pool, matching.resume_profile(session, user, resume), len(pool))
+    scored.sort(key=lambda pair: (SAVED_WEIGHT * closeness[pair[1].id] + (1 - SAVED_WEIGHT) * pair[0].similarity_score,
+                                  pair[0].similarity_score), reverse=True)
+    return _shown(session, scored[:limit])
+
+
+def _shown(session: Session, kept: list[tuple[matching.Score, matching.Candidate]]) -> list[JobRecommendation]:
+    """The kept candidates as recommendation items, in their order (one query for their fields)."""
+    rows = {row.id: row for row in session.exec(
+        select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
+               Job.created_at).where(col(Job.id).in_([c.id for _, c in kept]))).all()}
+    out = []
+    for score, candidate in kept:
+        if (row := rows.get(candidate.id)) is None:
+            continue
+        out.append(JobRecommendation(
+            job_id=row.id, title=row.title, company_name=row.company_name, location=row.location,
+            remote=row.remote_option == "remote", remote_option=row.remote_option,
+            match_score=score.similarity_score, raw_similarity=score.raw_similarity,
+            skills=list(row.skills or taxonomy().normalise(row.skills_required)), matched_skills=score.matched,
+            missing_skills=score.missing, seniority_fit=score.seniority_fit, created_at=row.created_at))
+    return out
