@@ -6,8 +6,10 @@ and the export links carry the board's filters."""
 
 import uuid
 
+import httpx
 from playwright.sync_api import expect
 
+from career_app.services.auth import SESSION_COOKIE
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_jobs_flow import _job_titled, _provider_posts_live_job, _sign_up
 
@@ -195,3 +197,41 @@ def test_tracked_jobs_page_and_application_from_a_tracked_job(page, new_page, ap
     page.goto(f"{app_url}/applications")
     wait_ready(page)
     expect(_card(page, "saved", f"Wayne {tag}")).to_be_visible()
+    # import from URL: an internal address is refused with the reason
+    page.goto(f"{app_url}/tracker")
+    wait_ready(page)
+    page.locator("#import-url").fill("http://127.0.0.1:9/jobs/1")
+    page.locator("#import-url-submit").click()
+    expect(page.locator("main [role=alert]")).to_contain_text("loopback")
+
+
+def test_changes_from_elsewhere_reach_the_open_board_and_dashboard_live(page, app_url):
+    """No polling: a status change and a new application made through the REST API (as another device
+    would) appear on the open board, in the open drawer and on the dashboard's figures without a reload."""
+    _sign_up(page, app_url, "Lia Live", "looking for a job")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
+    api = httpx.Client(base_url=f"{app_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=15)
+    tag = uuid.uuid4().hex[:6]
+    created = api.post("/applications", json={"company_name": f"Stark {tag}", "job_title": "Engineer",
+                                               "status": "applied"})
+    assert created.status_code == 201, created.text
+    app_id = created.json()["id"]
+    page.goto(f"{app_url}/applications")
+    wait_ready(page)
+    expect(_card(page, "applied", f"Stark {tag}")).to_be_visible()
+    _card(page, "applied", f"Stark {tag}").locator(".card-open").click()
+    expect(page.locator("#drawer-status")).to_have_text("Applied")
+
+    assert api.post(f"/applications/{app_id}/status", json={"status": "interviewing"}).status_code == 200
+    expect(_card(page, "interviewing", f"Stark {tag}")).to_be_visible()
+    expect(page.locator("#drawer-status")).to_have_text("Interviewing")
+    expect(page.locator("#drawer-timeline")).to_contain_text("Applied → Interviewing")
+    page.locator("#drawer-close").click()
+    assert api.post("/applications", json={"company_name": f"Wonka {tag}", "job_title": "Taster"}).status_code == 201
+    expect(_card(page, "saved", f"Wonka {tag}")).to_be_visible()
+
+    page.goto(f"{app_url}/dashboard")
+    wait_ready(page)
+    expect(page.locator("#tracker-summary")).to_contain_text("2 applications · applied → interview 100%")
+    assert api.post(f"/applications/{app_id}/status", json={"status": "offer"}).status_code == 200
+    expect(page.locator("#tracker-summary")).to_contain_text("interview → offer 100%")
