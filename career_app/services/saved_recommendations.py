@@ -23,7 +23,7 @@ import redis
 from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
-from career_app.services import matching, resumes
+from career_app.services import jobs, matching, resumes
 from career_app.services.skills import taxonomy
 from models.application import Application
 from models.job import Job
@@ -73,6 +73,24 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
                                                                           limit + len(excluded)))
                 if item.job_id not in excluded][:limit]
     limit = max(1, min(limit, matching.MAX_RECOMMENDATIONS))
+    key = (jobs.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit,
+           hash(frozenset(excluded)), len(kept))
+    if (hit := _recent.get(key)) is not None:
+        return [item.model_copy() for item in hit]
+    items = _blended(session, user, resume, kept, excluded, limit)
+    if len(_recent) >= _CACHE_ENTRIES:
+        _recent.clear()
+    _recent[key] = items
+    return [item.model_copy() for item in items]
+
+
+# Kept per process while neither the listings (jobs cache version), the resume nor the kept set change.
+_recent: dict = {}
+_CACHE_ENTRIES = 2048
+
+
+def _blended(session: Session, user: User, resume, kept: np.ndarray, excluded: set[uuid.UUID],
+             limit: int) -> list[JobRecommendation]:
     own = _unit(np.asarray(resume.embedding, dtype=np.float32))
     around = _unit(own + _unit(kept.mean(axis=0)))
     pool = [c for c in matching.candidates(session, user, _Query(around.tolist())) if c.id not in excluded]
