@@ -130,14 +130,15 @@ class AdminIngestionState(AuthState):
 
     async def on_live(self, topic: str, event: dict) -> None:
         """`ingest_progress`: a running source's counters move (applied in place, no database read);
-        `ingest_run`: a run was queued, started or finished (sources and log read again); `resync`:
+        `ingest_run`: a run was queued, started or finished, `ingest_global`: a global run was queued
+        or ended (sources, log and the global run read again); `resync`:
         events may have been missed, so everything is read again."""
         if self.user_role != "admin":  # signed out, or someone else uses this tab now
             return
         kind = event.get("type")
         if kind == "ingest_progress":
             self._progress(event)
-        elif kind in ("ingest_run", "resync"):
+        elif kind in ("ingest_run", "ingest_global", "resync"):
             await self._reload()
 
     def _progress(self, event: dict) -> None:
@@ -151,6 +152,10 @@ class AdminIngestionState(AuthState):
                        "run_counters": _counters_text(event.get("counters") or {})}
             rows.append(row)
         self.sources = rows
+        run_id = str(event.get("run_id", ""))
+        if any(run["id"] == run_id for run in self.runs):  # the log's line of this run, too
+            self.runs = [{**run, "counters": _counters_text(event.get("counters") or {})} if run["id"] == run_id
+                         else run for run in self.runs]
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -636,12 +636,16 @@ def start_all(r: redis.Redis, conn: redis.Redis, caller: User, names: list[str] 
         r.delete(GLOBAL_LOCK)
         raise
     r.set(GLOBAL_LOCK, task_id, ex=GLOBAL_LOCK_SECONDS)
+    _publish(r, {"type": "ingest_global", "task_id": task_id, "status": "queued"})
     return task_id
 
 
 def release_global(r: redis.Redis, task_id: str | None) -> None:
+    """The global run ended (its task's finally): the lock goes, and the admins' pages hear of it
+    even when the run had no source to run (no run event would tell them)."""
     if task_id and r.get(GLOBAL_LOCK) == task_id:
         r.delete(GLOBAL_LOCK)
+        _publish(r, {"type": "ingest_global", "task_id": task_id, "status": "ended"})
 
 
 def run_for_global(session: Session, name: str, trigger: str, task_id: str | None) -> tuple[uuid.UUID | None, str]:
