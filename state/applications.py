@@ -89,7 +89,15 @@ def _tracked_choices(session, user) -> list[dict[str, str]]:
 
 @live_state
 class ApplicationsState(AuthState):
-    board: dict[str, list[dict[str, str]]] = {s: [] for s in STATUSES}
+    # One list per column: a move re-sends and re-renders the two columns it changed, not the board.
+    cards_saved: list[dict[str, str]] = []
+    cards_applied: list[dict[str, str]] = []
+    cards_interviewing: list[dict[str, str]] = []
+    cards_offer: list[dict[str, str]] = []
+    cards_accepted: list[dict[str, str]] = []
+    cards_declined: list[dict[str, str]] = []
+    cards_rejected: list[dict[str, str]] = []
+    cards_withdrawn: list[dict[str, str]] = []
     counts: dict[str, int] = {s: 0 for s in STATUSES}
     loading: bool = True
     error: str = ""  # board-wide: a refused move names the allowed ones
@@ -166,6 +174,9 @@ class ApplicationsState(AuthState):
             self.error = "The application tracker is for job seekers." if self.signed_in else ""
         return user
 
+    def _cards(self) -> list[dict[str, str]]:
+        return [c for status in STATUSES for c in getattr(self, f"cards_{status}")]
+
     async def _reload(self, user) -> None:
         statuses = None if self.status_filter == "all" else [ApplicationStatus(self.status_filter)]
         try:
@@ -173,9 +184,14 @@ class ApplicationsState(AuthState):
         except ServiceError as exc:
             self.error = exc.detail
             return
-        self.board, self.counts = found["board"], found["counts"]
-        visible = {c["id"] for column in self.board.values() for c in column}
-        self.selected = [i for i in self.selected if i in visible]
+        for status, cards in found["board"].items():
+            if getattr(self, f"cards_{status}") != cards:  # unchanged columns stay out of the update
+                setattr(self, f"cards_{status}", cards)
+        if self.counts != found["counts"]:
+            self.counts = found["counts"]
+        visible = {c["id"] for c in self._cards()}
+        if any(i not in visible for i in self.selected):
+            self.selected = [i for i in self.selected if i in visible]
         self.loading = False
 
     @rx.event
@@ -234,10 +250,29 @@ class ApplicationsState(AuthState):
         try:
             app = await in_session(lambda s: applications.to_out(
                 applications.change_status(s, db.app_redis(), user, app_id, ApplicationStatus(status))))
-            self.notice = f"{app.company_name} · {app.job_title} moved to {STATUS_LABEL[status]}."
         except ServiceError as exc:
             self.error = exc.detail
-        await self._reload(user)
+            await self._reload(user)
+            return
+        self.notice = f"{app.company_name} · {app.job_title} moved to {STATUS_LABEL[status]}."
+        if not self._place(_card(app)):
+            await self._reload(user)
+        # else the applications_changed event that follows reads the board again anyway
+
+    def _place(self, card: dict[str, str]) -> bool:
+        """A moved card put in its new column at once, without reading the board again: only when the
+        board is sorted by last change (so the card belongs on top) and shows every status."""
+        if (self.sort, self.order, self.status_filter) != ("updated_at", "desc", "all"):
+            return False
+        source = next((s for s in STATUSES if any(c["id"] == card["id"] for c in getattr(self, f"cards_{s}"))), None)
+        if source is None:  # not on show (past a column's first cards): read the board
+            return False
+        setattr(self, f"cards_{source}", [c for c in getattr(self, f"cards_{source}") if c["id"] != card["id"]])
+        self.counts = {**self.counts, source: max(0, self.counts.get(source, 0) - 1)}
+        target = card["status"]
+        setattr(self, f"cards_{target}", [card, *getattr(self, f"cards_{target}")][:COLUMN_LIMIT])
+        self.counts = {**self.counts, target: self.counts.get(target, 0) + 1}
+        return True
 
     @rx.event
     async def move(self, app_id: str, status: str):
@@ -256,11 +291,11 @@ class ApplicationsState(AuthState):
     # --- bulk ----------------------------------------------------------------------------------
 
     @rx.event
-    def toggle_selected(self, app_id: str, on: bool):
-        if on and app_id not in self.selected:
-            self.selected = [*self.selected, app_id]
-        elif not on:
+    def toggle_selected(self, app_id: str):
+        if app_id in self.selected:
             self.selected = [i for i in self.selected if i != app_id]
+        else:
+            self.selected = [*self.selected, app_id]
 
     @rx.event
     def clear_selection(self):
@@ -276,7 +311,7 @@ class ApplicationsState(AuthState):
         user = await self._seeker()
         if user is None or not self.selected:
             return
-        names = {c["id"]: f"{c['company']} · {c['title']}" for column in self.board.values() for c in column}
+        names = {c["id"]: f"{c['company']} · {c['title']}" for c in self._cards()}
         try:
             ids = [uuid.UUID(i) for i in self.selected]
             result = await in_session(applications.bulk_status, db.app_redis(), user, ids,

@@ -26,42 +26,45 @@ def _status_select(value, on_change, aria_label, **props) -> rx.Component:
                         **props)
 
 
+CARD_STYLE = {"padding": "0.6em", "border_radius": "8px", "background": "var(--color-panel-solid)",
+              "border": "1px solid var(--gray-a5)", "box_shadow": "var(--shadow-1)"}
+OPEN_STYLE = {"all": "unset", "cursor": "pointer", "color": "var(--accent-11)", "font_size": "0.9em",
+              "line_height": "1.35"}
+
+
 def _card(c: rx.Var) -> rx.Component:
+    """Plain elements where they do the job (a board shows up to 400 cards at once)."""
     name = c["company"] + " · " + c["title"]
     return drag_card(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.checkbox(checked=S.selected.contains(c["id"]),
-                                on_change=lambda on: S.toggle_selected(c["id"], on),
-                                aria_label="Select " + name),
-                    rx.button(rx.vstack(rx.text(c["company"], weight="bold", size="2"),
-                                        rx.text(c["title"], size="2"), spacing="0", align="start"),
-                              variant="ghost", on_click=S.open_drawer(c["id"]), aria_label="Open " + name,
-                              style={"height": "auto", "text_align": "left", "white_space": "normal"},
-                              class_name="card-open"),
-                    align="start", spacing="2", width="100%",
-                ),
-                rx.cond(c["applied"] != "", rx.text("Applied ", c["applied"], size="1", color_scheme="gray")),
-                rx.cond(c["next_interview"] != "",
-                        rx.text("Interview ", c["next_interview"], size="1", color_scheme="blue")),
-                rx.hstack(
-                    rx.cond(c["next"] != "",
-                            rx.button("→ " + c["next_label"], size="1", variant="soft", class_name="card-advance",
-                                      on_click=S.move(c["id"], c["next"]),
-                                      aria_label="Move " + name + " to " + c["next_label"])),
-                    _status_select(c["status"], lambda v: S.move(c["id"], v), "Status of " + name,
-                                   class_name="card-status"),
-                    spacing="2", wrap="wrap", align="center",
-                ),
-                spacing="1", width="100%",
+        rx.vstack(
+            rx.hstack(
+                rx.el.input(type="checkbox", checked=S.selected.contains(c["id"]),
+                            on_change=S.toggle_selected(c["id"]), aria_label="Select " + name,
+                            style={"margin_top": "0.25em", "width": "1em", "height": "1em"}),
+                rx.el.button(rx.text(c["company"], weight="bold", as_="span", display="block"),
+                             rx.text(c["title"], as_="span", display="block"),
+                             type="button", on_click=S.open_drawer(c["id"]), aria_label="Open " + name,
+                             class_name="card-open", style=OPEN_STYLE),
+                align="start", spacing="2", width="100%",
             ),
-            size="1", width="100%",
+            rx.cond(c["applied"] != "", rx.text("Applied ", c["applied"], size="1", color_scheme="gray")),
+            rx.cond(c["next_interview"] != "",
+                    rx.text("Interview ", c["next_interview"], size="1", color_scheme="blue")),
+            rx.hstack(
+                rx.cond(c["next"] != "",
+                        rx.button("→ " + c["next_label"], size="1", variant="soft", class_name="card-advance",
+                                  on_click=S.move(c["id"], c["next"]),
+                                  aria_label="Move " + name + " to " + c["next_label"])),
+                _status_select(c["status"], lambda v: S.move(c["id"], v), "Status of " + name,
+                               class_name="card-status"),
+                spacing="2", wrap="wrap", align="center",
+            ),
+            spacing="1", width="100%",
         ),
         on_drag_start=S.drag_start(c["id"]),
         class_name="kanban-card",
         custom_attrs={"data-id": c["id"], "data-status": c["status"]},
-        style={"cursor": "grab", "width": "100%"},
+        style={**CARD_STYLE, "cursor": "grab", "width": "100%"},
         key=c["id"],
     )
 
@@ -74,8 +77,8 @@ def _column(status: str) -> rx.Component:
                 rx.hstack(rx.heading(STATUS_LABEL[status], size="3"),
                           rx.badge(S.counts[status], variant="soft", class_name="column-count"),
                           align="center", justify="between", width="100%"),
-                rx.foreach(S.board[status], _card),
-                rx.cond(S.board[status].length() == 0,
+                rx.foreach(getattr(S, f"cards_{status}"), _card),
+                rx.cond(getattr(S, f"cards_{status}").length() == 0,
                         rx.text("Drop a card here", size="1", color_scheme="gray")),
                 spacing="2", width="100%",
             ),

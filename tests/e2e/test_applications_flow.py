@@ -4,6 +4,8 @@ allowed ones, the card drawer shows the timeline and takes an interview round, d
 CSV goes through the import wizard (preview with a refused row and a duplicate, then the report),
 and the export links carry the board's filters."""
 
+import statistics
+import time
 import uuid
 
 import httpx
@@ -235,3 +237,45 @@ def test_changes_from_elsewhere_reach_the_open_board_and_dashboard_live(page, ap
     expect(page.locator("#tracker-summary")).to_contain_text("2 applications · applied → interview 100%")
     assert api.post(f"/applications/{app_id}/status", json={"status": "offer"}).status_code == 200
     expect(page.locator("#tracker-summary")).to_contain_text("interview → offer 100%")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def test_board_of_2000_applications_loads_and_moves(page, app_url):
+    """A board of 2,000 applications (each column shows its first 50 and its full count): time from
+    navigation to the board drawn, and from a keyboard move to the card in its new column."""
+    _sign_up(page, app_url, "Bo Busy", "looking for a job")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
+    statuses = ("saved", "applied", "interviewing", "offer", "rejected", "withdrawn")
+    rows = "".join(f"Company {i:04d},Role {i:04d},{statuses[i % len(statuses)]},2026-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
+                   for i in range(2000))
+    imported = httpx.post(f"{app_url}/api/v1/import/applications", headers={"Authorization": f"Bearer {token}"},
+                          files={"file": ("big.csv", ("Company,Title,Status,Date applied\n" + rows).encode(), "text/csv")},
+                          timeout=60)
+    assert imported.status_code == 200 and imported.json()["created"] == 2000, imported.text
+
+    loads = []
+    for _ in range(5):
+        started = time.perf_counter()
+        page.goto(f"{app_url}/applications")
+        expect(page.locator("#column-withdrawn .kanban-card")).to_have_count(50)
+        loads.append(time.perf_counter() - started)
+    expect(page.locator("#applications-total")).to_contain_text("2000")
+    expect(page.locator("#column-saved .column-count")).to_have_text("334")
+
+    moves = []
+    for n in range(5):
+        card = page.locator("#column-saved .kanban-card").first
+        name = card.locator(".card-open").inner_text().split("\n")[0]
+        card.locator(".card-advance").focus()
+        started = time.perf_counter()
+        page.keyboard.press("Enter")
+        expect(_card(page, "applied", name)).to_be_visible()
+        moves.append(time.perf_counter() - started)
+        expect(page.locator("#column-saved .column-count")).to_have_text(str(333 - n))
+    print(f"\nboard of 2000: load median {statistics.median(loads):.2f} s p95 {_p95(loads):.2f} s; "
+          f"keyboard move median {statistics.median(moves):.2f} s p95 {_p95(moves):.2f} s")
+    assert _p95(loads) < 10 and _p95(moves) < 5
