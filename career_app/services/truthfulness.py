@@ -21,42 +21,42 @@ _SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)|\n", re.M)
 
 # Numbers: money, percentages, plain figures with an optional scale ("$1.2M", "40%", "120,000", "3x").
 _NUMBER_RE = re.compile(
-    r"(?<![\w.])(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>k|m|bn|b|million|billion|thousand)\b)?(?P<pct>\s?(?:%|percent\b))?(?P<x>x\b)?", re.I)
+    r"(?<![\w.])(?P<cur>[$€£])?[ \t]?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:[ \t]?(?P<scale>k|m|bn|b|million|billion|thousand)\b)?(?P<pct>[ \t]?(?:%|percent\b))?(?P<x>x\b)?", re.I)
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
-_MONTH_YEAR_RE = re.compile(rf"\b(?:{_MONTH_RE})\.?\s+(?:19|20)\d\d\b")
+_MONTH_YEAR_RE = re.compile(rf"\b(?:{_MONTH_RE})\.?[ \t]+(?:19|20)\d\d\b")
 _DEGREE_RE = re.compile(
-    r"\b(?:(?:Bachelor|Master|Doctor|Associate)(?:'s|’s)?(?:\s+degree)?(?:\s+of\s+(?:Science|Arts|Engineering|"
+    r"\b(?:(?:Bachelor|Master|Doctor|Associate)(?:'s|’s)?(?:[ \t]+degree)?(?:[ \t]+of[ \t]+(?:Science|Arts|Engineering|"
     r"Business Administration|Fine Arts|Laws|Philosophy|Education|Nursing))?"
-    r"|B\.?\s?Sc\.?|M\.?\s?Sc\.?|B\.?S\.|M\.?S\.|B\.?A\.|M\.?A\.|BSc|MSc|Ph\.?\s?D\.?|MBA|BSN|MSN|BEng|MEng|B\.?Eng\.?|"
+    r"|B\.?[ \t]?Sc\.?|M\.?[ \t]?Sc\.?|B\.?S\.|M\.?S\.|B\.?A\.|M\.?A\.|BSc|MSc|Ph\.?[ \t]?D\.?|MBA|BSN|MSN|BEng|MEng|B\.?Eng\.?|"
     r"M\.?Eng\.?|BBA|LLB|LLM|MPH|MD)"
-    r"(?:\s+(?:in|of)\s+(?P<field>[A-Z][\w&]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w&]*){0,4}))?(?![\w])")
+    r"(?:[ \t]+(?:in|of)[ \t]+(?P<field>[A-Z][\w&]*(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w&]*){0,4}))?(?![\w])")
 _SCHOOL_RE = re.compile(
-    r"\b(?:(?:University|College|Institute|Academy|School)\s+of\s+(?:the\s+)?[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,4}"
-    r"|(?:[A-Z][\w&'.-]*\s+){1,4}(?:University|College|Institute of Technology|Polytechnic|Business School|"
+    r"\b(?:(?:University|College|Institute|Academy|School)[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\w&'.-]*(?:[ \t]+[A-Z][\w&'.-]*){0,4}"
+    r"|(?:[A-Z][\w&'.-]*[ \t]+){1,4}(?:University|College|Institute of Technology|Polytechnic|Business School|"
     r"School of [A-Z]\w+))\b")
 _CERT_RE = re.compile(
-    r"\b(?:(?:[A-Z][\w+-]*\s+){0,3}Certified(?:\s+[A-Z][\w+-]*){1,5}|(?:[A-Z][\w+-]*\s+){1,4}[Cc]ertification"
-    r"|[Cc]ertified\s+in\s+(?:[A-Z][\w+-]*\s?){1,4}|PMP|CPA|CFA|CISSP|CISM|CCNA|CCNP|CKA|CKAD|CSM|PHR|SHRM-CP|"
-    r"ACLS|PALS|BLS|ITIL|Six Sigma(?:\s+\w+\s+Belt)?)\b")
+    r"\b(?:(?:[A-Z][\w+-]*[ \t]+){0,3}Certified(?:[ \t]+[A-Z][\w+-]*){1,5}|(?:[A-Z][\w+-]*[ \t]+){1,4}[Cc]ertification"
+    r"|[Cc]ertified[ \t]+in[ \t]+(?:[A-Z][\w+-]*[ \t]?){1,4}|PMP|CPA|CFA|CISSP|CISM|CCNA|CCNP|CKA|CKAD|CSM|PHR|SHRM-CP|"
+    r"ACLS|PALS|BLS|ITIL|Six Sigma(?:[ \t]+\w+[ \t]+Belt)?)\b")
 _TITLE_HEAD = r"(?:Senior|Sr\.?|Junior|Jr\.?|Lead|Staff|Principal|Chief|Head|Associate|Assistant|Registered|Vice)"
 _TITLE_NOUN = (r"(?:Engineer|Developer|Manager|Analyst|Scientist|Designer|Architect|Consultant|Nurse|Director|"
                r"Specialist|Administrator|Coordinator|Officer|Intern|Accountant|Technician|Programmer|Researcher|"
                r"Strategist|Editor|Writer|Recruiter|Teacher|President|Representative|Executive|Owner|Lead)")
 _TITLE_RE = re.compile(
-    rf"\b(?:{_TITLE_HEAD}\s+)?(?:[A-Z][\w/+#-]*\s+){{0,3}}{_TITLE_NOUN}s?\b"
-    rf"|\b(?:(?:senior|junior|lead|staff|principal)\s+)?(?:[a-z][\w/+#-]*\s+){{1,2}}"
+    rf"\b(?:{_TITLE_HEAD}[ \t]+)?(?:[A-Z][\w/+#-]*[ \t]+){{0,3}}{_TITLE_NOUN}s?\b"
+    rf"|\b(?:(?:senior|junior|lead|staff|principal)[ \t]+)?(?:[a-z][\w/+#-]*[ \t]+){{1,2}}"
     r"(?:engineer|developer|manager|analyst|scientist|designer|architect|nurse|accountant)s?\b")
 _TITLE_END = re.compile(rf"\b{_TITLE_NOUN}s?$")
 _ORG_SUFFIX = (r"(?:Inc|LLC|Ltd|Corp|Corporation|GmbH|AG|SA|PLC|Labs|Technologies|Systems|Group|Bank|Hospital|"
                r"Partners|Solutions|Software|Consulting|Studios|Health|Holdings|Ventures)\.?")
 _ORG_RE = re.compile(
-    rf"\b(?:(?:[A-Z][\w&'-]*|&)\s+){{1,4}}{_ORG_SUFFIX}(?![\w])"
-    r"|\b(?:at|joined|with|for|from)\s+(?P<after>(?:the\s+)?[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,4})")
+    rf"\b(?:(?:[A-Z][\w&'-]*|&)[ \t]+){{1,4}}{_ORG_SUFFIX}(?![\w])"
+    r"|\b(?:at|joined|with|for|from)[ \t]+(?P<after>(?:the[ \t]+)?[A-Z][\w&'-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&'-]*){0,4})")
 # Capitalised words that are never an organisation on their own.
 _NOT_ORG = {"i", "the", "my", "your", "our", "a", "an", "dear", "this", "that", "monday", "tuesday", "wednesday",
             "thursday", "friday", "saturday", "sunday", "best", "kind", "regards", "thank", "thanks", "sincerely",
-            "hiring", "team", "manager", "you", "me", "it", "we", "they", "us", "them", "today", "next", "week",
+            "hiring", "team", "hello", "hi", "subject", "tailored", "not", "manager", "you", "me", "it", "we", "they", "us", "them", "today", "next", "week",
             "english", "linkedin", "please", "present", "current", *_MONTHS}
 _NOT_TITLE = {"dear", "as", "a", "an", "the", "my", "your", "our", "i", "am", "was", "and", "of", "to", "for", "with",
               "this", "that", "is", "be", "hello", "hi", "attn"}
@@ -64,10 +64,10 @@ _NOT_TITLE = {"dear", "as", "a", "an", "the", "my", "your", "our", "i", "am", "w
 _GENERIC = ("hiring manager", "hiring team", "recruiter", "recruiting team", "talent team", "team lead",
             "engineering manager", "manager")
 _DEGREE_GROUPS = (
-    ("doctor", re.compile(r"\b(?:ph\.?\s?d|doctor(?:ate)?|dphil|md)\b", re.I)),
-    ("master", re.compile(r"\b(?:master|m\.?\s?sc|m\.?s\.|m\.?a\.|msc|mba|msn|m\.?eng|meng|llm|mph)", re.I)),
-    ("bachelor", re.compile(r"\b(?:bachelor|b\.?\s?sc|b\.?s\.|b\.?a\.|bsc|bsn|b\.?eng|beng|bba|llb)", re.I)),
-    ("associate", re.compile(r"\bassociate(?:'s|’s)?\s+degree\b", re.I)),
+    ("doctor", re.compile(r"\b(?:ph\.?[ \t]?d|doctor(?:ate)?|dphil|md)\b", re.I)),
+    ("master", re.compile(r"\b(?:master|m\.?[ \t]?sc|m\.?s\.|m\.?a\.|msc|mba|msn|m\.?eng|meng|llm|mph)", re.I)),
+    ("bachelor", re.compile(r"\b(?:bachelor|b\.?[ \t]?sc|b\.?s\.|b\.?a\.|bsc|bsn|b\.?eng|beng|bba|llb)", re.I)),
+    ("associate", re.compile(r"\bassociate(?:'s|’s)?[ \t]+degree\b", re.I)),
 )
 
 
