@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+import numpy as np
 import redis
 
 from sqlalchemy import or_
@@ -116,6 +117,21 @@ def _copy_from(job: Job, twin: Job) -> None:
     for field in ("skills", "salary_estimate", "resume_guide_generated", "prep_guide_generated", "generated_by",
                   "embedding", "match_profile", "requirement_vectors"):
         setattr(job, field, getattr(twin, field))
+
+
+def profile_many(jobs: list[Job]) -> None:
+    """Skill-evidence profiles (evidence.profile_job) of several jobs with one embedding call for all
+    their requirement phrases: the batch path of ingestion, where one call per job would cost a model
+    round per listing."""
+    profiles = [evidence.job_profile(job.title, job.description_raw, list(job.skills_required or []),
+                                     list(job.skills or []), embed=False) for job in jobs]
+    phrases = [req.phrase for profile in profiles for req in profile.requirements]
+    vectors = np.asarray(embeddings.embed_many(phrases), dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+    at = 0
+    for job, profile in zip(jobs, profiles):
+        profile.vectors = vectors[at:at + len(profile.requirements)]
+        at += len(profile.requirements)
+        evidence.store_job_profile(job, profile)
 
 
 def enrich(session: Session, job_id: uuid.UUID, on_status: Callable[[Job], None] = lambda _job: None) -> Job | None:

@@ -3,7 +3,6 @@ runs, dedup, closing after complete runs only, the global run's lock, logs and l
 
 import json
 import threading
-import time
 import uuid
 
 import pytest
@@ -187,6 +186,19 @@ def test_a_run_stores_sanitized_deduplicated_jobs_owned_by_no_provider(client_mo
     assert "evil" not in job["description_raw"] and "<" not in job["description_raw"]
     assert job["resume_guide_generated"] and job["prep_guide_generated"]
     assert all(j.owner_id == INGESTION_OWNER_ID for j in source_jobs(name))
+    # The skill-evidence profile, as a provider's job gets it (the batch makes every job's phrase
+    # vectors in one embedding call): stored, and the same vectors one job's own call gives.
+    from career_app.services import evidence
+
+    for stored in source_jobs(name):
+        profile = evidence.JobProfile.from_stored(stored.match_profile, stored.requirement_vectors)
+        assert profile is not None and profile.vectors is not None
+        alone = evidence.job_profile(stored.title, stored.description_raw, list(stored.skills_required),
+                                     list(stored.skills))
+        assert [r.phrase for r in alone.requirements] == [r.phrase for r in profile.requirements]
+        assert alone.vectors.shape == profile.vectors.shape
+        assert not len(alone.vectors) or abs(alone.vectors - profile.vectors).max() < 0.02  # int8 storage
+    assert sum(len(evidence.JobProfile.from_stored(j.match_profile, None).requirements) for j in source_jobs(name))
     patch = c.patch(f"/api/v1/jobs/{job['id']}", headers=bearer(tokens["provider"]), json={"status": "closed"})
     assert patch.status_code == 403  # a provider does not own ingested jobs
     enriched_at = {j.id: j.enriched_at for j in source_jobs(name)}
