@@ -279,3 +279,21 @@ def test_board_of_2000_applications_loads_and_moves(page, app_url):
     print(f"\nboard of 2000: load median {statistics.median(loads):.2f} s p95 {_p95(loads):.2f} s; "
           f"keyboard move median {statistics.median(moves):.2f} s p95 {_p95(moves):.2f} s")
     assert _p95(loads) < 10 and _p95(moves) < 5
+
+
+def test_tracker_pages_fit_a_phone(new_page, app_url):
+    phone = new_page(390, 844)
+    _sign_up(phone, app_url, "Phil Phone", "looking for a job")
+    phone.goto(f"{app_url}/applications")
+    wait_ready(phone)
+    _add(phone, "A Company With A Rather Long Name Indeed", "Senior Principal Staff Engineer Of Things")
+    for path in ("/applications", "/tracker", "/dashboard"):
+        phone.goto(f"{app_url}{path}")
+        wait_ready(phone)
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the phone's screen"
+    # the board scrolls sideways inside itself, and the drawer opens
+    phone.goto(f"{app_url}/applications")
+    wait_ready(phone)
+    _card(phone, "saved", "A Company With").locator(".card-open").click()
+    expect(phone.locator("#drawer-timeline")).to_contain_text("Added as Saved")
