@@ -154,6 +154,7 @@ class JobSearchPage(BaseModel):
     skip: int
     limit: int
     cached: bool = False
+    next_cursor: str | None = Field(default=None, description="Pass as ?cursor= for the next page; null at the end")
 
 
 class SkillEvidence(BaseModel):
@@ -218,6 +219,7 @@ class RecommendationList(BaseModel):
     recommendations: list[JobRecommendation]
     total: int
     based_on: Literal["resume"] = "resume"
+    next_cursor: str | None = Field(default=None, description="Pass as ?cursor= for the next page; null at the end")
 
 
 class SkillDemand(BaseModel):

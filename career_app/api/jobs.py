@@ -1,9 +1,9 @@
 """Job routes: provider CRUD, the public feed, search and details, matching and recommendations."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
@@ -72,16 +72,34 @@ def _json(body: bytes, **headers: str) -> Response:
 # otherwise one thread hop does all the blocking work (see deps.in_thread_session).
 
 
-@router.get("/feed", response_model=list[JobFeedItem])
-async def job_feed(r: RedisDep, skip: Skip = 0, limit: Limit = 20):
-    """Active listings, newest first, light items."""
-    body = jobs.cached_feed(skip, limit) or await in_thread_session(jobs.feed_json, r, skip, limit)
-    return _json(body, **{"Cache-Control": "public, max-age=10"})
+Cursor = Annotated[str | None, Query(max_length=512, description=(
+    "next_cursor of the previous page (keyset pagination: the same cost at any depth); skip is ignored with it"))]
+Scope = Annotated[Literal["listings", "mine", "all"], Query(description=(
+    "listings: active public listings; mine: your private tracked jobs; all: both (mine and all need sign-in)"))]
+
+
+def _next_link(request: Request, following: str | None) -> dict[str, str]:
+    """X-Next-Cursor and a Link rel=next header for lists whose body is a plain array."""
+    if following is None:
+        return {}
+    url = request.url.remove_query_params(["skip", "cursor"]).include_query_params(cursor=following)
+    return {"X-Next-Cursor": following, "Link": f'<{url}>; rel="next"'}
+
+
+@router.get("/feed", response_model=list[JobFeedItem], responses={200: {"headers": {
+    "X-Next-Cursor": {"description": "Cursor of the next page (absent on the last page)", "schema": {"type": "string"}},
+    "Link": {"description": 'rel="next" URL of the next page', "schema": {"type": "string"}}}}})
+async def job_feed(request: Request, r: RedisDep, skip: Skip = 0, limit: Limit = 20, cursor: Cursor = None):
+    """Active listings, newest first, light items. The next page's cursor is in X-Next-Cursor (and Link)."""
+    cached = jobs.cached_feed(skip, limit, cursor) or await in_thread_session(jobs.feed_json, r, skip, limit, cursor)
+    body, following = cached
+    return _json(body, **{"Cache-Control": "public, max-age=10"}, **_next_link(request, following))
 
 
 @router.get("/search", response_model=JobSearchPage)
 async def search_jobs(
     r: RedisDep,
+    token: Token,
     q: Annotated[SafeText | None, Query(max_length=200, description="Words in the title, company or description")] = None,
     location: Annotated[SafeText | None, Query(max_length=100)] = None,
     salary_min: Annotated[int | None, Query(ge=0, le=MAX_SALARY)] = None,
@@ -92,23 +110,29 @@ async def search_jobs(
     posted_within_days: Annotated[int | None, Query(ge=1, le=365)] = None,
     skip: Skip = 0,
     limit: Limit = 20,
+    cursor: Cursor = None,
+    scope: Scope = "listings",
 ):
     filters = dict(q=q, location=location, salary_min=salary_min, salary_max=salary_max, skills=skills,
                    remote_only=remote_only, company=company, posted_within_days=posted_within_days, skip=skip,
-                   limit=limit)
+                   limit=limit, cursor=cursor)
+    if scope != "listings":
+        user = await caller(r, token)
+        return await in_thread_session(lambda s: jobs.search(s, r, **filters, scope=scope, user=user))
     body = jobs.cached_search(**filters) or await in_thread_session(lambda s: jobs.search_json(s, r, **filters))
     return _json(body)
 
 
 @router.get("/recommendations", response_model=RecommendationList)
 async def recommendations(r: RedisDep, token: Token,
-                          limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10
-                          ) -> RecommendationList:
+                          limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
+                          cursor: Cursor = None) -> RecommendationList:
     """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs) and, once you saved or
     applied to listings, to those too; never your own jobs nor listings you saved or applied to."""
     user = await caller(r, token, Role.seeker)
-    items = await in_thread_session(lambda s: saved_recommendations.recommend(s, r, user, limit))
-    return RecommendationList(recommendations=items, total=len(items))
+    items, following = await in_thread_session(lambda s: matching.page(
+        "recommendations:saved", limit, cursor, lambda n: saved_recommendations.recommend(s, r, user, n)))
+    return RecommendationList(recommendations=items, total=len(items), next_cursor=following)
 
 
 @router.get("/insights", response_model=TrackerInsights)

@@ -1,8 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from career_app.api.deps import RedisDep, SeekerUser, SessionDep, Token, caller, in_thread_session
+from career_app.api.jobs import Cursor, _next_link
 from career_app.services import matching
 from models.job_schemas import JobRecommendation, SkillsGapReport
 from models.user import Role
@@ -11,12 +14,15 @@ router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
 
 @router.get("/jobs", response_model=list[JobRecommendation])
-async def recommended_jobs(r: RedisDep, token: Token,
-                           limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10
-                           ) -> list[JobRecommendation]:
-    """Active listings nearest to your resume by meaning, with match score and skill overlap."""
+async def recommended_jobs(request: Request, r: RedisDep, token: Token,
+                           limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
+                           cursor: Cursor = None):
+    """Active listings nearest to your resume by meaning, with match score and skill overlap, best
+    first by the match page's score. The next page's cursor is in X-Next-Cursor (and Link)."""
     user = await caller(r, token, Role.seeker)
-    return await in_thread_session(lambda s: matching.recommend(s, r, user, limit))
+    items, following = await in_thread_session(lambda s: matching.page(
+        "recommendations", limit, cursor, lambda n: matching.recommend(s, r, user, n)))
+    return JSONResponse(jsonable_encoder(items), headers=_next_link(request, following))
 
 
 @router.get("/skills-gap", response_model=SkillsGapReport)

@@ -11,11 +11,12 @@ from datetime import timedelta
 
 import redis
 from pydantic import TypeAdapter
-from sqlalchemy import func, text
+from sqlalchemy import and_, func, or_, text, tuple_
+from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
 from sqlmodel import Session, col, select
 
-from career_app.services import enrichment, live, tasks
-from career_app.services.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
+from career_app.services import cursors, enrichment, live, tasks
+from career_app.services.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable
 from career_app.services.response_cache import JsonCache
 from career_app.services.versions import VersionCounter
 from career_app.services.skills import taxonomy
@@ -249,14 +250,32 @@ def _light(rows) -> list[JobFeedItem]:
 
 
 def feed(session: Session, skip: int = 0, limit: int = 20) -> list[JobFeedItem]:
-    """Active listings, newest first. Page ids come from the partial feed index alone, then
-    only that page's rows are read, so deep pages stay cheap."""
+    """Active listings, newest first (by offset; see feed_page for cursors)."""
+    return feed_page(session, skip, limit)[0]
+
+
+def feed_page(session: Session, skip: int = 0, limit: int = 20,
+              cursor: str | None = None) -> tuple[list[JobFeedItem], str | None]:
+    """A page of active listings, newest first, and the cursor of the next page (None at the end).
+
+    With a cursor the page starts right after the listing it names (keyset: the partial feed index
+    is entered at that key, so every depth costs the same) and `skip` is ignored; a listing added
+    meanwhile is newer than every cursor, so a walk never sees a listing twice nor skips one.
+    Without one, `skip` works as before: page ids come from the feed index alone, then only that
+    page's rows are read."""
     skip, limit = _bounded(skip, limit)
-    page_ids = (select(Job.id).where(*_public_active())
-                .order_by(col(Job.created_at).desc(), col(Job.id).desc()).offset(skip).limit(limit)).subquery()
-    rows = session.exec(select(*FEED_COLUMNS).join(page_ids, page_ids.c.id == Job.id)
-                        .order_by(col(Job.created_at).desc(), col(Job.id).desc())).all()
-    return _light(rows)
+    order = (col(Job.created_at).desc(), col(Job.id).desc())
+    ids = select(Job.id).where(*_public_active())
+    if cursor is not None:
+        created, after = cursors.decode("feed", cursor, 2)
+        ids = ids.where(tuple_(Job.created_at, Job.id) < tuple_(created, after))
+    else:
+        ids = ids.offset(skip)
+    page_ids = ids.order_by(*order).limit(limit + 1).subquery()
+    rows = session.exec(select(*FEED_COLUMNS).join(page_ids, page_ids.c.id == Job.id).order_by(*order)).all()
+    items = _light(rows[:limit])
+    more = len(rows) > limit
+    return items, (cursors.encode("feed", items[-1].created_at, items[-1].id) if more else None)
 
 
 _FEED_ADAPTER = TypeAdapter(list[JobFeedItem])
@@ -272,8 +291,10 @@ def _cached(kind: str, *key) -> bytes | None:
     return None if version is None else _public_json.get((kind, version, *key))
 
 
-def cached_feed(skip: int = 0, limit: int = 20) -> bytes | None:
-    return _cached("feed", *_bounded(skip, limit))
+def cached_feed(skip: int = 0, limit: int = 20, cursor: str | None = None) -> tuple[bytes, str | None] | None:
+    """(body, next cursor) of a feed page from this process's cache, without any I/O."""
+    skip, limit = _bounded(0 if cursor else skip, limit)
+    return _cached("feed", skip, limit, cursor)
 
 
 def _canonical_id(job_id: str) -> str | None:
@@ -293,11 +314,19 @@ def cached_search(**filters) -> bytes | None:
     return _cached("search", json.dumps(_search_params(**filters), sort_keys=True))
 
 
-def feed_json(session: Session, r: redis.Redis, skip: int = 0, limit: int = 20) -> bytes:
-    """`feed` as JSON, from this process's cache while no job has changed."""
+def feed_json(session: Session, r: redis.Redis, skip: int = 0, limit: int = 20,
+              cursor: str | None = None) -> tuple[bytes, str | None]:
+    """`feed_page` as (JSON body, next cursor), from this process's cache while no job has changed."""
     skip, limit = _bounded(skip, limit)
-    return _public_json.get_or_build(("feed", cache_version(r), skip, limit),
-                                     lambda: _FEED_ADAPTER.dump_json(feed(session, skip, limit)))
+    if cursor is not None:
+        skip = 0  # one cache entry per cursor page, whatever skip came with it
+        cursors.decode("feed", cursor, 2)  # a bad cursor is refused before any cache lookup fills
+
+    def build() -> tuple[bytes, str | None]:
+        items, following = feed_page(session, skip, limit, cursor)
+        return _FEED_ADAPTER.dump_json(items), following
+
+    return _public_json.get_or_build(("feed", cache_version(r), skip, limit, cursor), build)
 
 
 def public_job_json(session: Session, r: redis.Redis, job_id: str) -> bytes | None:
@@ -329,18 +358,30 @@ def _escape_like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+SCOPES = ("listings", "mine", "all")
+
+
 def search(session: Session, r: redis.Redis, *, q: str | None = None, location: str | None = None,
            salary_min: int | None = None, salary_max: int | None = None, skills: list[str] | None = None,
            remote_only: bool = False, company: str | None = None, posted_within_days: int | None = None,
-           skip: int = 0, limit: int = 20) -> JobSearchPage:
-    """Active listings matching every filter given; cached in Redis until any job changes."""
-    params, version = _search_params(q, location, salary_min, salary_max, skills, remote_only, company,
-                                     posted_within_days, skip, limit), cache_version(r)
-    return _search(session, r, params, version)
+           skip: int = 0, limit: int = 20, cursor: str | None = None, scope: str = "listings",
+           user: User | None = None) -> JobSearchPage:
+    """Jobs matching every filter given. scope=listings (the default): active public listings, cached
+    in Redis until any job changes; mine: the caller's own private tracked jobs; all: both. Another
+    user's private jobs are never included; mine/all need a signed-in caller and are not cached."""
+    params = _search_params(q, location, salary_min, salary_max, skills, remote_only, company,
+                            posted_within_days, skip, limit, cursor)
+    if scope != "listings":
+        if scope not in SCOPES:
+            raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")
+        if user is None:
+            raise Unauthorized("Sign in to search your own jobs")
+        return _search(session, r, params, None, scope, user.id)
+    return _search(session, r, params, cache_version(r))
 
 
 def search_json(session: Session, r: redis.Redis, **filters) -> bytes:
-    """`search` as JSON, from this process's cache first, then Redis's (shared by all processes)."""
+    """`search` of listings as JSON, from this process's cache first, then Redis's (shared by all processes)."""
     params, version = _search_params(**filters), cache_version(r)
     key = ("search", version, json.dumps(params, sort_keys=True))
     if (hit := _public_json.get(key)) is not None:
@@ -355,29 +396,47 @@ def search_json(session: Session, r: redis.Redis, **filters) -> bytes:
 def _search_params(q: str | None = None, location: str | None = None, salary_min: int | None = None,
                    salary_max: int | None = None, skills: list[str] | None = None, remote_only: bool = False,
                    company: str | None = None, posted_within_days: int | None = None, skip: int = 0,
-                   limit: int = 20) -> dict:
+                   limit: int = 20, cursor: str | None = None) -> dict:
     skip, limit = _bounded(skip, limit)
-    return {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
-            "salary_max": salary_max, "skills": sorted(taxonomy().normalise(skills or [])),
-            "remote_only": remote_only, "company": (company or "").strip(), "days": posted_within_days,
-            "skip": skip, "limit": limit}
+    params = {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
+              "salary_max": salary_max, "skills": sorted(taxonomy().normalise(skills or [])),
+              "remote_only": remote_only, "company": (company or "").strip(), "days": posted_within_days,
+              "skip": 0 if cursor else skip, "limit": limit}
+    if cursor:
+        params["cursor"] = cursor
+    return params
 
 
-def _search(session: Session, r: redis.Redis, params: dict, version: str) -> JobSearchPage:
+def _search_kind(params: dict, scope: str) -> str:
+    """Cursors of one search are refused by another (other filters, other scope)."""
+    same = {k: v for k, v in params.items() if k not in ("skip", "limit", "cursor")}
+    return "search:" + scope + ":" + hashlib.sha256(json.dumps(same, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _search(session: Session, r: redis.Redis, params: dict, version: str | None, scope: str = "listings",
+            owner_id: uuid.UUID | None = None) -> JobSearchPage:
     skip, limit, wanted = params["skip"], params["limit"], params["skills"]
     salary_min, salary_max, posted_within_days = params["salary_min"], params["salary_max"], params["days"]
+    kind = _search_kind(params, scope)
+    cursor = params.get("cursor")
     key = "jobs:search:" + hashlib.sha256(json.dumps([version, params], sort_keys=True).encode()).hexdigest()
-    if settings.search_cache_seconds and (hit := r.get(key)):
+    cache = bool(settings.search_cache_seconds) and version is not None
+    if cursor:
+        after = cursors.decode(kind, cursor, 3 if params["q"] else 2)  # a bad cursor: 422 before any cache
+    if cache and (hit := r.get(key)):
         page = JobSearchPage.model_validate_json(hit)
         page.cached = True
         return page
 
-    conditions = list(_public_active())
+    mine = and_(Job.owner_id == owner_id, Job.visibility == Visibility.private) if owner_id else None
+    conditions = {"listings": list(_public_active()), "mine": [mine],
+                  "all": [or_(and_(*_public_active()), mine) if mine is not None else and_(*_public_active())]}[scope]
     rank = None
     if params["q"]:
         query = func.websearch_to_tsquery("english", params["q"])
         conditions.append(col(Job.search_vector).op("@@")(query))
-        rank = func.ts_rank(col(Job.search_vector), query)
+        # as float8: a real read back as text would not compare equal to itself in the keyset condition
+        rank = func.ts_rank(col(Job.search_vector), query).cast(DOUBLE_PRECISION)
     if params["location"]:
         conditions.append(col(Job.location).ilike(_escape_like(params["location"])))
     if params["company"]:
@@ -396,10 +455,18 @@ def _search(session: Session, r: redis.Redis, params: dict, version: str) -> Job
         conditions.append(col(Job.created_at) >= utcnow() - timedelta(days=posted_within_days))
 
     total = session.exec(select(func.count()).select_from(Job).where(*conditions)).one()
-    order = ([rank.desc()] if rank is not None else []) + [col(Job.created_at).desc(), col(Job.id).desc()]
-    rows = session.exec(select(*FEED_COLUMNS).where(*conditions).order_by(*order).offset(skip).limit(limit)).all()
-    page = JobSearchPage(items=_light(rows), total=total, skip=skip, limit=limit)
-    if settings.search_cache_seconds:
+    sort = ([rank] if rank is not None else []) + [Job.created_at, Job.id]
+    query = select(*FEED_COLUMNS, *([rank.label("rank")] if rank is not None else [])).where(*conditions)
+    if cursor:  # keyset: strictly after the last item of the previous page, in the same order
+        query = query.where(tuple_(*sort) < tuple_(*after))
+    else:
+        query = query.offset(skip)
+    rows = session.exec(query.order_by(*(c.desc() for c in sort)).limit(limit + 1)).all()
+    following = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        following = cursors.encode(kind, *([last.rank] if rank is not None else []), last.created_at, last.id)
+    page = JobSearchPage(items=_light(rows[:limit]), total=total, skip=skip, limit=limit, next_cursor=following)
+    if cache:
         r.set(key, page.model_dump_json(), ex=settings.search_cache_seconds)
     return page
-

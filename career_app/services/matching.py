@@ -26,7 +26,7 @@ import redis
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from career_app.services import embeddings, evidence, seniority
+from career_app.services import cursors, embeddings, evidence, seniority
 from career_app.services.evidence import Evidence
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
@@ -253,6 +253,29 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
         _recent_recommendations.clear()
     _recent_recommendations[key] = items
     return [item.model_copy() for item in items]
+
+
+def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecommendation], str | None]:
+    """A page of a ranked recommendation list and the cursor of the next one (None at the end).
+
+    `fetch(n)` returns the best n items in order (matching.recommend or the saved-jobs blend; both
+    are kept per process, so walking pages re-ranks nothing). The cursor carries the last item's
+    score and id: the next page starts after that item; if it has left the list meanwhile (a new
+    listing, a new resume), after the last item scoring at least as much."""
+    limit = max(1, min(limit, MAX_RECOMMENDATIONS))
+    if cursor is None:
+        items = fetch(min(MAX_RECOMMENDATIONS, limit + 1))
+        rest = items
+    else:
+        score_after, id_after = cursors.decode(ranked, cursor, 2)
+        if not isinstance(score_after, (int, float)) or not isinstance(id_after, uuid.UUID):
+            raise Unprocessable(cursors.INVALID)
+        items = fetch(MAX_RECOMMENDATIONS)
+        at = next((k for k, item in enumerate(items) if item.job_id == id_after), None)
+        rest = items[at + 1:] if at is not None else [item for item in items if item.match_score < score_after]
+    shown = rest[:limit]
+    more = len(rest) > limit
+    return shown, (cursors.encode(ranked, shown[-1].match_score, shown[-1].job_id) if more else None)
 
 
 # The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
