@@ -126,6 +126,14 @@ def ingest_all(names: list[str] | None = None, trigger: str = "all") -> dict:
     return results
 
 
+def generate_content(user_id: str, request: dict) -> dict:
+    """The content studio (career_app.services.content): the text streams to the owner live."""
+    from career_app.services import content
+
+    with session_scope() as session:
+        return content.run_task(session, app_redis(), user_id, request, _task_id())
+
+
 def ingest_enrich(job_ids: list[str]) -> dict:
     """Enrich and embed a batch of ingested jobs, then announce the new listings to matching seekers."""
     r = app_redis()
