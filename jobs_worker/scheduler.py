@@ -1,4 +1,5 @@
-"""The ingestion scheduler: runs each enabled source on its cron schedule (UTC).
+"""The worker's scheduler: runs each enabled ingestion source on its cron schedule (UTC) and sends
+interview reminders every REMIND_SECONDS.
 
 Every worker starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`: not a
 thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock can
@@ -18,13 +19,14 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from career_app import db
-from career_app.services import ingestion
+from career_app.services import applications, ingestion
 
 log = logging.getLogger(__name__)
 
 LOCK = "ingest:scheduler"
 LOCK_SECONDS = 45
 TICK_SECONDS = 15
+REMIND_SECONDS = 600  # interview rounds that became "tomorrow" are announced within this long
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) and 1 or 0
@@ -40,6 +42,7 @@ class Scheduler:
         self._engine = create_engine(db.database_url(), poolclass=NullPool)
         self._take = self.r.register_script(_RENEW)
         self._seeded = False
+        self._next_reminders = 0.0
 
     def holds_lock(self) -> bool:
         return bool(self._take(keys=[self.lock], args=[self.name, LOCK_SECONDS]))
@@ -51,6 +54,13 @@ class Scheduler:
             if not self._seeded:
                 ingestion.ensure_seeded(session)
                 self._seeded = True
+            if time.monotonic() >= self._next_reminders:
+                self._next_reminders = time.monotonic() + REMIND_SECONDS
+                try:
+                    applications.remind_interviews(session, self.r)
+                except Exception:  # a failed reminder pass never holds up the ingestion schedule
+                    log.exception("interview reminders failed")
+                    session.rollback()
             return ingestion.schedule_due(session, self.r, self.conn)
 
     def loop(self, parent: int) -> None:

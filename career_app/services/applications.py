@@ -18,6 +18,7 @@ import redis
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, or_
+from sqlalchemy import text as sql_text
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -273,7 +274,30 @@ def _tomorrow_rounds(app: Application, zone: ZoneInfo) -> list[tuple[str, dateti
     return found
 
 
-def _announce(session: Session, r: redis.Redis, user: User, apps: list[Application]) -> None:
+REMINDED_STATUSES = (ApplicationStatus.applied, ApplicationStatus.interviewing, ApplicationStatus.offer)
+
+
+def remind_interviews(session: Session, r: redis.Redis) -> int:
+    """The periodic half of the interview reminder: a round that becomes "tomorrow" on the user's
+    clock while nothing changes on its application is announced too (same dedupe as on a change).
+    Returns how many applications were looked at."""
+    rows = session.exec(
+        select(Application).where(col(Application.deleted_at).is_(None),
+                                  col(Application.status).in_(REMINDED_STATUSES),
+                                  sql_text("jsonb_array_length(applications.interviews) > 0"))
+    ).all()
+    by_user: dict[uuid.UUID, list[Application]] = {}
+    for app in rows:
+        by_user.setdefault(app.user_id, []).append(app)
+    for user_id, apps in by_user.items():
+        user = session.get(User, user_id)
+        if user is not None and user.is_active:
+            _announce(session, r, user, apps, offers=False)
+    return len(rows)
+
+
+def _announce(session: Session, r: redis.Redis, user: User, apps: list[Application], *,
+              offers: bool = True) -> None:
     prefs = session.get(NotificationSettings, user.id)
     try:
         zone = ZoneInfo(prefs.time_zone) if prefs is not None and prefs.time_zone else ZoneInfo("UTC")
@@ -281,7 +305,7 @@ def _announce(session: Session, r: redis.Redis, user: User, apps: list[Applicati
         zone = ZoneInfo("UTC")
     for app in apps:
         try:
-            if app.status == ApplicationStatus.offer and _first_time(r, f"offer:{app.id}"):
+            if offers and app.status == ApplicationStatus.offer and _first_time(r, f"offer:{app.id}"):
                 notifications.notify(
                     session, r, user.id, type="application_offer", category=Category.application,
                     title=f"Offer from {app.company_name}",

@@ -446,3 +446,41 @@ def test_every_change_is_published_live_and_offers_and_interviews_tomorrow_notif
     assert "Phone screen" in interviews[0]["message"] and interviews[0]["data"]["application_id"] == job["id"]
     assert len([n for n in notes if n["type"] == "application_offer" and n["data"]["application_id"] == job["id"]]) == 1
     assert client.get("/api/v1/notifications", headers=bearer(other)).json()["items"] == []
+
+
+def test_a_round_that_becomes_tomorrow_without_any_change_is_reminded_once(client, register):
+    """The scheduler's periodic pass: the round was entered days ahead, then nothing changed."""
+    from datetime import datetime, timedelta, timezone
+
+    from career_app.db import app_redis, session_scope
+    from career_app.services import applications
+    from models.application import Application
+
+    seeker, _ = register("seeker")
+    far = (datetime.now(timezone.utc) + timedelta(days=5)).replace(hour=9, minute=0, microsecond=0)
+    app = add(client, seeker, status="applied", interviews=[{"name": "Panel", "scheduled_at": far.isoformat()}])
+    deleted = add(client, seeker, status="applied", interviews=[{"name": "Panel", "scheduled_at": far.isoformat()}])
+    assert client.delete(f"{APPS}/{deleted['id']}", headers=bearer(seeker)).status_code == 200
+
+    def reminders():
+        items = client.get("/api/v1/notifications", headers=bearer(seeker), params={"limit": 100}).json()["items"]
+        return [n for n in items if n["type"] == "interview_tomorrow"]
+
+    with session_scope() as session:
+        applications.remind_interviews(session, app_redis())
+    assert reminders() == []  # five days ahead: nothing yet
+
+    # Days pass: the round is now tomorrow, written straight to the row as time would make it.
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=9, minute=0, microsecond=0)
+    with session_scope() as session:
+        for app_id in (app["id"], deleted["id"]):
+            row = session.get(Application, uuid.UUID(app_id))
+            row.interviews = [{"name": "Panel", "scheduled_at": tomorrow.isoformat()}]
+            session.add(row)
+        session.commit()
+    for _ in range(2):
+        with session_scope() as session:
+            assert applications.remind_interviews(session, app_redis()) >= 1
+    found = reminders()
+    assert len(found) == 1, found  # once, and not for the deleted application
+    assert found[0]["data"]["application_id"] == app["id"] and found[0]["data"]["round"] == "Panel"
