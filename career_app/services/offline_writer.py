@@ -367,7 +367,7 @@ def email(brief: Brief) -> Written:
             body.append(f"I enjoyed hearing how the team works, and I am even more keen to bring my experience "
                         f"in {skills} to it.")
         if long and brief.missing:
-            body.append(f"I have also started reading up on {brief.missing[0]}, which we touched on.")
+            body.append(f"I have not yet used {brief.missing[0]} in my work, and I am keen to learn it.")
         body.append("Please let me know if I can send anything else.")
     elif kind == "withdrawal":
         subject = f"Withdrawing my application: {role}"
