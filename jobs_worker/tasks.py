@@ -22,6 +22,14 @@ def export_account(user_id: str) -> dict:
     return data
 
 
+def enhanced_recommendations(user_id: str) -> dict:
+    from career_app.services import enhanced_recommendations as enhanced
+
+    tasks.report_progress(5)
+    with session_scope() as session:
+        return enhanced.run(session, app_redis(), uuid.UUID(user_id), tasks.report_progress)
+
+
 def _quietly(trigger, *args) -> None:
     """A notification that cannot be made never changes the outcome of the work it is about."""
     try:
