@@ -89,8 +89,6 @@ def run_source(run_id: uuid.UUID | str, r: redis.Redis, task_id: str | None = No
                                                     seen)
                     ingestion.publish_progress(session, r, run_id)
                 if result.changed or result.counters.get("new"):
-
-
                     jobs.invalidate(r)
                 if result.enrich and after_batch is not None:
                     after_batch(result.enrich)
