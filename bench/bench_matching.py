@@ -1,6 +1,6 @@
 """Recommendations, feed and resume parsing at catalogue scale on this machine (embedded services).
 
-    .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200]
+    .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200] [--feed-only]
 
 What it does, in order:
   1. a fresh database `bench_matching_<random>`: on the server in DATABASE_URL when that is set,
@@ -15,7 +15,9 @@ What it does, in order:
      matching.CANDIDATE_POOL by cosine re-scored with skill evidence and seniority. Beside it, in the
      same run and on the same queries, a raw pgvector top-20; the pool's recall against an exact
      sequential scan; the time split between the pool query and the re-scoring; the plan;
-  4. jobs.feed(session, skip, 20) at depths from the first page to the last;
+  4. jobs.feed(session, skip, 20) at depths from the first page to the last, and beside it the same
+     pages by cursor (jobs.feed_page with the keyset cursor of the item before); then enhanced recommendations
+     offline (enhanced_recommendations.compute, top 50 banded); --feed-only: only these two;
   5. resumes.upload_now with a 2-page PDF (extract + skills + embed + store);
   6. a summary with the targets, PASS or MISS for each.
 Everything it made (database, embedded servers, temporary DATA_DIR with the uploaded files) is
@@ -60,6 +62,9 @@ N_SEEKER_PROFILES = 40
 POOL_SIZES = (100, 200, 300)
 TARGET_RECALL = 0.95
 TARGET_FEED_P95_MS = 30.0
+TARGET_CURSOR_P95_MS = 5.0  # issue 8: cursor (keyset) pages at any depth
+TARGET_ENHANCED_S = 2.0  # issue 11: enhanced recommendations, offline, 50 jobs
+ENHANCED_RUNS = 10
 TARGET_RESUME_MEDIAN_MS = 1000.0
 
 PUBLIC_ACTIVE = "status = 'active' AND visibility = 'public'"
@@ -125,6 +130,8 @@ class Figures:
     pool_sizes: dict[int, list[float]] = field(default_factory=dict)  # candidates + rescore per pool size
     recall: float | None = None
     feed_ms: dict[int, list[float]] = field(default_factory=dict)
+    cursor_ms: dict[int, list[float]] = field(default_factory=dict)
+    enhanced_ms: list[float] = field(default_factory=list)
     upload_ms: list[float] = field(default_factory=list)
     extract_ms: list[float] = field(default_factory=list)
     embed_ms: list[float] = field(default_factory=list)
@@ -675,7 +682,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
 
 def bench_feed(n_jobs: int, figures: Figures) -> None:
     from career_app.db import session_scope
-    from career_app.services import jobs
+    from career_app.services import cursors, jobs
 
     print(f"\nfeed: jobs.feed(session, skip, 20), {FEED_WARMUP} warm-up + {FEED_CALLS} timed calls per depth")
     depths = sorted({d for d in FEED_DEPTHS if d < n_jobs} | {max(0, n_jobs - 20)})
@@ -690,6 +697,32 @@ def bench_feed(n_jobs: int, figures: Figures) -> None:
         print(_line(f"feed skip={skip}", samples) + f"   rows={len(rows)}")
     everything = [ms for samples in figures.feed_ms.values() for ms in samples]
     print(_line("feed, all depths", everything))
+    print("feed by cursor: jobs.feed_page(session, limit=20, cursor=<the cursor after item skip-1>), same depths")
+    for skip in depths:
+        cursor = None
+        if skip:
+            with raw_connection() as conn:
+                created, last = conn.execute(
+                    "SELECT created_at, id FROM jobs WHERE " + PUBLIC_ACTIVE +
+                    f" ORDER BY created_at DESC, id DESC OFFSET {skip - 1} LIMIT 1").fetchone()
+            cursor = cursors.encode("feed", created, last)
+        samples = []
+        for k in range(FEED_WARMUP + FEED_CALLS):
+            with session_scope() as session:
+                ms, (rows, _) = _timed(jobs.feed_page, session, 0, 20, cursor)
+            if k >= FEED_WARMUP:
+                samples.append(ms)
+        with session_scope() as session:
+            assert [r.id for r in rows] == [r.id for r in jobs.feed(session, skip, 20)], "cursor page != offset page"
+        figures.cursor_ms[skip] = samples
+        print(_line(f"cursor at {skip}", samples) + f"   rows={len(rows)} (same rows as skip={skip})")
+    if cursor is not None:
+        with raw_connection() as conn:
+            plan = conn.execute(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM jobs WHERE " + PUBLIC_ACTIVE +
+                " AND (created_at, id) < (%s, %s) ORDER BY created_at DESC, id DESC LIMIT 21", (created, last)).fetchall()
+        print(f"EXPLAIN of the cursor page-id query at {depths[-1]}:")
+        _print_plan(plan)
     with raw_connection() as conn:
         deepest = depths[-1]
         plan = conn.execute(
@@ -697,6 +730,25 @@ def bench_feed(n_jobs: int, figures: Figures) -> None:
             f" ORDER BY created_at DESC, id DESC OFFSET {deepest} LIMIT 20").fetchall()
     print(f"EXPLAIN of the feed's page-id subquery at skip={deepest}:")
     _print_plan(plan)
+
+
+def bench_enhanced(seeker, held_vecs: np.ndarray, held_texts: list[str], figures: Figures) -> None:
+    """enhanced_recommendations.compute offline (no LLM): the top 50 banded with reasons."""
+    from career_app.db import session_scope
+    from career_app.services import enhanced_recommendations as enhanced
+
+    rng = np.random.default_rng(SEED + 2)
+    queries, _ = _mixtures(rng, held_vecs, ENHANCED_RUNS + 2)
+    profiles = seeker_profiles(held_texts[:ENHANCED_RUNS + 2])
+    print(f"\nenhanced recommendations, offline: 2 warm-up + {ENHANCED_RUNS} timed calls of compute(use_llm=False)")
+    for k, q in enumerate(queries):
+        _set_resume_embedding(seeker.id, q, profiles[k])
+        with session_scope() as session:
+            ms, result = _timed(enhanced.compute, session, seeker, use_llm=False)
+        if k >= 2:
+            figures.enhanced_ms.append(ms)
+    bands = {b: sum(1 for i in result.items if i.band == b) for b in ("Great", "Good", "Fair", "Poor")}
+    print(_line("enhanced offline (50 jobs)", figures.enhanced_ms) + f"   last: {result.total} jobs, bands {bands}")
 
 
 # --- step 5: resume ---------------------------------------------------------------------------
@@ -776,6 +828,9 @@ def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
         print(f"  {'feed':<14} skip={skip:<6} median {statistics.median(ms):.2f} ms, p95 {_pct(ms, 0.95):.2f} ms")
     print(f"  {'feed':<14} all depths p95 {_pct(all_feed, 0.95):.2f} ms; worst depth skip={worst_skip} "
           f"p95 {worst_feed:.2f} ms")
+    for skip, ms in figures.cursor_ms.items():
+        print(f"  {'feed cursor':<14} at {skip:<9} median {statistics.median(ms):.2f} ms, p95 {_pct(ms, 0.95):.2f} ms"
+              f"   (offset: p95 {_pct(figures.feed_ms[skip], 0.95):.2f} ms)")
     print(f"  {'resume':<14} upload_now median {upload_median:.0f} ms, p95 {_pct(figures.upload_ms, 0.95):.0f} ms; "
           f"extract median {statistics.median(figures.extract_ms):.1f} ms; "
           f"embed median {statistics.median(figures.embed_ms):.1f} ms")
@@ -785,9 +840,36 @@ def summary(figures: Figures, n_jobs: int, total_s: float) -> None:
           f"{TARGET_RECALL}: p95 {rec_p95:.2f} ms (raw pgvector {raw_p95:.2f} ms), recall {figures.recall:.4f}")
     print(f"    [{verdict(worst_feed <= TARGET_FEED_P95_MS)}] feed p95 <= {TARGET_FEED_P95_MS:.0f} ms at any depth: "
           f"worst p95 {worst_feed:.2f} ms (skip={worst_skip})")
+    worst_at, worst_cursor = max(((skip, _pct(ms, 0.95)) for skip, ms in figures.cursor_ms.items()),
+                                 key=lambda x: x[1])
+    print(f"    [{verdict(worst_cursor <= TARGET_CURSOR_P95_MS)}] feed by cursor p95 <= {TARGET_CURSOR_P95_MS:.0f} ms "
+          f"at any depth: worst p95 {worst_cursor:.2f} ms (at {worst_at})")
+    _enhanced_verdict(figures)
     print(f"    [{verdict(upload_median <= TARGET_RESUME_MEDIAN_MS)}] resume parse+embed median <= "
           f"{TARGET_RESUME_MEDIAN_MS / 1000:.0f} s: {upload_median:.0f} ms")
     print(f"  total runtime {total_s:.0f} s")
+    print("=" * 100)
+
+
+def _enhanced_verdict(figures: Figures) -> None:
+    ms = figures.enhanced_ms
+    worst = _pct(ms, 0.95) / 1000
+    print(f"  [{'PASS' if worst <= TARGET_ENHANCED_S else 'MISS'}] enhanced recommendations offline <= "
+          f"{TARGET_ENHANCED_S:.0f} s for 50 jobs: median {statistics.median(ms) / 1000:.2f} s, p95 {worst:.2f} s")
+
+
+def feed_summary(figures: Figures, n_jobs: int) -> None:
+    print("\n" + "=" * 100)
+    print(f"SUMMARY  bench_matching --feed-only, {n_jobs} active public jobs, 20 per page; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for skip, ms in figures.cursor_ms.items():
+        print(f"  depth {skip:<7} offset median {statistics.median(figures.feed_ms[skip]):.2f} ms, "
+              f"p95 {_pct(figures.feed_ms[skip], 0.95):.2f} ms | cursor median {statistics.median(ms):.2f} ms, "
+              f"p95 {_pct(ms, 0.95):.2f} ms")
+    worst = max(_pct(ms, 0.95) for ms in figures.cursor_ms.values())
+    print(f"  [{'PASS' if worst <= TARGET_CURSOR_P95_MS else 'MISS'}] feed by cursor p95 <= "
+          f"{TARGET_CURSOR_P95_MS:.0f} ms at any depth: worst p95 {worst:.2f} ms")
+    _enhanced_verdict(figures)
     print("=" * 100)
 
 
@@ -795,6 +877,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000, help="active public jobs to load (default 100000)")
     parser.add_argument("--queries", type=int, default=200, help="timed recommendation queries (default 200)")
+    parser.add_argument("--feed-only", action="store_true", help="load the jobs, then only the feed (offset and cursor)")
     args = parser.parse_args()
     started = time.perf_counter()
     services = setup_services()
@@ -802,8 +885,14 @@ def main() -> None:
         figures = Figures()
         provider, seeker = create_users()
         held_vecs, held_texts, job_ids, job_vecs = load_jobs(args.jobs, provider.id, figures)
+        if args.feed_only:
+            bench_feed(args.jobs, figures)
+            bench_enhanced(seeker, held_vecs, held_texts, figures)
+            feed_summary(figures, args.jobs)
+            return
         bench_recommendations(seeker, held_vecs, held_texts, args.queries, job_ids, job_vecs, figures)
         bench_feed(args.jobs, figures)
+        bench_enhanced(seeker, held_vecs, held_texts, figures)
         bench_resume(seeker, figures)
         machine_info(figures)
         summary(figures, args.jobs, time.perf_counter() - started)
