@@ -3,6 +3,7 @@
 import reflex as rx
 
 from career_app import db
+from career_app.services import enhanced_recommendations as enhanced
 from career_app.services import jobs, matching
 from career_app.services.errors import ServiceError
 from models.job_schemas import JobFeedItem
@@ -117,6 +118,28 @@ class JobFeedState(AuthState):
                 yield
 
 
+def _level(level: str | None, years: float | None) -> str:
+    parts = ([level] if level else []) + ([f"{years:g}+ years"] if years is not None else [])
+    return ", ".join(parts) or "not stated"
+
+
+def seniority_text(fit: str, job_level: str | None, job_years: float | None, resume_level: str | None,
+                   resume_years: float | None) -> str:
+    """One line for the match panel: the job's level and years beside the seeker's."""
+    verdict = {"under": "Under the level asked", "over": "Over the level asked"}.get(fit, "A fit")
+    return f"{verdict}: the job asks {_level(job_level, job_years)}; your resume reads {_level(resume_level, resume_years)}."
+
+
+def enhanced_for_job(session, user, job_id):
+    """(the job's item, who banded it) in the seeker's latest enhanced recommendations, else None."""
+    try:
+        result = enhanced.latest(session, db.app_redis(), user)
+    except ServiceError:
+        return None
+    item = next((i for i in result.items if i.job_id == job_id), None)
+    return None if item is None else (item, result.model or "offline rule")
+
+
 class JobPageState(AuthState):
     found: bool = False
     loaded: bool = False
@@ -132,6 +155,10 @@ class JobPageState(AuthState):
     missing_skills: list[str] = []
     matched_skills: list[str] = []
     learning: list[dict[str, str]] = []
+    evidence: list[dict[str, str]] = []  # each matched requirement with the resume line that shows it
+    seniority: dict[str, str] = {}
+    band: dict[str, str] = {}  # this job in the seeker's latest enhanced recommendations, if there
+    band_reasons: list[str] = []
 
     @rx.var
     def is_offline(self) -> bool:
@@ -147,6 +174,7 @@ class JobPageState(AuthState):
         job_id = self.router.page.params.get("job_id", "")
         self.loaded, self.match, self.match_error = False, {}, ""
         self.missing_skills, self.matched_skills, self.learning = [], [], []
+        self.evidence, self.seniority, self.band, self.band_reasons = [], {}, {}, []
         try:
             job = await in_session(lambda s: jobs.to_out(jobs.get_visible(s, job_id, viewer), viewer))
         except ServiceError:
@@ -194,4 +222,13 @@ class JobPageState(AuthState):
         self.match_percent = round(result.similarity_score * 100)
         self.matched_skills, self.missing_skills = result.matched_skills, result.missing_skills
         self.learning = [{"skill": link.skill, "url": link.url} for link in result.learning_recommendations]
+        self.evidence = [{"requirement": e.requirement, "evidence": e.evidence,
+                          "how": "same skill" if e.matched_by == "skill" else "close in meaning"}
+                         for e in result.skill_evidence]
+        self.seniority = {"fit": result.seniority_fit, "text": seniority_text(
+            result.seniority_fit, result.job_level, result.job_years, result.resume_level, result.resume_years)}
+        banded = await in_session(lambda s: enhanced_for_job(s, user, result.job_id))
+        if banded is not None:
+            item, by = banded
+            self.band, self.band_reasons = {"band": item.band, "by": by}, item.reasons
         self.match_loading = False

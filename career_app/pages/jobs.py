@@ -115,6 +115,36 @@ def _pillar_tabs() -> rx.Component:
     )
 
 
+def _evidence_row(e: rx.Var) -> rx.Component:
+    return rx.el.li(rx.text(rx.text.strong(e["requirement"]), " — “", e["evidence"], "” ",
+                            rx.text.span("(", e["how"], ")", color_scheme="gray"), size="2"),
+                    key=e["requirement"], class_name="evidence")
+
+
+def _match_details() -> rx.Component:
+    """Skill evidence, missing skills in the job's words, seniority, and the banded reasons (if run)."""
+    return rx.vstack(
+        rx.cond(JobPageState.evidence.length() > 0, rx.vstack(
+            rx.text("Shown on your resume", weight="bold", size="2"),
+            rx.el.ul(rx.foreach(JobPageState.evidence, _evidence_row), style={"padding_left": "1.2em"}),
+            spacing="1", id="match-evidence")),
+        rx.cond(JobPageState.missing_skills.length() > 0, rx.vstack(
+            rx.text("Missing", weight="bold", size="2"),
+            rx.flex(rx.foreach(JobPageState.missing_skills, lambda m: rx.badge(m, color_scheme="amber", variant="soft")),
+                    wrap="wrap", spacing="1"),
+            spacing="1", id="match-missing")),
+        rx.cond(JobPageState.seniority.contains("text"),
+                rx.text(JobPageState.seniority["text"], size="2", id="match-seniority")),
+        rx.cond(JobPageState.band.contains("band"), rx.vstack(
+            rx.hstack(rx.badge(JobPageState.band["band"], size="2"),
+                      rx.text("in your enhanced recommendations, by ", JobPageState.band["by"], size="1",
+                              color_scheme="gray")),
+            rx.foreach(JobPageState.band_reasons, lambda r: rx.text("• ", r, size="2")),
+            spacing="1", id="match-band")),
+        spacing="2", width="100%",
+    )
+
+
 def _match_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -138,6 +168,7 @@ def _match_panel() -> rx.Component:
                             JobPageState.match["raw"], " · gap under ", JobPageState.match["threshold"], "%",
                             size="1", color_scheme="gray"),
                     rx.text(JobPageState.match["explanation"], size="2", id="gap-explanation"),
+                    _match_details(),
                     rx.cond(JobPageState.learning.length() > 0, rx.vstack(
                         rx.text("Learn next", weight="bold", size="2"),
                         rx.foreach(JobPageState.learning, lambda l: rx.link(l["skill"], href=l["url"],
