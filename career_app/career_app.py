@@ -19,6 +19,7 @@ from career_app.pages.not_found import not_found
 from career_app.pages.notifications import notifications_page
 from career_app.pages.signin import signin
 from career_app.pages.signup import signup
+from career_app.pages.studio import studio_page
 from career_app.pages.tracker import tracker_page
 from state.admin import AdminUsersState
 from state.admin_chat import AdminChatState
@@ -33,6 +34,7 @@ from state.notifications import NotificationsState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
+from state.studio import StudioState
 from state.tracker import TrackerState
 
 app = rx.App(api_transformer=build_api())
@@ -66,4 +68,6 @@ app.add_page(tracker_page, route="/tracker", title="Tracked jobs · Career Copil
              on_load=[AuthState.guard, TrackerState.load])
 app.add_page(admin_ingestion, route="/admin/ingestion", title="Job ingestion · Career Copilot",
              on_load=[AuthState.guard_admin, AdminIngestionState.load])
+app.add_page(studio_page, route="/studio", title="Content studio · Career Copilot",
+             on_load=[AuthState.guard, StudioState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)
