@@ -108,7 +108,7 @@ class ApplicationsState(AuthState):
     sort: str = "updated_at"
     order: str = "desc"
     # drag and drop: the card being dragged (set on dragstart, used on drop)
-    dragging: str = ""
+    _dragging: str = ""  # backend only: a drag start sends nothing back to the browser
     # bulk
     selected: list[str] = []
     bulk_target: str = "rejected"
@@ -141,6 +141,7 @@ class ApplicationsState(AuthState):
     import_summary: dict[str, int] = {}
     import_errors: list[dict[str, str]] = []
     import_preview: list[dict[str, str]] = []
+    import_columns: str = ""  # which field each header of the file fills
     import_busy: bool = False
 
     # --- derived -------------------------------------------------------------------------------
@@ -280,12 +281,12 @@ class ApplicationsState(AuthState):
 
     @rx.event
     def drag_start(self, app_id: str):
-        self.dragging = app_id
+        self._dragging = app_id
 
     @rx.event
     async def drop_on(self, status: str):
-        app_id, self.dragging = self.dragging, ""
-        if app_id:
+        app_id, self._dragging = self._dragging, ""
+        if app_id and not any(c["id"] == app_id for c in getattr(self, f"cards_{status}", [])):  # not its own column
             await self._move(app_id, status)
 
     # --- bulk ----------------------------------------------------------------------------------
@@ -526,6 +527,7 @@ class ApplicationsState(AuthState):
         self.import_summary = {"rows": report.rows, "created": report.created, "duplicates": report.duplicates,
                                "errors": report.error_count}
         self.import_errors = [{"row": str(e.row), "errors": "; ".join(e.errors)} for e in report.errors[:50]]
+        self.import_columns = ", ".join(f"{header} → {field.replace('_', ' ')}" for header, field in report.columns.items())
         self.import_preview = [{"row": str(p.row), "company": p.company_name, "title": p.job_title,
                                 "status": p.status.value, "applied": p.applied_on.isoformat() if p.applied_on else ""}
                                for p in report.preview]

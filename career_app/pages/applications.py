@@ -345,6 +345,8 @@ def _import_dialog() -> rx.Component:
                     (S.import_step == "preview") | (S.import_step == "done"),
                     rx.vstack(
                         _summary(),
+                        rx.cond(S.import_columns != "", rx.text("Columns read: ", S.import_columns, size="1",
+                                                                color_scheme="gray", id="import-columns")),
                         rx.cond(S.import_errors.length() > 0, rx.vstack(
                             rx.heading("Rows refused", size="2"),
                             rx.foreach(S.import_errors, lambda e: rx.text("Row ", e["row"], ": ", e["errors"],
