@@ -241,6 +241,7 @@ class StudioState(AuthState):
             return
         self.notice = f"Saved as version {version.number}."
         await self._diff(user, version.number - 1, version.number)
+        self.documents = await in_session(_documents, user)
 
     async def _diff(self, user, a: int, b: int) -> None:
         found = await in_session(content.diff, user, self.content_id, a, b)
@@ -272,3 +273,4 @@ class StudioState(AuthState):
             self.error = getattr(exc, "detail", "No such version")
             return
         self.notice = f"Version {number} restored as version {version.number}."
+        self.documents = await in_session(_documents, user)

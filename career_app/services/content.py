@@ -119,7 +119,7 @@ def gather(session: Session, user: User, req: GenerateRequest) -> Inputs:
     else:
         matched, missing = _matches_without_job(profile, role), []
     brief = offline_writer.Brief(company, role, resume.text, matched, missing, req.tone.value, req.length.value,
-                                 req.email_kind.value if req.email_kind else None)
+                                 req.email_kind.value if req.email_kind else None, has_job=job is not None)
     job_text = _job_text(job)
     return Inputs(company, role, job, job_text, resume.text, brief,
                   truthfulness.facts_of(resume.text, job_text, company, role))
@@ -371,8 +371,8 @@ def delete(session: Session, user: User, content_id: str) -> None:
 
 
 def diff_texts(before: str, after: str) -> list[DiffOp]:
-    """Word-level differences (whitespace kept with its word), as structured ops."""
-    a, b = re.findall(r"\S+\s*|\s+", before), re.findall(r"\S+\s*|\s+", after)
+    """Word-level differences (words and the whitespace between them), as structured ops."""
+    a, b = re.findall(r"\S+|\s+", before), re.findall(r"\S+|\s+", after)
     ops = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         ops.append(DiffOp(op=tag, from_text="".join(a[i1:i2]), to_text="".join(b[j1:j2])))

@@ -27,8 +27,8 @@ _TITLE_WORDS = re.compile(r"\b(?:engineer|developer|manager|analyst|scientist|de
                           r"programmer|researcher|lead|teacher|representative|executive)s?\b", re.I)
 _SPLIT_HEADER = re.compile(r"\s+(?:at|@)\s+|\s*[,|]\s*|\s+[-–—]\s+")
 _CONTACT = re.compile(r"@|https?://|www\.|\+?\d[\d ()\-]{7,}")
-_PAST_VERB = re.compile(r"^[A-Z][a-z]+(?:ed|led|built|ran|won|wrote|made|grew|cut|set|drove|taught|held|kept|"
-                        r"found|leads|builds|runs|owns|manages)\b")
+_PAST_VERB = re.compile(r"^(?:[A-Z][a-z]+ed|Led|Built|Ran|Won|Wrote|Made|Grew|Cut|Set|Drove|Taught|Held|Kept|Found|"
+                        r"Began|Brought|Shipped|Took)\b")
 
 
 # --- the resume, read ---------------------------------------------------------------------------
@@ -119,6 +119,7 @@ class Brief:
     tone: str = "formal"
     length: str = "medium"
     email_kind: str | None = None
+    has_job: bool = True  # False: only a typed company and role, no posting to quote
 
 
 @dataclass
@@ -149,11 +150,12 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + "." if text else ""
 
 
-def _evidence_sentence(match: Match) -> str:
+def _evidence_sentence(match: Match, has_job: bool = True) -> str:
     line = match.evidence.strip().rstrip(".;")
+    lead = f"You ask for {match.requirement}" if has_job else f"On {match.requirement}"
     if _PAST_VERB.match(line):
-        return f"You ask for {match.requirement}: I {_lower_first(line)}."
-    return f"You ask for {match.requirement}, and my resume shows it: \"{line}\"."
+        return f"{lead}: I {_lower_first(line)}."
+    return f"{lead}, {'and ' if has_job else ''}my resume shows it: \"{line}\"."
 
 
 def _join(items: list[str]) -> str:
@@ -231,12 +233,14 @@ def cover_letter(brief: Brief) -> Written:
     phrase = _role_phrase(role)
     if phrase:
         opening += f" My most relevant experience is my work {phrase}."
-    if top:
+    if top and brief.has_job:
         opening += f" The posting asks for {_join([m.requirement for m in top])}, and my resume shows each of them."
+    elif top:
+        opening += f" My strongest skills for it are {_join([m.requirement for m in top])}."
     paragraphs.append(opening)
     shown = {"short": 1, "medium": 2, "long": 3}[brief.length]
     if top:
-        paragraphs.append(" ".join(_evidence_sentence(m) for m in top[:shown]))
+        paragraphs.append(" ".join(_evidence_sentence(m, brief.has_job) for m in top[:shown]))
     elif role is not None and role.bullets:
         paragraphs.append("In that role: " + " ".join(_sentence(doc.lines[i]) for i in role.bullets[:shown]))
     if brief.length == "long" and role is not None:
@@ -356,9 +360,9 @@ def email(brief: Brief) -> Written:
         body = [f"I recently applied for the {role} position at {company} and wanted to follow up on it. I remain "
                 "very interested in the role."]
         if skills:
-            body.append(f"The posting asks for {skills}, which is the work I do; for example: "
-                        f"\"{top[0].evidence.strip().rstrip('.')}\"." if long else
-                        f"The posting asks for {skills}, which is the work I do.")
+            asks = f"The posting asks for {skills}, which is the work I do" if brief.has_job \
+                else f"My experience in {skills} fits this role"
+            body.append(f"{asks}; for example: \"{top[0].evidence.strip().rstrip('.')}\"." if long else f"{asks}.")
         body.append("Could you tell me where the process stands and whether you need anything more from me?")
     elif kind == "thank_you":
         subject = f"Thank you: {role} interview"
