@@ -120,14 +120,15 @@ class JobFeedState(AuthState):
 
 def _level(level: str | None, years: float | None) -> str:
     parts = ([level] if level else []) + ([f"{years:g}+ years"] if years is not None else [])
-    return ", ".join(parts) or "not stated"
+    return ", ".join(parts) or "no level or years stated"
 
 
 def seniority_text(fit: str, job_level: str | None, job_years: float | None, resume_level: str | None,
                    resume_years: float | None) -> str:
     """One line for the match panel: the job's level and years beside the seeker's."""
     verdict = {"under": "Under the level asked", "over": "Over the level asked"}.get(fit, "A fit")
-    return f"{verdict}: the job asks {_level(job_level, job_years)}; your resume reads {_level(resume_level, resume_years)}."
+    return (f"{verdict}: the job asks {_level(job_level, job_years)}; "
+            f"your resume reads {_level(resume_level, resume_years)}.")
 
 
 def enhanced_for_job(session, user, job_id):

@@ -1,13 +1,23 @@
-"""A seeker's recommended jobs and skill gap against the market."""
+"""A seeker's recommended jobs, their enhanced (banded) recommendations, and skill gap against the market."""
+
+import asyncio
 
 import reflex as rx
 
 from career_app import db
-from career_app.services import matching
+from career_app.services import enhanced_recommendations as enhanced
+from career_app.services import live, matching, tasks
 from career_app.services.errors import ServiceError
+from models.enhanced_schemas import EnhancedRecommendations
 from models.user import Role
 from state.auth import AuthState
 from state.common import in_session
+from state.live import follow, later, live_state, own_topic
+
+TERMINAL = ("finished", "failed", "canceled", "stopped")
+REREAD_SECONDS, MAX_REREADS = 0.2, 10
+SENIORITY = {"under": "Under the level asked", "over": "Over the level asked", "fit": ""}
+BAND_COLOR = {"Great": "green", "Good": "blue", "Fair": "amber", "Poor": "gray"}
 
 LIMIT = 20
 
@@ -33,8 +43,85 @@ class RecommendationsState(AuthState):
             "id": str(i.job_id), "title": i.title, "company": i.company_name or "", "location": i.location or "",
             "remote": "Remote" if i.remote else "", "score": str(round(i.match_score * 100)),
             "matched": ", ".join(i.matched_skills[:6]), "missing": ", ".join(i.missing_skills[:6]),
+            "seniority": SENIORITY.get(i.seniority_fit, ""),
         } for i in items]
         self.loading = False
+
+
+@live_state
+class EnhancedState(AuthState):
+    """The top 50 banded with reasons: run as a task whose progress arrives live (no polling)."""
+    task_id: str = ""
+    status: str = ""
+    progress: float = 0
+    error: str = ""
+    generated_by: str = ""
+    items: list[dict[str, str]] = []
+
+    @rx.var
+    def running(self) -> bool:
+        return self.status in ("queued", "started", "deferred", "scheduled")
+
+    def _show(self, result: EnhancedRecommendations) -> None:
+        self.generated_by = f"by {result.model}" if result.model else "offline (no LLM configured): calibrated scorer"
+        self.items = [{
+            "id": str(i.job_id), "title": i.title, "company": i.company_name or "", "band": i.band,
+            "color": BAND_COLOR[i.band], "score": str(round(i.match_score * 100)),
+            "must": f"{len(i.must_have_matched)} of {len(i.must_have_matched) + len(i.must_have_missing)}",
+            **{f"reason{k}": (i.reasons[k] if k < len(i.reasons) else "") for k in range(3)},
+        } for i in result.items]
+
+    @rx.event
+    async def load(self):
+        """On mount: the last result for the current resume, if any."""
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            return
+        try:
+            self._show(await in_session(lambda s: enhanced.latest(s, db.app_redis(), user)))
+        except ServiceError:
+            self.items = []
+
+    @rx.event
+    async def run(self):
+        user = await self._verified_user(Role.seeker)
+        if user is None or self.running:
+            return
+        self.error, self.progress, self.status = "", 0, "queued"
+        await follow(self, live.user(user.id))  # before the task exists: a quick one may end at once
+        try:
+            self.task_id = await in_session(lambda s: enhanced.start(s, db.rq_redis(), user))
+        except ServiceError as exc:
+            self.status, self.error = "failed", exc.detail
+
+    async def on_live(self, topic: str, event: dict) -> None:
+        if not await own_topic(self, topic) or not self.task_id:
+            return
+        if event.get("type") != "resync" and event.get("task_id") != self.task_id:
+            return
+        if event.get("status") == "started":
+            self.status, self.progress = "started", event.get("progress", 0)
+            return
+        user = await self._verified_user(Role.seeker)
+        if user is None:
+            return
+        try:
+            report = await asyncio.to_thread(tasks.status, db.rq_redis(), self.task_id, user)
+        except ServiceError as exc:
+            self.status, self.error = "failed", exc.detail
+            return
+        if report.status not in TERMINAL and event.get("status") in TERMINAL:
+            if event.get("rereads", 0) < MAX_REREADS:  # the end is announced just before RQ stores it
+                later(self, REREAD_SECONDS, {**event, "rereads": event.get("rereads", 0) + 1})
+            return
+        self.status, self.progress = report.status, report.progress
+        if report.status == "finished":
+            try:
+                self._show(await in_session(lambda s: enhanced.latest(s, db.app_redis(), user)))
+            except ServiceError as exc:
+                self.error = exc.detail
+        elif report.status in TERMINAL:
+            self.error = report.error or "The ranking failed."
 
 
 class SkillsGapState(AuthState):

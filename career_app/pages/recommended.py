@@ -2,7 +2,7 @@ import reflex as rx
 
 from career_app.pages.common import frame
 from components.layout import link_callout, loading_block
-from state.recommendations import RecommendationsState, SkillsGapState
+from state.recommendations import EnhancedState, RecommendationsState, SkillsGapState
 
 
 def _need_resume(error: rx.Var) -> rx.Component:
@@ -17,6 +17,7 @@ def _rec_card(row: rx.Var) -> rx.Component:
                 rx.text(row["company"], " · ", row["location"], " ", row["remote"], size="2", color_scheme="gray"),
                 rx.text("You have: ", row["matched"], size="1"),
                 rx.cond(row["missing"] != "", rx.text("To learn: ", row["missing"], size="1", color_scheme="amber")),
+                rx.cond(row["seniority"] != "", rx.text(row["seniority"], size="1", color_scheme="gray")),
                 spacing="1",
             ),
             rx.spacer(),
@@ -26,6 +27,55 @@ def _rec_card(row: rx.Var) -> rx.Component:
         ),
         width="100%",
         class_name="recommendation",
+    )
+
+
+def _reason(text: rx.Var) -> rx.Component:
+    return rx.cond(text != "", rx.el.li(text, class_name="reason"))
+
+
+def _banded_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.badge(row["band"], color_scheme=row["color"], size="2", class_name="band", min_width="4.5em"),
+            rx.vstack(
+                rx.link(rx.text(row["title"], weight="bold"), href="/jobs/" + row["id"].to(str)),
+                rx.text(row["company"], " · match ", row["score"], "% · must-haves shown ", row["must"], size="1",
+                        color_scheme="gray"),
+                rx.el.ul(_reason(row["reason0"]), _reason(row["reason1"]), _reason(row["reason2"]),
+                         style={"padding_left": "1.2em", "font_size": "0.85em"}),
+                spacing="1",
+            ),
+            align="start", width="100%",
+        ),
+        width="100%", key=row["id"], class_name="banded",
+    )
+
+
+def _enhanced_section() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Enhanced recommendations", size="4"),
+                rx.spacer(),
+                rx.button("Rank my top 50", on_click=EnhancedState.run, loading=EnhancedState.running,
+                          id="run-enhanced"),
+                width="100%", align="center",
+            ),
+            rx.text("Your 50 nearest jobs sorted into Great, Good, Fair and Poor, missing must-haves weighing "
+                    "twice as much as nice-to-haves, with the reasons.", size="2", color_scheme="gray"),
+            rx.cond(EnhancedState.running, rx.vstack(
+                rx.text("Ranking… ", EnhancedState.progress, "%", size="2"),
+                rx.progress(value=EnhancedState.progress.to(int), max=100, width="100%"),
+                width="100%", id="enhanced-progress")),
+            rx.cond(EnhancedState.error != "", rx.text(EnhancedState.error, color_scheme="red", id="enhanced-error")),
+            rx.cond(EnhancedState.items.length() > 0, rx.vstack(
+                rx.text(EnhancedState.generated_by, size="1", color_scheme="gray", id="enhanced-by"),
+                rx.foreach(EnhancedState.items, _banded_card),
+                spacing="2", width="100%", id="enhanced-list")),
+            spacing="3", width="100%",
+        ),
+        width="100%", on_mount=EnhancedState.load,
     )
 
 
@@ -41,6 +91,7 @@ def recommended_page() -> rx.Component:
                     rx.text("No active jobs yet. Check back soon.", color_scheme="gray"),
                     rx.vstack(rx.foreach(RecommendationsState.rows, _rec_card), spacing="3", width="100%")),
         ),
+        _enhanced_section(),
     )
 
 
