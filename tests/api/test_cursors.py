@@ -168,8 +168,18 @@ def test_recommendation_cursor_pages_follow_the_ranked_list(client, register, se
     token, _ = seeker_with_known_resume
     provider, _ = register("provider")
     owner = _user(provider).id
-    for cosine in (0.95, 0.9, 0.85, 0.8, 0.75):
-        _job(owner, cosine)
+    made = [_job(owner, cosine) for cosine in (0.95, 0.9, 0.85, 0.8, 0.75)]
+    try:
+        _walk_recommendations(client, token)
+    finally:  # near the known resume: closed, so later tests' own jobs stay first
+        with session_scope() as session:
+            for job_id in made:
+                session.get(Job, uuid.UUID(job_id)).status = JobStatus.closed
+            session.commit()
+        jobs.invalidate(app_redis())
+
+
+def _walk_recommendations(client, token: str) -> None:
     for route, read in (("/api/v1/jobs/recommendations", lambda r: (r.json()["recommendations"], r.json()["next_cursor"])),
                         ("/api/v1/recommendations/jobs", lambda r: (r.json(), r.headers.get("X-Next-Cursor")))):
         full, _ = read(client.get(route, params={"limit": 50}, headers=bearer(token)))
