@@ -1,13 +1,19 @@
 """The content studio in a real browser: a seeker with a resume generates a cover letter offline
 and watches it arrive in the editor, edits it into version 2 (an invented employer is flagged and
-the diff shows the change), then restores version 1."""
+the diff shows the change), then restores version 1; from a job page, "Write a cover letter" opens the studio with the job picked
+and the letter quotes the posting and names its missing skill as a gap."""
 
 import re
+
+import uuid
 
 import httpx
 from playwright.sync_api import expect
 
+from career_app.db import app_redis, session_scope
+from career_app.services import jobs
 from career_app.services.auth import SESSION_COOKIE
+from models.job import Job, JobStatus
 from tests import resume_files
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_jobs_flow import _sign_up
@@ -65,3 +71,26 @@ def test_generate_edit_diff_restore(page, app_url, shot):
     expect(page.locator("#studio-claims")).to_have_count(0)
     expect(diff.locator("del")).to_contain_text("Hooli Labs")
     shot("restored")
+
+    # From a job page: "Write a cover letter" opens the studio with that job picked.
+    me = httpx.get(f"{app_url}/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}).json()
+    with session_scope() as session:
+        job = Job(owner_id=uuid.UUID(me["id"]), title="Platform Engineer", company_name="Northwind Health",
+                  description_raw="Northwind Health needs a Platform Engineer for Python services on AWS and "
+                                  "Kubernetes.", skills_required=["Python", "AWS", "Kubernetes"],
+                  status=JobStatus.active)
+        session.add(job)
+        session.commit()
+        job_id = str(job.id)
+    jobs.invalidate(app_redis())
+    page.goto(f"{app_url}/jobs/{job_id}")
+    wait_ready(page)
+    page.locator("#write-cover-letter").click()
+    expect(page).to_have_url(re.compile(rf"/studio\?job={job_id}$"))
+    wait_ready(page)
+    expect(page.locator("#studio-job")).to_contain_text("Platform Engineer · Northwind Health")
+    expect(page.locator("#studio-company")).to_have_count(0)
+    page.locator("#studio-generate").click()
+    expect(editor).to_have_value(re.compile("The posting asks for"), timeout=60_000)
+    expect(editor).to_have_value(re.compile("not yet used Kubernetes"))
+    expect(page.locator("#studio-clean")).to_be_visible()
