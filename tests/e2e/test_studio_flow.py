@@ -1,7 +1,7 @@
 """The content studio in a real browser: a seeker with a resume generates a cover letter offline
 and watches it arrive in the editor, edits it into version 2 (an invented employer is flagged and
-the diff shows the change), then restores version 1; from a job page, "Write a cover letter" opens the studio with the job picked
-and the letter quotes the posting and names its missing skill as a gap."""
+the diff shows the change), then restores version 1; from a job page, "Write a cover letter"
+opens the studio with the job picked and the letter names its missing skill as a gap."""
 
 import re
 
