@@ -134,7 +134,7 @@ async def import_applications(
     user = await caller(r, token, Role.seeker)
     try:
         fields = json.loads(mapping) if mapping else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past the parser's depth
         fields = None
     if mapping and not (isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())):
         raise InvalidInput('mapping must be a JSON object {"Their header": "field"}')

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import logging
+import re
 import uuid
 import zipfile
 from datetime import date, datetime, timedelta
@@ -136,12 +137,19 @@ def tracked_out(session: Session, rows: list[Job], viewer: User | None) -> list[
 # --- applications: reads -----------------------------------------------------------------------
 
 
-def _own(session: Session, user: User, application_id: str | uuid.UUID, deleted: bool = False) -> Application:
+def _own(session: Session, user: User, application_id: str | uuid.UUID, deleted: bool = False,
+         lock: bool = False) -> Application:
     try:
         key = application_id if isinstance(application_id, uuid.UUID) else uuid.UUID(str(application_id))
     except ValueError:
         raise NotFound("Application not found") from None
-    app = session.get(Application, key)
+    # lock: the row is held until the commit, so concurrent moves apply one after the other and each
+    # timeline event starts where the previous one ended.
+    if lock:  # only the caller's own row is locked (someone else's id locks nothing)
+        app = session.exec(select(Application).where(Application.id == key, Application.user_id == user.id)
+                           .with_for_update().execution_options(populate_existing=True)).first()
+    else:
+        app = session.get(Application, key)
     if app is None or app.user_id != user.id or (app.deleted_at is not None) != deleted:
         raise NotFound("Application not found")
     return app
@@ -350,7 +358,7 @@ def create(session: Session, r: redis.Redis, user: User, data: ApplicationCreate
 
 
 def update(session: Session, r: redis.Redis, user: User, application_id: str, data: ApplicationUpdate) -> Application:
-    app = _own(session, user, application_id)
+    app = _own(session, user, application_id, lock=True)
     changes = data.model_dump(exclude_unset=True, mode="json")
     target = changes.pop("status", None)
     for field in ("company_name", "job_title"):
@@ -379,7 +387,7 @@ def update(session: Session, r: redis.Redis, user: User, application_id: str, da
 
 def change_status(session: Session, r: redis.Redis, user: User, application_id: str, status: ApplicationStatus,
                   note: str | None = None) -> Application:
-    app = _own(session, user, application_id)
+    app = _own(session, user, application_id, lock=True)
     old = app.status
     if _move(app, status):
         app.updated_at = utcnow()
@@ -394,7 +402,12 @@ def bulk_status(session: Session, r: redis.Redis, user: User, ids: list[uuid.UUI
     """Each id on its own, all or nothing (a savepoint each): unknown, deleted and other users' ids
     are reported as not found and never touched; a refused transition names the allowed ones."""
     results, moved = [], []
-    for app_id in dict.fromkeys(ids):
+    wanted = list(dict.fromkeys(ids))
+    # Lock the caller's rows among them at once, in id order: two bulk moves naming the same rows in
+    # another order wait for each other instead of deadlocking, and single moves wait for the batch.
+    session.exec(select(Application.id).where(col(Application.id).in_(wanted), Application.user_id == user.id)
+                 .order_by(col(Application.id)).with_for_update()).all()
+    for app_id in wanted:
         savepoint = session.begin_nested()
         try:
             app = _own(session, user, app_id)
@@ -421,7 +434,7 @@ def bulk_status(session: Session, r: redis.Redis, user: User, ids: list[uuid.UUI
 
 def delete(session: Session, user: User, application_id: str, r: redis.Redis | None = None) -> Application:
     """Soft delete: out of every list until restored."""
-    app = _own(session, user, application_id)
+    app = _own(session, user, application_id, lock=True)
     app.deleted_at = app.updated_at = utcnow()
     _event(session, app, "deleted")
     session.commit()
@@ -430,7 +443,7 @@ def delete(session: Session, user: User, application_id: str, r: redis.Redis | N
 
 
 def restore(session: Session, user: User, application_id: str, r: redis.Redis | None = None) -> Application:
-    app = _own(session, user, application_id, deleted=True)
+    app = _own(session, user, application_id, deleted=True, lock=True)
     app.deleted_at, app.updated_at = None, utcnow()
     _event(session, app, "restored")
     session.commit()
@@ -615,13 +628,40 @@ def _unneutralise(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value
 
 
-def _rows_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
+def _decode_text(data: bytes) -> str:
+    """Text as spreadsheets save it: UTF-16 with its BOM ("Unicode text"), UTF-8 with or without a
+    BOM, else Windows-1252 (Excel's "CSV" on Windows)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidInput("The CSV file is not readable UTF-16 text") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("The CSV file is not UTF-8 text") from None
+        pass
     try:
-        reader = list(csv.reader(io.StringIO(text, newline="")))
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InvalidInput("The CSV file is not UTF-8 (or Windows-1252) text") from None
+
+
+CSV_DELIMITERS = ",;\t|"
+
+
+def _delimiter(text: str) -> str:
+    """The separator the header line uses most (outside quotes): a comma, or the semicolon that
+    Excel writes in locales with a decimal comma, a tab or a bar."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _rows_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
+    text = _decode_text(data)
+    try:
+        reader = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise InvalidInput(f"The CSV file cannot be read: {exc}") from None
     if not reader:
@@ -632,12 +672,14 @@ def _rows_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
 def _rows_json(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     try:
         items = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[..." past the parser's depth
         raise InvalidInput("The JSON file cannot be read") from None
     if isinstance(items, dict):
         items = items.get("applications", items.get("items"))
     if not isinstance(items, list):
         raise InvalidInput("The JSON file must hold a list of objects (or {\"applications\": [...]})")
+    if len(items) > MAX_IMPORT_ROWS:
+        raise PayloadTooLarge(f"Import files are limited to {MAX_IMPORT_ROWS} rows")
     headers = list(dict.fromkeys(key for item in items if isinstance(item, dict) for key in item))
     rows = [(number, [item.get(h) for h in headers] if isinstance(item, dict) else None)
             for number, item in enumerate(items, start=1)]
@@ -673,6 +715,28 @@ def _rows_xlsx(data: bytes, mapping: dict[str, str] | None) -> tuple[list, list[
     finally:
         book.close()
     raise InvalidInput("No sheet has company and job title columns")
+
+
+# What people write in a spreadsheet's status column, for each status (besides its own name).
+STATUS_WORDS = {
+    "saved": ("wishlist", "wish list", "to apply", "bookmarked", "interested", "planned", "draft"),
+    "applied": ("submitted", "sent", "application sent", "applied online", "pending"),
+    "interviewing": ("interview", "interviews", "interviewed", "in interview", "screening", "phone screen",
+                     "technical interview", "onsite", "in progress"),
+    "offer": ("offered", "offer received", "got offer"),
+    "accepted": ("hired", "offer accepted", "accepted offer"),
+    "declined": ("offer declined", "declined offer", "turned down"),
+    "rejected": ("rejection", "not selected", "no", "denied"),
+    "withdrawn": ("withdrew", "withdraw", "cancelled", "canceled"),
+}
+_STATUS_INDEX = {word: status for status, words in STATUS_WORDS.items() for word in (status, *words)}
+
+
+def _status_word(value: str) -> str:
+    """A status cell as the status it means (case, spaces, _ and - ignored); else as written (the row
+    then reports the allowed values)."""
+    key = " ".join(value.lower().replace("_", " ").replace("-", " ").split())
+    return _STATUS_INDEX.get(key, key)
 
 
 def _as_text(value) -> str | None:
@@ -728,7 +792,7 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
         else:
             fields = {field: _as_text(row[index]) for index, field in columns.items() if index < len(row)}
             if fields.get("status"):
-                fields["status"] = fields["status"].lower()
+                fields["status"] = _status_word(fields["status"])
             try:
                 item = ApplicationCreate.model_validate({k: v for k, v in fields.items() if v is not None})
                 problems = []

@@ -13,6 +13,7 @@ import ipaddress
 import json
 import re
 import socket
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +29,7 @@ from models.application_schemas import TrackedJobCreate
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+DEADLINE = 20.0  # seconds for the whole fetch, redirects included: a page trickled byte by byte is dropped
 USER_AGENT = "CareerCopilot/1.0 (job import; +https://github.com/career-copilot)"
 
 
@@ -166,11 +168,22 @@ def raw_posting(data: dict, *, url: str, external_id: str, company: str | None =
 # --- fetching a user's URL safely ----------------------------------------------------------------
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def refusal(address: str) -> str | None:
     """Why connecting to this IP address is refused (None: a public address)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv4 carried inside IPv6 (mapped, 6to4, Teredo, NAT64) is judged as the IPv4 it reaches.
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        if ip in _NAT64:
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        for inner in embedded:
+            if inner is not None and (why := refusal(str(inner))) is not None:
+                return f"{why} (inside {ip})"
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     for flag, name in (("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_multicast", "multicast"),
                        ("is_unspecified", "unspecified"), ("is_reserved", "reserved"), ("is_private", "private")):
         if getattr(ip, flag):
@@ -241,6 +254,11 @@ def fetch(url: str, *, allow_private: bool | frozenset[str] | None = None, max_b
     allow = settings.import_allow_private_hosts if allow_private is None else allow_private
     url = _check_url(url)
     redirects: list[str] = []
+    deadline = time.monotonic() + DEADLINE
+
+    def too_slow() -> Unprocessable:
+        return Unprocessable("The job page cannot be fetched: the site did not answer in time")
+
     with httpx.Client(transport=_CheckedTransport(allow), timeout=TIMEOUT, follow_redirects=False, trust_env=False,
                       headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
                       ) as client:
@@ -252,6 +270,8 @@ def fetch(url: str, *, allow_private: bool | frozenset[str] | None = None, max_b
                             raise Unprocessable(f"The job page redirects more than {MAX_REDIRECTS} times")
                         redirects.append(url)
                         url = _check_url(urljoin(url, response.headers.get("location", "")))
+                        if time.monotonic() > deadline:
+                            raise too_slow()
                         continue
                     if response.status_code >= 400:
                         raise Unprocessable(f"The job page cannot be fetched: the site answered {response.status_code}")
@@ -261,12 +281,14 @@ def fetch(url: str, *, allow_private: bool | frozenset[str] | None = None, max_b
                     body = bytearray()
                     for chunk in response.iter_bytes():
                         body += chunk
+                        if time.monotonic() > deadline:
+                            raise too_slow()
                         if len(body) > max_bytes:
                             raise Unprocessable(f"The job page is larger than {max_bytes // (1024 * 1024)} MB")
                     return Page(url=url, body=bytes(body), content_type=response.headers.get("content-type", ""),
                                 redirects=redirects)
             except httpx.TimeoutException:
-                raise Unprocessable("The job page cannot be fetched: the site did not answer in time") from None
+                raise too_slow() from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise Unprocessable(f"The job page cannot be fetched: {type(exc).__name__}") from None
 

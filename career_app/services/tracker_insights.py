@@ -90,10 +90,13 @@ def weekly(days: list[date], max_weeks: int = MAX_WEEKS) -> list[WeekCount]:
         counts[_iso_week(day)] = counts.get(_iso_week(day), 0) + 1
     last = max(days)
     monday = last - timedelta(days=last.weekday())
-    first = max(min(days), monday - timedelta(weeks=max_weeks - 1))
+    span = timedelta(weeks=max_weeks - 1)
+    first = min(days) if monday - date.min < span else max(min(days), monday - span)  # no week before year 1
     week, out = first - timedelta(days=first.weekday()), []
     while week <= monday:
         out.append(WeekCount(week=_iso_week(week), count=counts.get(_iso_week(week), 0)))
+        if week > date.max - timedelta(weeks=1):  # the calendar's last week (an applied date in 9999)
+            break
         week += timedelta(weeks=1)
     return out
 

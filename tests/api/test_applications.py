@@ -282,7 +282,7 @@ def test_import_csv_rows_errors_duplicates_and_dry_run(client, register):
     content = ("Company,Position,Stage,Date Applied,Link,Comments,Ignored\n"
                "Wayne Enterprises,Engineer,applied,2026-11-01,https://wayne.example/jobs/1,via Ana,x\n"
                "  existing co ,  WELDER ,saved,,,,\n"             # already tracked (normalised company + title)
-               "Stark,Designer,hired,,,,\n"                       # unknown status
+               "Stark,Designer,ghosted,,,,\n"                     # unknown status
                "Oscorp,Chemist,applied,31/31/2026,,,\n"           # bad date
                ",No company,saved,,,,\n"                          # missing company
                "Wayne Enterprises,Engineer II,saved,,https://wayne.example/jobs/1/,,\n"  # same URL as row 2
@@ -333,7 +333,7 @@ def test_import_json_xlsx_mapping_and_malformed_files(client, register):
                                   ("y.json", b'{"a": 1}', 400), ("z.xlsx", b"PK\x03\x04garbage", 400),
                                   ("big.csv", b"Company,Title\n" + b"A,B\n" * 1_400_000, 413),
                                   ("many.csv", b"Company,Title\n" + b"".join(b"A%d,B\n" % i for i in range(10_001)), 413),
-                                  ("latin.csv", "Company,Title\nCaf\xe9,Chef\n".encode("latin-1"), 400)]:
+                                  ("bytes.csv", b"Company,Title\n\x81\x8d\x8f,Chef\n", 400)]:  # neither UTF-8 nor cp1252
         resp = upload(client, seeker, name, content)
         assert resp.status_code == status, (name, resp.text)
     assert upload(client, seeker, "m.csv", b"Company,Title\nA,B\n", mapping="[1]").status_code == 400
