@@ -41,6 +41,12 @@ _YEARS_RE = re.compile(_NUM + r"\s*\+?\s*(?:(?:-|–|to)\s*(?:\d{1,2}|" + "|".jo
                        r"(?:or\s+more\s+|plus\s+)?(?:years?|yrs?)(?:'|’)?"
                        r"(?:\s+of)?(?:\s+(?:\w+[-\s]?){0,4}?)?\s*(?:experience|in\b|as\b|of\b|working|teaching|"
                        r"nursing|practice|post-?qualification|progressive)", re.I)
+# A resume sentence that opens with a figure of years ("Seven years building Python services") states
+# experience even when no "experience" follows.
+_LEADING_YEARS_RE = re.compile(r"(?:^|[.;:]\s+)" + _NUM + r"\s*\+?\s*(?:years?|yrs?)\b(?!\s+ago)", re.I)
+# The first line is usually the name; a title may follow it after a separator ("Jordan Rivera - Senior
+# Engineer"). The name itself is never read for a rung ("Dean Smith" is no director).
+_NAME_SEPARATOR_RE = re.compile(r"\s+[-–—|]\s+|\s*,\s+")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
 _RANGE_RE = re.compile(rf"(?:{_MONTH})?((?:19|20)\d\d)\s*(?:-|–|—|to|until)\s*(?:{_MONTH})?((?:19|20)\d\d|present|"
                        r"current|now|today|date)", re.I)
@@ -135,9 +141,13 @@ def of_resume(text: str, today: date | None = None) -> Seniority:
     opening = " ".join(lines[:6])
     years = stated_years(opening)
     if years is None:
+        years = next((_number(m.group(1)) for line in lines[:6] if (m := _LEADING_YEARS_RE.search(line))), None)
+    if years is None:
         years = _career_years(lines, today)
-    # The headline's first sentence, then the most recent dated role ("Senior Nurse, Mercy (2020 - present)").
-    headline = [line.split(". ")[0] for line in lines[1:4] if not _CONTACT_RE.search(line)]
+    # The title beside the name, the headline's first sentence, then the most recent dated role
+    # ("Senior Nurse, Mercy (2020 - present)").
+    beside_name = _NAME_SEPARATOR_RE.split(lines[0], maxsplit=1)[1:] if lines else []
+    headline = [line.split(". ")[0] for line in beside_name + lines[1:4] if not _CONTACT_RE.search(line)]
     roles = [re.split(r"\s[(–—-]\s?(?:19|20)\d\d|\(|,", line)[0] for line in lines
              if _RANGE_RE.search(line) and not _EDUCATION_RE.search(line)][:1]
     level = next((found for line in headline + roles if (found := level_in(line))), None)

@@ -120,6 +120,9 @@ def test_stored_profiles_round_trip():
     ("Ana Ruiz\nSenior Accountant with twelve years of experience.", "senior", 12.0),
     ("Li Wei\nDirector of Nursing\nExperience\nDirector of Nursing, Mercy (2015 - present)", "director", None),
     ("Bo Lund\nJunior developer\nExperience\nDeveloper, Acme (2022 - 2024)", "junior", 2.0),
+    # The title beside the name, and a sentence opening with its years.
+    ("Jordan Rivera - Senior Backend Engineer\nSeven years building Python services.", "senior", 7.0),
+    ("Dean Okafor\nBackend engineer\nTwo years ago I moved to Lisbon.", None, None),  # a name, not a dean
 ])
 def test_resume_seniority(text, level, years):
     found = seniority.of_resume(text)
