@@ -739,6 +739,44 @@ def _status_word(value: str) -> str:
     return _STATUS_INDEX.get(key, key)
 
 
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+_WORDY_DATES = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%Y/%m/%d")
+
+
+def _day_first(cells: list[str | None]) -> bool | None:
+    """How a file writes its numeric dates: day first (31/12/2026) or month first (12/31/2026), as
+    told by any cell where one of the two numbers is over 12; None when no cell tells."""
+    days_first = months_first = False
+    for cell in cells:
+        if cell and (match := _NUMERIC_DATE.fullmatch(cell.strip())):
+            first, second = int(match[1]), int(match[2])
+            days_first |= first > 12 >= second
+            months_first |= second > 12 >= first
+    return days_first if days_first != months_first else None
+
+
+def _date_word(value: str, day_first: bool | None) -> str:
+    """An applied date as spreadsheets write it, as YYYY-MM-DD: ISO; 31/12/2026, 31.12.2026 or
+    12/31/2026 (the order the file's other dates show; ValueError when both orders are possible);
+    20 Nov 2026, Nov 20, 2026. Anything else is left as written (the row then reports it)."""
+    text = " ".join(value.replace(",", " ").split())
+    if (match := _NUMERIC_DATE.fullmatch(text)) is not None:
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        if first != second and first <= 12 and second <= 12 and day_first is None:
+            raise ValueError(f"{value} could be day/month or month/day; write it as YYYY-MM-DD")
+        day, month = (first, second) if (day_first or first > 12) and second <= 12 else (second, first)
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return value
+    for pattern in _WORDY_DATES:
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return value
+
+
 def _as_text(value) -> str | None:
     if value is None:
         return None
@@ -781,6 +819,10 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
         raise PayloadTooLarge(f"Import files are limited to {MAX_IMPORT_ROWS} rows")
     columns = _columns(headers, mapping)
 
+    date_at = next((index for index, field in columns.items() if field == "applied_on"), None)
+    day_first = _day_first([_as_text(row[date_at]) for _, row in rows
+                            if row is not None and date_at is not None and date_at < len(row)])
+
     existing = session.exec(select(Application.company_name, Application.job_title, Application.job_url)
                             .where(Application.user_id == user.id, col(Application.deleted_at).is_(None))).all()
     seen_keys = {_dedup_key(c, t) for c, t, _ in existing}
@@ -793,11 +835,17 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
             fields = {field: _as_text(row[index]) for index, field in columns.items() if index < len(row)}
             if fields.get("status"):
                 fields["status"] = _status_word(fields["status"])
+            unclear = []
+            if fields.get("applied_on"):
+                try:
+                    fields["applied_on"] = _date_word(fields["applied_on"], day_first)
+                except ValueError as exc:
+                    unclear, fields["applied_on"] = [f"applied_on: {exc}"], None
             try:
                 item = ApplicationCreate.model_validate({k: v for k, v in fields.items() if v is not None})
-                problems = []
+                problems = unclear
             except ValidationError as exc:
-                problems = [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in exc.errors()]
+                problems = unclear + [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in exc.errors()]
         if problems:
             error_count += 1
             if len(errors) < MAX_ROW_ERRORS:

@@ -309,3 +309,21 @@ def test_url_import_refuses_internal_spellings_and_schemes(monkeypatch, url):
         job_import.fetch(url)
     # refused before any connection: never a connect error or a timeout from trying
     assert not any(word in refused.value.detail for word in ("ConnectError", "in time", "answered")), refused.value.detail
+
+
+def test_import_reads_dates_as_spreadsheets_write_them(client, register):
+    seeker, _ = register("seeker")
+    europe = ("Company;Title;Date applied\n"
+              "Alpha;Dev;31/10/2026\nBeta;Dev;02/11/2026\nGamma;Dev;20.11.2026\nDelta;Dev;Nov 3, 2026\n"
+              "Epsilon;Dev;2026-11-04\nZeta;Dev;soon\n")
+    report = upload(client, seeker, europe.encode()).json()
+    assert report["created"] == 5 and [e["row"] for e in report["errors"]] == [7], report
+    dates = {a["company_name"]: a["applied_on"] for a in client.get(APPS, headers=bearer(seeker)).json()["items"]}
+    assert dates == {"Alpha": "2026-10-31", "Beta": "2026-11-02", "Gamma": "2026-11-20", "Delta": "2026-11-03",
+                     "Epsilon": "2026-11-04"}
+    us = "Company,Title,Date applied\nEta,Dev,10/31/2026\nTheta,Dev,11/02/2026\n"
+    assert upload(client, seeker, us.encode()).json()["created"] == 2
+    theta = client.get(APPS, headers=bearer(seeker), params={"q": "Theta"}).json()["items"][0]
+    assert theta["applied_on"] == "2026-11-02"
+    unclear = upload(client, seeker, b"Company,Title,Date applied\nIota,Dev,03/04/2026\n").json()
+    assert unclear["created"] == 0 and "YYYY-MM-DD" in unclear["errors"][0]["errors"][0]
