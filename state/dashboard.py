@@ -8,7 +8,7 @@ import reflex as rx
 from career_app import db
 from career_app.services import tasks
 from career_app.services.errors import ServiceError
-from career_app.services import live, tracker_insights
+from career_app.services import ingestion, live, tracker_insights
 from models.user import Role
 from state.auth import AuthState
 from state.common import in_session
@@ -37,6 +37,8 @@ class DashboardState(AuthState):
     weekly_rows: list[dict[str, str | int]] = []
     salary_rows: list[dict[str, str | int]] = []
     funnel_rates: str = ""
+    # admins: whether the instance has no live job yet (then the sample catalogue is offered)
+    empty_catalogue: bool = False
 
     @rx.var
     def denied_notice(self) -> str:
@@ -91,6 +93,14 @@ class DashboardState(AuthState):
             return
         await follow(self, live.user(user.id))  # before reading: no change slips between the two
         await self._read_insights()
+
+    @rx.event
+    async def load_admin(self):
+        """The admin card's on_mount: is the job board still empty?"""
+        if await self._verified_user(Role.admin) is None:
+            return
+        found = await in_session(lambda session: ingestion.status(session, db.app_redis(), db.rq_redis()))
+        self.empty_catalogue = found.empty_catalogue
 
     async def on_live(self, topic: str, event: dict) -> None:
         """The export task's progress and end, announced by the worker (no polling); the tracker charts

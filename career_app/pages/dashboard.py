@@ -5,11 +5,28 @@ from components.layout import error_callout, loading_block
 from state.dashboard import DashboardState
 
 ROLE_INTRO = {
-    "seeker": "Upload your resume to get matched to jobs, see your recommendations and your skill gap, and track "
-              "your applications on a Kanban board.",
+    "seeker": "Upload your resume to get matched to jobs, see your recommendations and your skill gap, track "
+              "your applications on a Kanban board, ask the career coach, and write cover letters in the studio.",
     "provider": "Post jobs and follow their AI enrichment from your provider console.",
-    "admin": "Manage users and follow job enrichment from the admin pages.",
+    "admin": "Manage users, ingest jobs from career sites and job boards, follow enrichment, and answer seekers' "
+             "chats live.",
 }
+
+
+def _admin_card() -> rx.Component:
+    """On an empty instance, the way to a first catalogue (the admin pages themselves are in the navigation)."""
+    return rx.box(
+        rx.cond(
+            DashboardState.empty_catalogue,
+            rx.callout(
+                rx.hstack(rx.text("No job is live yet. Load the bundled sample catalogue (320 postings) to try the "
+                                  "platform."),
+                          rx.link(rx.button("Load the sample catalogue", size="2"), href="/admin/ingestion"),
+                          wrap="wrap", spacing="3", align="center"),
+                icon="info", width="100%", id="empty-catalogue"),
+        ),
+        width="100%", on_mount=DashboardState.load_admin,
+    )
 
 
 def _profile_card() -> rx.Component:
@@ -118,6 +135,7 @@ def dashboard() -> rx.Component:
                 rx.heading("Welcome, ", DashboardState.user_name, size="7", id="dashboard-heading"),
                 rx.text(rx.match(DashboardState.user_role, *ROLE_INTRO.items(), ""), color_scheme="gray"),
                 rx.cond(DashboardState.user_role == "seeker", _tracker_card()),
+                rx.cond(DashboardState.user_role == "admin", _admin_card()),
                 rx.grid(_profile_card(), _export_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
                         width="100%"),
                 spacing="4",

@@ -10,8 +10,13 @@ FEATURES = [
     ("clipboard-list", "Ready for each job", "Every listing comes with a resume guide and interview questions."),
     ("kanban", "Application tracker", "Track every application on a Kanban board, import your spreadsheet, and "
      "see your funnel from applied to offer."),
+    ("messages-square", "A career coach that knows the job", "Chat with an AI coach about a job, your gap and "
+     "your interviews; a person from the team can step in live."),
+    ("pen-line", "Letters that never invent", "Cover letters, tailored resumes and emails written from your real "
+     "resume, with any unsupported claim flagged."),
     ("search", "Open job feed", "Search active listings by keywords, location, salary, skills and remote work."),
-    ("building-2", "For employers", "Post jobs and let AI write the resume guide and interview prep for them."),
+    ("building-2", "For employers", "Post jobs and let AI write the resume guide and interview prep for them; "
+     "admins ingest postings from career sites and job boards."),
     ("server", "Self-hostable", "One app on PostgreSQL and Redis, with a documented REST API."),
 ]
 
