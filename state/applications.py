@@ -40,11 +40,16 @@ LIVE_EVENTS = ("applications_changed", "resync")
 
 
 def _next_interview(interviews) -> str:
+    """The first pending round still ahead; rounds with and without a zone compared alike (a time
+    without one read as UTC): a naive and an aware time cannot be compared as they are."""
     now = datetime.now(timezone.utc)
-    upcoming = sorted(i.scheduled_at for i in interviews
-                      if i.scheduled_at is not None and i.outcome == "pending"
-                      and (i.scheduled_at if i.scheduled_at.tzinfo else i.scheduled_at.replace(tzinfo=timezone.utc)) >= now)
-    return upcoming[0].strftime("%Y-%m-%d %H:%M") if upcoming else ""
+
+    def at(i) -> datetime:
+        return i.scheduled_at if i.scheduled_at.tzinfo else i.scheduled_at.replace(tzinfo=timezone.utc)
+
+    upcoming = sorted((i for i in interviews if i.scheduled_at is not None and i.outcome == "pending" and at(i) >= now),
+                      key=at)
+    return upcoming[0].scheduled_at.strftime("%Y-%m-%d %H:%M") if upcoming else ""
 
 
 def _card(app) -> dict[str, str]:

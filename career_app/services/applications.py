@@ -274,9 +274,9 @@ def _tomorrow_rounds(app: Application, zone: ZoneInfo) -> list[tuple[str, dateti
     for interview in app.interviews or []:
         try:
             at = datetime.fromisoformat(str(interview.get("scheduled_at")))
-        except (TypeError, ValueError):
+            at = at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 9999-12-31 moved past the calendar's end
             continue
-        at = at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
         if at.date() == tomorrow:
             found.append((str(interview.get("name") or "Interview"), at))
     return found

@@ -327,3 +327,33 @@ def test_import_reads_dates_as_spreadsheets_write_them(client, register):
     assert theta["applied_on"] == "2026-11-02"
     unclear = upload(client, seeker, b"Company,Title,Date applied\nIota,Dev,03/04/2026\n").json()
     assert unclear["created"] == 0 and "YYYY-MM-DD" in unclear["errors"][0]["errors"][0]
+
+
+def test_board_cards_with_rounds_in_and_out_of_a_time_zone(client, register):
+    """Rounds from the API may carry a zone or not; the board's 'next interview' must still sort them
+    (it compared naive and aware times and the whole board failed to load)."""
+    from state.applications import _board
+
+    seeker, _ = register("seeker")
+    app = add(client, seeker, status="interviewing", interviews=[
+        {"name": "Onsite", "scheduled_at": "2099-01-02T10:00:00"},
+        {"name": "Phone", "scheduled_at": "2099-01-01T09:00:00+00:00"},
+        {"name": "Far", "scheduled_at": "9999-12-31T23:00:00-12:00"}])
+    me = client.get("/api/v1/auth/me", headers=bearer(seeker)).json()["id"]
+    with Session(db.engine()) as session:
+        user = session.get(User, uuid.UUID(me))
+        board = _board(session, user, None, None, "updated_at", "desc")
+    card = next(c for c in board["board"]["interviewing"] if c["id"] == app["id"])
+    assert card["next_interview"] == "2099-01-01 09:00"
+
+
+def test_a_round_past_the_calendars_end_does_not_silence_tomorrows(client, register):
+    from datetime import datetime, timedelta, timezone
+
+    seeker, _ = register("seeker")
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
+    add(client, seeker, status="interviewing", interviews=[
+        {"name": "Far", "scheduled_at": "9999-12-31T23:00:00-12:00"},
+        {"name": "Panel", "scheduled_at": tomorrow.replace(tzinfo=None).isoformat()}])
+    notes = client.get("/api/v1/notifications", headers=bearer(seeker)).json()["items"]
+    assert [n["data"]["round"] for n in notes if n["type"] == "interview_tomorrow"] == ["Panel"]
