@@ -29,7 +29,7 @@ from career_app.services import jobs, live, notifications
 from career_app.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from career_app.services.skills import taxonomy
 from models.application import TRANSITIONS, Application, ApplicationEvent, ApplicationStatus
-from models.application_schemas import (ApplicationCreate, ApplicationDetail, ApplicationList, ApplicationOut,
+from models.application_schemas import (MAX_BULK_IDS, ApplicationCreate, ApplicationDetail, ApplicationList, ApplicationOut,
                                         ApplicationUpdate, BoardColumn, BulkItemResult, BulkStatusResult,
                                         ImportPreviewRow, ImportReport, ImportRowError, TimelineEvent, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate)
 from models.base import utcnow
@@ -403,6 +403,8 @@ def bulk_status(session: Session, r: redis.Redis, user: User, ids: list[uuid.UUI
     are reported as not found and never touched; a refused transition names the allowed ones."""
     results, moved = [], []
     wanted = list(dict.fromkeys(ids))
+    if len(wanted) > MAX_BULK_IDS:  # the REST schema caps it too; the web app's selection comes here directly
+        raise InvalidInput(f"At most {MAX_BULK_IDS} applications can be moved at once")
     # Lock the caller's rows among them at once, in id order: two bulk moves naming the same rows in
     # another order wait for each other instead of deadlocking, and single moves wait for the batch.
     session.exec(select(Application.id).where(col(Application.id).in_(wanted), Application.user_id == user.id)

@@ -357,3 +357,21 @@ def test_a_round_past_the_calendars_end_does_not_silence_tomorrows(client, regis
         {"name": "Panel", "scheduled_at": tomorrow.replace(tzinfo=None).isoformat()}])
     notes = client.get("/api/v1/notifications", headers=bearer(seeker)).json()["items"]
     assert [n["data"]["round"] for n in notes if n["type"] == "interview_tomorrow"] == ["Panel"]
+
+
+def test_bulk_service_caps_the_ids_whoever_calls_it(client, register):
+    """The web app's bulk move calls the service with the browser's selection, not through the REST
+    schema's 500-id cap: the service refuses more itself, before touching anything."""
+    from career_app.services.errors import InvalidInput
+
+    seeker, _ = register("seeker")
+    app = add(client, seeker)
+    me = client.get("/api/v1/auth/me", headers=bearer(seeker)).json()["id"]
+    ids = [uuid.UUID(app["id"])] + [uuid.uuid4() for _ in range(600)]
+    with Session(db.engine()) as session:
+        user = session.get(User, uuid.UUID(me))
+        with pytest.raises(InvalidInput, match="At most 500"):
+            applications.bulk_status(session, db.app_redis(), user, ids, ApplicationStatus.applied)
+    assert client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).json()["status"] == "saved"
+    resp = client.post(BULK, headers=bearer(seeker), json={"ids": [str(i) for i in ids], "status": "applied"})
+    assert resp.status_code == 422
