@@ -40,9 +40,6 @@ NOTES_OPEN, NOTES_CLOSE = "<<<SEEKER_PREFERENCES>>>", "<<<END_SEEKER_PREFERENCES
 _MARKER_RE = re.compile(r"<<<\s*/?\s*[A-Z_]+\s*>>>")
 
 
-# Registered here so the shared task table needs no edit; the worker runs it by its import path.
-tasks.TASKS.setdefault("generate_content", tasks.TaskSpec("jobs_worker.tasks.generate_content", timeout=300))
-
 
 class GenerationFailed(ServiceError):
     """The model's answers could not be used (invalid twice, or every model failed)."""

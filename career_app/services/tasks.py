@@ -42,10 +42,12 @@ TASKS = {
     "reenrich_jobs": TaskSpec("jobs_worker.tasks.reenrich_jobs", queue=BULK_QUEUE, timeout=6 * 3600),
     # An SMTP server that is down gets three more tries over about 15 minutes.
     "send_email": TaskSpec("jobs_worker.tasks.send_email", timeout=60, retry_intervals=(30, 120, 600)),
+    # Enhanced recommendations: the top 50 banded by the LLM (or the offline rule); kept in Redis.
+    "enhanced_recommendations": TaskSpec("jobs_worker.tasks.enhanced_recommendations", timeout=600),
+    # The content studio's documents, streamed to their owner while written.
+    "generate_content": TaskSpec("jobs_worker.tasks.generate_content", timeout=300),
     # Ingestion: a run commits per batch and resumes after a killed worker, so no automatic retry
     # (the next scheduled or manual run is the retry); enrichment batches retry like enrich_job.
-    # Enhanced recommendations (issue 11): the top 50 banded by the LLM (or the offline rule); kept in Redis.
-    "enhanced_recommendations": TaskSpec("jobs_worker.tasks.enhanced_recommendations", timeout=600),
     "ingest_source": TaskSpec("jobs_worker.tasks.ingest_source", queue=BULK_QUEUE, timeout=2 * 3600,
                               result_ttl=7 * 24 * 3600),
     "ingest_all": TaskSpec("jobs_worker.tasks.ingest_all", queue=BULK_QUEUE, timeout=6 * 3600,
