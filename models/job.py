@@ -116,3 +116,21 @@ class Job(SQLModel, table=True):
         "|| coalesce(location, '') || ' ' || coalesce(description_raw, ''))", persisted=True)))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class JobMatchRow(SQLModel, table=True):
+    """What the recommendations' candidate pool reads, one row per active public listing with an
+    embedding: a narrow copy of jobs kept in step by a trigger on jobs (migration 0008), never written
+    by the application."""
+
+    __tablename__ = "job_match_rows"
+    __table_args__ = (
+        Index("ix_job_match_rows_embedding_hnsw", "embedding", postgresql_using="hnsw",
+              postgresql_with={"m": 16, "ef_construction": 64}, postgresql_ops={"embedding": "vector_cosine_ops"}),
+    )
+
+    job_id: uuid.UUID = Field(sa_column=Column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True))
+    owner_id: uuid.UUID = Field(nullable=False)
+    embedding: list[float] = Field(sa_column=Column(Vector(EMBEDDING_DIMENSIONS), nullable=False))
+    profile: str | None = Field(default=None, sa_column=Column(Text))  # jobs.match_profile as JSON text
+    requirement_vectors: bytes | None = Field(default=None, sa_column=Column(LargeBinary))

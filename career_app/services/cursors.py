@@ -13,13 +13,25 @@ from datetime import datetime
 
 from career_app.services.auth import _server_secret
 from career_app.services.errors import Unprocessable
+from career_app.settings import settings
 
 INVALID = "Invalid cursor: use the next_cursor of a previous page of the same list"
 _TAG_BYTES = 10
 
 
+_secrets: dict[tuple, bytes] = {}
+
+
+def _secret() -> bytes:
+    """The server secret, read once per process (it is a file read otherwise, on every page)."""
+    which = (settings.jwt_secret, str(settings.data_dir))
+    if (secret := _secrets.get(which)) is None:
+        secret = _secrets[which] = _server_secret()
+    return secret
+
+
 def _tag(payload: bytes) -> bytes:
-    return hmac.new(_server_secret(), b"cursor:" + payload, hashlib.sha256).digest()[:_TAG_BYTES]
+    return hmac.new(_secret(), b"cursor:" + payload, hashlib.sha256).digest()[:_TAG_BYTES]
 
 
 def _plain(value):

@@ -33,7 +33,7 @@ from career_app.services import resumes
 from career_app.services.errors import Forbidden, Unprocessable
 from career_app.services.skills import RequirementPart, taxonomy
 from career_app.settings import settings
-from models.job import PUBLIC_ACTIVE, Job, JobStatus, Visibility
+from models.job import Job, JobStatus, Visibility
 from models.job_schemas import (JobRecommendation, LearningLink, MatchResult, SkillDemand, SkillEvidence,
                                 SkillsGapReport)
 from models.resume import Resume
@@ -278,9 +278,12 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
     return shown, (cursors.encode(ranked, shown[-1].match_score, shown[-1].job_id) if more else None)
 
 
-# The HNSW index never yields a job without an embedding, but a sequential scan would (NULL distance).
-POOL_SQL = ("SELECT id, embedding <=> %s::vector AS distance, match_profile::text, requirement_vectors FROM jobs "
-            f"WHERE {PUBLIC_ACTIVE} AND owner_id <> %s AND embedding IS NOT NULL ORDER BY distance LIMIT %s")
+# The narrow copy of the active public listings (migration 0008, kept in step by a trigger on jobs):
+# embedding, profile text and requirement vectors inline, with its own HNSW index. Reading the wide
+# jobs rows instead (description, guides, search vector; profile and vectors out of line) cost most
+# of the pool's time (bench/bench_matching.py).
+POOL_SQL = ("SELECT job_id, embedding <=> %s::vector AS distance, profile, requirement_vectors FROM job_match_rows "
+            "WHERE owner_id <> %s ORDER BY distance LIMIT %s")
 
 
 @dataclass(frozen=True)
@@ -299,11 +302,13 @@ def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDA
     # The driver's own cursor in binary mode: a few hundred rows of profile text and int8 vectors cost
     # several times more through the ORM and the text protocol (bench/bench_matching.py).
     query = "[" + ",".join(map(str, np.asarray(resume.embedding, dtype=np.float32).tolist())) + "]"
-    with session.connection().connection.driver_connection.cursor(binary=True) as cursor:
-        # Iterative scan keeps filling past filtered-out rows.
-        cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
-                       "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-        rows = cursor.execute(POOL_SQL, (query, user.id, pool)).fetchall()
+    conn = session.connection().connection.driver_connection
+    # Both statements in one round trip (pipeline). Iterative scan keeps filling past filtered-out rows.
+    with conn.pipeline(), conn.cursor() as settings_cursor, conn.cursor(binary=True) as cursor:
+        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
+                                "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+        cursor.execute(POOL_SQL, (query, user.id, pool))
+        rows = cursor.fetchall()
     out, unprofiled = [], []
     for job_id, dist, profile, vectors in rows:
         profile = _json_loads(profile) if profile else None
