@@ -587,6 +587,8 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
 MAX_XLSX_UNPACKED = 50 * 1024 * 1024
+MAX_XLSX_SHEETS = 100
+MAX_IMPORT_COLUMNS = 500
 MAX_ROW_ERRORS = 200  # listed in the report; `error_count` has them all
 PREVIEW_ROWS = 20
 IMPORT_FIELDS = ("company_name", "job_title", "job_url", "location", "status", "applied_on", "notes", "resume_sent",
@@ -613,6 +615,8 @@ def _header_key(name) -> str:
 def _columns(headers: list, mapping: dict[str, str] | None) -> dict[int, str]:
     """Which field each column fills: the caller's mapping first (their header -> field), then the
     common names. A field is filled from its first column only."""
+    if len(headers) > MAX_IMPORT_COLUMNS:
+        raise InvalidInput(f"The file has more than {MAX_IMPORT_COLUMNS} columns")
     custom = {_header_key(k): v for k, v in (mapping or {}).items()}
     columns, taken = {}, set()
     for index, header in enumerate(headers):
@@ -694,6 +698,11 @@ def _rows_xlsx(data: bytes, mapping: dict[str, str] | None) -> tuple[list, list[
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
                 raise InvalidInput("The XLSX file unpacks to more than 50 MB")
+            # counted before openpyxl reads the workbook: thousands of tiny sheets cost seconds to load
+            if sum(1 for name in archive.namelist() if name.startswith("xl/worksheets/")
+                   and name.endswith(".xml")) > MAX_XLSX_SHEETS:
+                raise InvalidInput(f"The XLSX file has more than {MAX_XLSX_SHEETS} sheets; "
+                                   "copy the one with your applications into a new file")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except InvalidInput:
         raise

@@ -178,6 +178,18 @@ def test_import_hostile_files(client, register):
     book.save(out)
     resp = upload(client, seeker, out.getvalue(), "a.xlsx")
     assert resp.status_code == 200 and resp.json()["created"] == 1, resp.text
+    # thousands of tiny sheets (seconds of CPU to load): refused by counting them first
+    book = Workbook(write_only=True)
+    for k in range(applications.MAX_XLSX_SHEETS + 1):
+        book.create_sheet(f"S{k}").append(["Company", "Title"])
+    out = io.BytesIO()
+    book.save(out)
+    began = time.monotonic()
+    resp = upload(client, seeker, out.getvalue(), "a.xlsx")
+    assert resp.status_code == 400 and "more than 100 sheets" in resp.text and time.monotonic() - began < 1
+    # a header row of a million empty columns
+    resp = upload(client, seeker, b"," * 1_000_000 + b"Company,Title\nA,B\n")
+    assert resp.status_code == 400 and "columns" in resp.text
     # not a spreadsheet at all, whatever the name says
     for data in (b"%PDF-1.7\n\xff\xfe binary", b"PK\x03\x04garbage", b"\x00" * 100):
         assert upload(client, seeker, data, "a.xlsx").status_code in (400, 422)
