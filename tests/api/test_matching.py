@@ -1,5 +1,6 @@
 """Matching, recommendations and the skills gap on known embeddings."""
 
+import json
 import math
 import uuid
 
@@ -287,3 +288,49 @@ def test_reprofile_fills_rows_stored_before_profiles(client, register, nurse):
         assert len(job.requirement_vectors) == 2 * DIM
     with session_scope() as session:
         assert matching.reprofile(session) == {"jobs": 0, "resumes": 0}  # nothing left without one
+
+
+def _match_row(job_id: str):
+    from models.job import JobMatchRow
+
+    with session_scope() as session:
+        return session.get(JobMatchRow, uuid.UUID(job_id))
+
+
+NURSE_JOB = ("A children's hospital is hiring a pediatric nurse to care for children after surgery, insert and "
+             "maintain peripheral IVs and keep PALS current.")
+
+
+def test_job_match_rows_follow_every_write_to_jobs(client, register):
+    """The pool's narrow copy (migration 0008) holds exactly the active public listings with an
+    embedding, with their current embedding, profile and requirement vectors, whoever writes."""
+    provider = _user(register("provider")[0])
+    job_id = _enriched_job(provider.id, "Pediatric Nurse", ["PALS", "IV insertion"], NURSE_JOB)
+    row = _match_row(job_id)
+    assert row is not None and row.owner_id == provider.id
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
+        assert json.loads(row.profile) == job.match_profile and bytes(row.requirement_vectors) == job.requirement_vectors
+        assert [round(x, 5) for x in row.embedding] == [round(x, 5) for x in job.embedding]
+        job.status = JobStatus.closed  # closed: out of the pool
+        session.commit()
+    assert _match_row(job_id) is None
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
+        job.status = JobStatus.active
+        job.embedding = _vector(0.5)
+        job.skills_required = ["PALS"]
+        evidence.profile_job(job)  # re-profiled (enrichment, reprofile): the copy follows
+        session.commit()
+        stored_profile, stored_vectors = job.match_profile, job.requirement_vectors
+    row = _match_row(job_id)
+    assert row is not None and json.loads(row.profile) == stored_profile
+    assert bytes(row.requirement_vectors) == stored_vectors and abs(row.embedding[0] - 0.5) < 1e-6
+    private = _job(provider.id, 0.9, visibility=Visibility.private)
+    unembedded = _job(provider.id, 0.9, embedded=False)
+    processing = _job(provider.id, 0.9, status=JobStatus.processing)
+    assert _match_row(private) is None and _match_row(unembedded) is None and _match_row(processing) is None
+    with session_scope() as session:
+        session.delete(session.get(Job, uuid.UUID(job_id)))
+        session.commit()
+    assert _match_row(job_id) is None
