@@ -106,7 +106,7 @@ def postings_in(parts: PageParts) -> list[dict]:
     for script in parts.scripts:
         try:
             found += list(_postings_in(json.loads(script.strip().removeprefix("<!--").removesuffix("-->"))))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a hostile page's "[[[[..." or @graph in @graph
             continue
     return found
 

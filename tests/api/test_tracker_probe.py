@@ -387,3 +387,13 @@ def test_bulk_service_caps_the_ids_whoever_calls_it(client, register):
     assert client.get(f"{APPS}/{app['id']}", headers=bearer(seeker)).json()["status"] == "saved"
     resp = client.post(BULK, headers=bearer(seeker), json={"ids": [str(i) for i in ids], "status": "applied"})
     assert resp.status_code == 422
+
+
+@pytest.mark.parametrize("script", [b"[" * 100_000, b'{"@graph":' * 5_000 + b"1" + b"}" * 5_000,
+                                    b'{"@graph":[' * 600 + b"1" + b"]}" * 600])
+def test_a_page_with_json_ld_nested_past_any_depth_falls_back_to_its_title(script):
+    page = job_import.Page(url="https://jobs.example.com/1", content_type="text/html", body=(
+        b"<html><head><title>Data Engineer</title><script type='application/ld+json'>" + script
+        + b"</script></head></html>"))
+    posting, how = job_import.posting_from_page(page)
+    assert (posting.title, how) == ("Data Engineer", "meta")
