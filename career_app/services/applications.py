@@ -834,6 +834,9 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
     day_first = _day_first([_as_text(row[date_at]) for _, row in rows
                             if row is not None and date_at is not None and date_at < len(row)])
 
+    if not dry_run:  # one import per seeker at a time: two at once would both miss the other's rows
+        session.exec(sql_text("SELECT pg_advisory_xact_lock(hashtext('tracker-import:' || :user_id))")
+                     .bindparams(user_id=str(user.id)))
     existing = session.exec(select(Application.company_name, Application.job_title, Application.job_url)
                             .where(Application.user_id == user.id, col(Application.deleted_at).is_(None))).all()
     seen_keys = {_dedup_key(c, t) for c, t, _ in existing}

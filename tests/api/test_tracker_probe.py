@@ -397,3 +397,28 @@ def test_a_page_with_json_ld_nested_past_any_depth_falls_back_to_its_title(scrip
         + b"</script></head></html>"))
     posting, how = job_import.posting_from_page(page)
     assert (posting.title, how) == ("Data Engineer", "meta")
+
+
+def test_the_same_file_imported_twice_at_once_is_stored_once(client, register):
+    seeker, _ = register("seeker")
+    me = client.get("/api/v1/auth/me", headers=bearer(seeker)).json()["id"]
+    data = ("Company,Title\n" + "".join(f"Twice Co {k},Role {k}\n" for k in range(300))).encode()
+    start, reports, errors = threading.Barrier(3), [], []
+
+    def run():
+        try:
+            with Session(db.engine(), expire_on_commit=False) as session:
+                user = session.get(User, uuid.UUID(me))
+                start.wait()
+                reports.append(applications.import_file(session, user, data, "twice.csv"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sorted(r.created for r in reports) == [0, 0, 300]
+    assert client.get(APPS, headers=bearer(seeker)).json()["total"] == 300
