@@ -750,6 +750,7 @@ def _status_word(value: str) -> str:
     return _STATUS_INDEX.get(key, key)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMERIC_DATE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
 _WORDY_DATES = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%Y/%m/%d")
 
@@ -771,6 +772,8 @@ def _date_word(value: str, day_first: bool | None) -> str:
     12/31/2026 (the order the file's other dates show; ValueError when both orders are possible);
     20 Nov 2026, Nov 20, 2026. Anything else is left as written (the row then reports it)."""
     text = " ".join(value.replace(",", " ").split())
+    if _ISO_DATE.fullmatch(text):  # the common case, left to the schema as it is
+        return text
     if (match := _NUMERIC_DATE.fullmatch(text)) is not None:
         first, second, year = int(match[1]), int(match[2]), int(match[3])
         if first != second and first <= 12 and second <= 12 and day_first is None:
