@@ -9,7 +9,7 @@ import reflex as rx
 from pydantic import ValidationError
 
 from career_app import db
-from career_app.services import applications, jobs
+from career_app.services import applications, job_import, jobs
 from career_app.services.errors import ServiceError
 from models.application_schemas import ApplicationCreate, TrackedJobCreate, TrackedJobUpdate
 from models.job import TrackingStatus, Visibility
@@ -17,10 +17,6 @@ from models.user import Role
 from state.auth import AuthState, validation_message
 from state.common import in_session, money, pages_for
 
-try:  # the URL import lands with the tracker API; the page builds without it
-    from career_app.services import job_import
-except ImportError:  # pragma: no cover - only before job_import exists
-    job_import = None
 
 PAGE_SIZE = 20
 TRACKING_LABEL = {"saved": "Saved", "interested": "Interested", "applied": "Applied", "archived": "Archived"}
@@ -79,10 +75,6 @@ class TrackerState(AuthState):
     @rx.var
     def has_next(self) -> bool:
         return (self.page + 1) * PAGE_SIZE < self.total
-
-    @rx.var
-    def url_import_available(self) -> bool:
-        return job_import is not None
 
     async def _seeker(self):
         return await self._verified_user(Role.seeker)
@@ -216,9 +208,6 @@ class TrackerState(AuthState):
             return
         url = str(form.get("url") or "").strip()
         self.import_url_error, self.notice = "", ""
-        if job_import is None:
-            self.import_url_error = "Importing from a URL is not available on this server yet."
-            return
         if not url:
             self.import_url_error = "Paste the address of a job posting."
             return

@@ -61,8 +61,7 @@ def _import_url() -> rx.Component:
                 rx.hstack(
                     rx.input(name="url", type="url", placeholder="https://…", required=True, width="100%",
                              aria_label="Job posting URL", id="import-url", max_length=2000),
-                    rx.button("Import", type="submit", loading=T.importing, id="import-url-submit",
-                              disabled=~T.url_import_available),
+                    rx.button("Import", type="submit", loading=T.importing, id="import-url-submit"),
                     width="100%", spacing="2"),
                 error_callout(T.import_url_error),
                 spacing="2", width="100%",
