@@ -404,13 +404,18 @@ def applications_page() -> rx.Component:
                 _bulk_results(),
                 rx.cond(
                     S.loading, loading_block("Loading your applications…"),
-                    rx.cond(
-                        (S.total == 0) & (S.search == "") & (S.status_filter == "all"),
-                        rx.vstack(
-                            info_callout("No applications yet. Add the first one, or import the spreadsheet you "
-                                         "already keep."),
-                            _board(), width="100%"),
-                        _board(),
+                    rx.vstack(
+                        rx.cond(
+                            S.total == 0,
+                            rx.cond(
+                                (S.search == "") & (S.status_filter == "all"),
+                                info_callout("No applications yet. Add the first one, or import the spreadsheet "
+                                             "you already keep."),
+                                rx.box(info_callout("No application matches this search or filter."),
+                                       id="no-matches", width="100%"),
+                            ),
+                        ),
+                        _board(), width="100%",
                     ),
                 ),
                 rx.text("Drag a card to another column, or use its buttons and status menu (keyboard: Tab to the "

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 import redis
 from sqlalchemy import func, text
 from sqlmodel import Session, select
@@ -66,15 +67,12 @@ except ImportError:  # pragma: no cover
     _json_loads = json.loads
 
 
-try:  # a product of ~1,000 x 384 by 384 x ~30: OpenBLAS's threads cost more than they save (2-10 ms vs 0.5 ms)
-    from threadpoolctl import ThreadpoolController
+# A product of ~1,000 x 384 by 384 x ~30: OpenBLAS's threads cost more than they save (2-10 ms vs 0.5 ms).
+_BLAS = ThreadpoolController()
 
-    _BLAS = ThreadpoolController()
 
-    def _one_blas_thread():
-        return _BLAS.limit(limits=1, user_api="blas")
-except ImportError:  # pragma: no cover
-    from contextlib import nullcontext as _one_blas_thread
+def _one_blas_thread():
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)

@@ -113,10 +113,16 @@ def test_board_moves_persist_drawer_import(page, app_url, shot):
     expect(_card(page, "saved", f"Umbrella {tag}")).to_be_visible()
     expect(page.locator("#applications-total")).to_contain_text("4")
 
+    # a search that finds nothing says so
+    page.locator("#applications-search").fill(f"nothing-{tag}")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#no-matches")).to_contain_text("No application matches")
+
     # export links carry the current filters
     page.locator("#applications-search").fill(tag)
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#export-csv")).to_have_attribute("href", f"/api/v1/export/applications.csv?sort=updated_at&order=desc&q={tag}")
+    expect(page.locator("#no-matches")).to_have_count(0)
 
     # bulk: select two cards and move both to Withdrawn; a final one refuses (per-card result)
     _card(page, "applied", first).get_by_role("checkbox").click()
