@@ -6,39 +6,18 @@ Prints median and p95 per operation. Login is dominated by argon2id on purpose."
 
 import argparse
 import os
-import statistics
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def _setup_services() -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-"))
-    os.environ["DATA_DIR"] = str(data_dir)
-    from career_app import embedded
-
-    os.environ["DATABASE_URL"] = embedded.ensure_postgres(data_dir, database="bench")
-    os.environ["REDIS_URL"] = embedded.ensure_redis(data_dir)
-    from career_app.cli import cmd_migrate
-
-    cmd_migrate(None)
-
-
-def _report(name: str, samples: list[float]) -> None:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    print(f"{name:<28} n={len(ms):<5} median={statistics.median(ms):7.2f} ms   p95={p95:7.2f} ms")
+import _services  # bench/_services.py; it also puts the project on sys.path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200)
     args = parser.parse_args()
-    _setup_services()
+    _services.start()
     from fastapi.testclient import TestClient
 
     from career_app.api.app import build_api
@@ -70,10 +49,8 @@ def main() -> None:
         timings["GET /health"].append(time.perf_counter() - t)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for name, samples in timings.items():
-        _report(name, samples)
-    from career_app import embedded
-
-    embedded.stop_embedded(Path(os.environ["DATA_DIR"]))
+        _services.report(name, samples, width=28)
+    _services.stop()
 
 
 if __name__ == "__main__":

@@ -10,35 +10,14 @@ import <= 10 s."""
 
 import argparse
 import os
-import statistics
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _services  # bench/_services.py; it also puts the project on sys.path
 
 STATUSES = ["saved", "applied", "interviewing", "offer", "rejected", "withdrawn", "accepted", "declined"]
 WEIGHTS = [30, 35, 12, 3, 14, 3, 2, 1]
-
-
-def _setup_services() -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-"))
-    os.environ["DATA_DIR"] = str(data_dir)
-    from career_app import embedded
-
-    os.environ["DATABASE_URL"] = embedded.ensure_postgres(data_dir, database="bench")
-    os.environ["REDIS_URL"] = embedded.ensure_redis(data_dir)
-    from career_app.cli import cmd_migrate
-
-    cmd_migrate(None)
-
-
-def _report(name: str, samples: list[float]) -> None:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    print(f"{name:<44} n={len(ms):<4} median={statistics.median(ms):8.2f} ms   p95={p95:8.2f} ms")
 
 
 def _csv(rows: int, tag: str) -> bytes:
@@ -65,7 +44,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--import-rows", type=int, default=10_000)
     args = parser.parse_args()
-    _setup_services()
+    _services.start()
     from fastapi.testclient import TestClient
 
     from career_app.api.app import build_api
@@ -100,20 +79,20 @@ def main() -> None:
             assert resp.status_code == 200
         body = resp.json()
         assert sum(body["counts"].values()) == args.apps
-        _report(f"GET board of {args.apps} (limit {limit}/column)", samples)
+        _services.report(f"GET board of {args.apps} (limit {limit}/column)", samples)
     samples = []
     for _ in range(args.calls):
         t = time.perf_counter()
         resp = client.get("/api/v1/applications", headers=board_user, params={"q": "Role 1", "limit": 50})
         samples.append(time.perf_counter() - t)
-    _report(f"GET list of {args.apps}, search 'Role 1'", samples)
+    _services.report(f"GET list of {args.apps}, search 'Role 1'", samples)
     samples = []
     for _ in range(max(10, args.calls // 2)):
         t = time.perf_counter()
         resp = client.get("/api/v1/jobs/insights", headers=board_user)
         samples.append(time.perf_counter() - t)
         assert resp.status_code == 200 and resp.json()["total"] == args.apps
-    _report(f"GET insights of {args.apps}", samples)
+    _services.report(f"GET insights of {args.apps}", samples)
 
     data = _csv(args.import_rows, "imp")
     importer = seeker()
@@ -133,9 +112,7 @@ def main() -> None:
     assert resp.json()["duplicates"] == args.import_rows and resp.json()["created"] == 0
     print(f"import {args.import_rows} rows again (all duplicates) {time.perf_counter() - t:6.2f} s")
 
-    from career_app import embedded
-
-    embedded.stop_embedded(Path(os.environ["DATA_DIR"]))
+    _services.stop()
 
 
 if __name__ == "__main__":
