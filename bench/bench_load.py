@@ -11,13 +11,11 @@ Needs wrk (`apt-get install wrk`). Prints a table; it is a benchmark, not a test
 
 import argparse
 import io
-import json
 import os
 import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
