@@ -578,19 +578,19 @@ def _exact_top(seeker_id: uuid.UUID, vector: np.ndarray, k: int = TOP_K) -> list
     return [r[0] for r in rows]
 
 
-def explain_recommend(seeker, vector: np.ndarray) -> None:
+def explain_recommend(seeker) -> None:
+    """The plan of the pool statement for the seeker's resume as it stands."""
     from career_app.services import matching
 
     with raw_connection() as conn, conn.transaction():
         conn.execute(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
         conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        query = "[" + ",".join(map(str, vector.astype(np.float32).tolist())) + "]"
         plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + matching.POOL_SQL,
-                            (query, seeker.id, matching.CANDIDATE_POOL)).fetchall()
+                            {"owner": seeker.id, "n": matching.CANDIDATE_POOL}).fetchall()
     print("\nEXPLAIN (ANALYZE, BUFFERS) of the candidate-pool statement recommend() sends "
           f"(hnsw.ef_search={matching.HNSW_EF_SEARCH}, iterative_scan=relaxed_order):")
     _print_plan(plan)
-    uses = "ix_jobs_embedding_hnsw" in "\n".join(line for (line,) in plan)
+    uses = "Index Scan using ix_job_match_rows_embedding" in "\n".join(line for (line,) in plan)
     print(f"  -> HNSW index used: {'yes' if uses else 'NO'}")
 
 
@@ -637,7 +637,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
         with session_scope() as session:
             resume = resumes.current(session, seeker.id)
             profile = matching.resume_profile(session, seeker, resume)
-            ms, rows = _timed(matching.candidates, session, seeker, resume)
+            ms, rows = _timed(matching.candidates, session, seeker)
             figures.pool_ms.append(ms)
             figures.rescore_ms.append(_timed(matching.rescore, rows, profile, TOP_K)[0])
     print(_line(f"  candidates (pool of {matching.CANDIDATE_POOL})", figures.pool_ms))
@@ -651,7 +651,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
             with session_scope() as session:
                 resume = resumes.current(session, seeker.id)
                 t = time.perf_counter()
-                matching.rescore(matching.candidates(session, seeker, resume, pool),
+                matching.rescore(matching.candidates(session, seeker, pool=pool),
                                  matching.resume_profile(session, seeker, resume), TOP_K)
                 samples.append((time.perf_counter() - t) * 1000)
         figures.pool_sizes[pool] = samples
@@ -666,7 +666,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
         exact = _exact_top(seeker.id, q, pool)
         _set_resume_embedding(seeker.id, q, profiles[(k + REC_WARMUP) % len(profiles)])
         with session_scope() as session:
-            got = [r.id for r in matching.candidates(session, seeker, resumes.current(session, seeker.id))]
+            got = [r.id for r in matching.candidates(session, seeker)]
         recalls.append(len(set(got) & set(exact)) / pool)
         inside.append(len(set(got_ids[k]) & set(exact)) / max(1, len(got_ids[k])))
     exact_s = time.perf_counter() - t
@@ -683,7 +683,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
         agree.append(len(set(top) & set(_exact_top(seeker.id, q))) / TOP_K)
     print(f"exact SQL top-{TOP_K} vs numpy brute force (5 queries): overlap={np.mean(agree):.3f}")
 
-    explain_recommend(seeker, timed_queries[0])
+    explain_recommend(seeker)
 
 
 # --- step 4: feed -----------------------------------------------------------------------------

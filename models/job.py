@@ -120,8 +120,8 @@ class Job(SQLModel, table=True):
 
 class JobMatchRow(SQLModel, table=True):
     """What the recommendations' candidate pool reads, one row per active public listing with an
-    embedding: a narrow copy of jobs kept in step by a trigger on jobs (migration 0008), never written
-    by the application."""
+    embedding: a narrow copy of jobs kept in step by a trigger on jobs (migrations 0008, 0009), never
+    written by the application."""
 
     __tablename__ = "job_match_rows"
     __table_args__ = (
@@ -134,3 +134,7 @@ class JobMatchRow(SQLModel, table=True):
     embedding: list[float] = Field(sa_column=Column(Vector(EMBEDDING_DIMENSIONS), nullable=False))
     profile: str | None = Field(default=None, sa_column=Column(Text))  # jobs.match_profile as JSON text
     requirement_vectors: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    # Derived by the trigger (migration 0009), as JSON: the profile's version, each requirement's
+    # skills and the seniority (what ranking reads of it), and the fields a recommendation shows.
+    rank_digest: str | None = Field(default=None, sa_column=Column(Text))
+    card: str | None = Field(default=None, sa_column=Column(Text))

@@ -147,7 +147,7 @@ def _scored(session: Session, user: User, resume) -> tuple[list[EnhancedRecommen
     """The top 50 by the match page's score, with must-have/nice-to-have evidence and the offline band;
     also each job's levels and posting text (for the model)."""
     seeker = matching.resume_profile(session, user, resume)
-    kept = matching.rescore(matching.candidates(session, user, resume, pool=matching.CANDIDATE_POOL), seeker, TOP)
+    kept = matching.rescore(matching.candidates(session, user, pool=matching.CANDIDATE_POOL), seeker, TOP)
     ids = [c.id for _, c in kept]
     rows = {row.id: row for row in session.exec(
         select(Job.id, Job.title, Job.company_name, Job.location, Job.description_raw)

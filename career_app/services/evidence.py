@@ -40,12 +40,14 @@ def pack(vectors: np.ndarray | list) -> bytes:
     return np.clip(np.rint(array * 127.0), -127, 127).astype(np.int8).tobytes()
 
 
-def unpack(data: bytes | None) -> np.ndarray:
-    """The rows back as float32, scaled by 1/127 (not renormalised: the quantisation moves a row's
-    length by well under 1 %, and every path, match page and recommendations, reads them alike)."""
+def unpack(data: bytes | None, rows: np.ndarray | None = None) -> np.ndarray:
+    """The rows (or those `rows` selects) back as float32, scaled by 1/127 (not renormalised: the
+    quantisation moves a row's length by well under 1 %, and every path, match page and
+    recommendations, reads them alike)."""
     if not data:
         return np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
-    array = np.frombuffer(bytes(data), dtype=np.int8).reshape(-1, embeddings.DIMENSIONS).astype(np.float32)
+    array = np.frombuffer(bytes(data), dtype=np.int8).reshape(-1, embeddings.DIMENSIONS)
+    array = (array if rows is None else array[rows]).astype(np.float32)
     array *= np.float32(1 / 127)
     return array
 

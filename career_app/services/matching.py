@@ -19,6 +19,8 @@ held-out part by bench/bench_calibration.py."""
 import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate
 from urllib.parse import quote_plus
 
 import numpy as np
@@ -175,11 +177,14 @@ def _require_resume(session: Session, user: User) -> Resume:
     return resume
 
 
-def resume_profile(session: Session, user: User, resume: Resume) -> evidence.ResumeProfile:
+def resume_profile(session: Session, user: User, resume) -> evidence.ResumeProfile:
     """The resume's stored profile (made at upload); a resume stored before profiles existed is
-    profiled once here and kept. The skills typed on the seeker's profile count too."""
+    profiled once here and kept. The skills typed on the seeker's profile count too. `resume` is a
+    Resume or anything with its match_profile and phrase_vectors (recommend's digest)."""
     profile = evidence.ResumeProfile.from_stored(resume.match_profile, resume.phrase_vectors)
     if profile is None or profile.vectors is None:
+        if not isinstance(resume, Resume):
+            resume = _require_resume(session, user)
         profile = evidence.profile_resume(resume)
         session.add(resume)
         session.commit()
@@ -246,18 +251,34 @@ _recent_recommendations: dict = {}
 _RECOMMENDATION_CACHE_ENTRIES = 2048
 
 
+@dataclass(frozen=True)
+class _ResumeDigest:
+    """What recommend reads of the current resume (the embedding stays on the server: see POOL_SQL)."""
+    storage_key: str
+    match_profile: dict | None
+    phrase_vectors: bytes | None
+
+
+_RESUME_SQL = ("SELECT storage_key, match_profile, phrase_vectors FROM resumes "
+               "WHERE user_id = %s AND embedding IS NOT NULL")
+
+
 def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> list[JobRecommendation]:
     """The active listings with the highest match score for the seeker (the score the match page
     shows): the CANDIDATE_POOL nearest by cosine (HNSW), re-scored with skill evidence and
     seniority, best first. Kept per process while neither the listings (jobs cache version) nor the
     resume change."""
     _require_seeker(user)
-    resume = _require_resume(session, user)
+    found = jobs_service.read_rows(session, _RESUME_SQL, (user.id,))
+    if not found:
+        raise Unprocessable(NO_RESUME)
+    resume = _ResumeDigest(*found[0])
     limit = max(1, min(limit, MAX_RECOMMENDATIONS))
     key = (jobs_service.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit)
     if (hit := _recent_recommendations.get(key)) is not None:
         return [item.model_copy() for item in hit]
-    items = _best(session, user, resume, limit)
+    seeker = resume_profile(session, user, resume)
+    items = [recommendation(result, c) for result, c in rescore(candidates(session, user), seeker, limit)]
     if len(_recent_recommendations) >= _RECOMMENDATION_CACHE_ENTRIES:
         _recent_recommendations.clear()
     _recent_recommendations[key] = items
@@ -287,44 +308,64 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
     return shown, (cursors.encode(ranked, shown[-1].match_score, shown[-1].job_id) if more else None)
 
 
-# The narrow copy of the active public listings (migration 0008, kept in step by a trigger on jobs):
-# embedding, profile text and requirement vectors inline, with its own HNSW index. Reading the wide
-# jobs rows instead (description, guides, search vector; profile and vectors out of line) cost most
-# of the pool's time (bench/bench_matching.py).
-POOL_SQL = ("SELECT job_id, embedding <=> %s::vector AS distance, profile, requirement_vectors FROM job_match_rows "
-            "WHERE owner_id <> %s ORDER BY distance LIMIT %s")
+# The pool reads job_match_rows (migrations 0008-0009): one row per active public listing, kept in
+# step by a trigger on jobs, with its own HNSW index and, inline, what ranking needs (a digest of the
+# profile: each requirement's skills and the seniority; the requirement vectors) and, as JSON text
+# parsed only for the listings kept, the full profile and the card a recommendation shows: one
+# round trip, no per-candidate parsing beyond the digest (bench/bench_matching.py).
+_POOL_SQL = ("SELECT job_id, embedding <=> {around} AS distance, rank_digest, requirement_vectors, profile, card "
+             "FROM job_match_rows WHERE owner_id <> %(owner)s ORDER BY distance LIMIT %(n)s")
+# Around the seeker's current resume: the server reads its embedding (nothing to format and send).
+POOL_SQL = _POOL_SQL.format(around="(SELECT embedding FROM resumes WHERE user_id = %(owner)s)")
+POOL_AROUND_SQL = _POOL_SQL.format(around="%(around)s::vector")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Candidate:
-    """A listing from the ANN pool: what re-scoring needs and nothing else."""
+    """A listing from the ANN pool: what re-scoring needs, and as JSON its profile and card."""
     id: uuid.UUID
     cosine: float
-    profile: dict  # the stored match profile (evidence.JobProfile.as_dict)
+    requirement_skills: list  # each requirement's canonical skills, in the profile's order
+    level: str | None  # the job's seniority
+    years: float | None
     vectors: bytes | None  # its requirement embeddings (evidence.pack), None when not stored
+    profile_text: str  # the stored match profile (evidence.JobProfile.as_dict)
+    card: str  # title, company_name, location, remote_option, skills, skills_required, created_at
+
+    @cached_property
+    def profile(self) -> dict:
+        return _json_loads(self.profile_text)
 
 
-def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDATE_POOL) -> list[Candidate]:
-    """The `pool` active public listings nearest the resume by cosine (not the seeker's own), with
-    their stored profiles. A listing enriched before profiles existed gets one made by name (no
-    meaning step) until its first match stores a full one."""
-    # The driver's own cursor in binary mode: a few hundred rows of profile text and int8 vectors cost
-    # several times more through the ORM and the text protocol (bench/bench_matching.py).
-    query = "[" + ",".join(map(str, np.asarray(resume.embedding, dtype=np.float32).tolist())) + "]"
+def candidates(session: Session, user: User, around: np.ndarray | None = None,
+               pool: int = CANDIDATE_POOL) -> list[Candidate]:
+    """The `pool` active public listings nearest by cosine (not the seeker's own) to the seeker's
+    current resume, or to `around`. A listing enriched before profiles existed gets one made by name
+    (no meaning step) until its first match stores a full one."""
+    params = {"owner": user.id, "n": pool}
+    sql = POOL_SQL
+    if around is not None:
+        sql = POOL_AROUND_SQL
+        params["around"] = "[" + ",".join(map(str, np.asarray(around, dtype=np.float32).tolist())) + "]"
+    # The driver's own cursor in binary mode: a few hundred rows of int8 vectors cost several times
+    # more through the ORM and the text protocol (bench/bench_matching.py).
     conn = session.connection().connection.driver_connection
     # Both statements in one round trip (pipeline). Iterative scan keeps filling past filtered-out rows.
     with conn.pipeline(), conn.cursor() as settings_cursor, conn.cursor(binary=True) as cursor:
         settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
                                 "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-        cursor.execute(POOL_SQL, (query, user.id, pool))
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     out, unprofiled = [], []
-    for job_id, dist, profile, vectors in rows:
-        profile = _json_loads(profile) if profile else None
-        if profile is None or profile.get("v") != evidence.PROFILE_VERSION:
+    for job_id, dist, digest, vectors, profile, card in rows:
+        if dist is None:  # no resume embedding to search around (none yet, or replaced meanwhile)
+            raise Unprocessable(NO_RESUME)
+        digest = _json_loads(digest) if digest else {}
+        level = digest.get("seniority") or {}
+        if digest.get("v") != evidence.PROFILE_VERSION or not isinstance(digest.get("skills"), list):
             unprofiled.append(len(out))
-            profile, vectors = {}, None
-        out.append(Candidate(job_id, 1.0 - float(dist), profile, vectors))
+        out.append(Candidate(job_id, 1.0 - float(dist), digest.get("skills"), level.get("level"), level.get("years"),
+                             vectors, profile or "{}", card or "{}"))
     if unprofiled:
         olds = {row.id: row for row in session.exec(
             select(Job.id, Job.title, Job.description_raw, Job.skills_required, Job.skills)
@@ -333,97 +374,64 @@ def candidates(session: Session, user: User, resume: Resume, pool: int = CANDIDA
             row = olds[out[k].id]
             by_name = evidence.job_profile(row.title, row.description_raw, list(row.skills_required or []),
                                            list(row.skills or []), embed=False)
-            out[k] = Candidate(out[k].id, out[k].cosine, by_name.as_dict(), None)
+            out[k] = Candidate(out[k].id, out[k].cosine, [list(r.skills) for r in by_name.requirements],
+                               by_name.seniority.level, by_name.seniority.years, None,
+                               json.dumps(by_name.as_dict()), out[k].card)
     return out
 
 
 def rescore(pool: list[Candidate], seeker: evidence.ResumeProfile, limit: int) -> list[tuple[Score, Candidate]]:
     """The `limit` best candidates by the score the match page shows, best first, each with its
-    full Score. Every candidate is scored with plain lists and one matrix product for the meaning
-    step; only the kept ones are built into evidence objects, by `evaluate` on the same similarities."""
-    chunks, offsets, at = [], [], 0
-    for c in pool:
-        n = len(c.profile["requirements"])
-        if c.vectors and len(c.vectors) == n * embeddings.DIMENSIONS:
-            chunks.append(bytes(c.vectors))
-            offsets.append(at)
-            at += n
-        else:
-            offsets.append(None)
-    top = which = np.zeros(0)
-    if chunks and seeker.vectors is not None and len(seeker.vectors):
-        with _one_blas_thread():
-            sims = evidence.unpack(b"".join(chunks)) @ np.ascontiguousarray(seeker.vectors.T)
-        top, which = sims.max(axis=1), sims.argmax(axis=1)
-    # Per requirement of every candidate, in order: shown by name, or by meaning.
-    have, shown, starts, counts = set(seeker.skills), [], [], []
-    for c in pool:
-        reqs = c.profile["requirements"]
-        starts.append(len(shown))
-        counts.append(len(reqs))
-        shown.extend(not have.isdisjoint(req["skills"]) for req in reqs)
-    shown = np.asarray(shown, dtype=bool)
-    by_meaning = top >= evidence.MEANING_THRESHOLD
-    for k, off in enumerate(offsets):
-        if off is not None:
-            shown[starts[k]:starts[k] + counts[k]] |= by_meaning[off:off + counts[k]]
-    counts = np.asarray(counts)
-    matched = np.add.reduceat(shown.astype(np.int32), starts) if len(shown) else np.zeros(len(pool), dtype=np.int32)
-    matched = np.where(counts > 0, matched, 0)  # reduceat reads one element for an empty segment
-    levels: dict[tuple, int] = {}
-    distance = np.empty(len(pool))
-    for k, c in enumerate(pool):
-        level = c.profile.get("seniority") or {}
-        key = (level.get("level"), level.get("years"))
-        if key not in levels:
-            levels[key] = seniority.fit(seeker.seniority, seniority.Seniority(*key))[1]
-        distance[k] = levels[key]
-    cosine = np.asarray([c.cosine for c in pool])
+    full Score. Every requirement is checked by name
+    first; one matrix product covers the meaning step of those left; only the kept candidates are
+    built into evidence objects, by `evaluate` on the same similarities."""
+    # Per-candidate work stays in plain lists: numpy's per-element indexing costs more than it saves here.
+    counts = [len(c.requirement_skills) for c in pool]
+    starts = list(accumulate(counts, initial=0))[:-1]
+    have = seeker.skills.keys()
+    shown = np.fromiter((not have.isdisjoint(skills) for c in pool for skills in c.requirement_skills),
+                        dtype=bool, count=sum(counts))
+    top = np.full(len(shown), -1.0, dtype=np.float32)  # best cosine to a resume unit, where computed
+    which = np.zeros(len(shown), dtype=np.int64)
+    stored = [bool(n) and c.vectors is not None and len(c.vectors) == n * embeddings.DIMENSIONS
+              for c, n in zip(pool, counts)]
+    if seeker.vectors is not None and len(seeker.vectors) and any(stored):
+        rows = np.flatnonzero(np.repeat(stored, counts))  # requirement rows with vectors, in pool order
+        need = ~shown[rows]  # the meaning step only for those not shown by name
+        if need.any():
+            units = evidence.unpack(b"".join(c.vectors for c, ok in zip(pool, stored) if ok), need)
+            rows = rows[need]
+            with _one_blas_thread():
+                sims = units @ np.ascontiguousarray(seeker.vectors.T)
+            top[rows], which[rows] = sims.max(axis=1), sims.argmax(axis=1)
+            shown[rows] = top[rows] >= evidence.MEANING_THRESHOLD
+    matched = np.bincount(np.repeat(np.arange(len(pool)), counts), weights=shown, minlength=len(pool))
+    keys = [(c.level, c.years) for c in pool]
+    levels = {key: seniority.fit(seeker.seniority, seniority.Seniority(*key))[1] for key in set(keys)}
+    distance = np.fromiter((levels[key] for key in keys), dtype=np.float64, count=len(pool))
+    cosine = np.fromiter((c.cosine for c in pool), dtype=np.float64, count=len(pool))
+    counts = np.asarray(counts, dtype=np.int64)
     value = combine_many(cosine, np.where(counts > 0, matched / np.maximum(counts, 1), np.nan), distance)
-    kept = np.lexsort((-cosine, -np.round(value, 4)))[:limit]
     out = []
-    for k in kept:
-        c, off = pool[k], offsets[k]
+    for k in np.lexsort((-cosine, -np.round(value, 4)))[:limit]:
+        c, span = pool[k], slice(starts[k], starts[k] + counts[k])
         job = evidence.JobProfile.from_stored(c.profile, None)
-        n = len(job.requirements)
-        best = (top[off:off + n], which[off:off + n]) if off is not None else None
-        out.append((evaluate(c.cosine, seeker, job, best), c))
+        out.append((evaluate(c.cosine, seeker, job, (top[span], which[span])), c))
     out.sort(key=lambda pair: (pair[0].similarity_score, pair[0].raw_similarity), reverse=True)
     return out
 
 
-@dataclass(frozen=True)
-class _Shown:
-    id: uuid.UUID
-    title: str
-    company_name: str | None
-    location: str | None
-    remote_option: str | None
-    skills: list
-    skills_required: list
-    created_at: object
-
-
-_SHOWN_SQL = ("SELECT id, title, company_name, location, remote_option, skills, skills_required, created_at FROM jobs "
-              "WHERE id = ANY(%s)")
-
-
-def _shown_rows(session: Session, ids: list[uuid.UUID]) -> list[_Shown]:
-    """The listed fields of the kept jobs: one statement through the driver (no ORM statement building)."""
-    with session.connection().connection.driver_connection.cursor() as cursor:
-        return [_Shown(*row) for row in cursor.execute(_SHOWN_SQL, (ids,)).fetchall()]
-
-
-def _best(session: Session, user: User, resume: Resume, limit: int) -> list[JobRecommendation]:
-    seeker = resume_profile(session, user, resume)
-    kept = rescore(candidates(session, user, resume), seeker, limit)
-    shown = {row.id: row for row in _shown_rows(session, [c.id for _, c in kept])} if kept else {}
-    return [JobRecommendation(
-        job_id=c.id, title=row.title, company_name=row.company_name, location=row.location,
-        remote=row.remote_option == "remote", remote_option=row.remote_option, match_score=s.similarity_score,
-        raw_similarity=s.raw_similarity, skills=list(row.skills or taxonomy().normalise(row.skills_required)),
-        matched_skills=s.matched, missing_skills=s.missing, seniority_fit=s.seniority_fit, created_at=row.created_at)
-        for s, c in kept if (row := shown.get(c.id)) is not None]
+def recommendation(result: Score, c: Candidate) -> JobRecommendation:
+    """A ranked candidate as the item a seeker sees."""
+    card = _json_loads(c.card)
+    return JobRecommendation(
+        job_id=c.id, title=card.get("title") or "", company_name=card.get("company_name"),
+        location=card.get("location"), remote=card.get("remote_option") == "remote",
+        remote_option=card.get("remote_option"), match_score=result.similarity_score,
+        raw_similarity=result.raw_similarity,
+        skills=card.get("skills") or taxonomy().normalise(card.get("skills_required") or []),
+        matched_skills=result.matched, missing_skills=result.missing, seniority_fit=result.seniority_fit,
+        created_at=card.get("created_at"))
 
 
 def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[str, int]], int]:

@@ -16,7 +16,7 @@ saved entry of it). Tracked jobs of their own have no embedding (they are never 
 not steer the blend."""
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import redis
@@ -24,7 +24,6 @@ from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
 from career_app.services import jobs, matching, resumes
-from career_app.services.skills import taxonomy
 from models.application import Application
 from models.job import Job
 from models.job_schemas import JobRecommendation
@@ -32,12 +31,6 @@ from models.user import User
 
 SAVED_WEIGHT = 0.4
 MAX_SIGNALS = 200  # the most recent kept listings that steer the blend
-
-
-@dataclass(frozen=True)
-class _Query:
-    """What matching.candidates reads of a resume: the vector to search around."""
-    embedding: list[float]
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -93,7 +86,7 @@ def _blended(session: Session, user: User, resume, kept: np.ndarray, excluded: s
              limit: int) -> list[JobRecommendation]:
     own = _unit(np.asarray(resume.embedding, dtype=np.float32))
     around = _unit(own + _unit(kept.mean(axis=0)))
-    pool = [c for c in matching.candidates(session, user, _Query(around.tolist())) if c.id not in excluded]
+    pool = [c for c in matching.candidates(session, user, around) if c.id not in excluded]
     if not pool:
         return []
     stored = dict(session.exec(select(Job.id, Job.embedding).where(col(Job.id).in_([c.id for c in pool]))).all())
@@ -104,22 +97,4 @@ def _blended(session: Session, user: User, resume, kept: np.ndarray, excluded: s
     scored = matching.rescore(pool, matching.resume_profile(session, user, resume), len(pool))
     scored.sort(key=lambda pair: (SAVED_WEIGHT * closeness[pair[1].id] + (1 - SAVED_WEIGHT) * pair[0].similarity_score,
                                   pair[0].similarity_score), reverse=True)
-    return _shown(session, scored[:limit])
-
-
-def _shown(session: Session, kept: list[tuple[matching.Score, matching.Candidate]]) -> list[JobRecommendation]:
-    """The kept candidates as recommendation items, in their order (one query for their fields)."""
-    rows = {row.id: row for row in session.exec(
-        select(Job.id, Job.title, Job.company_name, Job.location, Job.remote_option, Job.skills, Job.skills_required,
-               Job.created_at).where(col(Job.id).in_([c.id for _, c in kept]))).all()}
-    out = []
-    for score, candidate in kept:
-        if (row := rows.get(candidate.id)) is None:
-            continue
-        out.append(JobRecommendation(
-            job_id=row.id, title=row.title, company_name=row.company_name, location=row.location,
-            remote=row.remote_option == "remote", remote_option=row.remote_option,
-            match_score=score.similarity_score, raw_similarity=score.raw_similarity,
-            skills=list(row.skills or taxonomy().normalise(row.skills_required)), matched_skills=score.matched,
-            missing_skills=score.missing, seniority_fit=score.seniority_fit, created_at=row.created_at))
-    return out
+    return [matching.recommendation(score, c) for score, c in scored[:limit]]

@@ -1,6 +1,7 @@
 """Matching, recommendations and the skills gap on known embeddings."""
 
 import json
+from datetime import datetime
 import math
 import uuid
 
@@ -246,6 +247,17 @@ def test_job_enriched_before_profiles_is_profiled_once(client, register, nurse):
         assert bytes(session.get(Job, uuid.UUID(job_id)).requirement_vectors) == stored
 
 
+def test_recommendations_score_a_job_enriched_before_profiles_by_name(client, register, nurse):
+    """A listing without a stored profile is still ranked (by name, no meaning step) and shown whole."""
+    provider, _ = register("provider")
+    job_id = _enriched_job(_user(provider).id, "Pediatric Nurse", ["PALS", "Underwater welding"],
+                           "Pediatric nurse for a children's hospital unit; PALS required.", profiled=False)
+    items = client.get("/api/v1/recommendations/jobs", headers=bearer(nurse), params={"limit": 50}).json()
+    item = next(i for i in items if i["job_id"] == job_id)
+    assert item["title"] == "Pediatric Nurse"
+    assert item["matched_skills"] == ["PALS"] and item["missing_skills"] == ["Underwater welding"]
+
+
 def test_recommendations_ranked_by_the_score_the_match_page_shows(client, register, nurse):
     provider, _ = register("provider")
     owner = _user(provider).id
@@ -312,6 +324,20 @@ def test_job_match_rows_follow_every_write_to_jobs(client, register):
         job = session.get(Job, uuid.UUID(job_id))
         assert json.loads(row.profile) == job.match_profile and bytes(row.requirement_vectors) == job.requirement_vectors
         assert [round(x, 5) for x in row.embedding] == [round(x, 5) for x in job.embedding]
+        # The rank digest (migration 0009) is the profile without texts, derived in the database.
+        assert json.loads(row.rank_digest) == {
+            "v": job.match_profile["v"], "seniority": job.match_profile["seniority"],
+            "skills": [r["skills"] for r in job.match_profile["requirements"]]}
+        card = json.loads(row.card)  # what a recommendation shows
+        assert (card["title"], card["company_name"], card["skills"]) == (job.title, job.company_name, job.skills)
+        assert datetime.fromisoformat(card["created_at"]) == job.created_at
+        job.title = "Pediatric Nurse II"  # an owner's edit of a shown field reaches the copy
+        job.skills = ["PALS"]
+        session.commit()
+    card = json.loads(_match_row(job_id).card)
+    assert card["title"] == "Pediatric Nurse II" and card["skills"] == ["PALS"]
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
         job.status = JobStatus.closed  # closed: out of the pool
         session.commit()
     assert _match_row(job_id) is None

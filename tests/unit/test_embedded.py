@@ -13,6 +13,9 @@ def test_embedded_services_persist_across_restart(tmp_path):
         conn.execute("CREATE TABLE kept (v text)")
         conn.execute("INSERT INTO kept VALUES ('still here')")
         assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'vector'").fetchone()
+        # Sized to the machine (initdb's 128 MB would send HNSW walks through the kernel's cache).
+        mb = conn.execute("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'").fetchone()[0]
+        assert f"{mb}MB" == embedded._server_settings()["shared_buffers"]
     redis.Redis.from_url(embedded.ensure_redis(tmp_path)).set("kept", "yes")
 
     embedded.stop_embedded(tmp_path)
