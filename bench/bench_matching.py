@@ -643,19 +643,26 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
     print(_line(f"  candidates (pool of {matching.CANDIDATE_POOL})", figures.pool_ms))
     print(_line("  rescore (evidence + seniority)", figures.rescore_ms))
 
-    # The pool's size against the time: the same queries with other pools (50 calls each).
+    # The pool's size against the time and the list: the same queries with other pools (50 calls each);
+    # how much of each top-20 the largest pool would also return.
+    tops: dict[int, list[set]] = {}
     for pool in POOL_SIZES:
-        samples = []
+        samples, tops[pool] = [], []
         for k, q in enumerate(queries[:50]):
             _set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])
             with session_scope() as session:
                 resume = resumes.current(session, seeker.id)
                 t = time.perf_counter()
-                matching.rescore(matching.candidates(session, seeker, pool=pool),
-                                 matching.resume_profile(session, seeker, resume), TOP_K)
+                kept = matching.rescore(matching.candidates(session, seeker, pool=pool),
+                                        matching.resume_profile(session, seeker, resume), TOP_K)
                 samples.append((time.perf_counter() - t) * 1000)
+            tops[pool].append({c.id for _, c in kept})
         figures.pool_sizes[pool] = samples
-        print(_line(f"  pool of {pool}: candidates + rescore", samples))
+    largest = max(POOL_SIZES)
+    for pool in POOL_SIZES:
+        same = np.mean([len(a & b) / TOP_K for a, b in zip(tops[pool], tops[largest])])
+        print(_line(f"  pool of {pool}: candidates + rescore", figures.pool_sizes[pool])
+              + f"   top-{TOP_K} shared with pool {largest}: {same:.3f}")
 
     timed_queries = queries[REC_WARMUP:]
     n_recall = min(RECALL_QUERIES, n_queries)
