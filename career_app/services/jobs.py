@@ -493,9 +493,15 @@ def _search(session: Session, r: redis.Redis, params: dict, version: str | None,
         query = query.where(tuple_(*sort) < tuple_(*after))
     else:
         query = query.offset(skip)
+    # One count per search while listings are unchanged: every page of a walk by cursor shares it.
+    count_key = f"jobs:search-count:{version}:{kind}"
+    counted = r.get(count_key) if cache else None
     with without_begin(session):  # two reads: no BEGIN/ROLLBACK round trips around them
-        total = session.exec(select(func.count()).select_from(Job).where(*conditions)).one()
+        total = int(counted) if counted is not None else session.exec(
+            select(func.count()).select_from(Job).where(*conditions)).one()
         rows = session.exec(query.order_by(*(c.desc() for c in sort)).limit(limit + 1)).all()
+    if cache and counted is None:
+        r.set(count_key, total, ex=settings.search_cache_seconds)
     following = None
     if len(rows) > limit:
         last = rows[limit - 1]

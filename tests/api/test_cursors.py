@@ -121,6 +121,14 @@ def test_search_cursor_walk_with_rank_matches_offset(client, register):
         if not (cursor := page.json()["next_cursor"]):
             break
     assert walked == [i["id"] for i in full["items"]]
+    # Every page of the walk shared one count, kept until the listings change...
+    r = app_redis()
+    kind = jobs._search_kind(jobs._search_params(q=word), "listings")
+    assert r.get(f"jobs:search-count:{jobs.cache_version(r)}:{kind}") == "7"
+    _store(Job(owner_id=owner, title=f"Engineer {word}", description_raw=f"More {word}.", skills_required=["Python"],
+               skills=["Python"], status=JobStatus.active, visibility=Visibility.public))
+    # ...and a new listing is counted at once.
+    assert client.get("/api/v1/jobs/search", params={"q": word, "limit": 3}).json()["total"] == 8
 
 
 def test_search_scope_mine_and_all_never_another_users_private_jobs(client, register):
