@@ -58,6 +58,7 @@ DOCS_SOURCES = {
     "worker-src": ["blob:"],
 }
 JSON_POLICY = "default-src 'none'; frame-ancestors 'none'"
+EXPOSED_HEADERS = "X-Next-Cursor, Link, Retry-After, Content-Disposition, Location"
 
 _INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 _SAFE_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
@@ -143,6 +144,10 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     def _common(self, headers: MutableHeaders) -> None:
+        # A script on an allowed origin (CORS_ORIGINS) may read only the safelisted response headers
+        # unless named here: the next page's cursor, when to retry, a download's file name, a new
+        # resource's address. Reflex's CORS middleware names none.
+        headers.setdefault("access-control-expose-headers", EXPOSED_HEADERS)
         headers.setdefault("x-content-type-options", "nosniff")
         headers.setdefault("x-frame-options", "DENY")
         headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")

@@ -58,6 +58,12 @@ def test_api_and_files_carry_headers(app_url):
     _common_headers(api)
     assert api.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
 
+    # A script on an allowed origin can read the next page's cursor and when to retry.
+    feed = httpx.get(f"{app_url}/api/v1/jobs/feed", params={"limit": 1}, headers={"Origin": app_url})
+    assert feed.headers["access-control-allow-origin"] == app_url
+    exposed = {h.strip() for h in feed.headers["access-control-expose-headers"].split(",")}
+    assert {"X-Next-Cursor", "Link", "Retry-After"} <= exposed
+
     icon = httpx.get(f"{app_url}/favicon.ico")
     assert icon.status_code == 200 and icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     _common_headers(icon)
