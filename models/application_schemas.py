@@ -280,7 +280,9 @@ class Funnel(BaseModel):
 class TrackerInsights(BaseModel):
     total: int
     by_status: dict[str, int]
-    salary_histogram: list[SalaryBin]
+    salary_histogram: list[SalaryBin]  # in salary_currency, the currency most salaries are in
+    salary_currency: str | None = None
+    salaries_in_other_currencies: int = 0  # left out of the histogram (amounts are not converted)
     weekly: list[WeekCount]
     funnel: Funnel
     median_days_in_stage: dict[str, float | None]

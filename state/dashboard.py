@@ -36,6 +36,7 @@ class DashboardState(AuthState):
     funnel_rows: list[dict[str, str | int]] = []
     weekly_rows: list[dict[str, str | int]] = []
     salary_rows: list[dict[str, str | int]] = []
+    salary_title: str = "Salary range of the jobs"
     funnel_rates: str = ""
     # admins: whether the instance has no live job yet (then the sample catalogue is offered)
     empty_catalogue: bool = False
@@ -80,6 +81,9 @@ class DashboardState(AuthState):
         self.weekly_rows = [{"week": w["week"], "count": w["count"]} for w in found["weekly"]]
         self.salary_rows = [{"range": f"{_short(b['low'])}–{_short(b['high'])}", "count": b["count"]}
                             for b in found["salary_histogram"]]
+        currency, others = found["salary_currency"], found["salaries_in_other_currencies"]
+        self.salary_title = "Salary range of the jobs" + (f" ({currency})" if currency else "") + (
+            f" · {others} in other currencies not shown" if others else "")
         rates = [(label, funnel[key]) for label, key in (("applied → interview", "applied_to_interview_rate"),
                                                          ("interview → offer", "interview_to_offer_rate"))]
         self.funnel_rates = " · ".join(f"{label} {round(rate * 100)}%" for label, rate in rates if rate is not None)

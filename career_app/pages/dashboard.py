@@ -76,7 +76,7 @@ def _export_card() -> rx.Component:
     )
 
 
-def _chart(title: str, data: rx.Var, x_key: str, chart_id: str) -> rx.Component:
+def _chart(title: str | rx.Var, data: rx.Var, x_key: str, chart_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(title, weight="medium", size="2"),
         rx.recharts.bar_chart(
@@ -111,7 +111,7 @@ def _tracker_card() -> rx.Component:
                             _chart("Funnel", DashboardState.funnel_rows, "stage", "chart-funnel"),
                             _chart("Applied per week", DashboardState.weekly_rows, "week", "chart-weekly"),
                             rx.cond(DashboardState.salary_rows.length() > 0,
-                                    _chart("Salary range of the jobs", DashboardState.salary_rows, "range",
+                                    _chart(DashboardState.salary_title, DashboardState.salary_rows, "range",
                                            "chart-salary"),
                                     rx.text("No salaries known for these jobs yet.", size="2", color_scheme="gray")),
                             columns=rx.breakpoints(initial="1", md="3"), spacing="4", width="100%"),

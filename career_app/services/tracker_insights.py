@@ -25,6 +25,7 @@ _APPLICATIONS_SQL = text(f"""
 SELECT a.status, a.applied_on,
        CASE WHEN l.visibility = 'public' THEN l.salary_min ELSE j.salary_min END AS salary_min,
        CASE WHEN l.visibility = 'public' THEN l.salary_max ELSE j.salary_max END AS salary_max,
+       CASE WHEN l.visibility = 'public' THEN l.salary_currency ELSE j.salary_currency END AS salary_currency,
        GREATEST({_RANK_SQL.format(col="a.status")},
                 COALESCE((SELECT max({_RANK_SQL.format(col="e.to_status")}) FROM application_events e
                           WHERE e.application_id = a.id), 0),
@@ -113,19 +114,25 @@ def insights(session: Session, user_id: uuid.UUID | str) -> dict:
     stages = {status: (float(median), stays)
               for status, median, stays in session.connection().execute(_STAGES_SQL, {"user_id": user_id}).all()}
     by_status = {status.value: 0 for status in ApplicationStatus}
-    salaries, applied_days, reached = [], [], [0, 0, 0, 0, 0]
-    for status, applied_on, salary_min, salary_max, rank in rows:
+    salaries: dict[str | None, list[float]] = {}  # by currency
+    applied_days, reached = [], [0, 0, 0, 0, 0]
+    for status, applied_on, salary_min, salary_max, currency, rank in rows:
         by_status[status] = by_status.get(status, 0) + 1
         known = [v for v in (salary_min, salary_max) if v is not None]
         if known:
-            salaries.append(sum(known) / len(known))
+            salaries.setdefault(currency, []).append(sum(known) / len(known))
         if applied_on is not None:
             applied_days.append(applied_on if isinstance(applied_on, date) else datetime.fromisoformat(applied_on))
         reached[rank] += 1
+    # One histogram, in the currency most of the salaries are in: amounts in two currencies do not
+    # share an axis. The others are counted, not converted (no exchange rates here).
+    currency = min(salaries, key=lambda c: (-len(salaries[c]), c is None, c or "")) if salaries else None
+    shown = salaries.get(currency, [])
     at_least = [sum(reached[k:]) for k in range(len(reached))]
     applied, interviewing, offer = at_least[1], at_least[2], at_least[3]
     return TrackerInsights(
-        total=len(rows), by_status=by_status, salary_histogram=salary_histogram(salaries), weekly=weekly(applied_days),
+        total=len(rows), by_status=by_status, salary_histogram=salary_histogram(shown), salary_currency=currency,
+        salaries_in_other_currencies=sum(len(v) for v in salaries.values()) - len(shown), weekly=weekly(applied_days),
         funnel=Funnel(applied=applied, interviewing=interviewing, offer=offer,
                       applied_to_interview_rate=_rate(interviewing, applied),
                       interview_to_offer_rate=_rate(offer, interviewing)),

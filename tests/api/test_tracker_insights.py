@@ -27,10 +27,10 @@ def walk(client, token, app_id, *statuses):
         assert resp.status_code == 200, resp.text
 
 
-def tracked_job(client, token, low, high) -> str:
+def tracked_job(client, token, low, high, currency="EUR") -> str:
     resp = client.post("/api/v1/jobs", headers=bearer(token),
                        json={"title": unique_title("Engineer"), "company_name": "Globex", "salary_min": low,
-                             "salary_max": high, "salary_currency": "EUR"})
+                             "salary_max": high, "salary_currency": currency})
     assert resp.status_code == 201, resp.text
     return resp.json()["id"]
 
@@ -86,6 +86,7 @@ def test_insights_figures(client, register):
     assert medians["saved"] == 3.0 and medians["applied"] == 6.0 and medians["interviewing"] == 2.0
     assert medians["offer"] is None and medians["rejected"] is None
     bins = body["salary_histogram"]
+    assert body["salary_currency"] == "EUR" and body["salaries_in_other_currencies"] == 0
     assert sum(b["count"] for b in bins) == 3 and bins[0]["low"] <= 55000 < bins[0]["high"]
     assert bins[-1]["low"] <= 125000 < bins[-1]["high"]
     assert all(x["high"] - x["low"] == bins[0]["high"] - bins[0]["low"] for x in bins)
@@ -106,6 +107,18 @@ def test_insights_figures(client, register):
     assert client.get(INSIGHTS).status_code == 401
     provider, _ = register("provider")
     assert client.get(INSIGHTS, headers=bearer(provider)).status_code == 403
+
+
+def test_salary_histogram_keeps_to_one_currency(client, register):
+    """Amounts in two currencies never share the histogram: the most common currency is drawn and the
+    others are counted as left out."""
+    seeker, _ = register("seeker")
+    for low, high, currency in ((50000, 60000, "EUR"), (70000, 80000, "EUR"), (9000000, 9000000, "JPY")):
+        add(client, seeker, job_id=tracked_job(client, seeker, low, high, currency))
+    body = client.get(INSIGHTS, headers=bearer(seeker)).json()
+    assert body["salary_currency"] == "EUR" and body["salaries_in_other_currencies"] == 1
+    bins = body["salary_histogram"]
+    assert sum(b["count"] for b in bins) == 2 and bins[-1]["high"] <= 100000  # the yen amount is not on this axis
 
 
 def test_histogram_and_weeks_units():
