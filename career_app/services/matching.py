@@ -382,9 +382,9 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
 
 def rescore(pool: list[Candidate], seeker: evidence.ResumeProfile, limit: int) -> list[tuple[Score, Candidate]]:
     """The `limit` best candidates by the score the match page shows, best first, each with its
-    full Score. Every requirement is checked by name
-    first; one matrix product covers the meaning step of those left; only the kept candidates are
-    built into evidence objects, by `evaluate` on the same similarities."""
+    full Score. Every requirement is checked by name first; one matrix product covers the meaning
+    step of those left; only the kept candidates are built into evidence objects, by `evaluate` on
+    the same similarities."""
     # Per-candidate work stays in plain lists: numpy's per-element indexing costs more than it saves here.
     counts = [len(c.requirement_skills) for c in pool]
     starts = list(accumulate(counts, initial=0))[:-1]
