@@ -75,3 +75,12 @@ def ranked(title: str | None, skills: Iterable[str] = (), keep: float = 0.5) -> 
         return []
     top = counts[0][1]
     return [family for family, n in counts if n >= keep * top]
+
+
+def of_job(job) -> str:
+    """A job's family: the stored one (set at enrichment, or by its poster), else read from it."""
+    stored = getattr(job, "family", None)
+    if valid(stored):
+        return stored
+    return of_role(getattr(job, "title", None), list(getattr(job, "skills_required", None) or [])
+                   + list(getattr(job, "skills", None) or []))
