@@ -42,10 +42,23 @@ def main() -> None:
     embeddings.load()
 
     phrases = calibration.phrase_report(DATA / "labelled_phrases.json")
-    print(f"\nmeaning threshold (phrase pairs): fitted {phrases.threshold:.2f} on the fit pairs "
-          f"(accuracy {phrases.fit_accuracy:.1%}); code uses {evidence.MEANING_THRESHOLD:.2f}")
-    print(f"  held-out ({phrases.held_out_pairs} pairs): accuracy {phrases.held_out_accuracy:.1%}, "
-          f"precision {phrases.held_out_precision:.1%}, recall {phrases.held_out_recall:.1%}")
+    same = phrases.thresholds == evidence.MEANING_THRESHOLDS
+    print(f"\nmeaning thresholds per requirement kind, fitted on the fit pairs: {phrases.thresholds}\n"
+          f"  code uses {evidence.MEANING_THRESHOLDS} ({'same' if same else 'DIFFERENT: update evidence.py'})")
+    for name, part in (("fit", phrases.fit), ("held-out", phrases.held_out)):
+        near = "" if part.near_miss_rejected is None else f", near misses kept missing {part.near_miss_rejected:.1%}"
+        print(f"  {name} ({part.pairs} pairs): accuracy {part.accuracy:.1%}, precision {part.precision:.1%}, "
+              f"recall {part.recall:.1%}{near}")
+    print(f"  {'kind':<15} {'fit pairs':>9} {'fit acc':>8} {'held pairs':>10} {'held acc':>9} {'precision':>9} {'recall':>7}")
+    for kind, (f, h) in phrases.by_kind.items():
+        print(f"  {kind:<15} {f.pairs:>9} {f.accuracy:>8.1%} {h.pairs:>10} {h.accuracy:>9.1%} {h.precision:>9.1%} "
+              f"{h.recall:>7.1%}")
+    print(f"  held out, per family: {'family':<28} {'pairs':>5} {'accuracy':>8} {'near misses kept missing':>24}")
+    for family, h in phrases.by_family.items():
+        near = "-" if h.near_miss_rejected is None else f"{h.near_miss_rejected:.0%}"
+        print(f"  {'':<22}{family:<28} {h.pairs:>5} {h.accuracy:>8.1%} {near:>24}")
+    for miss in phrases.misses[:25]:
+        print(f"  wrong side: {miss}")
 
     ds = calibration.load(DATA / "labelled_matches.json")
     t = time.perf_counter()

@@ -180,6 +180,8 @@ class MatchResult(BaseModel):
     threshold: float
     matched_skills: list[str] = Field(description="Requirements the resume shows, in the job's words")
     missing_skills: list[str] = Field(description="Requirements it does not show, each once, in the job's words")
+    missing_must_haves: list[str] = Field(
+        default_factory=list, description="The missing requirements the job asks for by name: any one makes a gap")
     skill_evidence: list[SkillEvidence] = Field(default_factory=list)
     seniority_fit: SeniorityFit = Field(
         default="fit", description="The seeker's level against the job's: under (two or more rungs below), fit, over")

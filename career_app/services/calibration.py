@@ -78,7 +78,7 @@ class Features:
     score_ms: float = 0.0  # per pair: evidence + seniority + score
 
 
-def features(ds: Dataset, threshold: float = evidence.MEANING_THRESHOLD) -> Features:
+def features(ds: Dataset, thresholds: dict[str, float] | None = None) -> Features:
     """Profiles, embeddings, evidence and seniority of every pair (texts embedded in a few large
     batches: what upload and enrichment do one document at a time)."""
     resume_profiles = [evidence.resume_profile(r["text"], embed=False) for r in ds.resumes]
@@ -103,7 +103,7 @@ def features(ds: Dataset, threshold: float = evidence.MEANING_THRESHOLD) -> Feat
     t = time.perf_counter()
     for i, rp in enumerate(resume_profiles):
         for k, jp in enumerate(job_profiles):
-            cov = evidence.cover(jp, rp, threshold=threshold)
+            cov = evidence.cover(jp, rp, thresholds=thresholds)
             both += len({e.requirement for e in cov.matched} & set(cov.missing))
             coverage[i, k] = np.nan if cov.share is None else cov.share
             fit[i, k], distance[i, k] = seniority.fit(rp.seniority, jp.seniority)
@@ -220,42 +220,123 @@ def fit(ds: Dataset, feat: Features, threshold: float) -> matching.Calibration:
     return best
 
 
+# --- the meaning thresholds of skill evidence, per requirement kind ------------------------------
+
+FALSE_SHOW_COST = 2  # showing a requirement the resume lacks costs a wasted application: twice a miss
+
+
+@dataclass
+class PhrasePair:
+    requirement: str
+    resume: str
+    match: bool
+    split: str
+    family: str
+    near_miss: bool
+    kind: str  # evidence.requirement_kind of the requirement, as the code reads it
+    by_name: bool  # shown by a canonical skill, whatever the threshold
+    cosine: float  # the best cosine of the requirement's phrase to the line's units (-1: no unit)
+
+
+@dataclass
+class PhraseScore:
+    pairs: int
+    accuracy: float
+    precision: float
+    recall: float
+    near_miss_rejected: float | None  # share of near-miss negatives kept missing
+
+
 @dataclass
 class PhraseReport:
-    threshold: float
-    fit_accuracy: float
-    held_out_accuracy: float
-    held_out_precision: float
-    held_out_recall: float
-    held_out_pairs: int
+    thresholds: dict[str, float]
+    fit: PhraseScore
+    held_out: PhraseScore
+    by_kind: dict[str, tuple[PhraseScore, PhraseScore]]  # kind -> (fit, held out)
+    by_family: dict[str, PhraseScore]  # held out
+    misses: list[str] = field(default_factory=list)  # held-out pairs on the wrong side, for reading
+
+    @property
+    def held_out_pairs(self) -> int:
+        return self.held_out.pairs
 
 
-def phrase_cosines(path: Path) -> tuple[list[dict], np.ndarray]:
-    pairs = json.loads(Path(path).read_text())["pairs"]
-    a = np.asarray(embeddings.embed_many([p["requirement"] for p in pairs]))
-    b = np.asarray(embeddings.embed_many([p["resume"] for p in pairs]))
-    return pairs, (a * b).sum(axis=1)
+def phrase_pairs(path: Path) -> list[PhrasePair]:
+    """Each labelled pair as the evidence step sees it: the requirement normalised as a job's, the
+    line profiled as a resume's (its sentences and list items), by name first, then by meaning."""
+    raw = json.loads(Path(path).read_text())["pairs"]
+    jobs = [evidence.job_profile("", "", [p["requirement"]], [], embed=False) for p in raw]
+    resumes = [evidence.resume_profile(p["resume"], embed=False) for p in raw]
+    phrases = [req.phrase for j in jobs for req in j.requirements]
+    units = [u for r in resumes for u in r.units]
+    vectors = np.asarray(embeddings.embed_many(phrases + units), dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+    out, at_phrase, at_unit = [], 0, len(phrases)
+    for p, job, resume in zip(raw, jobs, resumes):
+        reqs = job.requirements
+        req_vectors, at_phrase = vectors[at_phrase:at_phrase + len(reqs)], at_phrase + len(reqs)
+        unit_vectors, at_unit = vectors[at_unit:at_unit + len(resume.units)], at_unit + len(resume.units)
+        # A requirement the normaliser splits in two ("Celery with Redis") is shown when every part is.
+        by_name = [any(name in resume.skills for name in req.skills) for req in reqs]
+        best = (req_vectors @ unit_vectors.T).max(axis=1) if len(unit_vectors) else np.full(len(reqs), -1.0)
+        need = [k for k, named in enumerate(by_name) if not named]
+        weakest = min(need, key=lambda k: float(best[k])) if need else 0
+        kinds = [evidence.requirement_kind(req.skills, req.phrase) for req in reqs]
+        out.append(PhrasePair(p["requirement"], p["resume"], bool(p["match"]), p["split"], p.get("family", "general"),
+                              bool(p.get("near_miss")), kinds[weakest] if reqs else "duty",
+                              bool(reqs) and not need, float(best[weakest]) if need else 1.0))
+    return out
 
 
-def phrase_report(path: Path, threshold: float | None = None) -> PhraseReport:
-    """The meaning threshold: fitted on the fit pairs (best accuracy, ties to the higher, stricter
-    value) unless given, and measured on the held-out pairs."""
-    pairs, cos = phrase_cosines(path)
-    label = np.array([p["match"] for p in pairs])
-    fit_part = np.array([p["split"] == "fit" for p in pairs])
-    if threshold is None:
-        candidates = np.arange(0.30, 0.90, 0.01)
-        accuracy = [((cos[fit_part] >= t) == label[fit_part]).mean() for t in candidates]
-        top = max(accuracy)
-        threshold = round(float(max(t for t, a in zip(candidates, accuracy) if a == top)), 2)
-    held = ~fit_part
-    predicted = cos >= threshold
-    tp = (predicted & label & held).sum()
-    return PhraseReport(
-        threshold=threshold, fit_accuracy=float((predicted[fit_part] == label[fit_part]).mean()),
-        held_out_accuracy=float((predicted[held] == label[held]).mean()),
-        held_out_precision=float(tp / max(1, (predicted & held).sum())),
-        held_out_recall=float(tp / max(1, (label & held).sum())), held_out_pairs=int(held.sum()))
+def _predicted(pairs: list[PhrasePair], thresholds: dict[str, float]) -> np.ndarray:
+    return np.array([p.by_name or p.cosine >= thresholds[p.kind] for p in pairs], dtype=bool)
+
+
+def _phrase_score(pairs: list[PhrasePair], predicted: np.ndarray) -> PhraseScore:
+    label = np.array([p.match for p in pairs], dtype=bool)
+    near = np.array([p.near_miss and not p.match for p in pairs], dtype=bool)
+    tp = int((predicted & label).sum())
+    return PhraseScore(pairs=len(pairs), accuracy=float((predicted == label).mean()) if pairs else 0.0,
+                       precision=tp / max(1, int(predicted.sum())), recall=tp / max(1, int(label.sum())),
+                       near_miss_rejected=float((~predicted[near]).mean()) if near.any() else None)
+
+
+def fit_thresholds(pairs: list[PhrasePair]) -> dict[str, float]:
+    """Per kind, on the pairs not already decided by name: the threshold with the lowest cost
+    (FALSE_SHOW_COST per requirement shown that is not, 1 per one missed), ties to the higher, stricter
+    value. A kind with no such pairs keeps the strictest value of the grid."""
+    grid = np.round(np.arange(0.30, 0.96, 0.01), 2)
+    out = {}
+    for kind in evidence.KINDS:
+        mine = [p for p in pairs if p.kind == kind and not p.by_name]
+        cos = np.array([p.cosine for p in mine])
+        label = np.array([p.match for p in mine], dtype=bool)
+        costs = [FALSE_SHOW_COST * int(((cos >= t) & ~label).sum()) + int(((cos < t) & label).sum()) for t in grid]
+        best = min(costs) if mine else 0
+        out[kind] = float(max(t for t, c in zip(grid, costs) if c == best))
+    return out
+
+
+def phrase_report(path: Path, thresholds: dict[str, float] | None = None) -> PhraseReport:
+    """The meaning thresholds: fitted on the fit pairs unless given, measured on the held-out pairs,
+    overall, per kind and per family."""
+    pairs = phrase_pairs(path)
+    fit_pairs = [p for p in pairs if p.split == "fit"]
+    held = [p for p in pairs if p.split != "fit"]
+    if thresholds is None:
+        thresholds = fit_thresholds(fit_pairs)
+
+    def score(subset: list[PhrasePair]) -> PhraseScore:
+        return _phrase_score(subset, _predicted(subset, thresholds))
+
+    by_kind = {kind: (score([p for p in fit_pairs if p.kind == kind]), score([p for p in held if p.kind == kind]))
+               for kind in evidence.KINDS}
+    by_family = {family: score([p for p in held if p.family == family])
+                 for family in sorted({p.family for p in held})}
+    predicted = _predicted(held, thresholds)
+    misses = [f"{'shown' if got else 'missing'} but labelled {'match' if p.match else 'no match'} [{p.kind}, "
+              f"cos {p.cosine:.2f}]: {p.requirement!r} <- {p.resume!r}"
+              for p, got in zip(held, predicted) if got != p.match]
+    return PhraseReport(thresholds, score(fit_pairs), score(held), by_kind, by_family, misses)
 
 
 def level_accuracy(ds: Dataset, feat: Features) -> tuple[float, float]:

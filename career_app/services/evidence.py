@@ -4,29 +4,42 @@ line that shows it, every other one missing (never both), in the job's own words
 Two steps per requirement (see skills.Taxonomy.requirement_parts for the normalisation):
   1. canonical: one of its taxonomy skills is among the resume's (aliases and implied skills
      included: "PALS" shows "Pediatric Advanced Life Support", "Cerner" shows "EHR");
-  2. by meaning: its phrase embedding is within MEANING_THRESHOLD cosine of one of the resume's
-     phrase or sentence embeddings (the threshold is fitted on labelled phrase pairs in
-     tests/data/labelled_phrases.json; bench/bench_calibration.py reports it on the held-out part).
+  2. by meaning: its phrase embedding is within the threshold of its kind (MEANING_THRESHOLDS) of
+     one of the resume's phrase or sentence embeddings. Kinds: a specialization (a taxonomy skill
+     not marked ordinary, or a phrase naming a licence or certificate: a patient population, a
+     setting, a licence, a regulated method, a named framework or tool) needs direct evidence, so its
+     threshold is high; an ordinary skill and a free phrase may be shown in other words. Each
+     threshold is fitted on the fit part of the labelled phrase pairs in
+     tests/data/labelled_phrases.json, near misses included, and reported on the held-out part
+     (bench/bench_calibration.py).
 
 The embeddings are computed once: a job's requirements when it is enriched (RQ worker), a resume's
 phrases and sentences when it is uploaded. Both are stored as int8 rows (`pack`/`unpack`)."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
 from career_app.services import embeddings, seniority
 from career_app.services.skills import RequirementPart, taxonomy
 
-MEANING_THRESHOLD = 0.37  # fitted on the fit half of tests/data/labelled_phrases.json (bench_calibration --fit)
+KINDS = ("specialization", "skill", "term", "duty")
+# Per requirement kind, the cosine a resume phrase needs to show the requirement by meaning; fitted on
+# the fit part of tests/data/labelled_phrases.json (calibration.phrase_report; bench_calibration --fit).
+MEANING_THRESHOLDS = {"specialization": 0.58, "skill": 0.31, "term": 0.53, "duty": 0.44}
+MEANING_THRESHOLD = min(MEANING_THRESHOLDS.values())  # the loosest: below it nothing is shown by meaning
 MAX_REQUIREMENTS = 20
 MAX_UNITS = 120
-PROFILE_VERSION = 1  # bump when the stored profile's shape or normalisation changes (re-profiled lazily)
+PROFILE_VERSION = 2  # bump when the stored profile's shape or normalisation changes (re-profiled lazily)
 _LIST_LINE = re.compile(r"^(?:[\w &/\-]{2,40}:\s*)?(?:[^,;]{1,60}[,;]\s*){2,}[^,;]{1,60}$")
 _CONTACT = re.compile(r"@|https?://|www\.|\+?\d[\d ()\-]{7,}")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])")
 _LABEL = re.compile(r"^[\w &/\-]{2,40}:\s*")
+# A free-text requirement naming a credential is a specialization too ("RN licence", "CDL class A").
+_CREDENTIAL = re.compile(r"\b(?:licen[cs]ed?|certifi(?:ed|cation|cate)|registered|registration|accredit\w*|"
+                         r"chartered|board[- ]certified|credential\w*)\b", re.I)
 _EDUCATION = re.compile(r"\b(?:B\.?Sc|M\.?Sc|B\.?S\.|M\.?S\.|B\.?A\.|M\.?A\.|BSN|MSN|Ph\.?D|Bachelor|Master|University|College|"
                         r"Diploma|Degree|Certificate)\b")
 
@@ -139,14 +152,14 @@ class JobProfile:
 
     def as_dict(self) -> dict:
         return {"v": PROFILE_VERSION, "requirements": [
-            {"text": r.text, "phrase": r.phrase, "skills": list(r.skills)} for r in self.requirements],
+            {"text": r.text, "phrase": r.phrase, "skills": list(r.skills), "must": r.must} for r in self.requirements],
             "seniority": self.seniority.as_dict()}
 
     @staticmethod
     def from_stored(data: dict | None, vectors: bytes | None) -> "JobProfile | None":
         if not data or data.get("v") != PROFILE_VERSION:
             return None
-        requirements = [RequirementPart(r["text"], r["phrase"], tuple(r.get("skills", ())))
+        requirements = [RequirementPart(r["text"], r["phrase"], tuple(r.get("skills", ())), bool(r.get("must", True)))
                         for r in data.get("requirements", [])]
         unpacked = unpack(vectors)
         return JobProfile(requirements, seniority.Seniority.from_dict(data.get("seniority")),
@@ -154,14 +167,37 @@ class JobProfile:
 
 
 def job_requirements(skills_required: list[str], skills: list[str]) -> list[RequirementPart]:
-    """The job's requirements in its own words: the skills it lists as written, normalised and
-    without repeats; when it lists none, the skills found in it by enrichment."""
+    """Every requirement the job lists, in its own words, normalised and without repeats: first the
+    skills it asks for (must-haves), then the other skills enrichment found in its text (a duty such
+    as Triage; shown on the job page, so matched or missing like the rest, but not a must-have).
+    A job that asks for nothing by name has no must-haves: what enrichment found stands for them."""
     tax = taxonomy()
     out: dict[str, RequirementPart] = {}
-    for phrase in list(skills_required) or list(skills):
+    for phrase in skills_required:
         for part in tax.requirement_parts(phrase):
             out.setdefault(part.key, part)
+    covered = {name for part in out.values() for name in part.skills}
+    for phrase in skills:
+        for part in tax.requirement_parts(phrase):
+            if part.key not in out and not covered.intersection(part.skills):
+                out[part.key] = replace(part, must=not skills_required)
     return list(out.values())[:MAX_REQUIREMENTS]
+
+
+@lru_cache(maxsize=65536)
+def requirement_kind(skills: tuple[str, ...], phrase: str) -> str:
+    """specialization, skill (ordinary, transferable), term (a short free phrase) or duty (a longer one)."""
+    if skills:
+        tax = taxonomy()
+        ordinary = all(name in tax.skills and tax.skills[name].kind == "skill" for name in skills)
+        return "skill" if ordinary else "specialization"
+    if _CREDENTIAL.search(phrase):
+        return "specialization"
+    return "term" if len(phrase.split()) <= 3 else "duty"
+
+
+def meaning_threshold(skills, phrase: str, thresholds: dict[str, float] | None = None) -> float:
+    return (thresholds or MEANING_THRESHOLDS)[requirement_kind(tuple(skills), phrase)]
 
 
 def job_profile(title: str, description: str, skills_required: list[str], skills: list[str],
@@ -189,6 +225,7 @@ class Evidence:
 class Coverage:
     matched: list[Evidence] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    missing_must: list[str] = field(default_factory=list)  # the missing ones the job asks for by name
 
     @property
     def share(self) -> float | None:
@@ -206,9 +243,10 @@ def best_similarities(job_vectors: np.ndarray | None, resume_vectors: np.ndarray
 
 
 def cover(job: JobProfile, resume: ResumeProfile, best: tuple[np.ndarray, np.ndarray] | None = None,
-          threshold: float = MEANING_THRESHOLD) -> Coverage:
+          thresholds: dict[str, float] | None = None) -> Coverage:
     """Each requirement matched (with evidence) or missing, once. `best` (from best_similarities)
-    may be computed for many jobs at once by the caller."""
+    may be computed for many jobs at once by the caller; `thresholds` replaces MEANING_THRESHOLDS
+    (calibration only)."""
     if best is None:
         best = best_similarities(job.vectors, resume.vectors)
     top, which = best
@@ -217,11 +255,13 @@ def cover(job: JobProfile, resume: ResumeProfile, best: tuple[np.ndarray, np.nda
         hit = next((name for name in req.skills if name in resume.skills), None)
         if hit is not None:
             out.matched.append(Evidence(req.text, resume.skills[hit], "skill", skill=hit))
-        elif i < len(top) and top[i] >= threshold:
+        elif i < len(top) and top[i] >= meaning_threshold(req.skills, req.phrase, thresholds):
             out.matched.append(Evidence(req.text, resume.units[int(which[i])], "meaning",
                                         similarity=round(float(top[i]), 3)))
         else:
             out.missing.append(req.text)
+            if req.must:
+                out.missing_must.append(req.text)
     return out
 
 

@@ -46,8 +46,8 @@ from models.user import Role, User
 @dataclass(frozen=True)
 class Calibration:
     cosine_unrelated: float = 0.0
-    cosine_strong_fit: float = 0.625
-    semantic_weight: float = 0.65
+    cosine_strong_fit: float = 0.55
+    semantic_weight: float = 0.7
     under_penalty: float = 0.125
     over_penalty: float = 0.0
 
@@ -88,6 +88,14 @@ class Score:
     seniority_fit: str = seniority.FIT
     resume_seniority: seniority.Seniority = seniority.Seniority(None, None)
     job_seniority: seniority.Seniority = seniority.Seniority(None, None)
+    missing_must: list[str] = field(default_factory=list)  # missing requirements the job asks for by name
+
+
+def is_gap(result: Score, threshold: float | None = None) -> bool:
+    """The verdict: a gap when the score is under the threshold or the resume lacks a must-have,
+    however close the rest of it reads."""
+    return bool(result.missing_must) or result.similarity_score < (
+        settings.match_gap_threshold if threshold is None else threshold)
 
 
 def seniority_factor(distance: int, cal: Calibration = CALIBRATION) -> float:
@@ -127,7 +135,7 @@ def evaluate(raw_cosine: float, resume: evidence.ResumeProfile, job: evidence.Jo
     semantic_only = combine(raw_cosine, None, 0, cal)
     return Score(round(value, 4), round(raw_cosine, 4), round(share if share is not None else semantic_only, 4),
                  [e.requirement for e in coverage.matched], coverage.missing, coverage.matched, fit,
-                 resume.seniority, job.seniority)
+                 resume.seniority, job.seniority, coverage.missing_must)
 
 
 def score(raw_cosine: float, seeker_skills: list[str], job_skills: list[str]) -> Score:
@@ -204,7 +212,14 @@ def job_profile(session: Session, job: Job) -> evidence.JobProfile:
 
 def _explanation(result: Score, gap: bool) -> str:
     total = len(result.matched) + len(result.missing)
-    if result.missing:
+    if result.missing_must:
+        text = (f"Your resume shows {len(result.matched)} of the {total} requirements this job lists. It asks for "
+                f"{', '.join(result.missing_must[:8])}, which your resume does not show: a gap to close or to "
+                "address openly before you apply.")
+        others = [m for m in result.missing if m not in result.missing_must]
+        if others:
+            text += f" Also not shown: {', '.join(others[:6])}."
+    elif result.missing:
         text = (f"Your resume shows {len(result.matched)} of the {total} requirements this job lists; "
                 f"missing: {', '.join(result.missing[:8])}.")
     elif total:
@@ -234,11 +249,11 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
     raw = float(session.exec(select(Job.embedding.cosine_distance(resume.embedding)).where(Job.id == job.id)).one())
     result = evaluate(1.0 - raw, resume_profile(session, user, resume), job_profile(session, job))
     threshold = settings.match_gap_threshold
-    gap = result.similarity_score < threshold
+    gap = is_gap(result, threshold)
     return MatchResult(
         job_id=job.id, similarity_score=result.similarity_score, raw_similarity=result.raw_similarity,
         skill_coverage=result.skill_coverage, gap_detected=gap, threshold=threshold,
-        matched_skills=result.matched, missing_skills=result.missing,
+        matched_skills=result.matched, missing_skills=result.missing, missing_must_haves=result.missing_must,
         skill_evidence=[SkillEvidence(requirement=e.requirement, evidence=e.evidence, matched_by=e.how, skill=e.skill,
                                       similarity=e.similarity) for e in result.evidence],
         seniority_fit=result.seniority_fit, resume_level=result.resume_seniority.level,
@@ -326,6 +341,7 @@ class Candidate:
     id: uuid.UUID
     cosine: float
     requirement_skills: list  # each requirement's canonical skills, in the profile's order
+    requirement_phrases: list  # each requirement's phrase (its kind sets its meaning threshold)
     level: str | None  # the job's seniority
     years: float | None
     vectors: bytes | None  # its requirement embeddings (evidence.pack), None when not stored
@@ -364,8 +380,8 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
         level = digest.get("seniority") or {}
         if digest.get("v") != evidence.PROFILE_VERSION or not isinstance(digest.get("skills"), list):
             unprofiled.append(len(out))
-        out.append(Candidate(job_id, 1.0 - float(dist), digest.get("skills"), level.get("level"), level.get("years"),
-                             vectors, profile or "{}", card or "{}"))
+        out.append(Candidate(job_id, 1.0 - float(dist), digest.get("skills"), digest.get("phrases") or [],
+                             level.get("level"), level.get("years"), vectors, profile or "{}", card or "{}"))
     if unprofiled:
         olds = {row.id: row for row in session.exec(
             select(Job.id, Job.title, Job.description_raw, Job.skills_required, Job.skills)
@@ -375,7 +391,7 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
             by_name = evidence.job_profile(row.title, row.description_raw, list(row.skills_required or []),
                                            list(row.skills or []), embed=False)
             out[k] = Candidate(out[k].id, out[k].cosine, [list(r.skills) for r in by_name.requirements],
-                               by_name.seniority.level, by_name.seniority.years, None,
+                               [r.phrase for r in by_name.requirements], by_name.seniority.level, by_name.seniority.years, None,
                                json.dumps(by_name.as_dict()), out[k].card)
     return out
 
@@ -404,7 +420,10 @@ def rescore(pool: list[Candidate], seeker: evidence.ResumeProfile, limit: int) -
             with _one_blas_thread():
                 sims = units @ np.ascontiguousarray(seeker.vectors.T)
             top[rows], which[rows] = sims.max(axis=1), sims.argmax(axis=1)
-            shown[rows] = top[rows] >= evidence.MEANING_THRESHOLD
+            close = rows[top[rows] >= evidence.MEANING_THRESHOLD]  # only these can pass their kind's threshold
+            if len(close):
+                bar = _row_thresholds(pool, counts, starts, close)
+                shown[close] = top[close] >= bar
     matched = np.bincount(np.repeat(np.arange(len(pool)), counts), weights=shown, minlength=len(pool))
     keys = [(c.level, c.years) for c in pool]
     levels = {key: seniority.fit(seeker.seniority, seniority.Seniority(*key))[1] for key in set(keys)}
@@ -418,6 +437,17 @@ def rescore(pool: list[Candidate], seeker: evidence.ResumeProfile, limit: int) -
         job = evidence.JobProfile.from_stored(c.profile, None)
         out.append((evaluate(c.cosine, seeker, job, (top[span], which[span])), c))
     out.sort(key=lambda pair: (pair[0].similarity_score, pair[0].raw_similarity), reverse=True)
+    return out
+
+
+def _row_thresholds(pool: list[Candidate], counts: list[int], starts: list[int], rows: np.ndarray) -> np.ndarray:
+    """The meaning threshold of each requirement row (pool order) in `rows`, by its kind."""
+    owner = np.searchsorted(np.asarray(starts), rows, side="right") - 1
+    out = np.empty(len(rows), dtype=np.float32)
+    for n, (row, k) in enumerate(zip(rows.tolist(), owner.tolist())):
+        c, i = pool[k], row - starts[k]
+        phrase = c.requirement_phrases[i] if i < len(c.requirement_phrases) else ""
+        out[n] = evidence.meaning_threshold(tuple(c.requirement_skills[i]), phrase)
     return out
 
 

@@ -24,6 +24,7 @@ class Skill:
     category: str
     family: str = "general"
     implies: tuple[str, ...] = ()
+    kind: str = "specialization"  # or "skill": ordinary and transferable, may be shown in other words
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class RequirementPart:
     text: str
     phrase: str
     skills: tuple[str, ...] = field(default=())
+    must: bool = True  # listed by the job as required; False: named in its description only
 
     @property
     def key(self) -> str:
@@ -57,7 +59,8 @@ class Taxonomy:
         for name, entry in data["skills"].items():
             category = entry.get("category", "other")
             self.skills[name] = Skill(name=name, category=category, family=family_of.get(category, "general"),
-                                      implies=tuple(entry.get("implies", ())))
+                                      implies=tuple(entry.get("implies", ())),
+                                      kind=entry.get("kind", "specialization"))
             for alias in (name, *entry.get("aliases", [])):
                 if entry.get("case_sensitive"):
                     self._exact[alias] = name

@@ -99,7 +99,7 @@ def test_meaning_step_with_evidence_and_threshold():
     assert hit.how == "meaning" and hit.evidence == "Supervise 45 associates across receiving, picking and shipping."
     assert hit.similarity >= evidence.MEANING_THRESHOLD
     assert cov.missing == ["Conduit bending (EMT, rigid)"]
-    strict = evidence.cover(job, resume, threshold=0.99)
+    strict = evidence.cover(job, resume, thresholds=dict.fromkeys(evidence.KINDS, 0.99))
     assert strict.matched == [] and len(strict.missing) == 2
 
 
