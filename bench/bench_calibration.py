@@ -41,7 +41,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     embeddings.load()
 
-    phrases = calibration.phrase_report(DATA / "labelled_phrases.json")
+    phrases = calibration.phrase_report(DATA / "labelled_phrases.json", DATA / "labelled_near_misses.json")
     same = phrases.thresholds == evidence.MEANING_THRESHOLDS
     print(f"\nmeaning thresholds per requirement kind, fitted on the fit pairs: {phrases.thresholds}\n"
           f"  code uses {evidence.MEANING_THRESHOLDS} ({'same' if same else 'DIFFERENT: update evidence.py'})")
@@ -59,6 +59,21 @@ def main() -> None:
         print(f"  {'':<22}{family:<28} {h.pairs:>5} {h.accuracy:>8.1%} {near:>24}")
     for miss in phrases.misses[:25]:
         print(f"  wrong side: {miss}")
+
+    near = calibration.near_miss_report(DATA / "labelled_near_misses.json")
+    print("\nnear misses (a generalist vs a same-family job whose must-have specialization they lack): right when the "
+          "specialization is missing, the job is a gap and it scores under the job the resume fits")
+    for split in ("fit", "held_out"):
+        cases = near.part(split)
+        print(f"  [{split}] {len(cases)} cases: {near.accuracy(cases):.1%} right; fitting jobs without a gap "
+              f"{sum(not c.fitting_gap for c in cases) / max(1, len(cases)):.1%}")
+    print(f"  held out, per family: {'family':<28} {'cases':>5} {'right':>6}")
+    for family, (n, accuracy) in near.by_family("held_out").items():
+        print(f"  {'':<22}{family:<28} {n:>5} {accuracy:>6.0%}")
+    for case in near.part("held_out"):
+        if not case.right:
+            print(f"  wrong: {case.id}: shown {case.missing_shown}, near {case.near_score:.2f} vs fitting "
+                  f"{case.fitting_score:.2f}, gap {case.near_gap}")
 
     ds = calibration.load(DATA / "labelled_matches.json")
     t = time.perf_counter()

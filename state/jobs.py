@@ -217,6 +217,8 @@ class JobPageState(AuthState):
             "raw": f"{result.raw_similarity:.2f}",
             "coverage": f"{round(result.skill_coverage * 100)}",
             "gap": "yes" if result.gap_detected else "no",
+            "verdict": ("Missing a must-have" if result.missing_must_haves else
+                        "Skill gap" if result.gap_detected else "Strong fit"),
             "explanation": result.gap_explanation,
             "threshold": f"{round(result.threshold * 100)}",
         }

@@ -160,7 +160,8 @@ def _match_panel() -> rx.Component:
                 rx.vstack(
                     rx.hstack(rx.heading(JobPageState.match["score"], "%", size="8", id="match-score"),
                               rx.cond(JobPageState.match["gap"] == "yes",
-                                      rx.badge("Skill gap", color_scheme="amber", size="2", id="match-gap"),
+                                      rx.badge(JobPageState.match["verdict"], color_scheme="amber", size="2",
+                                               id="match-gap"),
                                       rx.badge("Strong fit", color_scheme="green", size="2", id="match-gap")),
                               align="center", spacing="3"),
                     rx.progress(value=JobPageState.match_percent, max=100, width="100%"),

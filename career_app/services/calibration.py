@@ -261,27 +261,48 @@ class PhraseReport:
         return self.held_out.pairs
 
 
-def phrase_pairs(path: Path) -> list[PhrasePair]:
+def case_pairs(path: Path) -> list[dict]:
+    """The near-miss cases as labelled requirement/resume pairs: every requirement of the fitting job
+    is shown by the whole resume, and so is every one of the near-miss job's but its missing
+    specializations. The resume is whole, as the match page reads it: a threshold must hold against
+    the best of its many lines, not of one."""
+    out = []
+    for case in json.loads(Path(path).read_text())["cases"]:
+        absent = set(case["missing_specializations"])
+        for job in (case["fitting_job"], case["near_miss_job"]):
+            for requirement in job["skills_required"]:
+                out.append({"requirement": requirement, "resume": case["resume"], "match": requirement not in absent,
+                            "split": case["split"], "family": case["family"], "near_miss": requirement in absent,
+                            "case": case["id"]})
+    return out
+
+
+def phrase_pairs(path: Path, cases: Path | None = None) -> list[PhrasePair]:
     """Each labelled pair as the evidence step sees it: the requirement normalised as a job's, the
-    line profiled as a resume's (its sentences and list items), by name first, then by meaning."""
-    raw = json.loads(Path(path).read_text())["pairs"]
+    line (or resume) profiled as a resume's (its sentences and list items), by name first, then by
+    meaning. With `cases`, the near-miss cases' requirements against their whole resumes too."""
+    raw = json.loads(Path(path).read_text())["pairs"] + (case_pairs(cases) if cases else [])
     jobs = [evidence.job_profile("", "", [p["requirement"]], [], embed=False) for p in raw]
-    resumes = [evidence.resume_profile(p["resume"], embed=False) for p in raw]
-    phrases = [req.phrase for j in jobs for req in j.requirements]
-    units = [u for r in resumes for u in r.units]
-    vectors = np.asarray(embeddings.embed_many(phrases + units), dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
-    out, at_phrase, at_unit = [], 0, len(phrases)
+    profiled: dict[str, evidence.ResumeProfile] = {}
+    resumes = [profiled.get(p["resume"]) or profiled.setdefault(p["resume"], evidence.resume_profile(p["resume"], embed=False))
+               for p in raw]
+    texts = list(dict.fromkeys([req.phrase for j in jobs for req in j.requirements]
+                               + [u for r in profiled.values() for u in r.units]))
+    vectors = np.asarray(embeddings.embed_many(texts), dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+    row = {text: k for k, text in enumerate(texts)}
+    out = []
     for p, job, resume in zip(raw, jobs, resumes):
         reqs = job.requirements
-        req_vectors, at_phrase = vectors[at_phrase:at_phrase + len(reqs)], at_phrase + len(reqs)
-        unit_vectors, at_unit = vectors[at_unit:at_unit + len(resume.units)], at_unit + len(resume.units)
+        req_vectors = vectors[[row[req.phrase] for req in reqs]]
+        unit_vectors = vectors[[row[u] for u in resume.units]]
         # A requirement the normaliser splits in two ("Celery with Redis") is shown when every part is.
         by_name = [any(name in resume.skills for name in req.skills) for req in reqs]
         best = (req_vectors @ unit_vectors.T).max(axis=1) if len(unit_vectors) else np.full(len(reqs), -1.0)
         need = [k for k, named in enumerate(by_name) if not named]
         weakest = min(need, key=lambda k: float(best[k])) if need else 0
         kinds = [evidence.requirement_kind(req.skills, req.phrase) for req in reqs]
-        out.append(PhrasePair(p["requirement"], p["resume"], bool(p["match"]), p["split"], p.get("family", "general"),
+        out.append(PhrasePair(p["requirement"], p.get("case") or p["resume"], bool(p["match"]), p["split"],
+                              p.get("family", "general"),
                               bool(p.get("near_miss")), kinds[weakest] if reqs else "duty",
                               bool(reqs) and not need, float(best[weakest]) if need else 1.0))
     return out
@@ -316,10 +337,10 @@ def fit_thresholds(pairs: list[PhrasePair]) -> dict[str, float]:
     return out
 
 
-def phrase_report(path: Path, thresholds: dict[str, float] | None = None) -> PhraseReport:
+def phrase_report(path: Path, cases: Path | None = None, thresholds: dict[str, float] | None = None) -> PhraseReport:
     """The meaning thresholds: fitted on the fit pairs unless given, measured on the held-out pairs,
     overall, per kind and per family."""
-    pairs = phrase_pairs(path)
+    pairs = phrase_pairs(path, cases)
     fit_pairs = [p for p in pairs if p.split == "fit"]
     held = [p for p in pairs if p.split != "fit"]
     if thresholds is None:
@@ -353,3 +374,84 @@ def level_accuracy(ds: Dataset, feat: Features) -> tuple[float, float]:
 def taxonomy_families() -> int:
     tax = taxonomy()
     return len({s.family for s in tax.skills.values()} - {"general"})
+
+
+# --- near misses: a generalist against a same-family job whose must-have specialization they lack ----
+
+
+@dataclass
+class NearMissCase:
+    id: str
+    family: str
+    split: str
+    missing_expected: list[str]
+    missing_shown: list[str]  # expected-missing requirements the evidence step called shown (must be none)
+    fitting_score: float
+    near_score: float
+    fitting_gap: bool
+    near_gap: bool
+
+    @property
+    def right(self) -> bool:
+        """The near-miss job is judged as a near miss: its specialization missing, a gap, and
+        scored under the job the same resume really fits."""
+        return not self.missing_shown and self.near_gap and self.near_score < self.fitting_score
+
+
+@dataclass
+class NearMissReport:
+    cases: list[NearMissCase]
+
+    def part(self, split: str) -> list[NearMissCase]:
+        return [c for c in self.cases if c.split == split]
+
+    @staticmethod
+    def accuracy(cases: list[NearMissCase]) -> float:
+        return sum(c.right for c in cases) / len(cases) if cases else 0.0
+
+    def by_family(self, split: str) -> dict[str, tuple[int, float]]:
+        families = sorted({c.family for c in self.part(split)})
+        return {f: (len(mine := [c for c in self.part(split) if c.family == f]), self.accuracy(mine)) for f in families}
+
+
+def near_miss_report(path: Path, thresholds: dict[str, float] | None = None) -> NearMissReport:
+    """Each case of tests/data/labelled_near_misses.json scored as the match page scores it."""
+    cases = json.loads(Path(path).read_text())["cases"]
+    resumes = [evidence.resume_profile(c["resume"], embed=False) for c in cases]
+    jobs = [[evidence.job_profile(j["title"], j["description"], j["skills_required"], [], embed=False)
+             for j in (c["fitting_job"], c["near_miss_job"])] for c in cases]
+    texts = ([u for r in resumes for u in r.units] + [req.phrase for pair in jobs for j in pair for req in j.requirements]
+             + [c["resume"] for c in cases]
+             + [job_text({**j, "skills_required": j["skills_required"]}) for c in cases
+                for j in (c["fitting_job"], c["near_miss_job"])])
+    vectors = np.asarray(embeddings.embed_many(texts), dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+    at = 0
+    for r in resumes:
+        r.vectors, at = vectors[at:at + len(r.units)], at + len(r.units)
+    for pair in jobs:
+        for j in pair:
+            j.vectors, at = vectors[at:at + len(j.requirements)], at + len(j.requirements)
+    resume_vectors, at = vectors[at:at + len(cases)], at + len(cases)
+    job_vectors = vectors[at:at + 2 * len(cases)].reshape(len(cases), 2, -1)
+    out = []
+    for k, (case, resume, (fitting, near)) in enumerate(zip(cases, resumes, jobs)):
+        results = []
+        for which, job in enumerate((fitting, near)):
+            cosine = float(resume_vectors[k] @ job_vectors[k, which])
+            best = evidence.best_similarities(job.vectors, resume.vectors)
+            if thresholds is None:
+                results.append(matching.evaluate(cosine, resume, job, best))
+            else:  # calibration only: the same steps with other thresholds
+                cov = evidence.cover(job, resume, best, thresholds)
+                score = matching.evaluate(cosine, resume, job, best)
+                results.append(matching.Score(score.similarity_score, score.raw_similarity, score.skill_coverage,
+                                              [e.requirement for e in cov.matched], cov.missing, cov.matched,
+                                              score.seniority_fit, score.resume_seniority, score.job_seniority,
+                                              cov.missing_must))
+        fit_result, near_result = results
+        expected = list(case["missing_specializations"])
+        shown = [r for r in expected if r in near_result.matched]
+        out.append(NearMissCase(case["id"], case["family"], case["split"], expected, shown,
+                                fit_result.similarity_score, near_result.similarity_score,
+                                matching.is_gap(fit_result), matching.is_gap(near_result)))
+    return NearMissReport(out)

@@ -163,7 +163,22 @@ class Taxonomy:
         names = self._names(cleaned)
         if len(names) > 1 and len(pieces) > 1:  # "Python and SQL": each its own requirement, named as written
             return [RequirementPart(m_text, m_text, (name,)) for m_text, name in self._named_mentions(cleaned)]
+        if len(names) == 1 and self._qualified(cleaned):
+            return [RequirementPart(text, cleaned, ())]  # "Oncology nursing" is more than Nursing
         return [RequirementPart(text, cleaned, tuple(names[:1]))]
+
+    def _qualified(self, text: str) -> bool:
+        """A skill named with a modifier that narrows it ("Oncology nursing", "Construction project
+        management", "Technical recruiting"): the skill alone does not show it. Not an adjective that
+        only grades it ("Safe medication administration") nor an activity on it ("Documentation in Epic")."""
+        if self.canonical(text) or self.canonical(_VERSION_RE.sub("", text)):
+            return False
+        found = self.mentions(text)
+        if len(found) != 1:
+            return False
+        words = re.findall(r"[a-z][\w'\-]*", text[:found[0].start].lower())
+        return bool(words) and not any(w in _LINKING_WORDS for w in words) and not all(
+            w in _GRADING_WORDS for w in words)
 
     def _names(self, text: str) -> list[str]:
         known = self.canonical(text) or self.canonical(_VERSION_RE.sub("", text))
@@ -176,6 +191,14 @@ class Taxonomy:
         return [(words, name) for name, words in seen.items()]
 
 
+# Words before a skill's name that do not narrow it (see Taxonomy._qualified).
+_LINKING_WORDS = frozenset("in with using on for of at to and or by from via into across within".split())
+_GRADING_WORDS = frozenset(
+    "safe safely effective efficient accurate strong excellent good great clear basic advanced modern daily general "
+    "professional written verbal proven solid working current active valid relevant practical timely confident "
+    "reliable fluent proficient independent solid sound thorough expert senior junior hands-on up-to-date "
+    "day-to-day end-to-end high-quality quality-focused a an the your backend back-end frontend front-end "
+    "full-stack server-side client-side".split())
 _PAREN_RE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _LEAD_RE = re.compile(
     r"^(?:(?:at\s+least|minimum(?:\s+of)?|min\.?)\s+)?(?:\d+\s*(?:\+|-\s*\d+|to\s+\d+)?\s*\+?\s*(?:years?|yrs?)'?\s*"

@@ -91,12 +91,12 @@ def test_software_requirements_with_qualifiers():
 def test_meaning_step_with_evidence_and_threshold():
     resume = evidence.resume_profile("Ray Kowalski\nLogistics professional in distribution.\nExperience\n"
                                      "Operations, MidSouth (2019 - present)\n"
-                                     "- Supervise 45 associates across receiving, picking and shipping.")
+                                     "- Supervised a team of 45 associates across receiving, picking and shipping.")
     job = evidence.job_profile("Supervisor", "", ["Team supervision", "Conduit bending (EMT, rigid)"], [])
     cov = evidence.cover(job, resume)
     assert [e.requirement for e in cov.matched] == ["Team supervision"]
     hit = cov.matched[0]
-    assert hit.how == "meaning" and hit.evidence == "Supervise 45 associates across receiving, picking and shipping."
+    assert hit.how == "meaning" and hit.evidence == "Supervised a team of 45 associates across receiving, picking and shipping."
     assert hit.similarity >= evidence.MEANING_THRESHOLD
     assert cov.missing == ["Conduit bending (EMT, rigid)"]
     strict = evidence.cover(job, resume, thresholds=dict.fromkeys(evidence.KINDS, 0.99))

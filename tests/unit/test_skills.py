@@ -86,13 +86,22 @@ def test_normalised_phrases_drop_qualifiers():
     ("Started peripheral IVs and charted in Epic", ["IV Therapy", "Epic"]),
     ("GD&T and FEA in SolidWorks", ["GD&T", "Finite Element Analysis", "SolidWorks"]),
     ("QuickBooks, month-end close and accruals", ["QuickBooks", "Month-End Close", "General Ledger"]),
+    # a named tool is its own skill and implies its category (Manhattan WMS -> Warehouse Management)
     ("Forklift certified; cycle counts in Manhattan WMS", ["Forklift Operation", "Inventory Management",
-                                                          "Warehouse Management"]),
+                                                          "Manhattan WMS"]),
     ("qPCR, ELISA and cell culture under GLP", ["PCR", "ELISA", "Cell Culture", "Good Laboratory Practice"]),
     ("Conduit bending, blueprint reading, NEC", ["Electrical Wiring", "Blueprint Reading", "National Electrical Code"]),
 ])
 def test_extracts_beyond_software(text, expected):
     assert taxonomy().extract(text) == expected
+
+
+def test_named_tools_imply_their_category_but_not_each_other():
+    """Zendesk shows Ticketing Systems; Freshdesk does not show Zendesk (issue 21's near misses)."""
+    tax = taxonomy()
+    assert "Ticketing Systems" in tax.implied("Zendesk") and "Zendesk" not in tax.implied("Freshdesk")
+    assert "HRIS" in tax.implied("BambooHR") and tax.extract("PMP certified") == ["PMP Certification"]
+    assert tax.extract("electric pallet jack") == ["Pallet Jack Operation"]
 
 
 @pytest.mark.parametrize("text,absent", [
