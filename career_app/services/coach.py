@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from career_app import db
-from career_app.services import chat, live, llm, matching
+from career_app.services import chat, coach_answers, families, live, llm, matching
+from career_app.services.coach_answers import Requirement, Situation
 from career_app.services.errors import ServiceError
 from career_app.settings import settings
 from models.chat import ChatRole, ChatStatus
@@ -46,6 +47,7 @@ class CoachContext:
     history: list[tuple[str, str]] = field(default_factory=list)  # (role, content), oldest first
     question: str = ""
     answered_up_to: int = 0
+    situation: Situation | None = None  # what the answer is made of (coach_answers)
 
 
 def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None:
@@ -59,24 +61,29 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
         return None
     seeker = session.get(User, chat_row.user_id)
     resume = session.exec(select(Resume).where(Resume.user_id == chat_row.user_id)).first()
-    job_info, match_info = None, None
+    job_info, match_info, requirements, family = None, None, [], None
     if chat_row.job_id is not None:
         job = session.get(Job, chat_row.job_id)
         if job is not None:
+            family = families.of_job(job)
             prep = (job.prep_guide_generated or {}).get("questions") or []
             job_info = {"title": job.title, "company": job.company_name or "", "location": job.location or "",
                         "description": job.description_raw[:2500], "skills": matching.job_skills(job),
                         "interview_questions": [q.get("question", "") for q in prep if isinstance(q, dict)][:5],
                         "resume_guide": list((job.resume_guide_generated or {}).get("resume_guide") or [])[:5],
-                        "salary": job.salary_estimate or {}}
+                        "salary": _salary(job)}
             try:
                 result = matching.match(session, seeker, str(job.id))
                 match_info = {"score": result.similarity_score, "gap": result.gap_detected,
                               "matched": result.matched_skills, "missing": result.missing_skills,
                               "explanation": result.gap_explanation,
                               "learning": [(link.skill, link.url) for link in result.learning_recommendations]}
+                shown = {e.requirement: e.evidence for e in result.skill_evidence}
             except ServiceError:
-                match_info = None  # no resume yet, or the job has no embedding yet
+                match_info, shown = None, {}  # no resume yet, or the job has no embedding yet
+            requirements = [Requirement(r.text, r.skills, r.must, shown.get(r.text))
+                            for r in matching.job_profile(session, job).requirements]
+    skills = matching.seeker_skills(seeker, resume)
     history, size = [], 0
     for message in reversed(recent):
         size += len(message.content)
@@ -84,10 +91,22 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
             break
         history.append((message.role.value, message.content))
     history.reverse()
+    situation = Situation(question=recent[-1].content, family=family or families.of_role(None, skills), job=job_info,
+                          requirements=requirements, resume_known=match_info is not None,
+                          score=match_info["score"] if match_info else None,
+                          gap=match_info["gap"] if match_info else None, skills=skills)
     return CoachContext(
-        session_id=chat_row.id, seeker_name=seeker.full_name if seeker else "", skills=matching.seeker_skills(seeker, resume),
+        session_id=chat_row.id, seeker_name=seeker.full_name if seeker else "", skills=skills,
         resume_excerpt=(resume.text[:1500] if resume else ""), job=job_info, match=match_info, history=history,
-        question=recent[-1].content, answered_up_to=recent[-1].id or 0)
+        question=recent[-1].content, answered_up_to=recent[-1].id or 0, situation=situation)
+
+
+def _salary(job: Job) -> dict:
+    """A posted salary as posted; else the estimate (see enrichment), as stored."""
+    if job.salary_min is not None or job.salary_max is not None:
+        return {"posted": True, "min": job.salary_min or job.salary_max, "max": job.salary_max,
+                "currency": job.salary_currency or "", "period": getattr(job, "salary_period", None)}
+    return dict(job.salary_estimate or {})
 
 
 def unanswered(session: Session, session_id: uuid.UUID) -> bool:
@@ -111,6 +130,8 @@ def _prompt(ctx: CoachContext) -> list[tuple[str, str]]:
     if ctx.match:
         system.append(f"Match score {ctx.match['score']:.2f} (gap: {ctx.match['gap']}); matched: "
                       f"{', '.join(ctx.match['matched']) or 'none'}; missing: {', '.join(ctx.match['missing']) or 'none'}.")
+    if ctx.situation:
+        system.append(coach_answers.prompt_facts(ctx.situation))
     roles = {"user": "human", "assistant": "ai", "admin": "ai", "system": "system"}
     messages = [("system", "\n\n".join(system))]
     for role, content in ctx.history:
@@ -120,71 +141,9 @@ def _prompt(ctx: CoachContext) -> list[tuple[str, str]]:
     return messages
 
 
-def _bullets(items: list[str]) -> str:
-    return "\n".join(f"- {item}" for item in items)
-
-
 def offline_answer(ctx: CoachContext) -> str:
-    """A useful answer from the data alone: the job's gap and how to close it, its interview questions,
-    resume advice or next steps, chosen by what the seeker asked."""
-    question = ctx.question.lower()
-    job, match = ctx.job, ctx.match
-    parts = []
-    wants = {
-        "interview": bool(re.search(r"interview|question|prepare|prep", question)),
-        "skills": bool(re.search(r"skill|gap|missing|learn|course|qualif", question)),
-        "resume": bool(re.search(r"resume|cv|cover|apply|application", question)),
-        "salary": bool(re.search(r"salary|pay|money|compensation|offer", question)),
-    }
-    if not any(wants.values()):
-        wants = {"skills": True, "interview": bool(job), "resume": True, "salary": False}
-    if job:
-        parts.append(f"About the {job['title']} role" + (f" at {job['company']}" if job['company'] else "") + ":")
-    if wants["skills"]:
-        if match and match["missing"]:
-            learning = dict(match["learning"])
-            parts.append(f"Your match score is {match['score']:.0%}. You already show "
-                         f"{', '.join(match['matched'][:6]) or 'few of the listed skills'}. To close the gap, work on:")
-            parts.append(_bullets([f"{s}: show it with a small project or course ({learning[s]})" if s in learning
-                                   else f"{s}: add any real experience you have with it to your resume"
-                                   for s in match["missing"][:5]]))
-        elif match:
-            parts.append(f"Your match score is {match['score']:.0%} and you list every skill this job names "
-                         f"({', '.join(match['matched'][:8])}). Lead with evidence of them.")
-        elif job:
-            parts.append(f"This job asks for {', '.join(job['skills'][:8]) or 'the skills in its description'}. "
-                         "Upload your resume to see which of them you already show.")
-        else:
-            parts.append(f"Your profile lists {', '.join(ctx.skills[:10]) or 'no skills yet'}. "
-                         "Open a job and choose “Ask the coach about this job” to compare it with your resume.")
-    if wants["interview"] and job and job["interview_questions"]:
-        parts.append("Questions to prepare for this interview:")
-        parts.append(_bullets(job["interview_questions"]))
-    elif wants["interview"]:
-        parts.append("Prepare three short stories (Situation, Task, Action, Result) about your strongest projects, "
-                     "each ending with a measurable result.")
-    if wants["resume"]:
-        guide = job["resume_guide"] if job else []
-        parts.append("For your resume:")
-        parts.append(_bullets(guide[:3] if guide else [
-            "Open with the title you are aiming for and your two strongest skills.",
-            "Give every recent role one quantified result (users, time saved, revenue).",
-            "Use the posting's own words for the skills you really have.",
-        ]))
-    if wants["salary"]:
-        salary = (job or {}).get("salary") or {}
-        if salary.get("min") and salary.get("max"):
-            parts.append(f"The estimated range for this role is {salary['min']:,}–{salary['max']:,} "
-                         f"{salary.get('currency', '')}; anchor near the top if you meet every must-have.".strip())
-        else:
-            parts.append("Research the range for this title in your city before the first call, and give a range "
-                         "whose bottom you would happily accept.")
-    parts.append("Next step: " + ("apply now and tailor the first lines of your resume to this posting."
-                                  if match and not match["gap"] else
-                                  "pick one missing skill above and show it this week, then apply."
-                                  if match else "tell me which job you are considering, and I will compare it with "
-                                  "your resume."))
-    return "\n\n".join(parts)
+    """The offline coach's answer (coach_answers): it reads the seeker's last message first."""
+    return coach_answers.offline_answer(ctx.situation or Situation(question=ctx.question, family=families.GENERAL))
 
 
 async def _offline_chunks(ctx: CoachContext):
@@ -301,6 +260,9 @@ async def _stream(r, ctx: CoachContext) -> bool:
             await asyncio.gather(producer, watcher, return_exceptions=True)
     if producer.done() and not producer.cancelled() and producer.exception() is not None:
         log.warning("coach stream failed midway for %s: %s", ctx.session_id, producer.exception())
-    saved = await _in_session(lambda s: chat.save_reply(s, r, ctx.session_id, "".join(parts), label, cut_short,
+    content = "".join(parts)
+    if label != llm.OFFLINE and ctx.situation is not None:  # a model's reply is checked like the offline one
+        content = coach_answers.check_reply(content, ctx.situation)
+    saved = await _in_session(lambda s: chat.save_reply(s, r, ctx.session_id, content, label, cut_short,
                                                          ctx.answered_up_to, stream_id))
     return bool(saved) and not saved["interrupted"]

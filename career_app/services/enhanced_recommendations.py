@@ -158,11 +158,13 @@ def _scored(session: Session, user: User, resume) -> tuple[list[EnhancedRecommen
         if row is None:
             continue
         optional = nice_to_have_texts(row.description_raw)
-        skills_of = {r["text"]: tuple(r.get("skills", ())) for r in cand.profile.get("requirements", [])}
+        listed = cand.profile.get("requirements", [])
+        skills_of = {r["text"]: tuple(r.get("skills", ())) for r in listed}
+        named_only_in_text = {r["text"] for r in listed if not r.get("must", True)}  # not asked for by name
         shown = {e.requirement: e for e in score.evidence}
         must_m, must_x, nice_m, nice_x = [], [], [], []
         for req in score.matched + score.missing:
-            nice = is_nice(req, skills_of.get(req, ()), optional)
+            nice = req in named_only_in_text or is_nice(req, skills_of.get(req, ()), optional)
             if req in shown:
                 (nice_m if nice else must_m).append(req)
             else:

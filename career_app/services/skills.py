@@ -176,6 +176,12 @@ class Taxonomy:
         found = self.mentions(text)
         if len(found) != 1:
             return False
+        credential = _CREDENTIAL_WORD.search(text)
+        if credential and text[found[0].end:credential.start()].strip():
+            return True  # "ESL Supplemental Certification" is more than teaching ESL; "RN license" is the RN
+        after = re.findall(r"[A-Za-z][\w'\-]*", text[found[0].end:])
+        if after and after[0][0].isupper() and after[0].lower() not in _GENERIC_AFTER:
+            return True  # a product of its own: "Tableau Prep", "AWS Lambda"
         words = re.findall(r"[a-z][\w'\-]*", text[:found[0].start].lower())
         return bool(words) and not any(w in _LINKING_WORDS for w in words) and not all(
             w in _GRADING_WORDS for w in words)
@@ -199,6 +205,12 @@ _GRADING_WORDS = frozenset(
     "reliable fluent proficient independent solid sound thorough expert senior junior hands-on up-to-date "
     "day-to-day end-to-end high-quality quality-focused a an the your backend back-end frontend front-end "
     "full-stack server-side client-side".split())
+_CREDENTIAL_WORD = re.compile(r"\b(?:certifi(?:cation|cate|ed)|licen[cs]e[ds]?|endorsement|credential)\b", re.I)
+_GENERIC_AFTER = frozenset(
+    "programming development developer skills experience knowledge expertise proficiency administration configuration "
+    "design modeling modelling scripting testing tests framework frameworks platform ecosystem services environment "
+    "tools tooling stack systems system basics fundamentals applications apps projects concepts best practices "
+    "principles queries code coding engineering".split())
 _PAREN_RE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _LEAD_RE = re.compile(
     r"^(?:(?:at\s+least|minimum(?:\s+of)?|min\.?)\s+)?(?:\d+\s*(?:\+|-\s*\d+|to\s+\d+)?\s*\+?\s*(?:years?|yrs?)'?\s*"
