@@ -151,6 +151,7 @@ def _rows_xlsx(data: bytes, mapping: dict[str, str] | None) -> tuple[list, list[
         raise
     except Exception:  # openpyxl raises many kinds on a damaged file
         raise InvalidInput("The XLSX file cannot be read") from None
+    sheet = None
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
@@ -166,9 +167,23 @@ def _rows_xlsx(data: bytes, mapping: dict[str, str] | None) -> tuple[list, list[
                 if len(found) > MAX_IMPORT_ROWS:
                     break
             return headers, found
+    except InvalidInput:
+        raise
+    except Exception as exc:  # read-only: a sheet's XML is parsed only now, as its rows are read
+        raise InvalidInput(f"The XLSX file could not be read: {_damage(exc, sheet)}") from None
     finally:
         book.close()
     raise InvalidInput("No sheet has company and job title columns")
+
+
+def _damage(exc: Exception, sheet) -> str:
+    """What is wrong with a sheet, as the parser says it ("undefined entity: line 1, column 354"),
+    in one short line of printable text, with the sheet's name."""
+    def line(value, limit: int) -> str:
+        return "".join(c for c in " ".join(str(value).split()) if c.isprintable())[:limit]
+
+    where = f'sheet "{line(sheet.title, 40)}": ' if sheet is not None else ""
+    return where + (line(exc, 200) or type(exc).__name__)
 
 
 # What people write in a spreadsheet's status column, for each status (besides its own name).
