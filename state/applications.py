@@ -2,7 +2,7 @@
 per status, moves by drag and drop or keyboard, filters, bulk moves, a card drawer (timeline,
 interview rounds, notes), soft delete with undo, the add form, export links and the import wizard.
 
-Every handler re-verifies the seeker from the session cookie and calls services/applications.py,
+Every handler re-verifies the seeker from the session cookie and calls services/applications/,
 the one place of the transition rule. The board follows the user's live topic: the tracker's
 services announce `applications_changed` after every change (from this tab, another tab or the
 REST API) and the board reads itself again; nothing polls."""

@@ -5,6 +5,7 @@ really save them, the timeline under concurrent moves, and URL import against ho
 import csv
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -200,6 +201,37 @@ def test_import_hostile_files(client, register):
     # 10 MB + 1 byte
     assert client.post(IMPORT, headers=h, files={"file": ("big.csv", b"a" * (10 * 1024 * 1024 + 1), "text/csv")}
                        ).status_code == 413
+
+
+def damaged_xlsx(damage) -> bytes:
+    """A workbook of 200 applications as openpyxl saves it, then its sheet's XML changed by `damage`."""
+    book = Workbook()
+    book.active.append(["Company", "Title", "Notes"])
+    for k in range(200):
+        book.active.append([f"Damaged Co {k}", f"Analyst {k}", "a few notes"])
+    saved, damaged = io.BytesIO(), io.BytesIO()
+    book.save(saved)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info.filename, damage(body) if info.filename == "xl/worksheets/sheet1.xml" else body)
+    return damaged.getvalue()
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (lambda xml: xml[:len(xml) // 2], r"line \d+, column \d+"),  # the sheet cut in half
+    (lambda xml: xml.replace(b"<sheetData>", b"<sheetData>&nbsp;", 1), r"undefined entity"),  # HTML's, not XML's
+], ids=["truncated-sheet", "undefined-entity"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_import_of_a_damaged_xlsx_is_a_clear_400_and_stores_nothing(client, register, damage, problem, dry_run):
+    """The workbook loads (its sheets are read only when their rows are): the damage shows up while
+    reading rows, and is a 400 naming it, never a 500; the rows read before it are not stored."""
+    seeker, _ = register("seeker")
+    resp = upload(client, seeker, damaged_xlsx(damage), "damaged.xlsx", dry_run=dry_run)
+    assert resp.status_code == 400, resp.text
+    detail = resp.json()["detail"]
+    assert detail.startswith("The XLSX file could not be read: ") and re.search(problem, detail), detail
+    assert client.get(APPS, headers=bearer(seeker)).json()["total"] == 0
 
 
 def test_export_round_trip_creates_no_duplicates_and_neutralises(client, register):
