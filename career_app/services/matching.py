@@ -503,7 +503,8 @@ def skills_gap(session: Session, r: redis.Redis, user: User) -> SkillsGapReport:
 
 def reprofile(session: Session, everything: bool = False, batch: int = 50) -> dict:
     """Profile (requirements or phrases, with embeddings) the jobs and resumes stored before skill
-    evidence existed, or all of them after a taxonomy change (`everything`). Batched commits."""
+    evidence existed or with an older profile version, or all of them after a taxonomy change
+    (`everything`). Batched commits."""
     done = {"jobs": 0, "resumes": 0}
     # The vectors, not the profile, tell: a JSONB column stores Python None as JSON null, not SQL NULL.
     for model, column, kind, apply in ((Job, Job.requirement_vectors, "jobs", evidence.profile_job),
@@ -512,7 +513,8 @@ def reprofile(session: Session, everything: bool = False, batch: int = 50) -> di
         if kind == "jobs":
             query = query.where(Job.status != JobStatus.closed)
         if not everything:
-            query = query.where(column.is_(None))
+            stale = model.match_profile["v"].as_integer() != evidence.PROFILE_VERSION
+            query = query.where(column.is_(None) | model.match_profile.is_(None) | stale)
         ids = list(session.exec(query).all())
         for start in range(0, len(ids), batch):
             for row_id in ids[start:start + batch]:

@@ -312,6 +312,13 @@ def test_reprofile_fills_rows_stored_before_profiles(client, register, nurse):
         assert len(job.requirement_vectors) == 2 * DIM
     with session_scope() as session:
         assert matching.reprofile(session) == {"jobs": 0, "resumes": 0}  # nothing left without one
+    with session_scope() as session:  # a profile of an older version is made again
+        job = session.get(Job, uuid.UUID(job_id))
+        job.match_profile = {**job.match_profile, "v": evidence.PROFILE_VERSION - 1}
+        session.commit()
+    with session_scope() as session:
+        assert matching.reprofile(session) == {"jobs": 1, "resumes": 0}
+        assert session.get(Job, uuid.UUID(job_id)).match_profile["v"] == evidence.PROFILE_VERSION
 
 
 def _match_row(job_id: str):
