@@ -166,7 +166,8 @@ class SkillsGapState(AuthState):
         covered = set(report.covered_skills)
         self.chart = [{"skill": d.skill, "have": d.job_count if d.skill in covered else 0,
                        "missing": 0 if d.skill in covered else d.job_count} for d in report.top_market_skills]
-        self.missing = [{"skill": d.skill, "jobs": str(d.job_count), "share": f"{round(d.share * 100)}%",
+        self.missing = [{"skill": d.skill, "jobs": f"{d.job_count} job{'' if d.job_count == 1 else 's'}",
+                         "share": f"{round(d.share * 100)}%",
                          "url": d.learning.url if d.learning else "", "title": d.learning.title if d.learning else ""}
                         for d in report.missing_skills]
         self.loading = False

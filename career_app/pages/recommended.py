@@ -98,7 +98,7 @@ def recommended_page() -> rx.Component:
 def _missing_skill(m: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.text(m["skill"], weight="medium"),
-        rx.text(m["jobs"], " jobs (", m["share"], ")", size="2", color_scheme="gray"),
+        rx.text(m["jobs"], " (", m["share"], ")", size="2", color_scheme="gray"),
         rx.spacer(),
         rx.cond(m["url"] != "", rx.link(m["title"], href=m["url"], is_external=True, size="2",
                                         class_name="learn-link")),

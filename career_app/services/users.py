@@ -83,12 +83,12 @@ def update_profile(session: Session, r: redis.Redis, user: User, data: ProfileUp
             changes[field] = None
     headline, name = changes.get("headline"), changes.get("full_name") or user.full_name
     if headline and (resume_reading.is_section_heading(headline) or headline.casefold() == name.casefold()):
-        raise InvalidInput("headline must be a role line (such as Registered Nurse), not a section heading or "
+        raise InvalidInput("Headline must be a role line (such as Registered Nurse), not a section heading or "
                            "your name")
     if changes.get("family") is not None and not families.valid(changes["family"]):
-        raise InvalidInput(f"family must be one of: {', '.join(families.names())}")
+        raise InvalidInput(f"Family must be one of: {', '.join(families.names())}")
     if changes.get("seniority") is not None and changes["seniority"] not in seniority.LEVELS:
-        raise InvalidInput(f"seniority must be one of: {', '.join(seniority.LEVELS)}")
+        raise InvalidInput(f"Seniority must be one of: {', '.join(seniority.LEVELS)}")
     for field, value in changes.items():
         setattr(user, field, value)
     session.add(user)
