@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from career_app.db import app_redis, session_scope
 from career_app.services import auth, families, jobs, skills_gap
+from career_app.services.skills import taxonomy
 from models.job import Job, JobStatus, Visibility
 from tests import resume_files
 from tests.api.conftest import bearer
@@ -42,10 +43,12 @@ def _user_id(token: str):
 
 
 def _listing(owner_id, title: str, required: list[str]) -> str:
-    """A listing stored as before jobs.family existed (no family): the gap reads it once and keeps it."""
+    """A listing enriched before jobs.family existed (its skills named, no family): the gap reads its
+    family once and keeps it."""
     with session_scope() as session:
         job = Job(owner_id=owner_id, title=f"{title} {uuid.uuid4().hex[:6]}", description_raw="y" * 60,
-                  skills_required=required, skills=[], status=JobStatus.active, visibility=Visibility.public)
+                  skills_required=required, skills=taxonomy().normalise(required), status=JobStatus.active,
+                  visibility=Visibility.public)
         session.add(job)
         session.commit()
         jobs.invalidate(app_redis())

@@ -10,23 +10,25 @@ from playwright.sync_api import expect
 
 from career_app.db import app_redis, session_scope
 from career_app.services import jobs
+from career_app.services.skills import taxonomy
 from models.job import Job, JobStatus, Visibility
 from models.user import Role, User
 from tests import resume_files
 from tests.api.test_skills_gap import HEALTHCARE, NURSE_LINES, OTHERS
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import SCREENSHOTS, wait_ready
 from tests.e2e.test_jobs_flow import _sign_up
 
 
 def _listings() -> None:
-    """Nursing listings and listings of other fields, as a provider's (stored without a family)."""
+    """Nursing listings and listings of other fields, as enriched before jobs.family existed."""
     with session_scope() as session:
         owner = User(email=f"hr-{uuid.uuid4().hex[:8]}@example.com", full_name="Clinic HR", role=Role.provider)
         session.add(owner)
         session.commit()
         for title, required in HEALTHCARE + OTHERS:
             session.add(Job(owner_id=owner.id, title=f"{title} {uuid.uuid4().hex[:6]}", description_raw="z" * 60,
-                            skills_required=required, status=JobStatus.active, visibility=Visibility.public))
+                            skills_required=required, skills=taxonomy().normalise(required),
+                            status=JobStatus.active, visibility=Visibility.public))
         session.commit()
     jobs.invalidate(app_redis())
 
@@ -119,3 +121,18 @@ def test_nurse_profile_and_skills_gap(page, app_url, shot):
     page.locator("#change-fields").click()
     page.locator("#profile-fields").click()
     expect(page.locator("#market-fields")).to_have_text("Nursing and healthcare")
+
+
+def test_profile_and_skills_gap_fit_a_phone(new_page, app_url):
+    phone = new_page(390, 844)
+    _sign_up(phone, app_url, "Pia Phone", "looking for a job")
+    phone.goto(f"{app_url}/profile")
+    wait_ready(phone)
+    expect(phone.locator("#profile-no-resume")).to_be_visible()  # nothing to read from yet: says how
+    expect(phone.locator("#family-in-use")).to_have_text("General")
+    for path in ("/profile", "/skills-gap"):
+        phone.goto(f"{app_url}{path}")
+        wait_ready(phone)
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+        phone.screenshot(path=str(SCREENSHOTS / f"phone-390-seeker-{path.strip('/')}.png"), full_page=True)
