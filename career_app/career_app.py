@@ -11,6 +11,7 @@ from career_app.pages.applications import applications_page
 from career_app.pages.coach import coach_page
 from career_app.pages.dashboard import dashboard
 from career_app.pages.jobs import job_page, jobs_feed
+from career_app.pages.profile import profile_page
 from career_app.pages.provider import provider_console
 from career_app.pages.recommended import recommended_page, skills_gap_page
 from career_app.pages.resume import resume_page
@@ -31,6 +32,7 @@ from state.auth import AuthState
 from state.coach import CoachState
 from state.jobs import JobFeedState, JobPageState
 from state.notifications import NotificationsState
+from state.profile import ProfileState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
@@ -48,6 +50,8 @@ app.add_page(admin_users, route="/admin/users", title="Users · Career Copilot",
 app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=JobFeedState.load)
 app.add_page(job_page, route="/jobs/[job_id]", title="Job · Career Copilot", on_load=JobPageState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Career Copilot", on_load=[AuthState.guard, ResumeState.load])
+app.add_page(profile_page, route="/profile", title="Your profile · Career Copilot",
+             on_load=[AuthState.guard, ProfileState.load])
 app.add_page(provider_console, route="/provider", title="Provider console · Career Copilot",
              on_load=[AuthState.guard, ProviderState.load])
 app.add_page(recommended_page, route="/recommended", title="Recommended · Career Copilot",

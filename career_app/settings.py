@@ -53,6 +53,9 @@ class Settings(BaseSettings):
 
     # Matching: a calibrated similarity_score under this flags a skill gap.
     match_gap_threshold: float = Field(default=0.7, ge=0, le=1)
+    # Where "Learn" links point, per occupational family (a JSON file shaped like the shipped
+    # career_app/services/data/learning_links.json); unset: the shipped file.
+    learning_links_file: Path | None = None
     # AI: with no OPENAI_API_KEY (and no key named in the LLM config file) the offline generator is used.
     llm_config_file: Path = Path("config/llm_config.json")
     # The offline coach streams its answer word by word at this pace (seconds per word).

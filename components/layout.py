@@ -4,9 +4,9 @@ import reflex as rx
 
 # What each role sees in the navigation. Pages still check the role on the server.
 NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
-    "seeker": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Resume", "/resume"), ("Recommended", "/recommended"),
-               ("Skill gap", "/skills-gap"), ("Applications", "/applications"), ("Coach", "/coach"),
-               ("Studio", "/studio")],
+    "seeker": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Profile", "/profile"), ("Resume", "/resume"),
+               ("Recommended", "/recommended"), ("Skill gap", "/skills-gap"), ("Applications", "/applications"),
+               ("Coach", "/coach"), ("Studio", "/studio")],
     "provider": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider")],
     "admin": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider"),
               ("Users", "/admin/users"), ("Enrichment", "/admin/jobs"), ("Ingestion", "/admin/ingestion"),

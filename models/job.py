@@ -65,6 +65,7 @@ class Job(SQLModel, table=True):
         Index("ix_jobs_description_hash", "description_hash"),
         Index("ux_jobs_owner_listing", "owner_id", "listing_id", unique=True,
               postgresql_where=text("listing_id IS NOT NULL")),
+        Index("ix_jobs_family", "family", postgresql_where=text(PUBLIC_ACTIVE)),
         Index("ix_jobs_embedding_hnsw", "embedding", postgresql_using="hnsw",
               postgresql_with={"m": 16, "ef_construction": 64},
               postgresql_ops={"embedding": "vector_cosine_ops"}, postgresql_where=text(PUBLIC_ACTIVE)),
@@ -89,6 +90,8 @@ class Job(SQLModel, table=True):
     external_apply_url: str | None = Field(default=None, max_length=2000)
 
     # Filled by enrichment.
+    # The occupational family (services/families.py: software, healthcare, ...), from the title and skills.
+    family: str | None = Field(default=None, max_length=40)
     skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
     resume_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
     prep_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))

@@ -234,10 +234,15 @@ class SkillDemand(BaseModel):
 class SkillsGapReport(BaseModel):
     your_skills: list[str]
     coverage_percent: float
-    top_market_skills: list[SkillDemand]
+    top_market_skills: list[SkillDemand] = Field(description="The most asked-for must-haves of the listings of "
+                                                             "`families`, most first")
     covered_skills: list[str]
-    missing_skills: list[SkillDemand]
-    active_jobs: int
+    missing_skills: list[SkillDemand] = Field(description="Skills to learn next: those listings' must-haves you "
+                                                          "lack, most asked-for first, with a link to learn each")
+    active_jobs: int = Field(description="Active listings of `families`")
+    families: list[str] = Field(default_factory=list, description="The occupational families whose listings "
+                                                                  "make the market")
+    family_labels: list[str] = Field(default_factory=list)
 
 
 class ReenrichRequest(BaseModel):

@@ -113,6 +113,17 @@ class UserOut(BaseModel):
     created_at: datetime
 
 
+class ResumeReadingOut(BaseModel):
+    """Profile fields as a resume reads: a headline is a role line, never a heading or the name."""
+
+    full_name: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    skills: list[str] = []
+    family: str = "general"
+    seniority: str | None = None
+
+
 class UserProfile(BaseModel):
     """`GET /users/me` in the Ottobon shape."""
 
@@ -123,6 +134,14 @@ class UserProfile(BaseModel):
     headline: str | None = None
     location: str | None = None
     skills: list[str] = []
+    family: str | None = Field(default=None, description="The occupational family you set (null: read from "
+                                                          "your resume)")
+    seniority: str | None = Field(default=None, description="The level you set (null: read from your resume)")
+    family_in_use: str = Field(default="general", description="The family advice uses for you: the one you set, "
+                                                              "else the one your resume reads as, else general")
+    family_label: str = ""
+    seniority_in_use: str | None = Field(default=None, description="The level you set, else your resume's")
+    from_resume: ResumeReadingOut | None = Field(default=None, description="What your current resume reads as")
     resume_text: str | None = None
     resume_file_url: str | None = None
     resume_file_name: str | None = None
@@ -184,6 +203,9 @@ class ProfileUpdate(BaseModel):
     headline: str | None = Field(default=None, max_length=160)
     location: str | None = Field(default=None, max_length=120)
     skills: list[str] | None = Field(default=None, max_length=100)
+    # Checked by the service against the families and levels it knows; empty or null: read from the resume.
+    family: str | None = Field(default=None, max_length=40)
+    seniority: str | None = Field(default=None, max_length=16)
 
     @field_validator("full_name", "headline", "location")
     @classmethod

@@ -38,3 +38,7 @@ class User(SQLModel, table=True):
     headline: str | None = Field(default=None, max_length=160)
     location: str | None = Field(default=None, max_length=120)
     skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    # What the seeker says of themself (None: read from the resume): an occupational family of
+    # services/families.py and a level of services/seniority.LEVELS, both checked by services/users.py.
+    family: str | None = Field(default=None, max_length=40)
+    seniority: str | None = Field(default=None, max_length=16)

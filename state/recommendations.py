@@ -6,7 +6,7 @@ import reflex as rx
 
 from career_app import db
 from career_app.services import enhanced_recommendations as enhanced
-from career_app.services import live, matching, tasks
+from career_app.services import families, live, matching, skills_gap, tasks
 from career_app.services.errors import ServiceError
 from models.enhanced_schemas import EnhancedRecommendations
 from models.user import Role
@@ -124,7 +124,13 @@ class EnhancedState(AuthState):
             self.error = report.error or "The ranking failed."
 
 
+FAMILY_OPTIONS = [{"name": name, "label": families.label(name)} for name in families.names()]
+CHART_ROW_PX, CHART_FRAME_PX = 30, 70
+
+
 class SkillsGapState(AuthState):
+    """The seeker's skills against their field's listings; the fields can be changed on the page
+    (`picked`), else the profile's (or the resume's) apply."""
     loading: bool = False
     error: str = ""
     coverage: float = 0
@@ -132,6 +138,15 @@ class SkillsGapState(AuthState):
     your_skills: list[str] = []
     chart: list[dict[str, str | int]] = []
     missing: list[dict[str, str]] = []
+    families: list[str] = []
+    market: str = ""  # the families' labels, for people
+    choosing: bool = False
+    picked: list[str] = []  # the families chosen on the page; empty: the profile's
+    family_options: list[dict[str, str]] = FAMILY_OPTIONS
+
+    @rx.var
+    def chart_height(self) -> int:
+        return CHART_FRAME_PX + CHART_ROW_PX * max(len(self.chart), 1)
 
     @rx.event
     async def load(self):
@@ -140,15 +155,45 @@ class SkillsGapState(AuthState):
             return
         self.loading, self.error = True, ""
         yield
+        chosen = [f for f in self.picked if families.valid(f)] or None
         try:
-            report = await in_session(lambda s: matching.skills_gap(s, db.app_redis(), user))
+            report = await in_session(lambda s: skills_gap.report(s, db.app_redis(), user, chosen))
         except ServiceError as exc:
             self.loading, self.error = False, exc.detail
             return
         self.coverage, self.active_jobs, self.your_skills = report.coverage_percent, report.active_jobs, report.your_skills
+        self.families, self.market = report.families, " · ".join(report.family_labels)
         covered = set(report.covered_skills)
         self.chart = [{"skill": d.skill, "have": d.job_count if d.skill in covered else 0,
                        "missing": 0 if d.skill in covered else d.job_count} for d in report.top_market_skills]
-        self.missing = [{"skill": d.skill, "jobs": str(d.job_count), "share": f"{round(d.share * 100)}%",
-                         "url": d.learning.url if d.learning else ""} for d in report.missing_skills]
+        self.missing = [{"skill": d.skill, "jobs": f"{d.job_count} job{'' if d.job_count == 1 else 's'}",
+                         "share": f"{round(d.share * 100)}%",
+                         "url": d.learning.url if d.learning else "", "title": d.learning.title if d.learning else ""}
+                        for d in report.missing_skills]
         self.loading = False
+
+    @rx.event
+    def toggle_choosing(self):
+        self.choosing = not self.choosing
+        if self.choosing and not self.picked:
+            self.picked = list(self.families)
+
+    @rx.event
+    def pick(self, family: str, checked: bool):
+        if not families.valid(family):
+            return
+        rest = [f for f in self.picked if f != family]
+        self.picked = rest + [family] if checked else rest
+
+    @rx.event
+    async def apply_families(self):
+        if not self.picked:
+            self.error = "Choose at least one field."
+            return
+        self.error, self.choosing = "", False
+        return SkillsGapState.load
+
+    @rx.event
+    async def use_profile_families(self):
+        self.picked, self.choosing, self.error = [], False, ""
+        return SkillsGapState.load

@@ -6,7 +6,7 @@ nothing polls. One wake-up after PARSE_PATIENCE_SECONDS tells the seeker if it n
 import reflex as rx
 
 from career_app import db
-from career_app.services import documents, live, resumes, users
+from career_app.services import documents, families, live, resumes, users
 from career_app.services.errors import ServiceError
 from models.resume import UploadStatus
 from models.schemas import ProfileUpdate
@@ -17,6 +17,7 @@ from state.live import follow, later, live_state, own_topic
 
 PARSE_PATIENCE_SECONDS = 120
 UPLOAD_ID = "resume-upload"
+SUGGESTED = ("full_name", "headline", "location", "family", "seniority")  # accepted one by one; skills together
 
 
 @live_state
@@ -53,7 +54,8 @@ class ResumeState(AuthState):
                 info = (resume.file_name, resume.created_at.strftime("%Y-%m-%d %H:%M"), resume.characters,
                         list(resume.skills))
             return info, {"full_name": fresh.full_name, "headline": fresh.headline or "",
-                          "location": fresh.location or ""}, list(fresh.skills or [])
+                          "location": fresh.location or "", "family": fresh.family or "",
+                          "seniority": fresh.seniority or ""}, list(fresh.skills or [])
 
         info, self.profile, self.profile_skills = await in_session(read)
         self.has_resume = info is not None
@@ -118,7 +120,11 @@ class ResumeState(AuthState):
             self.found_characters = upload["characters_extracted"] or 0
             self.found_skills = upload["skills"]
             hints = upload["suggestions"] or {}
-            self.suggestions = {k: hints.get(k) or "" for k in ("full_name", "headline", "location")}
+            self.suggestions = {k: hints.get(k) or "" for k in SUGGESTED}
+            if hints.get("family") == families.GENERAL:  # nothing told: nothing to suggest
+                self.suggestions["family"] = ""
+            self.suggestions["family_label"] = families.label(hints.get("family")) if self.suggestions["family"] else ""
+            self.suggestions["seniority_label"] = self.suggestions["seniority"].capitalize()
             self.suggested_skills = list(hints.get("skills") or [])
             await self._refresh(user)
         elif gave_up:
@@ -139,7 +145,7 @@ class ResumeState(AuthState):
 
     @rx.event
     async def accept(self, field: str):
-        if field in ("full_name", "headline", "location") and self.suggestions.get(field):
+        if field in SUGGESTED and self.suggestions.get(field):
             await self._save_profile(**{field: self.suggestions[field]})
 
     @rx.event

@@ -6,7 +6,8 @@ from fastapi.responses import JSONResponse
 
 from career_app.api.deps import RedisDep, SeekerUser, SessionDep, Token, caller, in_thread_session
 from career_app.api.jobs import Cursor, _next_link
-from career_app.services import matching
+from career_app.api.users import FamilyName
+from career_app.services import matching, skills_gap as skills_gap_service
 from models.job_schemas import JobRecommendation, SkillsGapReport
 from models.user import Role
 
@@ -26,6 +27,11 @@ async def recommended_jobs(request: Request, r: RedisDep, token: Token,
 
 
 @router.get("/skills-gap", response_model=SkillsGapReport)
-def skills_gap(user: SeekerUser, session: SessionDep, r: RedisDep) -> SkillsGapReport:
-    """Your skills against the most demanded skills across active listings."""
-    return matching.skills_gap(session, r, user)
+def skills_gap(user: SeekerUser, session: SessionDep, r: RedisDep,
+               family: Annotated[list[FamilyName] | None, Query(
+                   description="Occupational families whose listings make the market (repeatable); default: "
+                               "the one set on your profile, else those your resume shows")] = None,
+               ) -> SkillsGapReport:
+    """Your skills against the most demanded must-haves of active listings in your field, with the
+    ones to learn next and where to learn each."""
+    return skills_gap_service.report(session, r, user, family)

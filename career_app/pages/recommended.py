@@ -1,7 +1,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.layout import link_callout, loading_block
+from components.layout import error_callout, link_callout, loading_block
 from state.recommendations import EnhancedState, RecommendationsState, SkillsGapState
 
 
@@ -98,16 +98,76 @@ def recommended_page() -> rx.Component:
 def _missing_skill(m: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.text(m["skill"], weight="medium"),
-        rx.text(m["jobs"], " jobs (", m["share"], ")", size="2", color_scheme="gray"),
+        rx.text(m["jobs"], " (", m["share"], ")", size="2", color_scheme="gray"),
         rx.spacer(),
-        rx.cond(m["url"] != "", rx.link("Learn", href=m["url"], is_external=True, size="2")),
-        width="100%", key=m["skill"],
+        rx.cond(m["url"] != "", rx.link(m["title"], href=m["url"], is_external=True, size="2",
+                                        class_name="learn-link")),
+        width="100%", key=m["skill"], class_name="missing-skill", wrap="wrap",
+    )
+
+
+def _family_choice(option: rx.Var) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(checked=SkillsGapState.picked.contains(option["name"]),
+                        on_change=lambda checked: SkillsGapState.pick(option["name"], checked),
+                        custom_attrs={"data-family": option["name"]}),
+            rx.text(option["label"], size="2"),
+            align="center", spacing="2",
+        ),
+        key=option["name"],
+    )
+
+
+def _family_picker() -> rx.Component:
+    return rx.cond(
+        SkillsGapState.choosing,
+        rx.card(
+            rx.el.fieldset(
+                rx.el.legend(rx.text("Compare with listings in these fields", weight="medium")),
+                rx.grid(rx.foreach(SkillsGapState.family_options, _family_choice),
+                        columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="2", width="100%",
+                        padding_y="0.75em"),
+                rx.hstack(
+                    rx.button("Compare", on_click=SkillsGapState.apply_families, id="apply-fields"),
+                    rx.button("Use my profile's field", on_click=SkillsGapState.use_profile_families,
+                              variant="soft", id="profile-fields"),
+                    rx.button("Cancel", on_click=SkillsGapState.toggle_choosing, variant="ghost"),
+                    spacing="3", wrap="wrap",
+                ),
+                style={"border": "none", "padding": 0, "margin": 0},
+            ),
+            width="100%", id="field-picker",
+        ),
+    )
+
+
+def _demand_chart() -> rx.Component:
+    """Horizontal bars: the skill names read across, and the legend sits above the plot, clear of them."""
+    return rx.recharts.bar_chart(
+        rx.recharts.legend(vertical_align="top", align="right", height=32),
+        rx.recharts.x_axis(type_="number", allow_decimals=False),
+        rx.recharts.y_axis(data_key="skill", type_="category", width=170, interval=0),
+        rx.recharts.tooltip(),
+        rx.recharts.bar(data_key="have", name="You have it", stack_id="a", fill="var(--green-9)"),
+        rx.recharts.bar(data_key="missing", name="Missing", stack_id="a", fill="var(--amber-9)"),
+        data=SkillsGapState.chart, layout="vertical", width="100%", height=SkillsGapState.chart_height,
+        margin={"top": 4, "right": 16, "bottom": 4, "left": 4}, bar_category_gap="20%",
     )
 
 
 def skills_gap_page() -> rx.Component:
     return frame(
         rx.heading("Your skill gap", size="7"),
+        rx.hstack(
+            rx.text("Compared with active listings in ", rx.text.strong(SkillsGapState.market, id="market-fields"),
+                    ".", color_scheme="gray"),
+            rx.button("Change field", on_click=SkillsGapState.toggle_choosing, variant="soft", size="1",
+                      id="change-fields", aria_expanded=SkillsGapState.choosing.to(str)),
+            align="center", wrap="wrap", spacing="3",
+        ),
+        _family_picker(),
+        error_callout(SkillsGapState.error),
         rx.cond(
             SkillsGapState.loading,
             loading_block(),
@@ -117,7 +177,7 @@ def skills_gap_page() -> rx.Component:
                                       rx.heading(SkillsGapState.coverage, "%", size="8", id="coverage"),
                                       rx.progress(value=SkillsGapState.coverage.to(int), max=100, width="12em"))),
                     rx.card(rx.vstack(rx.text("Active jobs analysed", size="2", color_scheme="gray"),
-                                      rx.heading(SkillsGapState.active_jobs, size="8"))),
+                                      rx.heading(SkillsGapState.active_jobs, size="8", id="active-jobs"))),
                     spacing="4", wrap="wrap",
                 ),
                 rx.cond(SkillsGapState.your_skills.length() == 0,
@@ -126,15 +186,9 @@ def skills_gap_page() -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.heading("Most demanded skills", size="4"),
-                        rx.recharts.bar_chart(
-                            rx.recharts.x_axis(data_key="skill", angle=-35, text_anchor="end", height=80, interval=0),
-                            rx.recharts.y_axis(allow_decimals=False),
-                            rx.recharts.tooltip(),
-                            rx.recharts.legend(),
-                            rx.recharts.bar(data_key="have", name="You have it", stack_id="a", fill="var(--green-9)"),
-                            rx.recharts.bar(data_key="missing", name="Missing", stack_id="a", fill="var(--amber-9)"),
-                            data=SkillsGapState.chart, width="100%", height=340,
-                        ),
+                        rx.text("Must-haves of these listings; how many ask for each.", size="2",
+                                color_scheme="gray"),
+                        _demand_chart(),
                         width="100%",
                     ),
                     width="100%", id="skills-chart",
@@ -145,11 +199,13 @@ def skills_gap_page() -> rx.Component:
                         rx.cond(
                             SkillsGapState.missing.length() == 0,
                             rx.text(rx.cond(SkillsGapState.active_jobs == 0,
-                                            "There are no active jobs to compare your skills with yet.",
-                                            "Nothing to learn next: you have every skill that active jobs "
-                                            "ask for most."),
+                                            "There are no active jobs in this field to compare your skills with "
+                                            "yet.",
+                                            "Nothing to learn next: you have every skill that these jobs ask "
+                                            "for most."),
                                     color_scheme="gray", id="nothing-to-learn"),
-                            rx.foreach(SkillsGapState.missing, _missing_skill),
+                            rx.vstack(rx.foreach(SkillsGapState.missing, _missing_skill), spacing="2",
+                                      width="100%", id="learn-next"),
                         ),
                         spacing="2", width="100%",
                     ),

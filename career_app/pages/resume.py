@@ -1,7 +1,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.layout import error_callout, info_callout, loading_block
+from components.layout import error_callout, link_callout, loading_block
 from state.resume import UPLOAD_ID, ResumeState
 
 
@@ -59,10 +59,11 @@ def _uploader() -> rx.Component:
     )
 
 
-def _suggestion(label: str, field: str) -> rx.Component:
+def _suggestion(label: str, field: str, shown: str | None = None) -> rx.Component:
     return rx.cond(
         ResumeState.suggestions[field] != "",
-        rx.hstack(rx.text(label, ": ", weight="medium"), rx.text(ResumeState.suggestions[field]), rx.spacer(),
+        rx.hstack(rx.text(label, ": ", weight="medium"), rx.text(ResumeState.suggestions[shown or field]),
+                  rx.spacer(),
                   rx.cond(ResumeState.profile[field] == ResumeState.suggestions[field],
                           rx.badge("In your profile", color_scheme="green"),
                           rx.button("Accept", size="1", variant="soft", on_click=ResumeState.accept(field),
@@ -85,10 +86,14 @@ def _results() -> rx.Component:
                 _suggestion("Name", "full_name"),
                 _suggestion("Headline", "headline"),
                 _suggestion("Location", "location"),
+                _suggestion("Field", "family", "family_label"),
+                _suggestion("Level", "seniority", "seniority_label"),
                 rx.cond(ResumeState.suggested_skills.length() > 0,
                         rx.button("Add these skills to my profile", size="2", variant="soft",
                                   on_click=ResumeState.accept_skills, id="accept-skills")),
-                info_callout(ResumeState.notice),
+                rx.cond(ResumeState.notice != "",
+                        link_callout(ResumeState.notice, "See and edit your profile", "/profile",
+                                     id="profile-updated")),
                 spacing="2", width="100%",
             ),
             width="100%",

@@ -18,7 +18,7 @@ import redis
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from career_app.services import embeddings, evidence, live, llm, offline_ai, tasks
+from career_app.services import embeddings, evidence, families, live, llm, offline_ai, tasks
 from career_app.services.errors import Conflict
 from career_app.services.skills import taxonomy
 from models.ai import JobAnalysis, JobGuides
@@ -102,6 +102,7 @@ def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
 
 def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str) -> None:
     job.skills = analysis.skills
+    job.family = families.of_role(job.title, list(job.skills_required or []) + list(job.skills))
     job.salary_estimate = {"min": analysis.salary_min, "max": analysis.salary_max, "currency": analysis.currency,
                            "seniority": analysis.seniority, "generated_by": generated_by}
     job.resume_guide_generated = {"resume_guide": guides.resume_guide, "generated_by": generated_by}
@@ -117,6 +118,7 @@ def _copy_from(job: Job, twin: Job) -> None:
     for field in ("skills", "salary_estimate", "resume_guide_generated", "prep_guide_generated", "generated_by",
                   "embedding", "match_profile", "requirement_vectors"):
         setattr(job, field, getattr(twin, field))
+    job.family = families.of_job(twin)  # a twin enriched before families were stored is read now
 
 
 def profile_many(jobs: list[Job]) -> None:

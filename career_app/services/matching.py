@@ -1,5 +1,5 @@
-"""Matching a seeker to jobs: the calibrated score, skill evidence, seniority, recommendations and
-the market skills gap. One scoring rule serves the match endpoint, recommendations and the UI.
+"""Matching a seeker to jobs: the calibrated score, skill evidence, seniority and recommendations
+(skills gap: skills_gap.py). One scoring rule serves the match endpoint, recommendations and the UI.
 
 Why calibrated: all-MiniLM-L6-v2 cosine between a resume and a job averages about 0.6 for strong
 fits and 0.27 for unrelated jobs, so a 0.7 threshold on the raw value would flag almost every
@@ -21,15 +21,13 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
-from urllib.parse import quote_plus
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 import redis
-from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from career_app.services import cursors, embeddings, evidence, seniority
+from career_app.services import cursors, embeddings, evidence, families, learning_links, seniority
 from career_app.services.evidence import Evidence
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
@@ -37,8 +35,7 @@ from career_app.services.errors import Forbidden, Unprocessable
 from career_app.services.skills import RequirementPart, taxonomy
 from career_app.settings import settings
 from models.job import Job, JobStatus, Visibility
-from models.job_schemas import (JobRecommendation, LearningLink, MatchResult, SkillDemand, SkillEvidence,
-                                SkillsGapReport)
+from models.job_schemas import JobRecommendation, MatchResult, SkillEvidence
 from models.resume import Resume
 from models.user import Role, User
 
@@ -61,7 +58,6 @@ NO_JOB_EMBEDDING = "Job has no embedding (AI enrichment still processing)"
 CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence and seniority (bench_matching)
 HNSW_EF_SEARCH = CANDIDATE_POOL  # candidates kept per search (bench/bench_matching.py: recall and latency)
 MAX_RECOMMENDATIONS = 50
-SKILLS_GAP_TOP = 20
 
 try:  # a C parser for the profiles of a few hundred candidates per recommendation (json otherwise)
     from orjson import loads as _json_loads
@@ -155,10 +151,6 @@ def score(raw_cosine: float, seeker_skills: list[str], job_skills: list[str]) ->
     return evaluate(raw_cosine, evidence.ResumeProfile(have, [], none), evidence.JobProfile(requirements, none))
 
 
-def _key(skill: str) -> str:
-    return skill.lower()
-
-
 def seeker_skills(user: User, resume: Resume | None) -> list[str]:
     """Skills from the profile and the current resume, canonical names, no duplicates."""
     return taxonomy().normalise(list(user.skills or []) + list(resume.skills if resume else []))
@@ -166,11 +158,6 @@ def seeker_skills(user: User, resume: Resume | None) -> list[str]:
 
 def job_skills(job: Job) -> list[str]:
     return list(job.skills or taxonomy().normalise(job.skills_required))
-
-
-def learning_link(skill: str) -> LearningLink:
-    return LearningLink(skill=skill, title=f"Learn {skill}",
-                        url=f"https://www.freecodecamp.org/news/search/?query={quote_plus(skill)}")
 
 
 def _require_seeker(user: User) -> None:
@@ -259,7 +246,7 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
         seniority_fit=result.seniority_fit, resume_level=result.resume_seniority.level,
         job_level=result.job_seniority.level, resume_years=result.resume_seniority.years,
         job_years=result.job_seniority.years, gap_explanation=_explanation(result, gap),
-        learning_recommendations=[learning_link(s) for s in result.missing[:8]])
+        learning_recommendations=[learning_links.link(s, families.of_job(job)) for s in result.missing[:8]])
 
 
 _recent_recommendations: dict = {}
@@ -462,43 +449,6 @@ def recommendation(result: Score, c: Candidate) -> JobRecommendation:
         skills=card.get("skills") or taxonomy().normalise(card.get("skills_required") or []),
         matched_skills=result.matched, missing_skills=result.missing, seniority_fit=result.seniority_fit,
         created_at=card.get("created_at"))
-
-
-def market_skill_demand(session: Session, r: redis.Redis) -> tuple[list[tuple[str, int]], int]:
-    """The most asked-for skills across active listings, cached until jobs change."""
-    version = jobs_service.cache_version(r)
-    key = f"jobs:skill-demand:{version}"
-    if cached := r.get(key):
-        data = json.loads(cached)
-        return [tuple(x) for x in data["top"]], data["active"]
-    skill = func.jsonb_array_elements_text(Job.skills).table_valued("value").render_derived()
-    active = session.exec(select(func.count()).select_from(Job).where(
-        Job.status == JobStatus.active, Job.visibility == Visibility.public)).one()
-    n = func.count().label("n")
-    known = list(taxonomy().skills)  # free-text labels from one posting must not crowd the chart
-    counts = session.exec(
-        select(skill.c.value, n).select_from(Job).join(skill, text("true"))
-        .where(Job.status == JobStatus.active, Job.visibility == Visibility.public, skill.c.value.in_(known))
-        .group_by(skill.c.value).order_by(n.desc(), skill.c.value).limit(SKILLS_GAP_TOP)
-    ).all()
-    top = [(name, int(n)) for name, n in counts]
-    r.set(key, json.dumps({"top": top, "active": active}), ex=600)
-    return top, active
-
-
-def skills_gap(session: Session, r: redis.Redis, user: User) -> SkillsGapReport:
-    _require_seeker(user)
-    have = seeker_skills(user, resumes.current(session, user.id))
-    have_keys = {_key(s) for s in have}
-    top, active = market_skill_demand(session, r)
-    demands = [SkillDemand(skill=name, job_count=n, share=round(n / active, 4) if active else 0.0) for name, n in top]
-    covered = [d.skill for d in demands if _key(d.skill) in have_keys]
-    missing = [d.model_copy(update={"learning": learning_link(d.skill)}) for d in demands if _key(d.skill) not in have_keys]
-    weight = sum(d.job_count for d in demands)
-    coverage = 100 * sum(d.job_count for d in demands if _key(d.skill) in have_keys) / weight if weight else 0.0
-    return SkillsGapReport(your_skills=have, coverage_percent=round(coverage, 1), top_market_skills=demands,
-                           covered_skills=covered, missing_skills=missing, active_jobs=active)
-
 
 
 def reprofile(session: Session, everything: bool = False, batch: int = 50) -> dict:

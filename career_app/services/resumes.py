@@ -4,7 +4,6 @@ A new resume replaces the current one only once it parsed: a failed upload leave
 no row behind and the previous resume stays in place."""
 
 import logging
-import re
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from pathlib import PurePath
 import redis
 from sqlmodel import Session, select
 
-from career_app.services import documents, embeddings, evidence, live, storage, tasks
+from career_app.services import documents, embeddings, evidence, live, resume_reading, storage, tasks
 from career_app.services.errors import NotFound, ServiceError
 from career_app.services.skills import taxonomy
 from models.base import utcnow
@@ -22,10 +21,6 @@ from models.schemas import CONTROL_RE
 from models.user import User
 
 log = logging.getLogger(__name__)
-
-_LOCATION_RE = re.compile(r"\b([A-Z][a-zA-Z.\- ]{1,30}, (?:[A-Z]{2}|[A-Z][a-zA-Z]{2,30}))\b")
-_NAME_RE = re.compile(r"^[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'.\-]*){1,3}$")
-_EMAIL_OR_PHONE = re.compile(r"@|\+?\d[\d ()\-]{6,}")
 
 
 def clean_file_name(name: str | None, extension: str) -> str:
@@ -37,21 +32,9 @@ def clean_file_name(name: str | None, extension: str) -> str:
 
 
 def suggestions(text: str, skills: list[str]) -> dict:
-    """Profile fields a resume suggests: name, headline, location and skills."""
-    lines = [line.strip(" \t•|-") for line in text.splitlines() if line.strip(" \t•|-")][:12]
-    name = next((line for line in lines[:3] if _NAME_RE.match(line)), None)
-    headline = None
-    for line in lines[:6]:
-        if line != name and not _EMAIL_OR_PHONE.search(line) and 3 <= len(line) <= 100 and not line.endswith(":"):
-            headline = line
-            break
-    location = None
-    for line in lines[:8]:  # the contact block; later lines are experience ("Python, SQL" is not a place)
-        match = _LOCATION_RE.search(line)
-        if match and ":" not in line[:match.start()] and not taxonomy().extract(match.group(1)):
-            location = match.group(1).strip()
-            break
-    return {"full_name": name, "headline": headline, "location": location, "skills": skills}
+    """Profile fields a resume suggests: name, headline (a role line), location, skills, occupational
+    family and level (services/resume_reading.py)."""
+    return resume_reading.read(text, skills).as_dict()
 
 
 def _parse(data: bytes) -> tuple[documents.ExtractedDocument, list[str], list[float]]:

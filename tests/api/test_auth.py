@@ -9,8 +9,9 @@ def test_register_returns_working_token(client, register):
     assert me.json()["email"] == body["email"]
     assert me.json()["role"] == "seeker"
     profile = client.get("/api/v1/users/me", headers=bearer(token)).json()
-    assert set(profile) == {"id", "email", "role", "full_name", "headline", "location", "skills", "resume_text",
-                            "resume_file_url", "resume_file_name"}
+    assert set(profile) == {"id", "email", "role", "full_name", "headline", "location", "skills", "family",
+                            "seniority", "family_in_use", "family_label", "seniority_in_use", "from_resume",
+                            "resume_text", "resume_file_url", "resume_file_name"}
     assert profile["full_name"] == "Test seeker"
 
 
