@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from career_app import db
-from career_app.services import chat, coach_answers, families, live, llm, matching
+from career_app.services import chat, coach_answers, families, live, llm, matching, users
 from career_app.services.coach_answers import Requirement, Situation
 from career_app.services.errors import ServiceError
 from career_app.settings import settings
@@ -91,7 +91,8 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
             break
         history.append((message.role.value, message.content))
     history.reverse()
-    situation = Situation(question=recent[-1].content, family=family or families.of_role(None, skills), job=job_info,
+    situation = Situation(question=recent[-1].content, family=family or users.seeker_family(session, seeker, resume),
+                          job=job_info,
                           requirements=requirements, resume_known=match_info is not None,
                           score=match_info["score"] if match_info else None,
                           gap=match_info["gap"] if match_info else None, skills=skills)
