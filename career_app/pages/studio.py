@@ -74,6 +74,16 @@ def _claims() -> rx.Component:
     )
 
 
+def _notes() -> rx.Component:
+    """Remarks for the seeker kept beside the text, never in it (no application in the tracker, skills
+    left out of a tailored resume)."""
+    return rx.cond(S.notes.length() > 0, rx.callout.root(
+        rx.callout.icon(rx.icon("info")),
+        rx.callout.text(rx.vstack(rx.foreach(S.notes, lambda n: rx.text(n, size="2", class_name="studio-note")),
+                                  spacing="1")),
+        color_scheme="blue", width="100%", id="studio-notes"))
+
+
 def _highlighted() -> rx.Component:
     return rx.cond(S.claims.length() > 0, rx.box(
         rx.foreach(S.highlighted, lambda seg: rx.cond(
@@ -101,6 +111,7 @@ def _editor() -> rx.Component:
                   rx.cond(S.notice != "", rx.text(S.notice, size="2", color_scheme="green", id="studio-notice")),
                   align="center", spacing="3"),
         _claims(),
+        _notes(),
         _highlighted(),
         spacing="3", width="100%",
     )
