@@ -115,7 +115,8 @@ class Writer:
         for i in self.doc.sections.get("summary", [])[:2]:
             for piece in phrasing.pieces(self.doc.lines[i])[:1]:
                 found = phrasing.clause(piece, self.proper)
-                if found.kind in ("identity", "quality") or (found.kind == "action" and found.subject == "I"):
+                if found.kind in ("identity", "quality") or (found.kind == "action" and found.subject == "I") \
+                        or (found.kind == "sentence" and found.rest.startswith("I ")):
                     return found, i
         line = headline(self.doc)
         if line:
@@ -131,6 +132,8 @@ class Writer:
         index = doc.find(match.evidence)
         role = doc.role_of(index) if index is not None else None
         role = role if role is not None and role.line >= 0 else None
+        if index is not None and (index == doc.name_line or index in doc.header):
+            return Told(None, [], index)  # the name, contact and headline lines: said in the opening
         if index is not None:
             line = doc.lines[index]
             section = doc.section_of.get(index)
@@ -138,7 +141,8 @@ class Writer:
                 return Told(None, [], index)
             label, items = phrasing.list_items(line)
             if section in ("skills", "certifications") or (label and len(items) >= 2) or (
-                    len(items) >= 3 and all(len(i.split()) <= 4 for i in items)):
+                    len(items) >= 3 and all(len(i.split()) <= 4 for i in items)
+                    and not phrasing.starts_with_verb(items[0])):
                 return Told(None, [phrasing.list_clause(doc, index, match.evidence, match.requirement)], index)
             if section == "education":
                 return Told(None, [phrasing.education_clause(line)], index)
@@ -261,8 +265,8 @@ class Writer:
         if self.tone == "concise":
             return f"{self.lack(gaps)}, and I would learn {it} quickly."
         near = next((a for a in (self.adjacent(m) for m in gaps) if a), None)
-        opener = {"formal": "I should be clear about one gap: ", "warm": "I want to be open about one thing: ",
-                  "confident": "One gap, stated plainly: "}[self.tone]
+        opener = {"formal": "To be clear about one gap, ", "warm": "In all honesty, ",
+                  "confident": "To be direct about the one gap, "}[self.tone]
         text = f"{opener}{self.lack(gaps)}."
         if near:
             text += f" My closest experience is {self.req(near)}, and I would build on it to close that gap quickly."

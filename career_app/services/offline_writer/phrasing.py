@@ -23,7 +23,8 @@ _PAST = {
     "co-teach": "co-taught", "collaborate": "collaborated", "commission": "commissioned", "complete": "completed",
     "conduct": "conducted", "configure": "configured", "consolidate": "consolidated", "contribute": "contributed",
     "cook": "cooked", "coordinate": "coordinated", "counsel": "counselled", "create": "created", "cut": "cut",
-    "debug": "debugged", "decrease": "decreased", "define": "defined", "deliver": "delivered", "deploy": "deployed",
+    "debug": "debugged", "decrease": "decreased", "double": "doubled", "drop": "dropped", "halve": "halved",
+    "reach": "reached", "triple": "tripled", "define": "defined", "deliver": "delivered", "deploy": "deployed",
     "design": "designed", "develop": "developed", "diagnose": "diagnosed", "differentiate": "differentiated",
     "direct": "directed", "document": "documented", "draft": "drafted", "drive": "drove", "earn": "earned",
     "educate": "educated", "enforce": "enforced", "ensure": "ensured", "escalate": "escalated",
@@ -60,6 +61,8 @@ _DUAL = {"audit", "book", "care", "chart", "close", "coach", "cook", "counsel", 
          "start", "support", "survey", "test", "track", "train", "triage", "tutor", "update", "upgrade", "use",
          "own"}
 _DOUBLED = {"plan", "ship", "run", "cut", "set", "win", "program", "debug"}
+_PHRASAL = {("care", "for"), ("report", "to"), ("partner", "with"), ("help", "with"), ("lead", "on"),
+            ("support", "with"), ("train", "on"), ("tutor", "in")}
 # Participles that open a passive line: "Promoted to charge nurse" -> "I was promoted to charge nurse".
 _PASSIVE = {"awarded", "selected", "chosen", "promoted", "recognized", "recognised", "nominated", "named", "elected",
             "invited", "appointed", "honored", "honoured", "commended", "featured"}
@@ -222,10 +225,12 @@ def _verb_ok(words: list[str], base: str) -> bool:
     if base not in _DUAL:
         return True
     nxt = words[1].lower().strip(",") if len(words) > 1 else ""
+    if (base, nxt) in _PHRASAL:
+        return True  # "Care for four patients"
     if not nxt or nxt in _PREPOSITIONS or nxt in _TITLE_WORDS or nxt.rstrip("s") in _TITLE_WORDS:
         return False
-    if nxt in _DETERMINERS or nxt[0].isdigit() or nxt == "and":
-        return True
+    if nxt in _DETERMINERS or nxt[0].isdigit() or nxt == "and" or words[1][:1].isupper():
+        return True  # "Lead a team", "Cut 30%", "Document Epic charts"
     return nxt.endswith("s") and not nxt.endswith(("ss", "us", "is"))
 
 
@@ -309,6 +314,11 @@ def _coordinated(rest: str, shape: str, past: bool) -> str:
     return " ".join(words)
 
 
+def starts_with_verb(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[0].lower() in _FORMS
+
+
 def list_items(line: str) -> tuple[str | None, list[str]]:
     """("skills", [...]) for "Skills: Python, SQL"; (None, [...]) for a bare list line."""
     label = _LABEL.match(line)
@@ -329,7 +339,13 @@ def list_clause(doc: ResumeDoc, index: int, evidence: str, requirement: str) -> 
         [i for i in items if wanted & set(tax.extract(i))] or \
         [i for i in items if requirement.lower() in i.lower()]
     shown = join(chosen[:2]) if chosen else evidence.strip().rstrip(".")
+    if label and not section:  # "Food safety: HACCP plans, temperature logs" in a role
+        return Clause("My work", "includes", f"{proper_label(label)} ({', '.join(items)})", "noun")
     return Clause(f"My {noun}", "include", shown, "list")
+
+
+def proper_label(label: str) -> str:
+    return label[0].lower() + label[1:] if label[:1].isupper() and not label[:2].isupper() else label
 
 
 _DEGREE = re.compile(

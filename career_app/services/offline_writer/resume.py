@@ -253,6 +253,9 @@ def read_resume(text: str) -> ResumeDoc:
             sections.setdefault("experience", []).append(i)
             section_of[i] = "experience"
             continue
+        if current == "header" and i != name_line and not CONTACT_RE.search(line) and (
+                len(line.split()) > 10 or i > 4):
+            current = "summary"  # a sentence before any heading: the summary, not the header
         if current == "header":
             header.append(i)
         sections.setdefault(current, []).append(i)
@@ -260,8 +263,9 @@ def read_resume(text: str) -> ResumeDoc:
         if roles and current == "experience" and not CONTACT_RE.search(line):
             roles[-1].bullets.append(i)
     if not roles:  # no dated roles: every sentence-like line of the experience (or the whole resume) is a bullet
-        body = sections.get("experience") or [i for i, line in enumerate(lines)
-                                               if len(line.split()) >= 5 and i not in headings]
+        summary = set(sections.get("summary", []))
+        body = sections.get("experience") or [i for i, line in enumerate(lines) if len(line.split()) >= 5
+                                               and i not in headings and i not in summary and i not in header]
         roles.append(Role("", None, None, -1, [i for i in body if not CONTACT_RE.search(lines[i])]))
     contact = [lines[i] for i in header if i != name_line and CONTACT_RE.search(lines[i])]
     if contact_parts:

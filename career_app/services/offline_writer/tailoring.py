@@ -78,7 +78,7 @@ def tailor_resume(brief: Brief) -> Written:
             structure.append({"section": "skills", "text": requirement,
                               "source_index": doc.find(evidence_of[requirement])})
         if shown:
-            out.append(join(shown))
+            out.append(", ".join(shown))
         for i in own_skills:
             add("skills", doc.lines[i], i, bullet=False)
     section_heading("experience")
