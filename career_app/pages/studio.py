@@ -63,7 +63,8 @@ def _claims() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.callout.text(rx.vstack(
-                rx.text("Not found in your resume or the job — check or remove before sending:", weight="medium"),
+                rx.text("Not found in your resume, the job or your tracker — check or remove before sending:",
+                        weight="medium"),
                 rx.foreach(S.claims, lambda c: rx.text(rx.badge(c["kind"], color_scheme="red"), " ", rx.el.mark(c["text"]),
                                                        " — ", c["sentence"], size="2", class_name="studio-claim")),
                 spacing="1")),

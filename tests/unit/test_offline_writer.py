@@ -86,14 +86,16 @@ def test_the_name_comes_from_the_resume_else_the_account():
 @pytest.mark.parametrize("line,current,expected", [
     ("Registered Nurse with 6 years of experience on telemetry units", None,
      "I am a Registered Nurse with 6 years of experience on telemetry units."),
-    ("Skilled in cardiac monitoring and patient education", None, "I am skilled in cardiac monitoring and patient education."),
+    ("Skilled in cardiac monitoring and patient education", None,
+     "I am skilled in cardiac monitoring and patient education."),
     ("Monitored telemetry for 5 patients per shift", False, "I monitored telemetry for 5 patients per shift."),
     ("Manage care for 4 to 5 patients", True, "I manage care for 4 to 5 patients."),
     ("Manage care for 4 to 5 patients", False, "I managed care for 4 to 5 patients."),
     ("Troubleshoots motor controls and PLC panels", True, "I troubleshoot motor controls and PLC panels."),
     ("Installs and terminates 480V power distribution", True, "I install and terminate 480V power distribution."),
     ("Start and maintain peripheral IVs in infants", False, "I started and maintained peripheral IVs in infants."),
-    ("Designing stormwater drainage for new homes", None, "I have experience designing stormwater drainage for new homes."),
+    ("Designing stormwater drainage for new homes", None,
+     "I have experience designing stormwater drainage for new homes."),
     ("Designing stormwater drainage for new homes", True, "I design stormwater drainage for new homes."),
     ("Triage of incoming admissions from the emergency department", None,
      "My experience includes triage of incoming admissions from the emergency department."),
@@ -104,7 +106,8 @@ def test_the_name_comes_from_the_resume_else_the_account():
     ("Lead nurse for a 30-bed unit", True, "I am a lead nurse for a 30-bed unit."),
     ("Lead a team of 6 nurses", True, "I lead a team of 6 nurses."),
     ("Trained in ACLS and PALS", None, "I am trained in ACLS and PALS."),
-    ("Responsible for NEC code compliance on every job", True, "I am responsible for NEC code compliance on every job."),
+    ("Responsible for NEC code compliance on every job", True,
+     "I am responsible for NEC code compliance on every job."),
     ("Detail-oriented staff accountant with 5 years of experience", None,
      "I am a detail-oriented staff accountant with 5 years of experience."),
     ("Certified elementary teacher who plans engaging lessons", None,
@@ -203,7 +206,8 @@ def test_every_email_is_whole_sentences_and_claims_no_application_it_lacks(occ, 
 
 
 def test_the_tracker_check_flags_an_application_the_tracker_lacks():
-    text = "Subject: Follow-up\n\nDear Hiring Manager,\n\nI recently applied for the role. Is my application still open?"
+    text = ("Subject: Follow-up\n\nDear Hiring Manager,\n\nI recently applied for the role. Is my application "
+            "still open?")
     flagged = content.tracker_claims(text, None, ContentType.email_template)
     assert [c["text"] for c in flagged] == ["I recently applied", "my application"]
     assert flagged[0]["sentence"] == "I recently applied for the role." and flagged[0]["kind"] == "application"

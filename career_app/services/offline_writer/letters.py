@@ -323,7 +323,8 @@ def _more_from_role(w: Writer, told: list[Told]) -> list[str]:
         return []
     used = {t.line for t in told}
     lines = [i for i in role.bullets if i not in used][:2]
-    clauses = [phrasing.clause(p, w.proper, role.current, True) for i in lines for p in phrasing.pieces(w.doc.lines[i])[:1]]
+    clauses = [phrasing.clause(p, w.proper, role.current, True)
+               for i in lines for p in phrasing.pieces(w.doc.lines[i])[:1]]
     if not clauses:
         return []
     told_here = any(t.role is role for t in told)

@@ -49,7 +49,8 @@ _PAST = {
     "save": "saved", "schedule": "scheduled", "secure": "secured", "sell": "sold", "serve": "served", "set": "set",
     "ship": "shipped", "simplify": "simplified", "solve": "solved", "spearhead": "spearheaded",
     "standardise": "standardised", "standardize": "standardized", "start": "started", "streamline": "streamlined",
-    "supervise": "supervised", "support": "supported", "survey": "surveyed", "teach": "taught", "terminate": "terminated",
+    "supervise": "supervised", "support": "supported", "survey": "surveyed", "teach": "taught",
+    "terminate": "terminated",
     "test": "tested", "track": "tracked", "train": "trained", "translate": "translated", "triage": "triaged",
     "troubleshoot": "troubleshot", "tutor": "tutored", "update": "updated", "upgrade": "upgraded", "use": "used",
     "verify": "verified", "weld": "welded", "win": "won", "wire": "wired", "write": "wrote",
@@ -73,7 +74,8 @@ _ADJECTIVES = {"skilled", "experienced", "proficient", "certified", "licensed", 
                "adept", "competent", "comfortable", "familiar", "confident", "responsible", "accountable",
                "committed", "enthusiastic", "reliable", "energetic", "creative", "hardworking", "hard-working",
                "self-motivated", "dependable", "empathetic", "caring", "meticulous", "analytical", "versatile",
-               "seasoned", "accomplished", "driven", "diligent", "personable", "resourceful", "flexible", "safety-focused",
+               "seasoned", "accomplished", "driven", "diligent", "personable", "resourceful", "flexible",
+               "safety-focused",
                "customer-focused", "team-oriented", "collaborative", "focused", "keen", "eager", "able", "capable",
                "effective", "highly", "strong", "proven", "senior", "junior"}
 _PREPOSITIONS = {"in", "with", "at", "on", "for", "about", "to", "across", "as", "under", "within", "of", "by",
@@ -201,7 +203,7 @@ class Clause:
 
     def render(self, also: bool = False, lead: str = "") -> str:
         """The clause as a sentence; `also` adds the word where it goes ("I also manage", "I am also");
-        `lead` opens it ("At Mercy General Hospital, ")."""
+        `lead` opens it ("In my current role at Mercy General Hospital, ")."""
         if not self.verb:
             body = self.rest
             if lead and self.lowerable:
@@ -350,7 +352,8 @@ def proper_label(label: str) -> str:
 
 _DEGREE = re.compile(
     r"\b(?:Bachelor|Master|Doctor|Associate)(?:'s|’s)?(?:\s+of\s+[A-Z][\w ]+?)?(?:\s+(?:in|of)\s+[A-Z][\w ]+)?"
-    r"(?=,|\||–|-|$|\s+\()|\b(?:B\.?\s?Sc\.?|M\.?\s?Sc\.?|B\.S\.|M\.S\.|B\.A\.|M\.A\.|BSc|MSc|BA|MA|BS|MS|Ph\.?D\.?|MBA|BSN|"
+    r"(?=,|\||–|-|$|\s+\()"
+    r"|\b(?:B\.?\s?Sc\.?|M\.?\s?Sc\.?|B\.S\.|M\.S\.|B\.A\.|M\.A\.|BSc|MSc|BA|MA|BS|MS|Ph\.?D\.?|MBA|BSN|"
     r"MSN|ADN|BEng|MEng|BBA|LLB|LLM|MPH|MD|PGCE|HND|BEd|MEd)\b(?:\s+(?:in\s+)?[A-Z][\w&]*(?:\s+[A-Z][\w&]*){0,3})?")
 _SCHOOL = re.compile(r"\b(?:(?:University|College|Institute|Academy|School)\s+of\s+[\w&' ]+|"
                      r"(?:[A-Z][\w&'.-]*\s+){1,5}(?:University|College|Polytechnic|Institute(?: of Technology)?|School)"
@@ -366,6 +369,7 @@ def education_clause(line: str) -> Clause:
         where = ""
         if school and school.start() >= degree.end():
             name = school.group(0).strip(" ,")
-            where = f" from {'the ' if re.match(r'(?:University|College|Institute|Academy|School) of', name) else ''}{name}"
+            the = "the " if re.match(r"(?:University|College|Institute|Academy|School) of", name) else ""
+            where = f" from {the}{name}"
         return Clause("I", "hold", f"{article(what)} {what}{where}", "education")
     return Clause("My education", "includes", line.rstrip("."), "education")
