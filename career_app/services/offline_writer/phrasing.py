@@ -159,6 +159,7 @@ class Proper:
     def __init__(self, *texts: str):
         self.mid: set[str] = set()
         self.lower: set[str] = set()
+        self._known: dict[str, bool] = {}
         for text in texts:
             for line in text.splitlines():
                 words = re.findall(r"\w[\w'’\-/+#]*", line)
@@ -180,9 +181,11 @@ class Proper:
             return False
         if bare in self.mid:
             return True
-        tax = taxonomy()
-        name = tax.canonical(bare)  # "Python", "Excel": tools are names; "Triage", "Telemetry" are not
-        return bool(name and name.split()[0] == bare and tax.family(name) in _TOOL_FAMILIES)
+        if bare not in self._known:
+            tax = taxonomy()
+            name = tax.canonical(bare)  # "Python", "Excel": tools are names; "Triage", "Telemetry" are not
+            self._known[bare] = bool(name and name.split()[0] == bare and tax.family(name) in _TOOL_FAMILIES)
+        return self._known[bare]
 
     def lower_first(self, text: str) -> str:
         word = text.split(" ", 1)[0]
