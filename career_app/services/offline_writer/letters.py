@@ -65,6 +65,7 @@ class Writer:
         self.proper = phrasing.Proper(brief.resume_text, brief.job_text)
         self.tone = brief.tone if brief.tone in SIGN_OFF else "formal"
         self.fill = {"company": brief.company, "role": brief.role}
+        self._skills: dict[int, set[str]] = {}  # line index -> the skills it names
 
     # --- who is writing ---------------------------------------------------------------------------
 
@@ -151,19 +152,22 @@ class Writer:
         clauses = [phrasing.clause(p, self.proper, current, role is not None) for p in phrasing.pieces(text)[:2]]
         return Told(role, clauses, index)
 
-    def _alternatives(self, match: Match) -> list[Match]:
+    def _skills_of(self, index: int) -> set[str]:
+        if index not in self._skills:
+            self._skills[index] = set(taxonomy().extract(self.doc.lines[index]))
+        return self._skills[index]
+
+    def _alternatives(self, match: Match):
         """The match, then other resume lines that name the same skill (each is evidence by name too),
         lines of the newest roles first: used when the first line is already told elsewhere."""
-        tax = taxonomy()
-        names = {tax.canonical(match.requirement)} - {None}
-        out = [match]
+        yield match
+        names = {taxonomy().canonical(match.requirement)} - {None}
         for role in self.doc.chronological():
             for i in role.bullets:
                 line = self.doc.lines[i]
-                if line != match.evidence and (names & set(tax.extract(line))
-                                               or match.requirement.lower() in line.lower()):
-                    out.append(Match(match.requirement, line))
-        return out
+                if line != match.evidence and (match.requirement.lower() in line.lower()
+                                               or names & self._skills_of(i)):
+                    yield Match(match.requirement, line)
 
     def evidence(self, count: int, skip: set[int] = frozenset()) -> list[Told]:
         """The strongest matches told, one per resume line (another line naming the same skill when

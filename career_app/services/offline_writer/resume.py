@@ -148,12 +148,13 @@ class ResumeDoc:
         return sorted(dated, key=lambda r: r.period.key(), reverse=True) + undated
 
 
+_HEADING_OF = {name.replace("&", "and"): section for section, names in _HEADINGS.items() for name in names}
+
+
 def heading(line: str) -> str | None:
-    key = re.sub(r"\s+", " ", line.lower().strip(" :").replace("&", "and")).strip()
-    for section, names in _HEADINGS.items():
-        if key in names or key in (n.replace("&", "and") for n in names):
-            return section
-    return None
+    if len(line) > 60:
+        return None
+    return _HEADING_OF.get(" ".join(line.lower().strip(" :").replace("&", "and").split()))
 
 
 def _point(match: re.Match, tag: str, end: bool) -> tuple[int, int]:
