@@ -72,6 +72,13 @@ def test_the_electrician_letter_names_the_gap_as_a_gap():
     assert "medium voltage" not in text.lower().split("i do not yet")[0]  # never claimed before it is named a gap
 
 
+def test_a_long_letter_says_which_role_its_extra_lines_come_from():
+    text = offline_writer.cover_letter(brief(occupations.ELECTRICIAN, "confident", "long")).text
+    extra = prose.paragraphs(text)[-4]  # after the evidence (which ends with the earlier role), before the gap
+    assert extra.startswith("In my work at Front Range Industrial Services, I also "), extra
+    assert "the same role" not in text
+
+
 def test_the_name_comes_from_the_resume_else_the_account():
     occ = occupations.ACCOUNTANT  # "Priya Natarajan, CPA": the credential is not part of the name
     assert read_resume("\n".join(occ.resume)).name == "Priya Natarajan"

@@ -332,6 +332,10 @@ def _more_from_role(w: Writer, told: list[Told]) -> list[str]:
     if not clauses:
         return []
     told_here = any(t.role is role for t in told)
-    lead = "In the same role, " if told_here else \
-        (f"In my current role at {role.employer}, " if role.current and role.employer else "")
+    # The role by name: after "Before that, at ...", "the same role" would point at the wrong one.
+    if role.employer:
+        lead = f"In my work at {role.employer}, " if told_here else \
+            f"In my {'current' if role.current else 'most recent'} role at {role.employer}, "
+    else:
+        lead = ""
     return [clauses[0].render(also=told_here, lead=lead), *[c.render() for c in clauses[1:]]]
