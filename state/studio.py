@@ -77,6 +77,7 @@ class StudioState(AuthState):
     latest_version: int = 0
     versions: list[dict[str, str]] = []
     claims: list[dict[str, str]] = []
+    notes: list[str] = []  # remarks for the seeker beside the text (e.g. no application in the tracker)
     highlighted: list[dict[str, str]] = []
     diff_ops: list[dict[str, str]] = []
     diff_label: str = ""
@@ -182,6 +183,7 @@ class StudioState(AuthState):
             return
         self.task_id, self.generating = task_id, True
         self.text, self.content_id, self.versions, self.claims, self.highlighted = "", "", [], [], []
+        self.notes = []
         self.diff_ops, self.diff_label, self.title = [], "", ""
 
     async def on_live(self, topic: str, event: dict) -> None:
@@ -210,6 +212,7 @@ class StudioState(AuthState):
         self.versions = [{"number": str(v.number), "source": v.source.value, "flags": str(len(v.unsupported_claims)),
                           "when": v.created_at.strftime("%H:%M:%S")} for v in reversed(detail.versions)]
         self._show_claims(latest.text, [c.model_dump() for c in latest.unsupported_claims])
+        self.notes = [item.text for item in latest.structure if item.section == "note"]
 
     def _show_claims(self, text: str, claims: list[dict]) -> None:
         self.claims = [{"text": c["text"], "kind": c["kind"], "sentence": c["sentence"]} for c in claims]

@@ -63,7 +63,8 @@ def _claims() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.callout.text(rx.vstack(
-                rx.text("Not found in your resume or the job — check or remove before sending:", weight="medium"),
+                rx.text("Not found in your resume, the job or your tracker — check or remove before sending:",
+                        weight="medium"),
                 rx.foreach(S.claims, lambda c: rx.text(rx.badge(c["kind"], color_scheme="red"), " ", rx.el.mark(c["text"]),
                                                        " — ", c["sentence"], size="2", class_name="studio-claim")),
                 spacing="1")),
@@ -72,6 +73,16 @@ def _claims() -> rx.Component:
                                                "resume or the job.", icon="circle-check", color_scheme="green",
                                                id="studio-clean", width="100%")),
     )
+
+
+def _notes() -> rx.Component:
+    """Remarks for the seeker kept beside the text, never in it (no application in the tracker, skills
+    left out of a tailored resume)."""
+    return rx.cond(S.notes.length() > 0, rx.callout.root(
+        rx.callout.icon(rx.icon("info")),
+        rx.callout.text(rx.vstack(rx.foreach(S.notes, lambda n: rx.text(n, size="2", class_name="studio-note")),
+                                  spacing="1")),
+        color_scheme="blue", width="100%", id="studio-notes"))
 
 
 def _highlighted() -> rx.Component:
@@ -101,6 +112,7 @@ def _editor() -> rx.Component:
                   rx.cond(S.notice != "", rx.text(S.notice, size="2", color_scheme="green", id="studio-notice")),
                   align="center", spacing="3"),
         _claims(),
+        _notes(),
         _highlighted(),
         spacing="3", width="100%",
     )

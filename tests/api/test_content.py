@@ -1,7 +1,9 @@
 """The content studio through the API and the real worker: offline documents of every type built
-from resume facts only, LLM answers (loopback OpenAI-compatible server, real HTTP) checked for
-invented employers and degrees, repaired once then failing clearly, job text kept as delimited data;
-versions, diff, restore, exports that open, owner-only access and validation."""
+from resume facts only, letters a person would send for six occupations (whole sentences, signed,
+exports that start with the letter, tailored resumes newest role first with the contact line), emails
+that state an application only from the tracker, LLM answers (loopback OpenAI-compatible server, real
+HTTP) checked for invented employers and degrees, repaired once then failing clearly, job text kept
+as delimited data; versions, diff, restore, exports that open, owner-only access and validation."""
 
 import io
 import json
@@ -15,12 +17,13 @@ import pytest
 from sqlmodel import select
 
 from career_app.db import app_redis, session_scope
-from career_app.services import content, jobs, live, truthfulness
+from career_app.services import content, jobs, live, offline_writer, truthfulness
 from models.job import Job, JobStatus, Visibility
 from models.resume import Resume
 from tests import resume_files
 from tests.api.conftest import bearer
 from tests.llm_server import LoopbackLLM, write_config
+from tests.unit import occupations, prose
 
 CONFIG = Path(os.environ["LLM_CONFIG_FILE"])
 RESUME = [
@@ -134,7 +137,11 @@ def test_offline_documents_of_every_type_state_only_resume_and_job_facts(client,
         print(kind, email_kind, round(time.monotonic() - started, 2))
         text = doc["versions"][0]["text"]
         assert doc["generated_by"] == "offline" and doc["latest_version"] == 1
-        assert "Northwind Health" in text and "Platform Engineer" in text, (kind, email_kind, text)
+        if kind == "resume_tailoring":  # the resume itself: no line about the job it is tailored for
+            assert doc["title"] == "Resume tailored for Platform Engineer at Northwind Health"
+            assert "Tailored for" not in text and text.startswith("Jordan Rivera\nSenior Backend Engineer\n")
+        else:
+            assert "Northwind Health" in text and "Platform Engineer" in text, (kind, email_kind, text)
         assert doc["versions"][0]["unsupported_claims"] == [], (kind, email_kind, doc["versions"][0])
         assert truthfulness.check(text, facts) == []  # also against the stored resume's own text
         assert "Kubernetes" not in text or "not yet" in text.lower()  # a gap, never claimed
@@ -317,3 +324,117 @@ def test_validation(client, register, worker):
     assert client.get("/api/v1/content", params={"limit": 0}, headers=bearer(token)).status_code == 422
     provider, _ = register(role="provider")
     assert client.post("/api/v1/content/generate", headers=bearer(provider), json=ok).status_code == 403
+
+
+# --- letters a person would send, for every occupation --------------------------------------------
+
+
+def _occupation(client, register, occ: occupations.Occupation) -> tuple[str, str, str]:
+    """A seeker with this occupation's resume (signed up under its name) and its job: (token, user, job)."""
+    token, _ = register(full_name=occ.name)
+    resp = client.post("/api/v1/users/resume", headers=bearer(token),
+                       files={"file": ("cv.pdf", resume_files.pdf_resume(occ.resume, pages=1), "application/pdf")})
+    assert resp.status_code == 200, resp.text
+    user_id = client.get("/api/v1/users/me", headers=bearer(token)).json()["id"]
+    job = Job(owner_id=uuid.UUID(user_id), title=occ.title, company_name=occ.company, description_raw=occ.description,
+              skills_required=occ.skills, status=JobStatus.active, visibility=Visibility.public)
+    with session_scope() as session:
+        session.add(job)
+        session.commit()
+        job_id = str(job.id)
+    jobs.invalidate(app_redis())
+    return token, user_id, job_id
+
+
+@pytest.mark.parametrize("occ", occupations.ALL, ids=lambda o: o.key)
+def test_letters_resumes_and_emails_a_person_would_send(client, register, worker, occ):
+    import docx
+    from pypdf import PdfReader
+
+    token, _, job_id = _occupation(client, register, occ)
+    letter = _document(client, token, job_id=job_id, tone="formal", length="medium")
+    text = letter["versions"][0]["text"]
+    assert prose.problems(text, occ.name) == [], text
+    assert letter["versions"][0]["unsupported_claims"] == [], letter["versions"][0]
+    assert text.startswith(f"{occ.name}\n{occ.contact}\n\nDear Hiring Manager,")
+    assert text.rstrip().endswith(f"Sincerely,\n{occ.name}")
+
+    # The exports start with the letter itself: the name, the contact line, the greeting.
+    resp = client.get(f"/api/v1/content/{letter['id']}/export.docx", headers=bearer(token))
+    assert resp.status_code == 200
+    assert f'filename="{occ.name.replace(" ", "-")}-Cover-Letter-' in resp.headers["content-disposition"]
+    word = docx.Document(io.BytesIO(resp.content))
+    paragraphs = [p.text for p in word.paragraphs if p.text.strip()]
+    assert paragraphs[:3] == [occ.name, occ.contact, "Dear Hiring Manager,"], paragraphs[:3]
+    assert paragraphs[-1] == f"Sincerely,\n{occ.name}"  # the name under the sign-off, on its own line
+    assert not any("Cover letter" in p for p in paragraphs)
+    assert word.core_properties.title == f"{occ.name} – {occ.title}, {occ.company}"
+    resp = client.get(f"/api/v1/content/{letter['id']}/export.pdf", headers=bearer(token))
+    reader = PdfReader(io.BytesIO(resp.content))
+    pdf_lines = [ln.strip() for ln in reader.pages[0].extract_text().splitlines() if ln.strip()]
+    assert pdf_lines[0] == occ.name and pdf_lines[2] == "Dear Hiring Manager,", pdf_lines[:3]
+    assert pdf_lines[-1] == occ.name and "Cover letter" not in " ".join(pdf_lines)
+    assert reader.metadata.title == f"{occ.name} – {occ.title}, {occ.company}"
+
+    # The tailored resume: the header as the resume has it, the roles newest first.
+    tailored = _document(client, token, type="resume_tailoring", job_id=job_id, tone="formal", length="long")
+    resume_text = tailored["versions"][0]["text"]
+    assert resume_text.split("\n")[:2] == [occ.resume[0], occ.contact], resume_text
+    assert resume_text.index(occ.newest_role) < resume_text.index(occ.oldest_role), resume_text
+    assert tailored["versions"][0]["unsupported_claims"] == []
+    resp = client.get(f"/api/v1/content/{tailored['id']}/export.docx", headers=bearer(token))
+    first = next(p.text for p in docx.Document(io.BytesIO(resp.content)).paragraphs if p.text.strip())
+    assert first in (occ.resume[0], occ.resume[0].title())  # the resume's name line ("HANNAH LINDQVIST" set apart)
+
+    # No application in the tracker: the follow-up asks about the position and says why in a note.
+    email = _document(client, token, type="email_template", email_kind="follow_up", job_id=job_id, tone="warm",
+                      length="long")
+    version = email["versions"][0]
+    assert "applied" not in version["text"].lower() and "my application" not in version["text"].lower()
+    assert prose.problems(version["text"], occ.name) == [] and version["unsupported_claims"] == []
+    assert [s["text"] for s in version["structure"] if s["section"] == "note"] == [offline_writer.NO_APPLICATION]
+
+
+def test_emails_follow_the_tracker_and_name_the_real_dates(client, register, worker):
+    occ = occupations.NURSE
+    token, _, job_id = _occupation(client, register, occ)
+    saved = client.post("/api/v1/applications", headers=bearer(token), json={"job_id": job_id, "status": "saved"})
+    assert saved.status_code == 201, saved.text
+    other = client.post("/api/v1/applications", headers=bearer(token), json={
+        "company_name": occ.company, "job_title": "Night Charge Nurse", "status": "applied", "applied_on": "2024-11-02"})
+    assert other.status_code == 201, other.text
+    # A saved job is not an application, nor is one for another role at the same company.
+    doc = _document(client, token, type="email_template", email_kind="follow_up", job_id=job_id)
+    text = doc["versions"][0]["text"]
+    assert "applied" not in text.lower() and "2024" not in text and "November" not in text, text
+    # Saying it anyway in an edit is flagged: the tracker has no application for this job.
+    edited = text.replace("I am writing about", "I recently applied for the role, and I am writing about")
+    resp = client.post(f"/api/v1/content/{doc['id']}/versions", headers=bearer(token), json={"text": edited})
+    assert resp.status_code == 201
+    flagged = resp.json()["unsupported_claims"]
+    assert [(c["kind"], c["text"]) for c in flagged] == [("application", "I recently applied")], flagged
+    assert [s["section"] for s in resp.json()["structure"]] == ["note"]  # the note stays with the edit
+
+    # Applied on 3 March 2025, interviewed on 12 March 2025: the emails name those dates, and they check.
+    app_id = saved.json()["id"]
+    resp = client.patch(f"/api/v1/applications/{app_id}", headers=bearer(token), json={
+        "status": "applied", "applied_on": "2025-03-03",
+        "interviews": [{"name": "Panel interview", "scheduled_at": "2025-03-12T15:00:00Z", "outcome": "pending"}]})
+    assert resp.status_code == 200, resp.text
+    follow_up = _document(client, token, type="email_template", email_kind="follow_up", job_id=job_id, length="long")
+    version = follow_up["versions"][0]
+    assert "I applied for the ICU Nurse position at Clearwater Clinics on 3 March 2025" in version["text"]
+    assert "Thank you again for the interview on 12 March 2025." in version["text"]
+    assert version["unsupported_claims"] == [] and version["structure"] == []
+    assert prose.problems(version["text"], occ.name) == []
+    thanks = _document(client, token, type="email_template", email_kind="thank_you", job_id=job_id)
+    assert "Thank you for taking the time to talk with me on 12 March 2025" in thanks["versions"][0]["text"]
+    assert thanks["versions"][0]["unsupported_claims"] == []
+    # An edit to another date is flagged; the tracker's own date is not.
+    wrong = version["text"].replace("3 March 2025", "5 March 2024")
+    resp = client.post(f"/api/v1/content/{follow_up['id']}/versions", headers=bearer(token), json={"text": wrong})
+    assert {c["text"] for c in resp.json()["unsupported_claims"]} >= {"March 2024"}, resp.json()
+    # A typed company and role find the application by its names.
+    typed = _document(client, token, type="email_template", email_kind="withdrawal", company=occ.company,
+                      role=occ.title, tone="concise", length="short")
+    assert "withdraw it" in typed["versions"][0]["text"], typed["versions"][0]["text"]

@@ -1,7 +1,8 @@
 """The content studio in a real browser: a seeker with a resume generates a cover letter offline
 and watches it arrive in the editor, edits it into version 2 (an invented employer is flagged and
 the diff shows the change), then restores version 1; from a job page, "Write a cover letter"
-opens the studio with the job picked and the letter names its missing skill as a gap."""
+opens the studio with the job picked, the letter names its missing skill as a gap and is signed with
+the seeker's name; a follow-up email without an application says so in a note, never "I applied"."""
 
 import re
 
@@ -91,6 +92,18 @@ def test_generate_edit_diff_restore(page, app_url, shot):
     expect(page.locator("#studio-job")).to_contain_text("Platform Engineer · Northwind Health")
     expect(page.locator("#studio-company")).to_have_count(0)
     page.locator("#studio-generate").click()
-    expect(editor).to_have_value(re.compile("The posting asks for"), timeout=60_000)
-    expect(editor).to_have_value(re.compile("not yet used Kubernetes"))
+    expect(editor).to_have_value(re.compile("The position calls for"), timeout=60_000)
+    expect(editor).to_have_value(re.compile("I do not yet have direct experience with Kubernetes"))
+    expect(editor).to_have_value(re.compile(r"Sincerely,\nRobin Studio$"))  # signed with the seeker's name
     expect(page.locator("#studio-clean")).to_be_visible()
+    shot("job-letter")
+
+    # A follow-up without an application in the tracker: no "I applied", and a note says why.
+    page.locator("#studio-kind").click()
+    page.get_by_role("option", name="Email", exact=True).click()
+    page.locator("#studio-generate").click()
+    expect(editor).to_have_value(re.compile("Subject: The Platform Engineer position at Northwind Health"),
+                                 timeout=60_000)
+    expect(page.locator("#studio-notes")).to_contain_text("no application for this job")
+    assert "applied" not in editor.input_value().lower()
+    shot("follow-up-note")
