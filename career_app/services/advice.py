@@ -408,6 +408,9 @@ def compose(title: str, company: str | None, description: str, skills: list[str]
     fallback = bank(family).get("fallback_skill") or banks()[GENERAL]["fallback_skill"]
     # practices before credentials and the role's own name ("Paralegal") in the slots about the work
     practised = sorted(reqs, key=lambda r: (is_credential(r), _in_title(r, title)))
+    practices = [r for r in practised if not is_credential(r)]
+    if len(practices) == 1:  # one practice and credentials: the credential gets its own question
+        practised = practices * 3
     first = practised[0] if practised else fallback
     second = practised[1] if len(practised) > 1 else first
     third = practised[2] if len(practised) > 2 else second
