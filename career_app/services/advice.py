@@ -446,6 +446,19 @@ def compose(title: str, company: str | None, description: str, skills: list[str]
     return mark(guides, family, OFFLINE)
 
 
+def gap_advice(title: str, company: str | None, description: str, skills: list[str], family: str | None,
+               missing: list[str], limit: int = 3) -> list[dict[str, str]]:
+    """For a seeker's missing requirements (the first `limit`, in the job's words): how to address
+    each in the resume and in the interview, in the language of the job's family."""
+    out = []
+    for gap in list(dict.fromkeys(" ".join(str(m).split()) for m in missing if str(m).strip()))[:limit]:
+        guides = compose(title, company, description, skills, "mid", family, [gap])
+        question = guides.interview_questions[3]
+        out.append({"requirement": gap, "guide": guides.resume_guide[3], "question": question.question,
+                    "strategy": question.answer_strategy})
+    return out
+
+
 # --- the LLM path ------------------------------------------------------------------------------
 
 def prompt_notes(family: str, requirements: list[str]) -> str:

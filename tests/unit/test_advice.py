@@ -178,6 +178,19 @@ def test_the_seekers_gap_gets_a_guide_line_and_a_question():
     assert advice.check(guides, "healthcare", NURSE[3], own=[NURSE[0], NURSE[1]]) == []
 
 
+def test_gap_advice_for_the_job_page_covers_each_missing_requirement_in_the_jobs_field():
+    title, company, description, skills = NURSE
+    out = advice.gap_advice(title, company, description, skills, "healthcare",
+                            ["Pediatric Advanced Life Support", "Triage", "Triage", "Telemetry", "Epic"])
+    assert [g["requirement"] for g in out] == ["Pediatric Advanced Life Support", "Triage", "Telemetry"]
+    for g in out:
+        assert g["requirement"] in g["guide"] and g["requirement"] in g["question"] and g["strategy"]
+        assert advice.foreign_terms(" ".join(g.values()), "healthcare", own=skills + ["Telemetry"]) == []
+    electrician = advice.gap_advice("Electrician", None, "", ["Electrical Wiring"], "skilled trades", ["Journeyman License"])
+    assert "under supervision" in electrician[0]["guide"] and "signed off" in electrician[0]["strategy"]
+    assert advice.gap_advice(title, company, description, skills, "healthcare", []) == []
+
+
 def test_composition_is_stable_and_keeps_the_shape():
     first, again = _guides(*NURSE), _guides(*NURSE)
     assert first.model_dump() == again.model_dump()
