@@ -146,6 +146,7 @@ class JobPageState(AuthState):
     loaded: bool = False
     job: dict[str, str] = {}
     skills: list[str] = []
+    skills_required: list[str] = []
     resume_guide: list[str] = []
     questions: list[dict[str, str]] = []
     # the seeker's match
@@ -201,6 +202,7 @@ class JobPageState(AuthState):
             "guides_check": (job.resume_guide_generated or {}).get("check", ""),
         }
         self.skills = job.skills or job.skills_required
+        self.skills_required = list(job.skills_required or [])
         self.resume_guide = (job.resume_guide_generated or {}).get("resume_guide", [])
         self.questions = [{"question": q["question"], "strategy": q["answer_strategy"]}
                           for q in (job.prep_guide_generated or {}).get("questions", [])]
@@ -233,7 +235,8 @@ class JobPageState(AuthState):
         self.matched_skills, self.missing_skills = result.matched_skills, result.missing_skills
         self.gap_advice = advice.gap_advice(self.job.get("title", ""), self.job.get("company") or None,
                                             self.job.get("description", ""), self.skills,
-                                            self.job.get("family") or None, result.missing_skills)
+                                            self.job.get("family") or None, result.missing_skills,
+                                            required=self.skills_required)
         self.learning = [{"skill": link.skill, "url": link.url} for link in result.learning_recommendations]
         self.evidence = [{"requirement": e.requirement, "evidence": e.evidence,
                           "how": "same skill" if e.matched_by == "skill" else "close in meaning"}

@@ -367,6 +367,14 @@ def _article(title: str) -> str:
     return ("an " if vowel_sound else "a ") + title
 
 
+def _own_skills(skills: list[str], required: list[str], company: str | None) -> list[str]:
+    listed = taxonomy().normalise(list(required))
+    if not company or not skills:
+        return [*listed, *skills]
+    in_name = set(taxonomy().extract(company)) - set(listed)
+    return [*listed, *(s for s in skills if (taxonomy().canonical(s) or s) not in in_name)]
+
+
 def _pick(options: list, seed: str):
     return options[zlib.crc32(seed.encode()) % len(options)]
 
@@ -376,35 +384,43 @@ def _fill(template, values: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group()), text)
 
 
-def _fits(option, requirements: set[str], title: str) -> bool | None:
-    """Whether a template meant for some roles ("for": requirements or title words) fits this job;
-    None for a template meant for the whole family."""
+def _fit(option, requirements: set[str], title: str) -> int | None:
+    """How well a template meant for some roles ("for": title words or requirements) fits this job:
+    2 by its title, 1 by a requirement, 0 not at all; None for a template for the whole family."""
     wanted = option.get("for") if isinstance(option, dict) else None
     if not wanted:
         return None
-    return any(w.lower() in requirements or re.search(r"(?<!\w)" + re.escape(w.lower()), title) for w in wanted)
+    if any(re.search(r"(?<!\w)" + re.escape(w.lower()), title) for w in wanted):
+        return 2
+    return 1 if any(w.lower() in requirements for w in wanted) else 0
 
 
 def _choose(options: list, credential: str, requirements: set[str], title: str) -> list:
     """The templates of a slot that suit this job: about its credential when it asks for one (else
-    none about credentials), then those meant for its kind of role, else those for the whole family."""
+    none about credentials), then those meant for its kind of role (by title before requirements),
+    else those for the whole family."""
     about = [o for o in options if isinstance(o, dict) and o.get("when") == "credential"]
     if credential and about:
         options = about
     else:
         options = [o for o in options if not (isinstance(o, dict) and o.get("when"))] or options
-    targeted = [o for o in options if _fits(o, requirements, title)]
-    return targeted or [o for o in options if _fits(o, requirements, title) is None] or options
+    fits = [_fit(o, requirements, title) for o in options]
+    best = max((f for f in fits if f), default=0)
+    if best:
+        return [o for o, f in zip(options, fits) if f == best]
+    return [o for o, f in zip(options, fits) if f is None] or options
 
 
 def compose(title: str, company: str | None, description: str, skills: list[str], level: str,
-            family: str | None = None, missing: list[str] = ()) -> FamilyGuides:
+            family: str | None = None, missing: list[str] = (), required: list[str] = ()) -> FamilyGuides:
     """Five resume-guide bullets and five interview questions for a job, in its family's language,
     naming its own requirements (must-haves first) and a duty from its posting. With `missing` (the
-    seeker's gap, in the job's words), a bullet and a question on how to address the first of it."""
+    seeker's gap, in the job's words), a bullet and a question on how to address the first of it.
+    `required`: the requirements the job lists, when `skills` also holds ones found in its text; a
+    skill found only in the company's name ("Signal & Spark") is not one of the job's."""
     family = family if families.valid(family) else families.of_role(title, skills)
     title = " ".join(title.split()) or "this role"
-    reqs = ordered_requirements(skills)
+    reqs = ordered_requirements(_own_skills(skills, required, company))
     fallback = bank(family).get("fallback_skill") or banks()[GENERAL]["fallback_skill"]
     # practices before credentials and the role's own name ("Paralegal") in the slots about the work
     practised = sorted(reqs, key=lambda r: (is_credential(r), _in_title(r, title)))
@@ -425,7 +441,8 @@ def compose(title: str, company: str | None, description: str, skills: list[str]
               "duty": duty, "level": level, "gap": gap,
               "credential": credential}
 
-    req_keys = {r.lower() for r in reqs} | {(taxonomy().canonical(r) or r).lower() for r in reqs}
+    listed = list(required) or reqs  # a template for some roles fits by the job's listed requirements
+    req_keys = {r.lower() for r in listed} | {(taxonomy().canonical(r) or r).lower() for r in listed}
     lowered_title = title.lower()
 
     def one(part: str, slot: str):
@@ -447,12 +464,12 @@ def compose(title: str, company: str | None, description: str, skills: list[str]
 
 
 def gap_advice(title: str, company: str | None, description: str, skills: list[str], family: str | None,
-               missing: list[str], limit: int = 3) -> list[dict[str, str]]:
+               missing: list[str], limit: int = 3, required: list[str] = ()) -> list[dict[str, str]]:
     """For a seeker's missing requirements (the first `limit`, in the job's words): how to address
     each in the resume and in the interview, in the language of the job's family."""
     out = []
     for gap in list(dict.fromkeys(" ".join(str(m).split()) for m in missing if str(m).strip()))[:limit]:
-        guides = compose(title, company, description, skills, "mid", family, [gap])
+        guides = compose(title, company, description, skills, "mid", family, [gap], required)
         question = guides.interview_questions[3]
         out.append({"requirement": gap, "guide": guides.resume_guide[3], "question": question.question,
                     "strategy": question.answer_strategy})

@@ -103,7 +103,7 @@ def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
         analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required, job.salary_currency)
         family = job_family(job, analysis.skills)
         guides = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills, analysis.seniority,
-                                   family)
+                                   family, required=job.skills_required)
         return analysis, guides, llm.OFFLINE
     family = job_family(job)
     prompt = _prompt(job, family)
@@ -136,7 +136,7 @@ def _checked(job: Job, family: str, analysis: JobAnalysis, guides: JobGuides, mo
         log.warning("repairing %s's guides for job %s failed: %s", model, job.id, exc)
         problems = [*problems, f"the repair round failed ({type(exc).__name__})"]
     offline = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills,
-                                (analysis.seniority or "mid").lower(), family)
+                                (analysis.seniority or "mid").lower(), family, required=job.skills_required)
     return advice.mark(offline, family, advice.REPLACED, generated_by=llm.OFFLINE, problems=problems)
 
 

@@ -59,7 +59,8 @@ def analyse(title: str, description: str, skills_required: list[str], currency: 
 
 
 def guides(title: str, company: str | None, description: str, skills: list[str], level: str,
-           family: str | None = None, missing: list[str] = ()) -> JobGuides:
+           family: str | None = None, missing: list[str] = (), required: list[str] = ()) -> JobGuides:
     """Resume guide and interview prep in the language of the job's occupational family (read from
-    its title and skills when not given), composed from the advice banks (services/advice.py)."""
-    return advice.compose(title, company, description, skills, level, family, missing)
+    its title and skills when not given), composed from the advice banks (services/advice.py).
+    `required`: the requirements the job lists (must-haves), when `skills` adds found ones."""
+    return advice.compose(title, company, description, skills, level, family, missing, required)

@@ -20,8 +20,11 @@ CATALOGUE_FAMILY = {"nursing and healthcare": "healthcare", "software engineerin
 
 
 def _guides(title, company, description, skills_required, missing=()):
+    """The offline guides as enrichment makes them: the requirements found in the posting after
+    those it lists."""
     analysis = offline_ai.analyse(title, description, skills_required, None)
-    return offline_ai.guides(title, company, description, analysis.skills, analysis.seniority, missing=missing)
+    return offline_ai.guides(title, company, description, analysis.skills, analysis.seniority, missing=missing,
+                             required=skills_required)
 
 
 def _text(guides) -> str:
@@ -189,6 +192,29 @@ def test_gap_advice_for_the_job_page_covers_each_missing_requirement_in_the_jobs
     electrician = advice.gap_advice("Electrician", None, "", ["Electrical Wiring"], "skilled trades", ["Journeyman License"])
     assert "under supervision" in electrician[0]["guide"] and "signed off" in electrician[0]["strategy"]
     assert advice.gap_advice(title, company, description, skills, "healthcare", []) == []
+
+
+def test_a_skill_found_only_in_the_company_name_is_not_the_jobs():
+    description = "Join Signal & Spark as a Support Team Lead. You will coach a team of support agents."
+    analysis = offline_ai.analyse("Support Team Lead", description, ["SLA Management", "Knowledge Base"], None)
+    assert "Apache Spark" in analysis.skills  # the taxonomy reads "Spark" in the company's name
+    guides = offline_ai.guides("Support Team Lead", "Signal & Spark", description, analysis.skills, analysis.seniority,
+                               required=["SLA Management", "Knowledge Base"])
+    assert "Apache Spark" not in _text(guides)
+    # a listed requirement stays, whatever the company is called
+    guides = offline_ai.guides("Data Engineer", "Spark Data Ltd", "Build pipelines.", ["Apache Spark", "SQL"], "mid",
+                               required=["Apache Spark", "SQL"])
+    assert "Apache Spark" in guides.resume_guide[0]
+
+
+def test_a_template_for_some_roles_is_chosen_by_title_before_requirements():
+    designer = _guides("Lead Graphic Designer", "Fable Creative", "You will design brand assets and prototypes.",
+                       ["Adobe Illustrator", "Adobe Photoshop", "Graphic Design"])
+    assert "brand assets delivered" in designer.resume_guide[1] and "Usability" not in _text(designer)
+    therapist = _guides("Physiotherapist", "Northgate Clinic", "You will treat patients after surgery.",
+                        ["Physical Therapy", "Patient Education"])
+    assert "outcome measures" in therapist.resume_guide[1] or "caseload" in therapist.resume_guide[1]
+    assert "treatment plan" in therapist.interview_questions[2].question
 
 
 def test_composition_is_stable_and_keeps_the_shape():
