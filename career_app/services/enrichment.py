@@ -56,9 +56,16 @@ def description_hash(job: Job) -> str:
 
 
 def is_current(job: Job) -> bool:
-    """The job's AI content was made from its present title, description, skills and currency."""
+    """The job's AI content was made from its present title, description, skills and currency, and
+    its guides for its occupational family (advice written before the family banks is not)."""
     return (job.description_hash == description_hash(job) and job.embedding is not None
-            and job.resume_guide_generated is not None and job.prep_guide_generated is not None)
+            and job.resume_guide_generated is not None and job.prep_guide_generated is not None
+            and "family" in job.resume_guide_generated)
+
+
+def _guides_for_a_family():
+    """SQL: the job's guides were written for its family (they record it)."""
+    return col(Job.resume_guide_generated).has_key("family")
 
 
 def embedding_text(job: Job) -> str:
@@ -71,7 +78,8 @@ def _twin(session: Session, job: Job, digest: str) -> Job | None:
         return None
     return session.exec(
         select(Job).where(Job.description_hash == digest, Job.id != job.id, col(Job.embedding).is_not(None),
-                          col(Job.resume_guide_generated).is_not(None), col(Job.prep_guide_generated).is_not(None))
+                          col(Job.resume_guide_generated).is_not(None), col(Job.prep_guide_generated).is_not(None),
+                          _guides_for_a_family())
         .limit(1)
     ).first()
 
@@ -254,13 +262,14 @@ def announce_reenrich(r: redis.Redis, status: str, progress: float = 0, result: 
 
 
 def missing_pillars(session: Session) -> list[uuid.UUID]:
-    """Live or failed listings lacking a resume guide, interview prep or embedding. Processing ones
-    are left out: their own enrichment task is queued (or will be retried once it stalls)."""
+    """Live or failed listings lacking a resume guide, interview prep or embedding, or whose guides
+    were written before advice followed the job's occupational family. Processing ones are left
+    out: their own enrichment task is queued (or will be retried once it stalls)."""
     return list(session.exec(
         select(Job.id).where(Job.visibility == Visibility.public,
                              col(Job.status).in_((JobStatus.active, JobStatus.enrich_failed)),
                              or_(col(Job.resume_guide_generated).is_(None), col(Job.prep_guide_generated).is_(None),
-                                 col(Job.embedding).is_(None)))
+                                 col(Job.embedding).is_(None), ~_guides_for_a_family()))
         .order_by(col(Job.created_at))
     ).all())
 

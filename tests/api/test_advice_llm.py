@@ -157,3 +157,36 @@ def test_the_default_loopback_answer_still_passes_for_a_software_job(client, reg
     assert job["resume_guide_generated"]["resume_guide"] == GUIDES["resume_guide"]
     assert job["resume_guide_generated"]["check"] == "passed" and job["resume_guide_generated"]["family"] == "software"
     assert len(server.requests) == 2
+
+
+def test_guides_written_before_the_family_banks_are_refreshed_not_reused(client, register, worker):
+    """Jobs enriched before advice followed the family keep software templates: they are not current,
+    an identical new posting does not copy them, and the admins' re-enrichment picks them up."""
+    from sqlmodel import select
+
+    from career_app.db import session_scope
+
+    owner, _ = register("provider")
+    body = {**NURSE_POSTING, "title": unique_title("Pediatric Nurse")}
+    job_id = wait_job(client, owner, post_job(client, owner, **body))["id"]
+    old_guide = {"resume_guide": ["Quantify one project built with Pediatrics: its scale, users, speed-up or money "
+                                  "saved."] * 5, "generated_by": "offline"}
+    with session_scope() as session:
+        job = session.exec(select(Job).where(Job.id == uuid.UUID(job_id))).one()
+        assert enrichment.is_current(job)
+        job.resume_guide_generated = old_guide
+        session.add(job)
+        session.commit()
+        session.refresh(job)
+        assert not enrichment.is_current(job)
+        assert job.id in enrichment.missing_pillars(session)
+        twin = Job(id=uuid.uuid4(), owner_id=job.owner_id, title=job.title, description_raw=job.description_raw,
+                   skills_required=list(job.skills_required), salary_currency=job.salary_currency)
+        assert enrichment.description_hash(twin) == job.description_hash
+        assert enrichment._twin(session, twin, enrichment.description_hash(twin)) is None
+        enrichment.enrich(session, job.id)
+        session.refresh(job)
+        assert job.resume_guide_generated["family"] == "healthcare" and enrichment.is_current(job)
+        assert "speed-up" not in " ".join(job.resume_guide_generated["resume_guide"])
+        assert job.id not in enrichment.missing_pillars(session)
+        assert enrichment._twin(session, twin, enrichment.description_hash(twin)).id == job.id
