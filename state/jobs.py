@@ -4,7 +4,7 @@ import reflex as rx
 
 from career_app import db
 from career_app.services import enhanced_recommendations as enhanced
-from career_app.services import jobs, matching
+from career_app.services import advice, families, jobs, matching
 from career_app.services.errors import ServiceError
 from models.job_schemas import JobFeedItem
 from models.user import Role
@@ -146,6 +146,7 @@ class JobPageState(AuthState):
     loaded: bool = False
     job: dict[str, str] = {}
     skills: list[str] = []
+    skills_required: list[str] = []
     resume_guide: list[str] = []
     questions: list[dict[str, str]] = []
     # the seeker's match
@@ -154,6 +155,7 @@ class JobPageState(AuthState):
     match: dict[str, str] = {}
     match_percent: int = 0
     missing_skills: list[str] = []
+    gap_advice: list[dict[str, str]] = []  # per missing requirement: how to address it, in the job's field
     matched_skills: list[str] = []
     learning: list[dict[str, str]] = []
     evidence: list[dict[str, str]] = []  # each matched requirement with the resume line that shows it
@@ -166,6 +168,11 @@ class JobPageState(AuthState):
         return self.job.get("generated_by", "") == "offline"
 
     @rx.var
+    def guides_replaced(self) -> bool:
+        """The model's guides did not pass the check for this job's field: the offline ones stand in."""
+        return self.job.get("guides_check", "") == advice.REPLACED
+
+    @rx.var
     def can_match(self) -> bool:
         return self.user_role == Role.seeker.value and self.job.get("status", "") == "active"
 
@@ -174,7 +181,7 @@ class JobPageState(AuthState):
         viewer = await self._verified_user()
         job_id = self.router.page.params.get("job_id", "")
         self.loaded, self.match, self.match_error = False, {}, ""
-        self.missing_skills, self.matched_skills, self.learning = [], [], []
+        self.missing_skills, self.matched_skills, self.learning, self.gap_advice = [], [], [], []
         self.evidence, self.seniority, self.band, self.band_reasons = [], {}, {}, []
         try:
             job = await in_session(lambda s: jobs.to_out(jobs.get_visible(s, job_id, viewer), viewer))
@@ -190,8 +197,12 @@ class JobPageState(AuthState):
             "estimate": money(estimate.get("min"), estimate.get("max"), estimate.get("currency")),
             "generated_by": job.generated_by or "", "apply_url": job.external_apply_url or "",
             "posted": job.created_at.strftime("%Y-%m-%d"),
+            "family": (job.resume_guide_generated or {}).get("family", ""),
+            "family_label": families.label((job.resume_guide_generated or {}).get("family")),
+            "guides_check": (job.resume_guide_generated or {}).get("check", ""),
         }
         self.skills = job.skills or job.skills_required
+        self.skills_required = list(job.skills_required or [])
         self.resume_guide = (job.resume_guide_generated or {}).get("resume_guide", [])
         self.questions = [{"question": q["question"], "strategy": q["answer_strategy"]}
                           for q in (job.prep_guide_generated or {}).get("questions", [])]
@@ -224,6 +235,10 @@ class JobPageState(AuthState):
         }
         self.match_percent = round(result.similarity_score * 100)
         self.matched_skills, self.missing_skills = result.matched_skills, result.missing_skills
+        self.gap_advice = advice.gap_advice(self.job.get("title", ""), self.job.get("company") or None,
+                                            self.job.get("description", ""), self.skills,
+                                            self.job.get("family") or None, result.missing_skills,
+                                            required=self.skills_required)
         self.learning = [{"skill": link.skill, "url": link.url} for link in result.learning_recommendations]
         self.evidence = [{"requirement": e.requirement, "evidence": e.evidence,
                           "how": "same skill" if e.matched_by == "skill" else "close in meaning"}

@@ -8,9 +8,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# Names two requirements of the tests' default job (tests/api/jobs_helpers.py: Python, Postgres), so
+# that the guides check of enrichment (services/advice.py) passes it as a software job.
 GUIDES = {
-    "resume_guide": [f"Loopback guide bullet {i} about the posting" for i in range(1, 6)],
-    "interview_questions": [{"question": f"Loopback question {i} for this role?",
+    "resume_guide": [f"Loopback guide bullet {i}: show Python and PostgreSQL in one project" for i in range(1, 6)],
+    "interview_questions": [{"question": f"Loopback question {i}: how have you used Python with PostgreSQL?",
                              "answer_strategy": f"Loopback strategy {i}: be concrete."} for i in range(1, 6)],
 }
 ANALYSIS = {"skills": ["python", "Postgres", "Kubernetes"], "salary_min": 90000, "salary_max": 120000,
@@ -19,10 +21,15 @@ ANALYSIS = {"skills": ["python", "Postgres", "Kubernetes"], "salary_min": 90000,
 
 class LoopbackLLM:
     """mode: "ok", "invalid_once" (first answer is not JSON, the repair succeeds), "error" (HTTP 500).
-    delay: seconds each chat answer takes (a slow model)."""
+    delay: seconds each chat answer takes (a slow model). guides: the resume guide and interview prep
+    it answers with; repaired_guides: its answer in a repair round (a conversation longer than the
+    system message and the prompt), when it should differ."""
 
-    def __init__(self, mode: str = "ok", delay: float = 0.0, stream_delay: float = 0.01):
+    def __init__(self, mode: str = "ok", delay: float = 0.0, stream_delay: float = 0.01, guides: dict | None = None,
+                 repaired_guides: dict | None = None):
         self.mode = mode
+        self.guides = guides or GUIDES
+        self.repaired_guides = repaired_guides
         self.delay = delay
         self.stream_delay = stream_delay  # seconds between the words of a streamed chat answer
         self.chat_answer = "Loopback coach: practise your STAR stories and show Kubernetes in a project."
@@ -51,8 +58,10 @@ class LoopbackLLM:
         if self.mode == "error":
             return 500, None
         system = body["messages"][0]["content"]
-        payload = GUIDES if "resume-tailoring" in system else ANALYSIS
         repairing = len(body["messages"]) > 2
+        payload = ANALYSIS
+        if "resume-tailoring" in system:
+            payload = self.repaired_guides if repairing and self.repaired_guides is not None else self.guides
         if self.mode == "invalid_once" and not repairing and count % 2 == 1:
             return 200, "Sure! Here are some thoughts, but no JSON."
         return 200, "```json\n" + json.dumps(payload) + "\n```"

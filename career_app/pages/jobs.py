@@ -102,6 +102,9 @@ def _pillar_tabs() -> rx.Component:
                     wrap="wrap", spacing="2", padding_top="1em", id="job-skills"),
             value="skills"),
         rx.tabs.content(
+            rx.cond(JobPageState.job["family"] != "",
+                    rx.text("Written for ", JobPageState.job["family_label"], " roles", size="1", color_scheme="gray",
+                            padding_top="1em", id="guides-family")),
             rx.el.ol(rx.foreach(JobPageState.resume_guide, lambda b: rx.el.li(b, style={"margin_bottom": "0.5em"})),
                      style={"padding_top": "1em", "padding_left": "1.5em"}, id="resume-guide"),
             value="guide"),
@@ -121,6 +124,15 @@ def _evidence_row(e: rx.Var) -> rx.Component:
                     key=e["requirement"], class_name="evidence")
 
 
+def _gap_row(g: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.text(rx.text.strong(g["requirement"]), ": ", g["guide"], size="2"),
+        rx.text("Be ready for: ", rx.text.em(g["question"]), size="2"),
+        rx.text(g["strategy"], size="1", color_scheme="gray"),
+        key=g["requirement"], class_name="gap-advice",
+    )
+
+
 def _match_details() -> rx.Component:
     """Skill evidence, missing skills in the job's words, seniority, and the banded reasons (if run)."""
     return rx.vstack(
@@ -133,6 +145,10 @@ def _match_details() -> rx.Component:
             rx.flex(rx.foreach(JobPageState.missing_skills, lambda m: rx.badge(m, color_scheme="amber", variant="soft")),
                     wrap="wrap", spacing="1"),
             spacing="1", id="match-missing")),
+        rx.cond(JobPageState.gap_advice.length() > 0, rx.vstack(
+            rx.text("How to address what is missing", weight="bold", size="2"),
+            rx.foreach(JobPageState.gap_advice, _gap_row),
+            spacing="2", id="match-gap-advice")),
         rx.cond(JobPageState.seniority.contains("text"),
                 rx.text(JobPageState.seniority["text"], size="2", id="match-seniority")),
         rx.cond(JobPageState.band.contains("band"), rx.vstack(
@@ -209,6 +225,11 @@ def job_page() -> rx.Component:
                             rx.callout("Only you (and admins) can see this job: it is not live. Processing jobs go "
                                        "live when AI enrichment finishes; see the provider console for errors.",
                                        icon="eye_off", color_scheme="amber", size="1", id="not-live-notice")),
+                    rx.cond(JobPageState.guides_replaced,
+                            rx.callout("The AI model's resume guide and interview prep did not fit this job's field ("
+                                       + JobPageState.job["family_label"].to(str) + "), so the built-in offline "
+                                       "generator wrote these from the posting and the advice for that field.",
+                                       icon="info", size="1", id="guides-replaced-notice")),
                     rx.cond(JobPageState.is_offline,
                             rx.callout("Guides on this page were made by the built-in offline generator (no AI model "
                                        "is configured), from the posting and the skills taxonomy.",

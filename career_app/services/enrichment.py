@@ -18,7 +18,7 @@ import redis
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from career_app.services import embeddings, evidence, families, live, llm, offline_ai, tasks
+from career_app.services import advice, embeddings, evidence, families, live, llm, offline_ai, tasks
 from career_app.services.errors import Conflict
 from career_app.services.skills import taxonomy
 from models.ai import JobAnalysis, JobGuides
@@ -56,9 +56,16 @@ def description_hash(job: Job) -> str:
 
 
 def is_current(job: Job) -> bool:
-    """The job's AI content was made from its present title, description, skills and currency."""
+    """The job's AI content was made from its present title, description, skills and currency, and
+    its guides for its occupational family (advice written before the family banks is not)."""
     return (job.description_hash == description_hash(job) and job.embedding is not None
-            and job.resume_guide_generated is not None and job.prep_guide_generated is not None)
+            and job.resume_guide_generated is not None and job.prep_guide_generated is not None
+            and "family" in job.resume_guide_generated)
+
+
+def _guides_for_a_family():
+    """SQL: the job's guides were written for its family (they record it)."""
+    return col(Job.resume_guide_generated).has_key("family")
 
 
 def embedding_text(job: Job) -> str:
@@ -71,33 +78,72 @@ def _twin(session: Session, job: Job, digest: str) -> Job | None:
         return None
     return session.exec(
         select(Job).where(Job.description_hash == digest, Job.id != job.id, col(Job.embedding).is_not(None),
-                          col(Job.resume_guide_generated).is_not(None), col(Job.prep_guide_generated).is_not(None))
+                          col(Job.resume_guide_generated).is_not(None), col(Job.prep_guide_generated).is_not(None),
+                          _guides_for_a_family())
         .limit(1)
     ).first()
 
 
-def _prompt(job: Job) -> str:
+def _prompt(job: Job, family: str = families.GENERAL) -> str:
     return (f"Title: {job.title}\nCompany: {job.company_name or 'not given'}\nLocation: {job.location or 'not given'}\n"
+            f"Occupational family: {families.label(family)}\n"
             f"Skills listed: {', '.join(job.skills_required) or 'none'}\n"
             f"Salary currency: {job.salary_currency or 'USD'}\n\nPosting:\n{job.description_raw[:6000]}")
 
 
+def job_family(job: Job, skills: list[str] | None = None) -> str:
+    """The family the job's advice is written for, read afresh from its title, its listed skills and
+    `skills` (those found in its posting when not given): an edited title re-enriches, and _apply
+    stores the same family on the job."""
+    listed = list(job.skills_required or [])
+    if skills is None:
+        skills = offline_ai.job_skills(job.title, job.description_raw, listed)
+    return families.of_role(job.title, listed + list(skills))
+
+
 def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
-    """Analysis and guides from the configured LLM, or from the offline generator when none is."""
+    """Analysis and guides from the configured LLM, or from the offline generator when none is.
+    The guides are written for the job's occupational family; a model's are checked like the
+    offline ones (advice.check), repaired once, or replaced by the offline text."""
     if not llm.configured("generation"):
         analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required, job.salary_currency)
-        guides = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills, analysis.seniority)
+        family = job_family(job, analysis.skills)
+        guides = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills, analysis.seniority,
+                                   family, required=job.skills_required)
         return analysis, guides, llm.OFFLINE
-    prompt = _prompt(job)
+    family = job_family(job)
+    prompt = _prompt(job, family)
     analysis, model = llm.structured(
         "analysis", _SYSTEM + " Extract the skills the job needs (canonical names such as 'PostgreSQL', "
         "'JavaScript') and estimate a yearly salary range in the given currency with the seniority.", prompt, JobAnalysis)
-    guides, _ = llm.structured(
-        "generation", _SYSTEM + " Write exactly 5 resume-tailoring bullets for applicants to this job and exactly 5 "
-        "interview questions for it, each with an answer strategy.", prompt, JobGuides)
     named = taxonomy().normalise(job.skills_required)
     analysis.skills = list(dict.fromkeys(named + taxonomy().normalise(analysis.skills)))[:30]
-    return analysis, guides, model
+    system = (_SYSTEM + " Write exactly 5 resume-tailoring bullets for applicants to this job and exactly 5 interview "
+              "questions for it, each with an answer strategy." + advice.prompt_notes(family, analysis.skills))
+    guides, guides_model = llm.structured("generation", system, prompt, JobGuides)
+    return analysis, _checked(job, family, analysis, guides, guides_model, system, prompt), model
+
+
+def _checked(job: Job, family: str, analysis: JobAnalysis, guides: JobGuides, model: str, system: str,
+             prompt: str) -> advice.FamilyGuides:
+    """A model's guides as they passed the check, or repaired once by the same model, or else the
+    offline generator's (marked "replaced", with what the model's reply got wrong)."""
+    posting = f"{job.title}\n{job.description_raw}\n{', '.join(job.skills_required)}"
+    own = [job.title, job.company_name or ""]
+    problems = advice.check(guides, family, analysis.skills, posting, own)
+    if not problems:
+        return advice.mark(guides, family, advice.PASSED)
+    try:
+        fixed = llm.repair("generation", model, system, prompt, JobGuides, guides, advice.repair_request(problems))
+        problems = advice.check(fixed, family, analysis.skills, posting, own)
+        if not problems:
+            return advice.mark(fixed, family, advice.REPAIRED)
+    except Exception as exc:  # the repair round itself failed: the offline text stands in
+        log.warning("repairing %s's guides for job %s failed: %s", model, job.id, exc)
+        problems = [*problems, f"the repair round failed ({type(exc).__name__})"]
+    offline = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills,
+                                (analysis.seniority or "mid").lower(), family, required=job.skills_required)
+    return advice.mark(offline, family, advice.REPLACED, generated_by=llm.OFFLINE, problems=problems)
 
 
 def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str) -> None:
@@ -105,11 +151,15 @@ def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str
     job.family = families.of_role(job.title, list(job.skills_required or []) + list(job.skills))
     job.salary_estimate = {"min": analysis.salary_min, "max": analysis.salary_max, "currency": analysis.currency,
                            "seniority": analysis.seniority, "generated_by": generated_by}
-    job.resume_guide_generated = {"resume_guide": guides.resume_guide, "generated_by": generated_by}
+    # the family the guides were written for and how their check went; who wrote them, when the
+    # offline text replaced a model's reply
+    about = guides.provenance() if isinstance(guides, advice.FamilyGuides) else {}
+    guides_by = (guides._generated_by if isinstance(guides, advice.FamilyGuides) else None) or generated_by
+    job.resume_guide_generated = {"resume_guide": guides.resume_guide, "generated_by": guides_by, **about}
     job.prep_guide_generated = {
         "prep_questions": [q.question for q in guides.interview_questions],
         "questions": [q.model_dump() for q in guides.interview_questions],
-        "generated_by": generated_by,
+        "generated_by": guides_by, **about,
     }
     job.generated_by = generated_by
 
@@ -212,13 +262,14 @@ def announce_reenrich(r: redis.Redis, status: str, progress: float = 0, result: 
 
 
 def missing_pillars(session: Session) -> list[uuid.UUID]:
-    """Live or failed listings lacking a resume guide, interview prep or embedding. Processing ones
-    are left out: their own enrichment task is queued (or will be retried once it stalls)."""
+    """Live or failed listings lacking a resume guide, interview prep or embedding, or whose guides
+    were written before advice followed the job's occupational family. Processing ones are left
+    out: their own enrichment task is queued (or will be retried once it stalls)."""
     return list(session.exec(
         select(Job.id).where(Job.visibility == Visibility.public,
                              col(Job.status).in_((JobStatus.active, JobStatus.enrich_failed)),
                              or_(col(Job.resume_guide_generated).is_(None), col(Job.prep_guide_generated).is_(None),
-                                 col(Job.embedding).is_(None)))
+                                 col(Job.embedding).is_(None), ~_guides_for_a_family()))
         .order_by(col(Job.created_at))
     ).all())
 

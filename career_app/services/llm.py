@@ -111,12 +111,15 @@ def _chat(route: Route):
                       max_retries=route.max_retries, temperature=0.3)
 
 
+def _instructions(system: str, schema: type[BaseModel]) -> str:
+    return f"{system}\nAnswer with one JSON object only, matching this JSON schema:\n{json.dumps(schema.model_json_schema())}"
+
+
 def structured(category: str, system: str, prompt: str, schema: type[BaseModel]) -> tuple[BaseModel, str]:
     """Ask the category's models in turn for JSON matching `schema`; returns it and the model label."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown LLM task category {category!r}")
-    instructions = (f"{system}\nAnswer with one JSON object only, matching this JSON schema:\n"
-                    f"{json.dumps(schema.model_json_schema())}")
+    instructions = _instructions(system, schema)
     errors = []
     for route in routes(category):
         if not _take_rate_slot(route):
@@ -138,6 +141,21 @@ def structured(category: str, system: str, prompt: str, schema: type[BaseModel])
     if not errors:
         raise LLMUnavailable(f"no LLM is configured for {category}")
     raise LLMUnavailable("; ".join(errors))
+
+
+def repair(category: str, label: str, system: str, prompt: str, schema: type[BaseModel], answer: BaseModel,
+           request: str) -> BaseModel:
+    """One more round with the model that gave `answer` (its label, from `structured`): the same
+    conversation, its answer, and what a check found wrong with it (`request`). Raises when that
+    model is no longer routed, is rate limited, fails, or answers with invalid JSON."""
+    route = next((r for r in routes(category) if r.label == label), None)
+    if route is None:
+        raise LLMUnavailable(f"{label} is no longer routed for {category}")
+    if not _take_rate_slot(route):
+        raise LLMUnavailable(f"{route.label}: rate limited")
+    messages = [("system", _instructions(system, schema)), ("human", prompt), ("ai", answer.model_dump_json()),
+                ("human", request)]
+    return _parse(_chat(route).invoke(messages).content, schema)
 
 
 async def stream(category: str, messages: list[tuple[str, str]]):
