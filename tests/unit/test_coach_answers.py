@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from career_app.services import families
+from career_app.services import advice, families
 from career_app.services.coach_answers import Requirement, Situation, check_reply, kinds, offline_answer
 
 SOFTWARE_WORDS = re.compile(r"\b(?:production|deploy\w*|codebase|latency|open-source|repository|sprint)\b", re.I)
@@ -96,3 +96,5 @@ def test_every_family_has_its_own_advice(family):
     assert "Prepare three short stories" in answer and "X skill" in answer
     if family not in ("software", "data and machine learning"):
         assert not SOFTWARE_WORDS.search(answer), family
+    # the coach borrows no other family's vocabulary (the word lists of services/advice.py)
+    assert advice.foreign_terms(answer, family) == [], family
