@@ -67,6 +67,22 @@ async def fresh_tab(state: rx.State) -> None:
     await live.unfollow_tab(root)
 
 
+async def _end_if_signed_out(root: rx.State) -> None:
+    """A session of the tab's user ended somewhere (live.session_checks): when this tab's cookie no
+    longer signs its owner in, the tab gets a fresh state and loads the sign-in page. Verified
+    afresh, not from the identity cache, which may not have heard of the change yet."""
+    state = await root.get_state(AuthState)
+    if not state._user_id:
+        return
+    user = await asyncio.to_thread(_load_user, root.router.headers.cookie)
+    if user is None or str(user.id) != state._user_id:
+        await fresh_tab(state)
+        state.full_page_url = "/signin?signed_out=1"
+
+
+live.session_checks.append(_end_if_signed_out)
+
+
 class TabOwnerCheck(Middleware):
     """Before every event of a tab whose AuthState is loaded (a hydrate loads every state): when the
     tab's owner is not the user of the connection's cookie, the tab gets a fresh state."""

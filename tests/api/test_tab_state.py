@@ -146,3 +146,19 @@ def test_sign_out_clears_every_state_of_the_tab(app):
         "sign-out left the previous user's rows in the tab's stored state"
     assert email.encode() not in _stored_states(tab_token)
     tab.close()
+
+
+def test_an_open_tab_is_signed_out_within_two_seconds_when_its_session_ends_elsewhere(app):
+    """Signing out in another tab (or a role, password or active-flag change) ends the session of
+    every open tab of that cookie: within 2 s the tab's state is fresh and it loads the sign-in page."""
+    token, email, company = _seeker_with_application(app.url)
+    tab = Tab(app.url, str(uuid.uuid4()), token)
+    tab.connect("/applications")
+    assert company in tab.read(30, until=lambda t: company in t)
+    tab.updates.clear()
+    assert httpx.post(f"{app.url}/api/v1/auth/logout", headers=bearer(token)).status_code == 200
+    started = time.monotonic()
+    text = tab.read(2.0, until=lambda t: "/signin?signed_out=1" in t)
+    assert "/signin?signed_out=1" in text and time.monotonic() - started < 2.0
+    assert company.encode() not in _stored_states(tab.token) and email.encode() not in _stored_states(tab.token)
+    tab.close()
