@@ -28,7 +28,7 @@ from state.admin_ingestion import AdminIngestionState
 from state.admin_jobs import AdminJobsState
 from state.applications import ApplicationsState
 from state import live
-from state.auth import AuthState
+from state.auth import AuthState, TabOwnerCheck
 from state.coach import CoachState
 from state.jobs import JobFeedState, JobPageState
 from state.notifications import NotificationsState
@@ -40,6 +40,7 @@ from state.studio import StudioState
 from state.tracker import TrackerState
 
 app = rx.App(api_transformer=build_api())
+app.add_middleware(TabOwnerCheck())  # a tab's state is its signed-in user's alone (state/auth.py)
 live.install(app)
 app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refresh)
 app.add_page(signin, route="/signin", title="Sign in · Career Copilot", on_load=AuthState.refresh)

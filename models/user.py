@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     role: Role = Field(sa_column=Column(SAEnum(Role, name="user_role"), nullable=False))
     is_active: bool = Field(default=True)
+    # Carried in every token (`ver`): a change of role, password or active flag bumps it
+    # (services/auth.change_account), so every token issued before stops working at once.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     # Profile details a seeker can fill from their resume's suggestions.

@@ -1,11 +1,21 @@
 """Who is using this tab. Identity comes only from the verified HttpOnly session cookie
-sent with the websocket handshake; it is checked again by every privileged handler."""
+sent with the websocket handshake; it is checked again by every privileged handler.
+
+A tab's state belongs to the user signed in on it (`AuthState._user_id`, the owner), never to its
+tab token: the token lives in the browser's sessionStorage and comes back with whoever uses the
+browser next. Before any event of the tab is handled (the hydrate of every connect included),
+TabOwnerCheck compares the owner with the user of the cookie that came with the websocket; when
+they differ (signed out, another user, a revoked or expired cookie) every state of the tab is reset
+to its defaults and the tab stops following the previous user's live topics, so nothing of theirs
+is sent. Signing out does the same. Every state of the app derives from AuthState, so resetting
+AuthState's tree resets all of them."""
 
 import asyncio
 from urllib.parse import quote, urlencode
 
 import reflex as rx
 from pydantic import ValidationError
+from reflex.middleware import Middleware
 
 from career_app import db
 from career_app.services import auth
@@ -20,6 +30,69 @@ def _load_user(cookie_header: str) -> User | None:
         with db.session_scope() as session:
             return auth.user_from_token(session, db.app_redis(), auth.cookie_token(cookie_header))
     except Unauthorized:
+        return None
+
+
+async def _cookie_user_id(cookie_header: str) -> str:
+    """The id of the user the cookie signs in ("" for none, or an invalid, revoked or expired token),
+    remembered for a few seconds like a REST caller (auth.cached_user): an event costs no I/O."""
+    token = auth.cookie_token(cookie_header)
+    if not token:
+        return ""
+    user = auth.cached_user(token)
+    if user is None:
+        def verify() -> User | None:
+            try:
+                with db.session_scope() as session:
+                    return auth.remembered_user_from_token(session, db.app_redis(), token)
+            except Unauthorized:
+                return None
+
+        user = await asyncio.to_thread(verify)
+    return str(user.id) if user else ""
+
+
+async def fresh_tab(state: rx.State) -> None:
+    """Reset every state of this tab to its defaults (all of them derive from AuthState) and stop
+    following the previous user's live topics. Loads the states not loaded yet, so every one is
+    reset and saved; the router data (the tab's connection) is kept."""
+    root = await state.get_state(AuthState)
+
+    async def load(parent: rx.State) -> None:
+        for cls in type(parent).get_substates():
+            await load(await parent.get_state(cls))
+
+    await load(root)
+    root.reset()
+    await live.unfollow_tab(root)
+
+
+async def _end_if_signed_out(root: rx.State) -> None:
+    """A session of the tab's user ended somewhere (live.session_checks): when this tab's cookie no
+    longer signs its owner in, the tab gets a fresh state and loads the sign-in page. Verified
+    afresh, not from the identity cache, which may not have heard of the change yet."""
+    state = await root.get_state(AuthState)
+    if not state._user_id:
+        return
+    user = await asyncio.to_thread(_load_user, root.router.headers.cookie)
+    if user is None or str(user.id) != state._user_id:
+        await fresh_tab(state)
+        state.full_page_url = "/signin?signed_out=1"
+
+
+live.session_checks.append(_end_if_signed_out)
+
+
+class TabOwnerCheck(Middleware):
+    """Before every event of a tab whose AuthState is loaded (a hydrate loads every state): when the
+    tab's owner is not the user of the connection's cookie, the tab gets a fresh state."""
+
+    async def preprocess(self, app, state, event):
+        auth_state = state.substates.get(AuthState.get_name())
+        if auth_state is None or not auth_state._user_id:
+            return None  # an anonymous tab holds nothing of anyone
+        if await _cookie_user_id(state.router.headers.cookie) != auth_state._user_id:
+            await fresh_tab(state)
         return None
 
 
@@ -61,8 +134,11 @@ class AuthState(rx.State):
 
     async def _verified_user(self, *roles: Role) -> User | None:
         """Re-verify the cookie now; None (and the UI reset) when it is not valid or the role
-        is not allowed. Every privileged handler starts here."""
+        is not allowed. Every privileged handler starts here. A tab whose owner changed (the cookie
+        was revoked meanwhile) is made fresh first."""
         user = await asyncio.to_thread(_load_user, self.router.headers.cookie)
+        if self._user_id and self._user_id != (str(user.id) if user else ""):
+            await fresh_tab(self)
         self._apply(user)
         if user is None or (roles and user.role not in roles):
             return None
@@ -101,7 +177,7 @@ class AuthState(rx.State):
                 await asyncio.to_thread(auth.revoke_token, db.app_redis(), claims)
             except ServiceError:
                 pass
-        await live.unfollow_tab(self)
+        await fresh_tab(self)  # every state of the tab, not only this one
         self._apply(None)
 
 

@@ -141,6 +141,27 @@ async def _forget_stale(manager, topic: str, elsewhere: list[tuple[str, str]]) -
             await r.hdel(TABS + topic, field)
 
 
+# Session events (services/live.account topics) are not followed by tabs: they reach the tabs that
+# follow the same user's topic, where each function here runs as `check(root state)` under the tab's
+# state lock (state.auth registers the one that signs a tab out when its cookie no longer stands).
+ACCOUNT_PREFIX = live.account("")
+session_checks: list = []
+
+
+def _followed(topic: str) -> str:
+    """The topic whose followers receive `topic`'s events: an account's session events go to the tabs
+    following that user's topic."""
+    return live.user(topic[len(ACCOUNT_PREFIX):]) if topic.startswith(ACCOUNT_PREFIX) else topic
+
+
+async def _check_session(token: str, check) -> None:
+    try:
+        async with _app.modify_state(BaseStateToken(ident=token, cls=_app._state)) as root:
+            await check(root)
+    except Exception:  # noqa: BLE001 - one tab's failure must not stop the others
+        log.exception("session check of a tab failed")
+
+
 def later(state: rx.State, delay: float, event: dict) -> None:
     """A one-shot timer: `state.on_live("", event)` for this tab in `delay` seconds (a moment known in
     advance, such as when an enrichment would count as stalled; never a polling loop). It lives in
@@ -198,13 +219,25 @@ class _Dispatcher:
             by_topic.setdefault(topic, []).append(event)
         pipe = live.hub.client().pipeline(transaction=False)
         for topic in by_topic:
-            pipe.hgetall(TABS + topic)
+            pipe.hgetall(TABS + _followed(topic))
         for (topic, events), tabs in zip(by_topic.items(), await pipe.execute()):
+            if topic.startswith(ACCOUNT_PREFIX):
+                self._end_sessions(manager, tabs)
+                continue
             mine, elsewhere = _targets(manager, tabs)
             if mine:
                 self._chain(topic, mine, events)
             if elsewhere and random.random() < STALE_CHECK_RATE:
                 asyncio.get_running_loop().create_task(_forget_stale(manager, topic, elsewhere))
+
+    @staticmethod
+    def _end_sessions(manager, tabs: dict[str, str]) -> None:
+        """A session of the account ended (sign-out, role, password or active-flag change): each of
+        its tabs whose socket this worker holds re-checks its cookie now (session_checks)."""
+        for token in {_token_of(field) for field in tabs}:
+            if _holds_socket(manager, token):
+                for check in session_checks:
+                    asyncio.get_running_loop().create_task(_check_session(token, check))
 
     def _chain(self, topic: str, tabs: list[tuple[str, type[rx.State]]], events: list[dict]) -> None:
         previous = self._tails.get(topic)

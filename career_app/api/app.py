@@ -12,6 +12,7 @@ from starlette.routing import Match, Mount
 from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
                             jobs, notifications, overload, recommendations, resumes, tasks, users)
 from career_app.api.limits import BodySizeLimit
+from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
 from career_app.services import errors
 
@@ -130,7 +131,11 @@ def build_api() -> FastAPI:
     # must wrap it; middleware added later wraps both, so 413s and 503s get their headers too.
     overload.install(api)
     api.add_middleware(BodySizeLimit)
+    # Cross-site writes with the session cookie are refused before they take an admission slot;
+    # KnownHost is outermost, so nothing (Reflex and its static files included) sees an unchecked Host.
+    api.add_middleware(SameOriginWrites)
     api.add_middleware(SecurityHeadersMiddleware)
+    api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,

@@ -5,15 +5,16 @@ remembered caller, then one thread hop that owns its database session. A seeker'
 AI should answer starts the coach's streaming reply in this process (services/coach.py)."""
 
 import asyncio
-import json
+import contextlib
 import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from career_app import db
-from career_app.api.deps import (WS_DISCONNECTED, WS_MAX_FRAME_CHARS, RedisDep, Token, caller, in_thread_session,
-                                 websocket_token)
+from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.sockets import (CLOSE_SESSION_ENDED, WS_DISCONNECTED, WS_MAX_FRAME_CHARS, BadFrame, SessionWatch,
+                                    parse_frame, websocket_token)
 from career_app.services import auth, chat, coach, live, presence
 from career_app.services.errors import ServiceError, TooManyRequests, Unauthorized
 from models.chat import ChatStatus
@@ -106,17 +107,24 @@ PRESENCE_REFRESH = 30.0
 CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_GONE = 4401, 4403, 4404, 4410
 
 
-async def socket_user(ws: WebSocket, r) -> User | None:
-    """The caller of an accepted websocket (deps.websocket_token); None, and the socket closed with
-    4401, without a valid token."""
+async def socket_user(ws: WebSocket, r) -> tuple[User, SessionWatch] | None:
+    """The caller of an accepted websocket (sockets.websocket_token) and the watch that closes the
+    socket when their session ends; None, and the socket closed with 4401, without a valid token.
+    The token is verified afresh (not from the identity cache): a socket outlives a request."""
     token = await websocket_token(ws)
     if token is WS_DISCONNECTED:
         return None
+    watch = None
     try:
         if not token:
             raise Unauthorized("Not authenticated")
-        return auth.cached_user(token) or await in_thread_session(auth.remembered_user_from_token, r, token)
+        claims = auth.decode_token(token)
+        watch = SessionWatch(r, claims)  # before the check: an end published meanwhile is not missed
+        await live.hub.connected()
+        return await in_thread_session(auth.user_from_token, r, token), watch
     except Unauthorized:
+        if watch is not None:
+            watch.close()
         await ws.close(CLOSE_UNAUTHORIZED, "Not authenticated")
         return None
 
@@ -142,23 +150,41 @@ def _content(frame: str) -> str:
     """A text frame is a message: plain text, or `{"type": "message", "content": ...}`."""
     if frame.lstrip().startswith(("{", "[")):
         try:
-            data = json.loads(frame)
-        except ValueError:
-            raise ServiceError("Invalid JSON")
+            data = parse_frame(frame)
+        except BadFrame as exc:
+            raise ServiceError(exc.detail) from exc
         if not isinstance(data, dict) or data.get("type") != "message":
             raise ServiceError('Send plain text or {"type": "message", "content": "..."}')
         return data.get("content")
     return frame
 
 
-async def _handle(ws: WebSocket, r, user: User, session_id: str, frame: str) -> None:
+class SessionEnded(Exception):
+    """The socket's session ended before a frame was stored: the frame is refused."""
+
+
+async def _handle(ws: WebSocket, r, watch: SessionWatch, session_id: str, frame: str) -> None:
     if len(frame) > WS_MAX_FRAME_CHARS:
         raise ServiceError(f"Frames are at most {WS_MAX_FRAME_CHARS:,} characters")
     content = _content(frame)
-    if user.role == Role.admin:
-        await in_thread_session(lambda s: chat.post_admin_message(s, r, user, session_id, content))
+
+    def store(s):
+        # The session is re-checked in the thread that stores the message, against Redis and the
+        # database themselves: a frame sent after a sign-out or a role change is never stored.
+        try:
+            user = auth.session_user(s, r, watch.claims)
+        except Unauthorized as exc:
+            raise SessionEnded from exc
+        if user.role == Role.admin:
+            return chat.post_admin_message(s, r, user, session_id, content), False, None
+        message, answer = chat.post_user_message(s, r, user, session_id, content)
+        return message, answer, user
+
+    if watch.ended:
+        raise SessionEnded
+    message, answer, seeker = await in_thread_session(store)
+    if seeker is None:
         return
-    message, answer = await in_thread_session(lambda s: chat.post_user_message(s, r, user, session_id, content))
     if answer:
         coach.start_reply(session_id)
     else:
@@ -194,21 +220,31 @@ async def chat_socket(ws: WebSocket, session_id: str) -> None:
     `{"type": "message", "content"}`; `__ping__` gets `__pong__`. Receives `user_message`, `ai_delta`
     chunks then `ai_reply`, `queued`, `admin_takeover`, `admin_message`, `admin_release`,
     `session_closed`, and `error` for bad input. Close codes: 4401 no/invalid token, 4403 not
-    yours, 4404 unknown conversation, 4410 closed conversation."""
+    yours, 4404 unknown conversation, 4410 closed conversation; 4401 "Session ended" as soon as the
+    token's session ends (sign-out, expiry, a change of the account's role, password or active flag),
+    and a frame sent after that is not stored."""
     await ws.accept()
     r = db.app_redis()
-    user = await socket_user(ws, r)
-    if user is None:
+    caller_and_watch = await socket_user(ws, r)
+    if caller_and_watch is None:
         return
+    user, watch = caller_and_watch
     code, out, history = await in_thread_session(_open, user, session_id)
     if code:
+        watch.close()
         await ws.close(code)
         return
     session_id = str(out.id)
     subscription = live.hub.subscribe(live.conv(session_id))  # before the replay: nothing falls in between
     await live.hub.connected()
     connection = uuid.uuid4().hex
-    helpers = [asyncio.create_task(_forward(ws, subscription, user, session_id))]
+
+    async def close(code: int, reason: str) -> None:
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await ws.close(code, reason)
+
+    helpers = [asyncio.create_task(_forward(ws, subscription, user, session_id)),
+               asyncio.create_task(watch.run(close))]
     if user.id == out.user_id:
         helpers.append(asyncio.create_task(_keep_present(r, user, connection)))
     try:
@@ -226,15 +262,19 @@ async def chat_socket(ws: WebSocket, session_id: str) -> None:
                 await ws.send_text("__pong__")
                 continue
             try:
-                await _handle(ws, r, user, session_id, text)
+                await _handle(ws, r, watch, session_id, text)
+            except SessionEnded:
+                await close(CLOSE_SESSION_ENDED, "Session ended")
+                break
             except TooManyRequests as exc:
                 await ws.send_json({"type": "error", "detail": exc.detail, "retry_after": exc.retry_after})
             except ServiceError as exc:
                 await ws.send_json({"type": "error", "detail": exc.detail})
     except (WebSocketDisconnect, RuntimeError):
-        pass  # the client went away (or the socket was closed by _forward)
+        pass  # the client went away (or the socket was closed by _forward or the session watch)
     finally:
         subscription.close()
+        watch.close()
         for task in helpers:
             task.cancel()
         if user.id == out.user_id:

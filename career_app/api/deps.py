@@ -1,7 +1,5 @@
 """Dependencies shared by the routers: sessions, Redis, and the verified caller."""
 
-import asyncio
-import json
 from collections.abc import AsyncIterator, Callable
 from functools import cache
 from typing import Annotated, TypeVar
@@ -9,7 +7,7 @@ from typing import Annotated, TypeVar
 import anyio
 import anyio.to_thread
 import redis
-from fastapi import Depends, Request, WebSocket
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -149,30 +147,3 @@ def client_address(request: Request) -> str:
     """The caller's address for login throttling (X-Forwarded-For only through a trusted proxy)."""
     forwarded_for = ",".join(request.headers.getlist("x-forwarded-for"))
     return auth.client_address(request.client.host if request.client else None, forwarded_for)
-
-
-WS_AUTH_TIMEOUT = 5.0
-WS_MAX_FRAME_CHARS = 16_000  # what a websocket reads of one client frame; longer ones are refused
-WS_DISCONNECTED = object()
-
-
-async def websocket_token(ws: WebSocket):
-    """An accepted websocket's token: `?token=`, else the `token` of a first frame `{"type": "auth",
-    "token": ...}` sent within WS_AUTH_TIMEOUT seconds. None without one; WS_DISCONNECTED when the
-    client left meanwhile."""
-    if token := ws.query_params.get("token"):
-        return token
-    try:
-        message = await asyncio.wait_for(ws.receive(), WS_AUTH_TIMEOUT)
-    except asyncio.TimeoutError:
-        return None
-    if message["type"] == "websocket.disconnect":
-        return WS_DISCONNECTED
-    text = message.get("text") or ""
-    try:
-        frame = json.loads(text) if len(text) <= WS_MAX_FRAME_CHARS else None
-    except ValueError:
-        return None
-    if isinstance(frame, dict) and frame.get("type") == "auth" and isinstance(frame.get("token"), str):
-        return frame["token"]
-    return None

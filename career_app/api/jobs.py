@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
                                  viewer)
+from career_app.api.origins import public_base
 from career_app.services import applications, job_import, jobs, matching, saved_recommendations, tracker_insights
 from models.application_schemas import (JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate,
                                         TrackerInsights)
@@ -83,7 +84,8 @@ def _next_link(request: Request, following: str | None) -> dict[str, str]:
     if following is None:
         return {}
     url = request.url.remove_query_params(["skip", "cursor"]).include_query_params(cursor=following)
-    return {"X-Next-Cursor": following, "Link": f'<{url}>; rel="next"'}
+    base = public_base(url.scheme, request.headers.get("host"))  # never an unchecked Host
+    return {"X-Next-Cursor": following, "Link": f'<{base}{url.path}?{url.query}>; rel="next"'}
 
 
 @router.get("/feed", response_model=list[JobFeedItem], responses={200: {"headers": {

@@ -6,7 +6,6 @@ caller's live topic (services/live.py) from whichever process published them."""
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 from typing import Annotated
@@ -15,9 +14,10 @@ import redis
 from fastapi import APIRouter, Query, Response, WebSocket, WebSocketDisconnect
 
 from career_app import db
-from career_app.api.deps import (WS_DISCONNECTED, WS_MAX_FRAME_CHARS, RedisDep, Token, caller, in_thread_session,
-                                 websocket_token)
-from career_app.services import live, notifications, presence
+from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.sockets import (CLOSE_SESSION_ENDED, WS_DISCONNECTED, BadFrame, SessionWatch, parse_frame,
+                                    websocket_token)
+from career_app.services import auth, live, notifications, presence
 from career_app.services.errors import Unauthorized
 from models.notification_schemas import (MarkReadRequest, MarkReadResult, NotificationPage, NotificationSettingsOut,
                                          NotificationSettingsUpdate, SocketToken)
@@ -75,9 +75,11 @@ async def socket_token(r: RedisDep, token: Token, response: Response) -> SocketT
     "unread_count": n}`, `{"type": "unread_count", "unread_count": n}` and other events of your live
     topic; `{"type": "resync", "unread_count": n}` means "reload the list". Send `__ping__` (or
     `{"type": "ping"}`) to get `__pong__` (`{"type": "pong"}`); any other frame is answered with
-    `{"type": "error", "detail": ...}` and the socket stays open."""
+    `{"type": "error", "detail": ...}` and the socket stays open. The socket belongs to the session
+    the token was asked for with: it closes with 4401 "Session ended" as soon as that session ends
+    (sign-out, expiry, a change of the account's role, password or active flag)."""
     user = await caller(r, token)
-    value, expires_in = notifications.create_socket_token(user)
+    value, expires_in = notifications.create_socket_token(user, auth.decode_token(token))
     response.headers["Cache-Control"] = "no-store"
     return SocketToken(token=value, expires_in=expires_in, websocket_path=WS_PATH)
 
@@ -100,12 +102,10 @@ def _answer(message: dict) -> str | dict:
         return _error("Binary frames are not accepted; send JSON text")
     if text == "__ping__":
         return "__pong__"
-    if len(text) > WS_MAX_FRAME_CHARS:
-        return _error(f"Frames are at most {WS_MAX_FRAME_CHARS:,} characters")
     try:
-        frame = json.loads(text)
-    except ValueError:
-        return _error("Invalid JSON")
+        frame = parse_frame(text)
+    except BadFrame as exc:
+        return _error(exc.detail)
     kind = frame.get("type") if isinstance(frame, dict) else None
     if kind == "ping":
         return {"type": "pong"}
@@ -151,22 +151,14 @@ async def _forward(socket: _Socket, subscription: live.Subscription, user: User)
         await socket.send(event)
 
 
-async def _keep_alive(socket: _Socket, r: redis.Redis, user: User, connection: str, access_token: str | None) -> None:
-    """Marks the user present while the socket is open, and closes it (4401) once the account is
-    disabled or the access token it was opened with is revoked or expired."""
+async def _keep_present(r: redis.Redis, user: User, connection: str) -> None:
+    """Marks the user present while the socket is open."""
     while True:
         try:
             await asyncio.to_thread(presence.mark, r, user.id, connection)
         except redis.RedisError as exc:
             log.warning("presence not refreshed: %s", exc)
         await asyncio.sleep(PRESENCE_REFRESH)
-        try:
-            allowed = await in_thread_session(notifications.socket_still_allowed, r, user.id, access_token)
-        except Exception:  # noqa: BLE001 - cannot tell now (database or Redis away): ask again next time
-            continue
-        if not allowed:
-            await socket.close(CLOSE_UNAUTHORIZED, "Session ended")
-            return
 
 
 async def _hub_ready() -> None:
@@ -186,30 +178,40 @@ async def notifications_socket(ws: WebSocket) -> None:
     if token is WS_DISCONNECTED:
         return
     socket = _Socket(ws)
+    watch = None
     try:
         if not token:
             raise Unauthorized("Not authenticated")
-        user, access_token = await in_thread_session(notifications.open_socket, r, token)
+        # Follow the session's end before checking it, so an end published meanwhile is not missed.
+        watch = SessionWatch(r, auth.socket_session(auth.decode_token(token)))
+        await _hub_ready()
+        user, _session = await in_thread_session(notifications.open_socket, r, token)
     except Unauthorized as exc:
+        if watch is not None:
+            watch.close()
         await socket.close(CLOSE_UNAUTHORIZED, exc.detail[:120])
         return
     subscription = live.hub.subscribe(live.user(user.id))  # before the count: nothing falls in between
     connection = uuid.uuid4().hex
     helpers: list[asyncio.Task] = []
     try:
-        await _hub_ready()
         await socket.send({"type": "hello", "unread_count": await _unread(user)})
         helpers = [asyncio.create_task(_forward(socket, subscription, user)),
-                   asyncio.create_task(_keep_alive(socket, r, user, connection, access_token))]
+                   asyncio.create_task(_keep_present(r, user, connection)),
+                   asyncio.create_task(watch.run(socket.close))]
         while True:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 break
+            if watch.ended:  # the session ended: the watch is closing the socket, nothing more is answered
+                await socket.close(CLOSE_SESSION_ENDED, "Session ended")
+                break
             await socket.send(_answer(message))
     except (WebSocketDisconnect, RuntimeError):
-        pass  # the client went away, or the keep-alive closed the socket
+        pass  # the client went away, or the session watch closed the socket
     finally:
         subscription.close()
+        watch.close()
         for task in helpers:
             task.cancel()
         with contextlib.suppress(redis.RedisError):

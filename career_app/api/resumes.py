@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from career_app.api.deps import RQDep, SeekerUser, SessionDep
+from career_app.api.origins import public_base
 from career_app.services import documents, resumes, storage
-from career_app.settings import settings
 from models.schemas import ResumeDownload, ResumeProcessed, ResumeUploadAccepted, ResumeUploadState
 
 router = APIRouter(prefix="/api/v1", tags=["resumes"])
@@ -51,7 +51,7 @@ def my_resume_link(request: Request, response: Response, user: SeekerUser, sessi
     response.headers["Cache-Control"] = "no-store"
     path, expires = resumes.download_link(session, user)
     resume = resumes.current(session, user.id)
-    base = (settings.public_url or str(request.base_url)).rstrip("/")
+    base = public_base(request.url.scheme, request.headers.get("host"))  # never an unchecked Host
     return ResumeDownload(download_url=base + path, file_name=resume.file_name,
                           expires_at=datetime.fromtimestamp(expires, UTC))
 

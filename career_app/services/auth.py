@@ -4,6 +4,7 @@ token revocation and one-time browser sign-in codes. The only place identity is 
 import hashlib
 import hmac
 import ipaddress
+import logging
 import math
 import os
 import secrets
@@ -22,12 +23,16 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from career_app import db
+from career_app.services import live
 from career_app.services.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
 from career_app.services.versions import VersionCounter
 from career_app.settings import settings
 from models.base import utcnow
 from models.schemas import LoginRequest, RegisterRequest
 from models.user import Role, User
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "cc_session"
 JWT_ALGORITHM = "HS256"
@@ -36,6 +41,9 @@ LOGIN_CODE_SECONDS = 60
 # carries a `purpose` claim. Short-lived and single-use, since it travels in a URL (?token=).
 SOCKET_PURPOSE = "notifications-socket"
 SOCKET_TOKEN_SECONDS = 60
+# Published on live.account(user id) when a session ends: {"type": SESSION_ENDED, "jti": ...} for one
+# token (sign-out), {"type": SESSION_ENDED, "all": true} for all of them (role, password, active flag).
+SESSION_ENDED = "session_ended"
 
 _hasher = PasswordHash.recommended()
 # Verified when the account does not exist, so both paths cost one argon2 check.
@@ -105,14 +113,16 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
     return _hasher.verify_and_update(password, password_hash)
 
 
-def issue_token(user: User, lifetime: int | None = None, **extra_claims: str) -> tuple[str, int]:
-    """A signed access token for `user` and its lifetime in seconds."""
+def issue_token(user: User, lifetime: int | None = None, **extra_claims) -> tuple[str, int]:
+    """A signed access token for `user` and its lifetime in seconds. `ver` is the account's identity
+    version: a change of role, password or active flag makes every token issued before unusable."""
     now = int(time.time())
     lifetime = lifetime or settings.access_token_minutes * 60
     claims = {
         **extra_claims,
         "sub": str(user.id),
         "role": user.role.value,
+        "ver": user.token_version or 0,
         "iat": now,
         "exp": now + lifetime,
         "jti": secrets.token_urlsafe(16),
@@ -120,9 +130,12 @@ def issue_token(user: User, lifetime: int | None = None, **extra_claims: str) ->
     return jwt.encode({"alg": JWT_ALGORITHM, "typ": "JWT"}, claims, _signing_key()), lifetime
 
 
-def issue_socket_token(user: User) -> tuple[str, int]:
-    """A 60-second, single-use token for the notifications websocket only."""
-    return issue_token(user, SOCKET_TOKEN_SECONDS, purpose=SOCKET_PURPOSE)
+def issue_socket_token(user: User, session_claims: dict) -> tuple[str, int]:
+    """A 60-second, single-use token for the notifications websocket only. It names the session it
+    was asked for with (`sid`, `sexp`: the access token's jti and expiry), so a socket opened with it
+    ends when that session does (sign-out, expiry), as a socket opened with the access token would."""
+    return issue_token(user, SOCKET_TOKEN_SECONDS, purpose=SOCKET_PURPOSE, sid=str(session_claims["jti"]),
+                       sexp=int(session_claims["exp"]))
 
 
 def decode_token(token: str) -> dict:
@@ -141,11 +154,14 @@ def _revoked_key(jti: str) -> str:
 
 
 def revoke_token(r: redis.Redis, claims: dict) -> None:
-    """Make a token unusable before its expiry (sign-out)."""
+    """Make a token unusable before its expiry (sign-out): REST refuses it at once in every process
+    (the identity cache follows the bump), and every socket opened with it is closed (4401) by the
+    event published on the account's topic."""
     remaining = int(claims["exp"]) - int(time.time())
     if remaining > 0:
         r.set(_revoked_key(str(claims["jti"])), "1", ex=remaining + 5)
         identity_changed(r)
+        live.publish(r, live.account(claims["sub"]), {"type": SESSION_ENDED, "jti": str(claims["jti"])})
 
 
 def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
@@ -160,12 +176,38 @@ def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User
 
 
 def _claimed_user(session: Session, r: redis.Redis, claims: dict) -> User:
-    if r.exists(_revoked_key(str(claims["jti"]))):
+    """The user a session's claims name, if the session still stands: not revoked (its `jti`), the
+    account active and its identity version (`ver`) unchanged since the token was issued. The user is
+    read by primary key anyway, so the version check costs nothing more."""
+    jti = claims.get("jti")
+    if jti and r.exists(_revoked_key(str(jti))):
         raise Unauthorized("Token has been revoked")
     user = session.get(User, uuid.UUID(claims["sub"]))
     if user is None or not user.is_active:
         raise Unauthorized("Account not found or disabled")
+    if claims.get("ver", 0) != (user.token_version or 0):
+        raise Unauthorized("Session ended: the account's role, password or status changed; sign in again")
     return user
+
+
+def socket_session(claims: dict) -> dict:
+    """The session a websocket opened with `claims` belongs to, as claims: an access token's own, or
+    for a socket token the access token it was asked for with (its jti and expiry)."""
+    if claims.get("purpose") != SOCKET_PURPOSE:
+        return claims
+    return {"sub": claims["sub"], "ver": claims.get("ver", 0), "jti": claims.get("sid"), "exp": claims.get("sexp")}
+
+
+def session_user(session: Session, r: redis.Redis, session_claims: dict) -> User:
+    """For an open websocket: its user while its session stands (not expired, not revoked, the
+    account active and unchanged); Unauthorized("Session ended") otherwise."""
+    exp = session_claims.get("exp")
+    if exp is not None and int(exp) <= time.time():
+        raise Unauthorized("Session ended")
+    try:
+        return _claimed_user(session, r, session_claims)
+    except Unauthorized as exc:
+        raise Unauthorized("Session ended") from exc
 
 
 def user_from_socket_token(session: Session, r: redis.Redis, token: str | None) -> User:
@@ -178,7 +220,7 @@ def user_from_socket_token(session: Session, r: redis.Redis, token: str | None) 
         return user_from_token(session, r, token)
     if purpose != SOCKET_PURPOSE:
         raise Unauthorized("Invalid token for this socket")
-    user = _claimed_user(session, r, claims)
+    user = session_user(session, r, socket_session(claims))  # the session it was asked for still stands
     remaining = max(int(claims["exp"]) - int(time.time()), 0) + 10
     if not r.set(f"auth:socket-used:{claims['jti']}", "1", nx=True, ex=remaining):
         raise Unauthorized("Socket token already used; ask for a new one")
@@ -188,9 +230,9 @@ def user_from_socket_token(session: Session, r: redis.Redis, token: str | None) 
 # --- the user behind a token, remembered for a few seconds per process ----------------------
 # A hot read-only route (/auth/me, recommendations) would otherwise pay a Redis and a PostgreSQL
 # round trip per request to learn who is calling. Entries are keyed by a revocation counter that
-# every sign-out or profile change bumps and each process follows over pub/sub, so a revoked token
-# stops working everywhere at once; other changes (a role set from the CLI, a disabled account)
-# take up to IDENTITY_CACHE_SECONDS.
+# every sign-out, profile change and change_account (role, password, active flag; the CLI too) bumps
+# and each process follows over pub/sub, so a revoked token stops working everywhere at once. Only a
+# change written to the database while Redis is unreachable takes up to IDENTITY_CACHE_SECONDS.
 # The User kept is detached and shared: read it, never add it to a session (routes that change
 # the caller load it afresh through user_from_token).
 
@@ -284,20 +326,50 @@ def register(session: Session, data: RegisterRequest) -> User:
     )
 
 
-def create_admin(session: Session, email: str, password: str, full_name: str) -> User:
-    """Admins exist only through the CLI; an existing account is promoted and re-keyed."""
+def create_admin(session: Session, email: str, password: str, full_name: str, r: redis.Redis | None = None) -> User:
+    """Admins exist only through the CLI; an existing account is promoted and re-keyed, which ends
+    every session it had (change_account)."""
     data = RegisterRequest(email=email, password=password, full_name=full_name)
     existing = _find_by_identifier(session, data.email)
     if existing is None:
         return _create_user(session, email=data.email, password=data.password,
                             full_name=data.full_name, role=Role.admin)
-    existing.role = Role.admin
-    existing.password_hash = hash_password(data.password)
-    existing.is_active = True
-    session.add(existing)
+    return change_account(session, r, existing, role=Role.admin, password=data.password, is_active=True)
+
+
+def change_account(session: Session, r: redis.Redis | None, user: User, *, role: Role | None = None,
+                   password: str | None = None, is_active: bool | None = None) -> User:
+    """The one way to change what a session rests on: the role, the password, the active flag. Any
+    change bumps the account's token_version in the same commit, so every token issued before (REST,
+    cookie, socket tokens) is refused from then on; then every process forgets the callers it
+    remembered and every open socket of the account re-checks its session and closes (4401).
+    The CLI may run without Redis reachable: the database change still ends every session (REST
+    within IDENTITY_CACHE_SECONDS, sockets at their next re-check)."""
+    changed = password is not None
+    if password is not None:
+        user.password_hash = hash_password(password)
+    if role is not None and user.role != role:
+        user.role, changed = role, True
+    if is_active is not None and user.is_active != is_active:
+        user.is_active, changed = is_active, True
+    if not changed:
+        return user
+    user.token_version = User.token_version + 1  # in SQL: two changes at once never share a version
+    session.add(user)
     session.commit()
-    session.refresh(existing)
-    return existing
+    session.refresh(user)
+    try:
+        account_changed(r or db.app_redis(), user.id)
+    except redis.RedisError as exc:
+        log.warning("account %s changed but Redis is unreachable (%s): open sockets close at their next "
+                    "re-check, cached callers within %.0f s", user.id, exc, IDENTITY_CACHE_SECONDS)
+    return user
+
+
+def account_changed(r: redis.Redis, user_id) -> None:
+    """Every process forgets the remembered callers, and every socket of the account re-checks its session."""
+    identity_changed(r)
+    live.publish(r, live.account(user_id), {"type": SESSION_ENDED, "all": True})
 
 
 # --- login with rate limits ---------------------------------------------------------

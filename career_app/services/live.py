@@ -2,7 +2,7 @@
 of the people concerned.
 
 A service commits its change to PostgreSQL first, then publishes a small event on a Redis
-pub/sub channel named after a topic (`conv:<session id>`, `user:<user id>`, `admins`). Every web
+pub/sub channel named after a topic (`conv:<session id>`, `user:<user id>`, `account:<user id>`, `admins`). Every web
 process runs one `hub`: a single subscription to all live channels that hands each event to the
 process's own subscribers, the API websockets (`hub.subscribe`) and the Reflex bridge
 (`hub.add_sink`). Nothing here holds anything another process needs: a subscriber lives exactly as
@@ -37,6 +37,11 @@ def conv(session_id) -> str:
 
 def user(user_id) -> str:
     return f"user:{user_id}"
+
+
+def account(user_id) -> str:
+    """Session events of an account (auth.SESSION_ENDED): followed by its open sockets, never sent to clients."""
+    return f"account:{user_id}"
 
 
 def encode(event: dict) -> str:

@@ -35,7 +35,6 @@ from sqlmodel import Session, col, select
 
 from career_app import db
 from career_app.services import auth, live, matching, tasks
-from career_app.services.errors import Unauthorized
 from career_app.settings import settings
 from models.base import utcnow
 from models.job import Job, JobStatus, Visibility
@@ -247,27 +246,17 @@ def mark_read(session: Session, r: redis.Redis, user: User, ids: Iterable[uuid.U
 # --- the websocket's caller ------------------------------------------------------------------
 
 
-def create_socket_token(user: User) -> tuple[str, int]:
-    """A 60-second, single-use token that opens /api/v1/ws/notifications and nothing else."""
-    return auth.issue_socket_token(user)
+def create_socket_token(user: User, session_claims: dict) -> tuple[str, int]:
+    """A 60-second, single-use token that opens /api/v1/ws/notifications and nothing else; the socket
+    belongs to the session (`session_claims`: the caller's access token) it was asked for with."""
+    return auth.issue_socket_token(user, session_claims)
 
 
-def open_socket(session: Session, r: redis.Redis, token: str | None) -> tuple[User, str | None]:
-    """(the caller, the access token to re-check while the socket stays open: None for a socket
-    token, which is spent once used). Unauthorized otherwise."""
+def open_socket(session: Session, r: redis.Redis, token: str | None) -> tuple[User, dict]:
+    """(the caller, the claims of the session the socket belongs to: re-checked while it stays open
+    with auth.session_user). Unauthorized otherwise."""
     user = auth.user_from_socket_token(session, r, token)
-    return user, None if "purpose" in auth.decode_token(token) else token
-
-
-def socket_still_allowed(session: Session, r: redis.Redis, user_id: uuid.UUID, access_token: str | None) -> bool:
-    """For an open socket: the account is still active (and its access token neither revoked nor expired)."""
-    try:
-        if access_token:
-            return auth.user_from_token(session, r, access_token).id == user_id
-        user = session.get(User, user_id)
-        return user is not None and user.is_active
-    except Unauthorized:
-        return False
+    return user, auth.socket_session(auth.decode_token(token))
 
 
 # --- email (worker side) ---------------------------------------------------------------------

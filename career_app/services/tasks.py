@@ -16,7 +16,7 @@ from career_app import db
 from career_app.services import live
 from career_app.services.errors import NotFound
 from models.schemas import TaskStatus
-from models.user import Role, User
+from models.user import User
 
 DEFAULT_QUEUE = "default"
 # Bulk work (ingestion runs, their enrichment batches, re-enrichment of the catalogue) waits behind
@@ -100,12 +100,14 @@ def report_progress(percent: float) -> None:
 
 
 def status(conn: redis.Redis, task_id: str, viewer: User) -> TaskStatus:
-    """A task's state, for its owner or an admin; anyone else is told it does not exist."""
+    """A task's state and result, for the user who started it alone. Anyone else, admins included, is
+    told it does not exist: a result can hold private data (an account export carries the resume
+    text and private jobs), and an admin may not read through a task what they may not read directly."""
     try:
         job = Job.fetch(task_id, connection=conn)
     except (NoSuchJobError, ValueError) as exc:
         raise NotFound("Task not found") from exc
-    if job.meta.get("owner_id") != str(viewer.id) and viewer.role != Role.admin:
+    if job.meta.get("owner_id") != str(viewer.id):
         raise NotFound("Task not found")
     state = job.get_status().value
     error = None

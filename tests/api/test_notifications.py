@@ -21,6 +21,7 @@ from websockets.sync.client import connect
 
 from career_app.db import app_redis, session_scope
 from career_app.services import auth, live, notifications, presence
+from career_app.services.errors import Unauthorized
 from career_app.settings import settings
 from models.notification import Category, Notification, NotificationSettings, Priority
 from tests import resume_files
@@ -498,13 +499,19 @@ def test_websocket_auth_frame_with_an_access_token_and_two_sockets(app_url, clie
 def test_open_socket_is_rechecked_against_sign_out(client, register):
     token, _ = register()
     uid = uuid.UUID(_me(client, token)["id"])
+    socket_token = client.get("/api/v1/notifications/socket-token", headers=bearer(token)).json()["token"]
     with session_scope() as session:
-        user, access_token = notifications.open_socket(session, app_redis(), token)
-        assert user.id == uid and access_token == token
-        assert notifications.socket_still_allowed(session, app_redis(), uid, access_token) is True
+        user, session_claims = notifications.open_socket(session, app_redis(), token)
+        assert user.id == uid and session_claims["jti"] == auth.decode_token(token)["jti"]
+        assert auth.session_user(session, app_redis(), session_claims).id == uid
+        # A socket token belongs to the session it was asked for with.
+        _user, socket_session = notifications.open_socket(session, app_redis(), socket_token)
+        assert socket_session["jti"] == session_claims["jti"] and socket_session["exp"] == session_claims["exp"]
     client.post("/api/v1/auth/logout", headers=bearer(token))
     with session_scope() as session:
-        assert notifications.socket_still_allowed(session, app_redis(), uid, access_token) is False
+        for claims in (session_claims, socket_session):
+            with pytest.raises(Unauthorized, match="Session ended"):
+                auth.session_user(session, app_redis(), claims)
 
 
 # --- triggers --------------------------------------------------------------------------------------------

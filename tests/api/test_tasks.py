@@ -36,6 +36,19 @@ def test_task_is_private_to_its_owner(client, register, worker):
     assert client.get(f"/api/v1/tasks/{task_id}").status_code == 401
 
 
+def test_an_admin_cannot_read_a_seekers_task(client, register, worker, make_admin):
+    """A task's result is its owner's alone: an admin gets the same 404 as anyone else, so an account
+    export (resume text, private jobs) never reaches them through /tasks."""
+    owner, _ = register()
+    task_id = client.post("/api/v1/users/me/export", headers=bearer(owner)).json()["task_id"]
+    assert _wait_finished(client, task_id, owner)["status"] == "finished"
+    email, password = make_admin()
+    admin = client.post("/api/v1/auth/login", json={"email": email, "password": password}).json()["access_token"]
+    client.cookies.clear()
+    resp = client.get(f"/api/v1/tasks/{task_id}", headers=bearer(admin))
+    assert resp.status_code == 404 and resp.json() == {"detail": "Task not found"}
+
+
 def test_unknown_task_is_404(client, register):
     token, _ = register()
     assert client.get("/api/v1/tasks/does-not-exist", headers=bearer(token)).status_code == 404
