@@ -11,7 +11,6 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.pool import NullPool
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Session, create_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -112,8 +111,15 @@ def engine():
 
 @cache
 def probe_engine():
-    """For /health only: a fresh connection per probe, so a saturated pool never reads as a dead database."""
-    return create_engine(database_url(), poolclass=NullPool, connect_args={**_connect_args(), "connect_timeout": 2})
+    """For /health only: a pool of one connection of its own, kept between checks. Its own, so a
+    saturated request pool never reads as a dead database; kept, because a new connection per check
+    costs PostgreSQL a process and fails outright once its connection slots are all taken (both what
+    a burst does). Checked at checkout like the main pool (services/health.py retries a connection
+    that died without a word once on a new one)."""
+    created = create_engine(database_url(), pool_size=1, max_overflow=0, pool_timeout=5, pool_recycle=1800,
+                            connect_args={**_connect_args(), "connect_timeout": 2})
+    check_connections_on_checkout(created)
+    return created
 
 
 @cache

@@ -1,6 +1,6 @@
 """What a client sees after PostgreSQL restarts: once /health answers 200 again, every request
 succeeds (no 503 or 500 for a connection the pool kept from before the restart). Shared by the
-external-DATABASE_URL test (test_database_restart) and the supervised one (test_resilience)."""
+external-DATABASE_URL test (test_external_database) and the supervised one (test_resilience)."""
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
