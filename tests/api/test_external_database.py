@@ -5,7 +5,9 @@ process sees it (on a PostgreSQL of this module's own, so the session's database
   would be): once /health answers 200 again, no request fails, though every pooled connection (the
   ORM's and the ones the fast paths use through the driver) died with the old server;
 - the app is saturated (its in-flight bound taken by a slow request) and PostgreSQL has no
-  connection slot left, as under a burst: /health still answers 200, for the database does."""
+  connection slot left, as under a burst: /health still answers 200, for the database does;
+- the database's host goes away and comes back (behind a TCP proxy that cuts every connection
+  without a word): the first read on each dead connection is run again on a new one."""
 
 import subprocess
 import sys
@@ -13,6 +15,8 @@ import time
 
 import threading
 import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import psutil
@@ -22,7 +26,7 @@ import pytest
 from career_app import embedded
 from career_app.api.overload import BUSY_DETAIL
 from tests.api.conftest import WebApp
-from tests.api.restart_helpers import Traffic
+from tests.api.restart_helpers import Traffic, VanishingHostProxy
 from tests.conftest import ROOT, eventually
 
 
@@ -165,3 +169,26 @@ def test_health_answers_while_requests_are_shed_and_postgres_has_no_free_connect
         lock.close()
         update.join(90)
     assert slow and slow[0].status_code == 200, "the slow request completes once the lock is gone"
+
+
+def test_reads_that_meet_a_connection_dropped_without_a_word_are_run_again(external_db, app_on_external_db,
+                                                                          service_env):
+    """No goodbye reaches the app, so nothing tells a dead pooled connection from a live one before
+    its first query: that read fails, SQLAlchemy discards the pool, and the read runs once more."""
+    _, url = external_db
+    socket_dir = Path(parse_qs(urlsplit(url).query)["host"][0])
+    unix_socket = next(str(p) for p in socket_dir.glob(".s.PGSQL.*") if not p.name.endswith(".lock"))
+    proxy = VanishingHostProxy(unix_socket)
+    tcp_url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}{urlsplit(url).path}"
+    app = WebApp("vanishing-host", {**service_env, "DATABASE_URL": tcp_url}).start()
+    try:
+        app.wait_healthy()
+        traffic = Traffic(app.url)
+        traffic.warm()
+        assert proxy.vanish() > 3, "the app held several connections"
+        failures = traffic.run(4 * 12, reads_only=True) + traffic.run(4 * 12, 12, reads_only=True)
+        assert not failures, f"{len(failures)} reads failed:\n" + "\n".join(failures)
+        assert "running it once more" in (Path(ROOT) / "test-artifacts" / "app-vanishing-host.log").read_text()
+    finally:
+        app.stop()
+        proxy.close()
