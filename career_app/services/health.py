@@ -54,6 +54,7 @@ def check(engine: Engine, r: redis.Redis) -> HealthReport:
 
 @dataclass
 class _Entry:
+    services: tuple  # the engine and client checked, kept so their ids (the key) are never reused
     report: HealthReport | None = None
     checked_at: float = float("-inf")  # when the check behind `report` started (time.monotonic)
     running: asyncio.Future | None = None
@@ -84,7 +85,7 @@ def _entry(engine: Engine, r: redis.Redis) -> _Entry:
     key = (id(engine), id(r))
     entry = _entries.get(key)
     if entry is None:
-        entry = _entries[key] = _Entry()
+        entry = _entries[key] = _Entry((engine, r))
     return entry
 
 

@@ -161,6 +161,9 @@ def test_health_answers_while_requests_are_shed_and_postgres_has_no_free_connect
             answers.append((resp.status_code, resp.json()))
             time.sleep(0.7)
         assert all(code == 200 for code, _ in answers), answers
+        assert resp.headers["content-type"] == "application/json" and resp.headers["cache-control"] == "no-store"
+        assert resp.headers["x-content-type-options"] == "nosniff", "answered ahead of the API, with its headers"
+        assert resp.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
         assert httpx.get(f"{saturable_app.url}/api/v1/").status_code == 503, "still saturated throughout"
     finally:
         for conn in held:
