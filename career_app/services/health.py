@@ -1,12 +1,13 @@
-"""Readiness of the two backing services, checked at most about once a second per process, and
-never while a probe waits if probes keep coming.
+"""Readiness of the two backing services, checked about once a second per process, in the
+background while probes keep coming.
 
 A burst of health checks (load balancers, monitors) costs one check, not one per probe. The
 report is refreshed ahead: a probe that finds it older than REFRESH_AFTER seconds starts a check
 in the background and is answered from the report at once, so under a steady stream of probes
-none waits for a check, whatever the load. Only a probe that finds no report under CACHE_SECONDS
-old (the first, or one after a quiet spell) waits for the check, at most WAIT_SECONDS. A report
-is never older than CACHE_SECONDS (counted from when its check started)."""
+none waits for a check, however loaded the machine. Only a probe that finds no report under
+CACHE_SECONDS old (the first, or one after a quiet spell) waits for the check, at most
+WAIT_SECONDS. A report is never older than CACHE_SECONDS (counted from when its check started).
+The check runs in threads of its own, on a database connection of its own (db.probe_engine)."""
 
 import asyncio
 import time
