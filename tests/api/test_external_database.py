@@ -11,9 +11,8 @@ process sees it (on a PostgreSQL of this module's own, so the session's database
 
 import subprocess
 import sys
-import time
-
 import threading
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +26,7 @@ from career_app import embedded
 from career_app.api.overload import BUSY_DETAIL
 from tests.api.conftest import WebApp
 from tests.api.restart_helpers import Traffic, VanishingHostProxy
-from tests.conftest import ROOT, eventually
+from tests.conftest import ARTIFACTS, ROOT, eventually
 
 
 def _postmaster(data_dir) -> psutil.Process:
@@ -110,12 +109,13 @@ def saturable_app(external_db, app_on_external_db, service_env):
 def _fill_connection_slots(url: str) -> list[psycopg.Connection]:
     """Connections until PostgreSQL takes no more ("too many clients")."""
     held = []
-    try:
-        while len(held) < 1000:
+    for _ in range(1000):
+        try:
             held.append(psycopg.connect(url, connect_timeout=5))
-    except psycopg.OperationalError as exc:
-        assert "too many clients" in str(exc) or "reserved" in str(exc), exc
-    return held
+        except psycopg.OperationalError as exc:
+            assert "too many clients" in str(exc) or "reserved" in str(exc), exc
+            return held
+    raise AssertionError("PostgreSQL took 1,000 connections")
 
 
 def test_health_answers_while_requests_are_shed_and_postgres_has_no_free_connection(external_db, saturable_app):
@@ -183,6 +183,8 @@ def test_reads_that_meet_a_connection_dropped_without_a_word_are_run_again(exter
     unix_socket = next(str(p) for p in socket_dir.glob(".s.PGSQL.*") if not p.name.endswith(".lock"))
     proxy = VanishingHostProxy(unix_socket)
     tcp_url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}{urlsplit(url).path}"
+    log = ARTIFACTS / "app-vanishing-host.log"
+    log.unlink(missing_ok=True)
     app = WebApp("vanishing-host", {**service_env, "DATABASE_URL": tcp_url}).start()
     try:
         app.wait_healthy()
@@ -191,7 +193,7 @@ def test_reads_that_meet_a_connection_dropped_without_a_word_are_run_again(exter
         assert proxy.vanish() > 3, "the app held several connections"
         failures = traffic.run(4 * 12, reads_only=True) + traffic.run(4 * 12, 12, reads_only=True)
         assert not failures, f"{len(failures)} reads failed:\n" + "\n".join(failures)
-        assert "running it once more" in (Path(ROOT) / "test-artifacts" / "app-vanishing-host.log").read_text()
+        assert "running it once more" in log.read_text(), "reads did meet dead connections"
     finally:
         app.stop()
         proxy.close()
