@@ -1,8 +1,8 @@
 """`GET /health` (readiness) and the service root.
 
 The served app answers `GET /health` in `answer_health_first`, an ASGI layer in front of the whole
-API (see career_app.py): no routing, dependencies, admission control or other middleware, and no
-wait for a check while the last report is under a second old (services/health.py refreshes it
+API (see career_app.py): no routing, dependencies, admission control or other middleware of the
+API, and no wait for a check while probes keep coming (services/health.py refreshes the report
 ahead). The route below is the same answer for the OpenAPI document and for an API built alone
 (tests override its dependencies)."""
 
@@ -54,8 +54,9 @@ def _response(report: HealthReport) -> tuple[dict, dict]:
 
 
 def answer_health_first(app: ASGIApp) -> ASGIApp:
-    """Wraps the backend (an api_transformer step): `GET /health` is answered here, ahead of
-    everything else in the app; any other request goes on to `app`."""
+    """Wraps the backend (an api_transformer step): `GET /health` is answered here, ahead of the
+    API's routing, middleware and admission control (only Reflex's own outer layers, CORS and its
+    context, come before); any other request goes on to `app`."""
 
     async def health_first(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "GET":
