@@ -3,6 +3,7 @@
 import reflex as rx
 
 from career_app.api.app import build_api
+from career_app.api.health import answer_health_first
 from career_app.pages.admin_chat import admin_chat
 from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
@@ -39,7 +40,8 @@ from state.resume import ResumeState
 from state.studio import StudioState
 from state.tracker import TrackerState
 
-app = rx.App(api_transformer=build_api())
+# /health is answered in front of the whole API (answer_health_first), the API in front of Reflex.
+app = rx.App(api_transformer=[build_api(), answer_health_first])
 app.add_middleware(TabOwnerCheck())  # a tab's state is its signed-in user's alone (state/auth.py)
 live.install(app)
 app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refresh)

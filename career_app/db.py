@@ -1,5 +1,6 @@
 """Database and Redis connections: engines, sessions, and the embedded-service fallback."""
 
+import select
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from functools import cache
@@ -8,7 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
-from sqlalchemy.pool import NullPool
+from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Session, create_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -50,21 +52,74 @@ def _connect_args() -> dict:
     return {"connect_timeout": 5, "options": f"-c statement_timeout={settings.db_statement_timeout_ms}"}
 
 
+_NEW = "career_app.new"
+
+
+def server_went_away(dbapi_connection) -> bool:
+    """True when the server has closed this idle connection, told by the kernel without a round trip.
+
+    An idle connection has nothing to read until it sends a query. A server that stops, restarts,
+    crashes (its backends exit when their postmaster dies) or ends the session sends its goodbye
+    (a FATAL message, then end of file) or just closes the socket, and either makes the socket
+    readable: one poll(2) with no wait, a few microseconds, where a pre-ping costs a round trip
+    to the server on every checkout. Any other message while idle (a setting the server reports
+    after a reload) also reads as gone: that connection is replaced, which costs one reconnect."""
+    try:
+        if dbapi_connection.closed:
+            return True
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except Exception:  # noqa: BLE001 - the driver already knows the connection is lost
+        return True
+
+
+def _mark_new(_dbapi_connection, record) -> None:
+    record.info[_NEW] = True
+
+
+def _check_on_checkout(dbapi_connection, record, _proxy) -> None:
+    """A pooled connection the server closed (PostgreSQL restarted, or killed and started again) is
+    replaced before the request uses it; SQLAlchemy opens a new one in its place. A connection made
+    for this very checkout is not polled: it has just shaken hands (and a TLS server may still have
+    a session ticket in flight, which would read as data)."""
+    if record.info.pop(_NEW, False):
+        return
+    if server_went_away(dbapi_connection):
+        raise DisconnectionError("the server closed this pooled connection")
+
+
+def check_connections_on_checkout(target) -> None:
+    """Install the no-round-trip liveness check on an engine's pool (see server_went_away)."""
+    event.listen(target, "connect", _mark_new)
+    event.listen(target, "checkout", _check_on_checkout)
+
+
 @cache
 def engine():
     """The process's pool, sized to the threads that really use it (DB_POOL_SIZE, no overflow
     connections opened and closed under load), with a short wait for a free connection: a request
     that cannot get one in DB_POOL_TIMEOUT seconds is answered 503, not queued for 30 s.
-    No pre-ping round trip per checkout: after a database restart the first query on a dead
-    connection fails (a 503) and SQLAlchemy then discards the whole pool."""
-    return create_engine(database_url(), pool_size=settings.db_pool_size, max_overflow=0,
-                         pool_timeout=settings.db_pool_timeout, pool_recycle=1800, connect_args=_connect_args())
+    No pre-ping round trip per checkout: a connection the server has closed (a restart) is told
+    by its socket and replaced at checkout (check_connections_on_checkout); one that died without
+    a word (a host gone) fails its first query, and SQLAlchemy then discards the whole pool."""
+    created = create_engine(database_url(), pool_size=settings.db_pool_size, max_overflow=0,
+                            pool_timeout=settings.db_pool_timeout, pool_recycle=1800, connect_args=_connect_args())
+    check_connections_on_checkout(created)
+    return created
 
 
 @cache
 def probe_engine():
-    """For /health only: a fresh connection per probe, so a saturated pool never reads as a dead database."""
-    return create_engine(database_url(), poolclass=NullPool, connect_args={**_connect_args(), "connect_timeout": 2})
+    """For /health only: a pool of one connection of its own, kept between checks. Its own, so a
+    saturated request pool never reads as a dead database; kept, because a new connection per check
+    costs PostgreSQL a process and fails outright once its connection slots are all taken (both what
+    a burst does). Checked at checkout like the main pool (services/health.py retries a connection
+    that died without a word once on a new one)."""
+    created = create_engine(database_url(), pool_size=1, max_overflow=0, pool_timeout=5, pool_recycle=1800,
+                            connect_args={**_connect_args(), "connect_timeout": 2})
+    check_connections_on_checkout(created)
+    return created
 
 
 @cache

@@ -42,7 +42,7 @@ def _closing_limiter() -> anyio.CapacityLimiter:
 
 
 async def get_engine() -> Engine:
-    """For /health: connects afresh per probe (see db.probe_engine)."""
+    """For /health: its own kept connection (see db.probe_engine)."""
     return db.probe_engine()
 
 

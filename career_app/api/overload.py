@@ -9,12 +9,18 @@ they stay answerable during a burst.
 The same place sizes the thread pool that runs synchronous handlers (WEB_THREADS): the database
 pool is sized to it (DB_POOL_SIZE), so a thread never waits long for a connection. A request
 that still cannot get a connection in DB_POOL_TIMEOUT, hits the statement timeout, or finds
-PostgreSQL or Redis down gets the same 503 + Retry-After (clients retry), never a 500."""
+PostgreSQL or Redis down gets the same 503 + Retry-After (clients retry), never a 500.
+
+A read (`GET`/`HEAD` under /api/) that failed because its pooled connection had been dropped by
+the database without a word (its host went away: no goodbye that db.server_went_away could see at
+checkout) is run once more: SQLAlchemy has discarded the whole pool by then, so the second run
+gets a new connection. Writes are not repeated (one might have been applied): they get the 503."""
 
 import json
 import logging
 
 import anyio.to_thread
+import psycopg
 import redis
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -117,8 +123,45 @@ class AdmissionControl:
             self.in_flight -= 1
 
 
+DISCONNECTED = "career_app.db_disconnected"  # scope key: this request met a dropped connection
+_RETRIED_METHODS = ("GET", "HEAD")
+
+
+class RetryReadOnce:
+    """Pure ASGI middleware, inside admission control (the second run keeps the request's slot) and
+    outside the exception handlers (it sees their 503). Only a 503 start message is held back, to be
+    dropped if the request is run again."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in _RETRIED_METHODS or \
+                not scope["path"].startswith(LIMITED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        held = []
+
+        async def hold_a_503(message):
+            if held or (message["type"] == "http.response.start" and message["status"] == 503):
+                held.append(message)
+            else:
+                await send(message)
+
+        await self.app(scope, receive, hold_a_503)
+        if held and scope.pop(DISCONNECTED, False):
+            log.warning("%s %s: met a connection the database had dropped; running it once more",
+                     scope["method"], scope["path"])
+            await self.app(scope, receive, send)
+            return
+        for message in held:
+            await send(message)
+
+
 def _unavailable(what: str):
     async def handler(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+            request.scope[DISCONNECTED] = True  # SQLAlchemy has discarded the whole pool (see RetryReadOnce)
         log.warning("%s %s: %s is unavailable or busy (%s)", request.method, request.url.path, what, type(exc).__name__)
         return JSONResponse({"detail": f"{what} is unavailable or busy; retry shortly"}, status_code=503,
                             headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})
@@ -127,10 +170,14 @@ def _unavailable(what: str):
 
 
 def install(api: FastAPI) -> None:
-    """Admission control and the 503 mapping of outages. Install it before (inside) the body size cap."""
+    """Admission control, the 503 mapping of outages and the retry of a read that met a dropped
+    connection. Install it before (inside) the body size cap."""
     # Pool exhausted (sqlalchemy TimeoutError), connection lost or statement timeout (OperationalError).
     api.add_exception_handler(sa_exc.TimeoutError, _unavailable("The database"))
     api.add_exception_handler(sa_exc.OperationalError, _unavailable("The database"))
+    # The fast paths' statements through the driver raise its own errors.
+    api.add_exception_handler(psycopg.OperationalError, _unavailable("The database"))
     api.add_exception_handler(redis.ConnectionError, _unavailable("Redis"))
     api.add_exception_handler(redis.TimeoutError, _unavailable("Redis"))
+    api.add_middleware(RetryReadOnce)
     api.add_middleware(AdmissionControl)

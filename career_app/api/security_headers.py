@@ -93,6 +93,16 @@ def page_policy(script_sources: list[str], host: str = "", docs: bool = False) -
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
+def common_headers(https: bool) -> list[tuple[str, str]]:
+    """The headers every response gets (a JSON one adds JSON_POLICY as its CSP)."""
+    # A script on an allowed origin (CORS_ORIGINS) may read only the safelisted response headers
+    # unless named here: the next page's cursor, when to retry, a download's file name, a new
+    # resource's address. Reflex's CORS middleware names none.
+    headers = [("access-control-expose-headers", EXPOSED_HEADERS), ("x-content-type-options", "nosniff"),
+               ("x-frame-options", "DENY"), ("referrer-policy", "strict-origin-when-cross-origin")]
+    return headers + [("strict-transport-security", HSTS)] if https else headers
+
+
 def _decoded(body: bytes, encoding: str) -> bytes | None:
     """The HTML text of a (possibly pre-compressed) page; None for an encoding we cannot read."""
     if encoding in ("", "identity"):
@@ -144,15 +154,8 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     def _common(self, headers: MutableHeaders) -> None:
-        # A script on an allowed origin (CORS_ORIGINS) may read only the safelisted response headers
-        # unless named here: the next page's cursor, when to retry, a download's file name, a new
-        # resource's address. Reflex's CORS middleware names none.
-        headers.setdefault("access-control-expose-headers", EXPOSED_HEADERS)
-        headers.setdefault("x-content-type-options", "nosniff")
-        headers.setdefault("x-frame-options", "DENY")
-        headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
-        if self.https:
-            headers.setdefault("strict-transport-security", HSTS)
+        for name, value in common_headers(self.https):
+            headers.setdefault(name, value)
 
     @staticmethod
     def _page_csp(scope: Scope, start: Message, body: bytes) -> str:

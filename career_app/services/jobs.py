@@ -269,7 +269,7 @@ def without_begin(session: Session):
     try:
         yield conn
     finally:
-        if idle:
+        if idle and not conn.closed:  # a lost connection is discarded with the session, as it stands
             conn.autocommit = False
 
 

@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from tests.api.jobs_helpers import job_body
+from tests.api.restart_helpers import Traffic
 from tests.conftest import ARTIFACTS, ROOT, free_port
 from tests.llm_server import LoopbackLLM, write_config
 
@@ -224,6 +225,22 @@ def test_embedded_postgres_killed_recovers_from_its_wal(app):
     _wait(app.healthy, 30, "/health is 200 again after PostgreSQL was killed")
     assert time.monotonic() - killed_at < 30
     _wait(lambda: app.job_status(token, job_id) == "active", 60, "the job committed before the crash is there")
+
+
+def test_no_request_fails_once_health_is_back_after_postgres_was_killed(app):
+    """Both backend workers' pools are full of connections to the killed server: once /health is
+    200 again, feed pages (the driver-level fast path), searches, signed-in reads and writes all
+    succeed, one at a time and many at once."""
+    traffic = Traffic(app.url)
+    traffic.warm()
+    postmaster_file = app.data_dir / "pg" / "postmaster.pid"
+    killed = _embedded_pid(postmaster_file)
+    killed.kill()
+    _wait(lambda: _embedded_pid(postmaster_file).pid != killed.pid, 30, "PostgreSQL started again")
+    time.sleep(1.1)  # a /health report from before the kill is gone by now (reports live 1 s)
+    _wait(app.healthy, 30, "/health is 200 again after PostgreSQL was killed", every=0.05)
+    failures = traffic.after_restart()
+    assert not failures, f"{len(failures)} requests failed after /health was 200 again:\n" + "\n".join(failures)
 
 
 def test_ctrl_c_stops_every_process_it_started(app):
