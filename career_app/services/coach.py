@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from career_app import db
-from career_app.services import chat, live, llm, matching
+from career_app.services import chat, live, llm, matching, salary
 from career_app.services.errors import ServiceError
 from career_app.settings import settings
 from models.chat import ChatRole, ChatStatus
@@ -68,7 +68,7 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
                         "description": job.description_raw[:2500], "skills": matching.job_skills(job),
                         "interview_questions": [q.get("question", "") for q in prep if isinstance(q, dict)][:5],
                         "resume_guide": list((job.resume_guide_generated or {}).get("resume_guide") or [])[:5],
-                        "salary": job.salary_estimate or {}}
+                        "salary": salary.summary(job, salary.estimate(session, job))}
             try:
                 result = matching.match(session, seeker, str(job.id))
                 match_info = {"score": result.similarity_score, "gap": result.gap_detected,
@@ -107,7 +107,8 @@ def _prompt(ctx: CoachContext) -> list[tuple[str, str]]:
     if ctx.job:
         job = ctx.job
         system.append(f"<job>\nTitle: {job['title']}\nCompany: {job['company']}\nSkills: {', '.join(job['skills'])}\n"
-                      f"{job['description']}\n</job>")
+                      f"Salary: {job['salary']['text']}\n{job['description']}\n</job>\nQuote the job's pay only as the "
+                      "Salary line gives it: never another figure, estimate or currency.")
     if ctx.match:
         system.append(f"Match score {ctx.match['score']:.2f} (gap: {ctx.match['gap']}); matched: "
                       f"{', '.join(ctx.match['matched']) or 'none'}; missing: {', '.join(ctx.match['missing']) or 'none'}.")
@@ -172,13 +173,15 @@ def offline_answer(ctx: CoachContext) -> str:
             "Use the posting's own words for the skills you really have.",
         ]))
     if wants["salary"]:
-        salary = (job or {}).get("salary") or {}
-        if salary.get("min") and salary.get("max"):
-            parts.append(f"The estimated range for this role is {salary['min']:,}–{salary['max']:,} "
-                         f"{salary.get('currency', '')}; anchor near the top if you meet every must-have.".strip())
+        pay = (job or {}).get("salary") or {"kind": "none", "text": ""}
+        if pay["kind"] == "posted":
+            parts.append(f"{pay['text']} Anchor near the top of it if you meet every must-have.")
+        elif pay["kind"] == "estimate":
+            parts.append(f"{pay['text']} It is a guide from other postings, not this employer's offer: ask for "
+                         "their range early, and anchor near the top if you meet every must-have.")
         else:
-            parts.append("Research the range for this title in your city before the first call, and give a range "
-                         "whose bottom you would happily accept.")
+            parts.append(f"{pay['text']} Research the range for this title in your city before the first call, and "
+                         "give a range whose bottom you would happily accept.".strip())
     parts.append("Next step: " + ("apply now and tailor the first lines of your resume to this posting."
                                   if match and not match["gap"] else
                                   "pick one missing skill above and show it this week, then apply."

@@ -1,9 +1,11 @@
-"""AI enrichment of a job: skills, salary estimate, resume guide, interview prep and embedding.
+"""AI enrichment of a job: skills, occupational family, resume guide, interview prep and embedding.
 
 Runs in an RQ worker. Status goes processing -> active, or enrich_failed with the error kept on
 the job (RQ retries with backoff; owners and admins can retry by hand). A failure is never shown
 as active. Identical postings reuse an enriched twin's results, except placeholders and very
-short descriptions, which would otherwise hand one job's guides to unrelated ones."""
+short descriptions, which would otherwise hand one job's guides to unrelated ones. No salary is
+generated: a job's estimate comes from similar listings' posted salaries when it is shown
+(services/salary.py), never from a model's guess."""
 
 import hashlib
 import logging
@@ -18,7 +20,7 @@ import redis
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from career_app.services import embeddings, evidence, live, llm, offline_ai, tasks
+from career_app.services import embeddings, evidence, families, live, llm, offline_ai, tasks
 from career_app.services.errors import Conflict
 from career_app.services.skills import taxonomy
 from models.ai import JobAnalysis, JobGuides
@@ -78,20 +80,19 @@ def _twin(session: Session, job: Job, digest: str) -> Job | None:
 
 def _prompt(job: Job) -> str:
     return (f"Title: {job.title}\nCompany: {job.company_name or 'not given'}\nLocation: {job.location or 'not given'}\n"
-            f"Skills listed: {', '.join(job.skills_required) or 'none'}\n"
-            f"Salary currency: {job.salary_currency or 'USD'}\n\nPosting:\n{job.description_raw[:6000]}")
+            f"Skills listed: {', '.join(job.skills_required) or 'none'}\n\nPosting:\n{job.description_raw[:6000]}")
 
 
 def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
     """Analysis and guides from the configured LLM, or from the offline generator when none is."""
     if not llm.configured("generation"):
-        analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required, job.salary_currency)
+        analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required)
         guides = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills, analysis.seniority)
         return analysis, guides, llm.OFFLINE
     prompt = _prompt(job)
     analysis, model = llm.structured(
         "analysis", _SYSTEM + " Extract the skills the job needs (canonical names such as 'PostgreSQL', "
-        "'JavaScript') and estimate a yearly salary range in the given currency with the seniority.", prompt, JobAnalysis)
+        "'JavaScript') and the seniority. Do not estimate a salary.", prompt, JobAnalysis)
     guides, _ = llm.structured(
         "generation", _SYSTEM + " Write exactly 5 resume-tailoring bullets for applicants to this job and exactly 5 "
         "interview questions for it, each with an answer strategy.", prompt, JobGuides)
@@ -102,8 +103,7 @@ def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
 
 def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str) -> None:
     job.skills = analysis.skills
-    job.salary_estimate = {"min": analysis.salary_min, "max": analysis.salary_max, "currency": analysis.currency,
-                           "seniority": analysis.seniority, "generated_by": generated_by}
+    job.family = families.of_role(job.title, [*job.skills_required, *job.skills])
     job.resume_guide_generated = {"resume_guide": guides.resume_guide, "generated_by": generated_by}
     job.prep_guide_generated = {
         "prep_questions": [q.question for q in guides.interview_questions],
@@ -114,7 +114,7 @@ def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str
 
 
 def _copy_from(job: Job, twin: Job) -> None:
-    for field in ("skills", "salary_estimate", "resume_guide_generated", "prep_guide_generated", "generated_by",
+    for field in ("skills", "family", "resume_guide_generated", "prep_guide_generated", "generated_by",
                   "embedding", "match_profile", "requirement_vectors"):
         setattr(job, field, getattr(twin, field))
 
