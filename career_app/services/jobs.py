@@ -519,7 +519,13 @@ def _search(session: Session, r: redis.Redis, params: dict, version: str | None,
     with without_begin(session):  # two reads: no BEGIN/ROLLBACK round trips around them
         total = int(counted) if counted is not None else session.exec(
             select(func.count()).select_from(Job).where(*conditions)).one()
-        rows = session.exec(query.order_by(*(c.desc() for c in sort)).limit(limit + 1)).all()
+        order = [c.desc() for c in sort]
+        if rank is None and total <= 3 * (skip + limit + 1):
+            # Few matches: walking the feed index newest first would read most of the table to find them
+            # (the planner, misled by estimates of the salary ranges, would take it for LIMIT); an order
+            # by an expression it cannot read from that index makes it find the matches, then sort them.
+            order = [(Job.created_at + timedelta(0)).desc(), Job.id.desc()]
+        rows = session.exec(query.order_by(*order).limit(limit + 1)).all()
     if cache and counted is None:
         r.set(count_key, total, ex=settings.search_cache_seconds)
     following = None

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from career_app.services import countries, families
 from career_app.services.errors import Unprocessable
 from career_app.settings import settings
-from models.job import PAY_PERIODS, PUBLIC_ACTIVE, Job
+from models.job import MAX_SALARY, PAY_PERIODS, PUBLIC_ACTIVE, Job
 from models.job_schemas import SalaryEstimate, posted_amount
 
 RATES_FILE = Path(__file__).parent / "data" / "exchange_rates.json"
@@ -162,9 +162,12 @@ def filter_clause(low: int | None, high: int | None, code: str, include_unsalari
     for currency in targets:
         bounds = [Job.salary_currency == currency]
         if low is not None:
-            bounds.append(top >= _converted(low, code, currency, table, up=True))
-        if high is not None:
-            bounds.append(bottom <= _converted(high, code, currency, table, up=False))
+            floor = _converted(low, code, currency, table, up=True)
+            if floor > MAX_SALARY:
+                continue  # more than any salary stored: nothing in this currency reaches it
+            bounds.append(top >= floor)
+        if high is not None:  # above any salary stored: no limit (and the bound stays an INTEGER)
+            bounds.append(bottom <= min(_converted(high, code, currency, table, up=False), MAX_SALARY))
         branches.append(and_(*bounds))
     matches = or_(*branches) if branches else false()
     if not include_unsalaried:

@@ -184,6 +184,9 @@ def test_too_few_listings_or_no_country_give_no_estimate_and_say_why(c, ids):
     ({"salary_max": 1_050_000, "salary_currency": "INR", "include_unsalaried": "true"}, {"inr", "none", "aed"}),
     ({"salary_min": 1_100_000, "salary_max": 1_200_000, "salary_currency": "INR"}, {"inr"}),
     ({"salary_min": 210_000, "salary_currency": "AED"}, {"aed"}),  # no reference rate: same currency only
+    # bounds that convert beyond any stored salary (2,000,000,000 USD is more than 2^31 IDR or INR)
+    ({"salary_min": 2_000_000_000, "salary_currency": "USD", "include_unsalaried": True}, {"none", "aed"}),
+    ({"salary_max": 2_000_000_000, "salary_currency": "USD"}, {"inr", "cad", "eur", "usd", "eur_hourly", "usd_hourly"}),
 ])
 def test_the_salary_filter_compares_like_with_like(c, ids, params, expected):
     page = _search(c, **params)
