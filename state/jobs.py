@@ -6,6 +6,7 @@ from career_app import db
 from career_app.services import enhanced_recommendations as enhanced
 from career_app.services import jobs, matching, salary
 from career_app.services.errors import ServiceError
+from models.job import MAX_SALARY
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
@@ -61,15 +62,15 @@ class JobFeedState(AuthState):
         self.loading, self.error = True, ""
         yield
         try:
-            salary = int(self.salary_min) if self.salary_min.strip() else None
-            if salary is not None and not 0 <= salary <= 10_000_000:
+            minimum = int(self.salary_min) if self.salary_min.strip() else None
+            if minimum is not None and not 0 <= minimum <= MAX_SALARY:  # INR, JPY, IDR salaries run high
                 raise ValueError
         except ValueError:
             self.loading, self.error = False, "Minimum salary must be a whole number"
             return
         params = dict(q=self.q or None, location=self.location or None, company=self.company or None,
                       skills=[s.strip() for s in self.skills.split(",") if s.strip()][:20] or None,
-                      salary_min=salary, salary_currency=self.salary_currency,
+                      salary_min=minimum, salary_currency=self.salary_currency,
                       include_unsalaried=self.include_unsalaried, remote_only=self.remote_only,
                       posted_within_days=None if self.posted_within == "any" else int(self.posted_within),
                       skip=self.page * PAGE_SIZE, limit=PAGE_SIZE)

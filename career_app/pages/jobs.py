@@ -24,9 +24,12 @@ def _filters() -> rx.Component:
             rx.vstack(rx.el.label("Minimum yearly salary", html_for="filter-salary_min", style={"font_size": "0.85em"}),
                       rx.hstack(rx.input(id="filter-salary_min", name="salary_min", placeholder="50000", type="number",
                                          width="100%"),
-                                rx.select(salary.currencies(), value=JobFeedState.salary_currency,
-                                          on_change=JobFeedState.set_salary_currency, id="filter-salary-currency",
-                                          aria_label="Salary currency", width="7em"),
+                                rx.select.root(
+                                    rx.select.trigger(aria_label="Salary currency", id="filter-salary-currency",
+                                                      width="7em"),
+                                    rx.select.content(*[rx.select.item(code, value=code)
+                                                        for code in salary.currencies()]),
+                                    value=JobFeedState.salary_currency, on_change=JobFeedState.set_salary_currency),
                                 spacing="2", width="100%"),
                       spacing="1", width="100%"),
             rx.vstack(rx.el.label("Posted", style={"font_size": "0.85em"}),
