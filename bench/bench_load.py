@@ -160,14 +160,14 @@ def copy_jobs(database_url: str, target: int) -> int:
         for r in range(rounds):
             conn.execute(
                 "INSERT INTO jobs (id, owner_id, visibility, status, source, title, company_name, location, "
-                "description_raw, skills_required, salary_min, salary_max, salary_currency, remote_option, "
-                "employment_type, external_apply_url, skills, resume_guide_generated, prep_guide_generated, "
-                "salary_estimate, generated_by, description_hash, embedding, enrich_error, enrich_attempts, "
+                "description_raw, skills_required, salary_min, salary_max, salary_currency, salary_period, country, "
+                "family, remote_option, employment_type, external_apply_url, skills, resume_guide_generated, "
+                "prep_guide_generated, generated_by, description_hash, embedding, enrich_error, enrich_attempts, "
                 "enriched_at, created_at, updated_at) "
                 "SELECT gen_random_uuid(), owner_id, visibility, status, source, title || ' #' || %s, company_name, "
-                "location, description_raw, skills_required, salary_min, salary_max, salary_currency, remote_option, "
-                "employment_type, external_apply_url, skills, resume_guide_generated, prep_guide_generated, "
-                "salary_estimate, generated_by, description_hash, embedding, enrich_error, enrich_attempts, "
+                "location, description_raw, skills_required, salary_min, salary_max, salary_currency, salary_period, "
+                "country, family, remote_option, employment_type, external_apply_url, skills, resume_guide_generated, "
+                "prep_guide_generated, generated_by, description_hash, embedding, enrich_error, enrich_attempts, "
                 "enriched_at, created_at - make_interval(mins => %s), updated_at FROM jobs WHERE title NOT LIKE '%%#%%'",
                 (str(r), r + 1))
         conn.commit()

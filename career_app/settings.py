@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     reenrich_batch_size: int = Field(default=3, ge=1, le=100)
     reenrich_pause_seconds: float = Field(default=3.0, ge=0, le=600)
     search_cache_seconds: int = Field(default=120, ge=0)
+    # Reference exchange rates for comparing salaries posted in different currencies (JSON: as_of, source,
+    # base, rates in units per base). Unset: the table bundled in career_app/services/data/exchange_rates.json.
+    exchange_rates_file: Path | None = None
     resume_url_minutes: int = Field(default=15, ge=1, le=24 * 60)
     # Email notifications, sent by a worker: smtp://user:password@host:port (STARTTLS when offered),
     # smtps://... for TLS from the start. Unset: no email is sent.

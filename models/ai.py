@@ -1,8 +1,6 @@
 """Structures the AI produces, validated the same whether a model or the offline generator made them."""
 
-from pydantic import BaseModel, Field, field_validator, model_validator
-
-from models.job import MAX_SALARY
+from pydantic import BaseModel, Field, field_validator
 
 
 def _clean(value: str) -> str:
@@ -17,22 +15,11 @@ class InterviewQuestion(BaseModel):
 
 
 class JobAnalysis(BaseModel):
+    """The skills a job needs and its level. No salary: a model's guess would contradict a posted range or
+    invent one (estimates come from similar listings' posted salaries, services/salary.py)."""
+
     skills: list[str] = Field(default_factory=list, max_length=30)
-    salary_min: int = Field(ge=0, le=MAX_SALARY)
-    salary_max: int = Field(ge=0, le=MAX_SALARY)
-    currency: str = Field(min_length=3, max_length=3)
     seniority: str = Field(default="mid", max_length=40)
-
-    @field_validator("currency")
-    @classmethod
-    def _upper(cls, value: str) -> str:
-        return value.upper()
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "JobAnalysis":
-        if self.salary_min > self.salary_max:
-            raise ValueError("salary_min must not exceed salary_max")
-        return self
 
 
 class JobGuides(BaseModel):

@@ -51,6 +51,10 @@ class EmploymentType(StrEnum):
 # Yearly salaries in any currency (JPY and INR figures run into the tens of millions); fits INTEGER.
 MAX_SALARY = 2_000_000_000
 
+# Pay periods a posting states its salary in, and how many of each make a year (40-hour weeks, 260
+# working days). salary_min/salary_max are always yearly; salary_period says how it was posted.
+PAY_PERIODS = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
+
 # Every listing query that the public sees filters on this; the partial indexes below match it.
 PUBLIC_ACTIVE = "status = 'active' AND visibility = 'public'"
 
@@ -69,6 +73,14 @@ class Job(SQLModel, table=True):
         Index("ix_jobs_embedding_hnsw", "embedding", postgresql_using="hnsw",
               postgresql_with={"m": 16, "ef_construction": 64},
               postgresql_ops={"embedding": "vector_cosine_ops"}, postgresql_where=text(PUBLIC_ACTIVE)),
+        # The salary filter: per currency, the top (for a minimum asked) and the bottom (for a maximum) of
+        # each listing's yearly range; the estimate: listings of one family, country and currency.
+        Index("ix_jobs_salary_top", "salary_currency", text("coalesce(salary_max, salary_min)"),
+              postgresql_where=text(PUBLIC_ACTIVE)),
+        Index("ix_jobs_salary_bottom", "salary_currency", text("coalesce(salary_min, salary_max)"),
+              postgresql_where=text(PUBLIC_ACTIVE)),
+        Index("ix_jobs_salary_market", "family", "country", "salary_currency",
+              postgresql_where=text(f"{PUBLIC_ACTIVE} AND (salary_min IS NOT NULL OR salary_max IS NOT NULL)")),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -82,9 +94,11 @@ class Job(SQLModel, table=True):
     location: str | None = Field(default=None, max_length=200)
     description_raw: str = Field(sa_column=Column(Text, nullable=False))
     skills_required: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
-    salary_min: int | None = None
+    salary_min: int | None = None  # yearly, in salary_currency, as posted (hourly, monthly... pay annualised)
     salary_max: int | None = None
     salary_currency: str | None = Field(default=None, max_length=3)
+    salary_period: str | None = Field(default=None, max_length=8)  # a PAY_PERIODS key: how it was posted; None: year
+    country: str | None = Field(default=None, max_length=2)  # ISO 3166-1 alpha-2, from the location (services/countries)
     remote_option: RemoteOption | None = Field(default=None, max_length=16)
     employment_type: EmploymentType | None = Field(default=None, max_length=16)
     external_apply_url: str | None = Field(default=None, max_length=2000)
@@ -95,7 +109,7 @@ class Job(SQLModel, table=True):
     skills: list[str] = Field(default_factory=empty_list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
     resume_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
     prep_guide_generated: dict | None = Field(default=None, sa_column=Column(JSONB))
-    salary_estimate: dict | None = Field(default=None, sa_column=Column(JSONB))
+    family: str | None = Field(default=None, max_length=40)  # occupational family (services/families), at enrichment
     generated_by: str | None = Field(default=None, max_length=120)
     description_hash: str | None = Field(default=None, max_length=64)
     embedding: list[float] | None = Field(default=None, sa_column=Column(Vector(EMBEDDING_DIMENSIONS)))

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
-from models.job import MAX_SALARY, EmploymentType, JobStatus, RemoteOption
+from models.job import MAX_SALARY, PAY_PERIODS, EmploymentType, JobStatus, RemoteOption
 from models.schemas import no_control_chars
 
 
@@ -110,6 +110,18 @@ class JobAccepted(BaseModel):
     message: str
 
 
+PayPeriod = Literal["year", "month", "week", "day", "hour"]
+
+
+def posted_amount(yearly: int | None, period: str | None) -> float | None:
+    """A yearly amount in the period it was posted in: exact to the cent for hourly and daily pay, to the
+    unit for weekly and monthly (the yearly figure was rounded to the unit from the posted one)."""
+    if yearly is None:
+        return None
+    factor = PAY_PERIODS.get(period or "year", 1)
+    return round(yearly / factor, 2) if factor >= PAY_PERIODS["day"] else float(round(yearly / factor))
+
+
 class JobFeedItem(BaseModel):
     """Light items for lists: no description, no guides."""
 
@@ -125,9 +137,38 @@ class JobFeedItem(BaseModel):
     location: str | None = None
     remote_option: RemoteOption | None = None
     employment_type: EmploymentType | None = None
-    salary_min: int | None = None
-    salary_max: int | None = None
+    salary_min: int | None = Field(default=None, description="Yearly, in salary_currency (posted pay annualised)")
+    salary_max: int | None = Field(default=None, description="Yearly, in salary_currency (posted pay annualised)")
     salary_currency: str | None = None
+    salary_period: PayPeriod | None = Field(
+        default=None, description="The period the salary was posted per (hour, day, week, month, year); null: year")
+
+    @computed_field(description="The minimum as posted, per salary_period")
+    @property
+    def salary_posted_min(self) -> float | None:
+        return posted_amount(self.salary_min, self.salary_period)
+
+    @computed_field(description="The maximum as posted, per salary_period")
+    @property
+    def salary_posted_max(self) -> float | None:
+        return posted_amount(self.salary_max, self.salary_period)
+
+
+class SalaryEstimate(BaseModel):
+    """Where a job posts no salary: the middle of the posted yearly ranges of similar listings (same
+    occupational family, country and currency), never converted; none when too few post one."""
+
+    min: int | None = Field(description="Yearly; null when there are too few similar listings")
+    max: int | None = Field(description="Yearly; null when there are too few similar listings")
+    currency: str | None = Field(description="The currency of the job's country (or its own), never another")
+    period: Literal["year"] = "year"
+    based_on: int = Field(description="Similar listings with a posted salary the estimate is made from")
+    needed: int = Field(description="The fewest listings an estimate is made from")
+    country: str | None = Field(description="ISO 3166-1 alpha-2 code, read from the job's location")
+    country_name: str | None = None
+    family: str = Field(description="The occupational family compared")
+    family_label: str
+    note: str = Field(description="One sentence for people: what the estimate is based on, or why there is none")
 
 
 class JobOut(JobFeedItem):
@@ -137,7 +178,8 @@ class JobOut(JobFeedItem):
     skills: list[str]
     resume_guide_generated: dict | None
     prep_guide_generated: dict | None
-    salary_estimate: dict | None
+    salary_estimate: SalaryEstimate | None = Field(
+        default=None, description="Only when the job posts no salary (a posted one is never second-guessed)")
     generated_by: str | None
     enrich_error: str | None
     enriched_at: datetime | None
@@ -154,6 +196,11 @@ class JobSearchPage(BaseModel):
     skip: int
     limit: int
     cached: bool = False
+    salary_currency: str | None = Field(
+        default=None, description="The currency salary_min/salary_max were read in (set when one was given)")
+    rates_as_of: str | None = Field(
+        default=None, description="Date of the reference rates salaries in other currencies were converted at")
+    rates_source: str | None = None
     next_cursor: str | None = Field(default=None, description="Pass as ?cursor= for the next page; null at the end")
 
 

@@ -11,7 +11,7 @@ import redis
 from sqlalchemy import exc as sa_exc
 
 from career_app import db
-from career_app.services import jobs
+from career_app.services import jobs, salary
 from career_app.services.errors import Unavailable
 from career_app.settings import settings
 from models.base import utcnow
@@ -52,13 +52,9 @@ def pages_for(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
 
 
-def money(low: int | None, high: int | None, currency: str | None) -> str:
-    if low is None and high is None:
-        return ""
-    cur = currency or ""
-    if low is not None and high is not None:
-        return f"{low:,} – {high:,} {cur}".strip()
-    return f"{'from ' if low is not None else 'up to '}{(low if low is not None else high):,} {cur}".strip()
+def money(low: int | None, high: int | None, currency: str | None, period: str | None = None) -> str:
+    """A salary as posted (yearly amounts shown per `period`): "27.50 – 33.10 EUR an hour"."""
+    return salary.posted_text(low, high, currency, period)
 
 
 STATUS_COLOR = {"processing": "amber", "active": "green", "enrich_failed": "red", "closed": "gray"}
@@ -76,7 +72,8 @@ def job_row(job) -> dict[str, str]:
         "id": str(job.id), "title": job.title, "company": job.company_name or "", "status": job.status.value,
         "color": STATUS_COLOR.get(job.status.value, "gray"), "error": job.enrich_error or "",
         "generated_by": job.generated_by or "", "created": job.created_at.strftime("%Y-%m-%d %H:%M"),
-        "salary": money(job.salary_min, job.salary_max, job.salary_currency), "skills": ", ".join(job.skills[:6]),
+        "salary": money(job.salary_min, job.salary_max, job.salary_currency, job.salary_period),
+        "skills": ", ".join(job.skills[:6]),
         "since": job.updated_at.isoformat() if processing else "",
         "stalled": "yes" if jobs.enrichment_stalled(job) else "",
     }

@@ -4,12 +4,13 @@ import reflex as rx
 
 from career_app import db
 from career_app.services import enhanced_recommendations as enhanced
-from career_app.services import advice, families, jobs, matching
+from career_app.services import advice, families, jobs, matching, salary
 from career_app.services.errors import ServiceError
+from models.job import MAX_SALARY
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
-from state.common import REMOTE_LABEL, in_session, money, pages_for
+from state.common import REMOTE_LABEL, in_session, pages_for
 
 PAGE_SIZE = 20
 
@@ -22,9 +23,14 @@ def feed_row(item: JobFeedItem) -> dict[str, str]:
         "location": item.location or "",
         "remote": REMOTE_LABEL.get(item.remote_option or "", ""),
         "skills": ", ".join(item.skills_required[:6]),
-        "salary": money(item.salary_min, item.salary_max, item.salary_currency),
+        "salary": salary.posted_text(item.salary_min, item.salary_max, item.salary_currency, item.salary_period),
         "posted": item.created_at.strftime("%Y-%m-%d"),
     }
+
+
+def rates_note() -> str:
+    table = salary.rates()
+    return f"Amounts in other currencies converted at reference rates of {table.as_of} ({table.source})."
 
 
 class JobFeedState(AuthState):
@@ -38,6 +44,9 @@ class JobFeedState(AuthState):
     company: str = ""
     skills: str = ""
     salary_min: str = ""
+    salary_currency: str = salary.FALLBACK_CURRENCY  # the seeker's country's on load, when known
+    include_unsalaried: bool = False
+    rates_note: str = ""
     posted_within: str = "any"
     remote_only: bool = False
 
@@ -53,15 +62,16 @@ class JobFeedState(AuthState):
         self.loading, self.error = True, ""
         yield
         try:
-            salary = int(self.salary_min) if self.salary_min.strip() else None
-            if salary is not None and not 0 <= salary <= 10_000_000:
+            minimum = int(self.salary_min) if self.salary_min.strip() else None
+            if minimum is not None and not 0 <= minimum <= MAX_SALARY:  # INR, JPY, IDR salaries run high
                 raise ValueError
         except ValueError:
             self.loading, self.error = False, "Minimum salary must be a whole number"
             return
         params = dict(q=self.q or None, location=self.location or None, company=self.company or None,
                       skills=[s.strip() for s in self.skills.split(",") if s.strip()][:20] or None,
-                      salary_min=salary, remote_only=self.remote_only,
+                      salary_min=minimum, salary_currency=self.salary_currency,
+                      include_unsalaried=self.include_unsalaried, remote_only=self.remote_only,
                       posted_within_days=None if self.posted_within == "any" else int(self.posted_within),
                       skip=self.page * PAGE_SIZE, limit=PAGE_SIZE)
         try:
@@ -75,7 +85,10 @@ class JobFeedState(AuthState):
 
     @rx.event
     async def load(self):
-        await self._verified_user()
+        user = await self._verified_user()
+        if not self.rates_note:  # first visit: the filter's currency is the seeker's country's, else USD
+            self.salary_currency = salary.default_currency(user.location if user is not None else None)
+            self.rates_note = rates_note()
         async for _ in self._reload():
             yield
 
@@ -95,6 +108,22 @@ class JobFeedState(AuthState):
         self.remote_only, self.page = bool(value), 0
         async for _ in self._reload():
             yield
+
+    @rx.event
+    async def set_salary_currency(self, value: str):
+        self.salary_currency = value if value in salary.currencies() else salary.FALLBACK_CURRENCY
+        if self.salary_min.strip():
+            self.page = 0
+            async for _ in self._reload():
+                yield
+
+    @rx.event
+    async def set_include_unsalaried(self, value: bool):
+        self.include_unsalaried = bool(value)
+        if self.salary_min.strip():
+            self.page = 0
+            async for _ in self._reload():
+                yield
 
     @rx.event
     async def set_posted_within(self, value: str):
@@ -188,13 +217,16 @@ class JobPageState(AuthState):
         except ServiceError:
             self.found, self.loaded = False, True
             return
-        estimate = job.salary_estimate or {}
+        estimate = job.salary_estimate
+        estimated = estimate is not None and estimate.min is not None
         self.job = {
             "id": str(job.id), "title": job.title, "company": job.company_name or "",
             "location": job.location or "", "remote": REMOTE_LABEL.get(job.remote_option or "", ""),
             "description": job.description_raw, "status": job.status.value,
-            "salary": money(job.salary_min, job.salary_max, job.salary_currency),
-            "estimate": money(estimate.get("min"), estimate.get("max"), estimate.get("currency")),
+            "salary": salary.posted_text(job.salary_min, job.salary_max, job.salary_currency, job.salary_period),
+            "estimate": (f"Estimated from {estimate.based_on} similar listings in {estimate.country_name}: "
+                         f"{salary.yearly_text(estimate.min, estimate.max, estimate.currency)}") if estimated else "",
+            "estimate_note": estimate.note if estimate is not None and not estimated else "",
             "generated_by": job.generated_by or "", "apply_url": job.external_apply_url or "",
             "posted": job.created_at.strftime("%Y-%m-%d"),
             "family": (job.resume_guide_generated or {}).get("family", ""),

@@ -27,7 +27,7 @@ FORM_FIELDS = ("title", "company_name", "location", "salary_min", "salary_max", 
 def _row(item) -> dict[str, str]:
     return {
         "id": str(item.id), "title": item.title, "company": item.company_name or "", "location": item.location or "",
-        "salary": money(item.salary_min, item.salary_max, item.salary_currency),
+        "salary": money(item.salary_min, item.salary_max, item.salary_currency, item.salary_period),
         "tracking": TRACKING_LABEL.get(item.tracking_status.value if item.tracking_status else "", ""),
         "saved_listing": str(item.listing_id) if item.listing_id else "",
         "url": item.external_apply_url or item.source_url or "", "added": item.created_at.strftime("%Y-%m-%d"),

@@ -6,13 +6,15 @@ import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from sqlmodel import Session
 
 from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
                                  viewer)
 from career_app.api.origins import public_base
-from career_app.services import applications, job_import, jobs, matching, saved_recommendations, tracker_insights
+from career_app.services import (applications, job_import, jobs, matching, salary, saved_recommendations,
+                                 tracker_insights)
+from career_app.services.errors import ServiceError, Unprocessable
 from models.application_schemas import (JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate,
                                         TrackerInsights)
 from models.job import MAX_SALARY, Visibility
@@ -98,14 +100,42 @@ async def job_feed(request: Request, r: RedisDep, skip: Skip = 0, limit: Limit =
     return _json(body, **{"Cache-Control": "public, max-age=10"}, **_next_link(request, following))
 
 
+def _currency(value: str | None) -> str | None:
+    try:
+        return None if value is None else salary.check_currency(value)
+    except Unprocessable as exc:
+        raise ValueError(exc.detail) from None
+
+
+async def _filter_currency(r: RedisDep, token: str | None) -> str:
+    """The salary filter's currency when none is asked: the caller's country's, else USD."""
+    if not token:
+        return salary.FALLBACK_CURRENCY
+    try:
+        user = await caller(r, token)
+    except ServiceError:  # a stale token on a public route: searched as anyone
+        return salary.FALLBACK_CURRENCY
+    return salary.default_currency(user.location)
+
+
 @router.get("/search", response_model=JobSearchPage)
 async def search_jobs(
     r: RedisDep,
     token: Token,
     q: Annotated[SafeText | None, Query(max_length=200, description="Words in the title, company or description")] = None,
     location: Annotated[SafeText | None, Query(max_length=100)] = None,
-    salary_min: Annotated[int | None, Query(ge=0, le=MAX_SALARY)] = None,
-    salary_max: Annotated[int | None, Query(ge=0, le=MAX_SALARY)] = None,
+    salary_min: Annotated[int | None, Query(ge=0, le=MAX_SALARY, description=(
+        "Yearly, in salary_currency: listings whose yearly range reaches it (its top at least this)"))] = None,
+    salary_max: Annotated[int | None, Query(ge=0, le=MAX_SALARY, description=(
+        "Yearly, in salary_currency: listings whose yearly range starts at most at it"))] = None,
+    salary_currency: Annotated[str | None, Query(min_length=3, max_length=3, description=(
+        "ISO 4217 code salary_min/salary_max are in (default: the currency of your profile's country, else USD). "
+        "Salaries in other currencies are converted at the reference rates named in the answer (rates_as_of); "
+        "hourly, daily, weekly and monthly pay compare as yearly (2080 h, 260 days, 52 weeks, 12 months)")),
+        AfterValidator(_currency)] = None,
+    include_unsalaried: Annotated[bool, Query(description=(
+        "With salary_min/salary_max: also list jobs whose salary cannot be compared (none posted, no currency, "
+        "or one without a reference rate)"))] = False,
     skills: Annotated[list[SafeText] | None, Query(max_length=20, description="Every skill listed must be required")] = None,
     remote_only: bool = False,
     company: Annotated[SafeText | None, Query(max_length=100)] = None,
@@ -115,7 +145,10 @@ async def search_jobs(
     cursor: Cursor = None,
     scope: Scope = "listings",
 ):
-    filters = dict(q=q, location=location, salary_min=salary_min, salary_max=salary_max, skills=skills,
+    if salary_currency is None and (salary_min is not None or salary_max is not None):
+        salary_currency = await _filter_currency(r, token)
+    filters = dict(q=q, location=location, salary_min=salary_min, salary_max=salary_max,
+                   salary_currency=salary_currency, include_unsalaried=include_unsalaried, skills=skills,
                    remote_only=remote_only, company=company, posted_within_days=posted_within_days, skip=skip,
                    limit=limit, cursor=cursor)
     if scope != "listings":

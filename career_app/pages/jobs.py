@@ -3,6 +3,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from career_app.services import salary
 from components.layout import error_callout, loading_block
 from career_app.pages.tracker import save_to_tracker
 from state.jobs import JobFeedState, JobPageState
@@ -20,7 +21,17 @@ def _filters() -> rx.Component:
             field("location", "Location", "Berlin"),
             field("company", "Company"),
             field("skills", "Skills (comma separated)", "Python, SQL"),
-            field("salary_min", "Minimum salary", "50000", type_="number"),
+            rx.vstack(rx.el.label("Minimum yearly salary", html_for="filter-salary_min", style={"font_size": "0.85em"}),
+                      rx.hstack(rx.input(id="filter-salary_min", name="salary_min", placeholder="50000", type="number",
+                                         width="100%"),
+                                rx.select.root(
+                                    rx.select.trigger(aria_label="Salary currency", id="filter-salary-currency",
+                                                      width="7em"),
+                                    rx.select.content(*[rx.select.item(code, value=code)
+                                                        for code in salary.currencies()]),
+                                    value=JobFeedState.salary_currency, on_change=JobFeedState.set_salary_currency),
+                                spacing="2", width="100%"),
+                      spacing="1", width="100%"),
             rx.vstack(rx.el.label("Posted", style={"font_size": "0.85em"}),
                       rx.select.root(rx.select.trigger(aria_label="Posted within", width="100%"),
                                      rx.select.content(rx.select.item("Any time", value="any"),
@@ -34,10 +45,14 @@ def _filters() -> rx.Component:
         rx.hstack(
             rx.checkbox("Remote only", checked=JobFeedState.remote_only, on_change=JobFeedState.set_remote_only,
                         id="filter-remote"),
+            rx.el.label(rx.hstack(rx.switch(checked=JobFeedState.include_unsalaried,
+                                            on_change=JobFeedState.set_include_unsalaried, id="filter-unsalaried"),
+                                  rx.text("Include jobs without a salary", size="2"), spacing="2", align="center")),
             rx.spacer(),
             rx.button("Search", type="submit", id="filter-submit", loading=JobFeedState.loading),
-            width="100%", align="center", padding_top="0.75em",
+            width="100%", align="center", padding_top="0.75em", wrap="wrap",
         ),
+        rx.text(JobFeedState.rates_note, size="1", color_scheme="gray", id="salary-rates-note"),
         on_submit=JobFeedState.apply_filters,
         width="100%",
     )
@@ -218,9 +233,14 @@ def job_page() -> rx.Component:
                         rx.badge(JobPageState.job["status"], variant="outline", id="job-status"),
                         spacing="3", align="center", wrap="wrap",
                     ),
-                    rx.cond(JobPageState.job["salary"] != "", rx.text("Salary: ", JobPageState.job["salary"])),
-                    rx.cond(JobPageState.job["estimate"] != "",
-                            rx.text("Estimated range: ", JobPageState.job["estimate"], size="2", color_scheme="gray")),
+                    rx.cond(JobPageState.job["salary"] != "",
+                            rx.text("Salary: ", JobPageState.job["salary"], id="job-salary"),
+                            rx.cond(JobPageState.job["estimate"] != "",
+                                    rx.text(JobPageState.job["estimate"], size="2", color_scheme="gray",
+                                            id="salary-estimate"),
+                                    rx.cond(JobPageState.job["estimate_note"] != "",
+                                            rx.text(JobPageState.job["estimate_note"], size="2", color_scheme="gray",
+                                                    id="salary-estimate")))),
                     rx.cond(JobPageState.job["status"] != "active",
                             rx.callout("Only you (and admins) can see this job: it is not live. Processing jobs go "
                                        "live when AI enrichment finishes; see the provider console for errors.",

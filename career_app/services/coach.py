@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from career_app import db
-from career_app.services import chat, coach_answers, families, live, llm, matching, users
+from career_app.services import chat, coach_answers, families, live, llm, matching, salary, users
 from career_app.services.coach_answers import Requirement, Situation
 from career_app.services.errors import ServiceError
 from career_app.settings import settings
@@ -71,7 +71,7 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
                         "description": job.description_raw[:2500], "skills": matching.job_skills(job),
                         "interview_questions": [q.get("question", "") for q in prep if isinstance(q, dict)][:5],
                         "resume_guide": list((job.resume_guide_generated or {}).get("resume_guide") or [])[:5],
-                        "salary": _salary(job)}
+                        "salary": salary.summary(job, salary.estimate(session, job))}
             try:
                 result = matching.match(session, seeker, str(job.id))
                 match_info = {"score": result.similarity_score, "gap": result.gap_detected,
@@ -102,14 +102,6 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
         question=recent[-1].content, answered_up_to=recent[-1].id or 0, situation=situation)
 
 
-def _salary(job: Job) -> dict:
-    """A posted salary as posted; else the estimate (see enrichment), as stored."""
-    if job.salary_min is not None or job.salary_max is not None:
-        return {"posted": True, "min": job.salary_min or job.salary_max, "max": job.salary_max,
-                "currency": job.salary_currency or "", "period": getattr(job, "salary_period", None)}
-    return dict(job.salary_estimate or {})
-
-
 def unanswered(session: Session, session_id: uuid.UUID) -> bool:
     return load_context(session, session_id) is not None
 
@@ -127,7 +119,8 @@ def _prompt(ctx: CoachContext) -> list[tuple[str, str]]:
     if ctx.job:
         job = ctx.job
         system.append(f"<job>\nTitle: {job['title']}\nCompany: {job['company']}\nSkills: {', '.join(job['skills'])}\n"
-                      f"{job['description']}\n</job>")
+                      f"Salary: {job['salary']['text']}\n{job['description']}\n</job>\nQuote the job's pay only as the "
+                      "Salary line gives it: never another figure, estimate or currency.")
     if ctx.match:
         system.append(f"Match score {ctx.match['score']:.2f} (gap: {ctx.match['gap']}); matched: "
                       f"{', '.join(ctx.match['matched']) or 'none'}; missing: {', '.join(ctx.match['missing']) or 'none'}.")

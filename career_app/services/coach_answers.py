@@ -175,21 +175,17 @@ def _design_answer(s: Situation) -> list[str]:
 
 
 def _salary_paragraph(s: Situation, tips: dict) -> str:
-    salary = (s.job or {}).get("salary") or {}
+    """Pay as services/salary.summary gives it: posted as posted, an estimate with its basis, or none."""
+    pay = (s.job or {}).get("salary") or {"kind": "none", "text": ""}
     sources = tips["salary_sources"]
-    if salary.get("posted") and salary.get("min"):
-        top = f"–{salary['max']:,}" if salary.get("max") else ""
-        period = f" per {salary['period']}" if salary.get("period") and salary["period"] != "year" else " a year"
-        return (f"The posting states {salary['min']:,}{top} {salary.get('currency', '')}{period}: that is the range to "
-                f"work within. Compare it with {sources}, and aim near the top only for the requirements you really "
-                "meet.")
-    if salary.get("min") and salary.get("based_on"):
-        return (f"The posting gives no salary. Similar listings in the same country and currency post "
-                f"{salary['min']:,}–{salary['max']:,} {salary.get('currency', '')} (from {salary['based_on']} "
-                f"listings). Check it against {sources} before the first call, and give a range whose bottom you "
-                "would accept.")
-    return (f"There is no salary to go on here. Check {sources} before the first call, and give a range whose "
-            "bottom you would happily accept.")
+    if pay["kind"] == "posted":
+        return (f"{pay['text']} That is the range to work within. Compare it with {sources}, and aim near the top "
+                "only for the requirements you really meet.")
+    if pay["kind"] == "estimate":
+        return (f"{pay['text']} It is a guide from other postings, not this employer's offer: ask for their range "
+                f"early, and check it against {sources}.")
+    return (f"{pay['text']} There is no salary to go on here. Check {sources} before the first call, and give a "
+            "range whose bottom you would happily accept.").strip()
 
 
 def offline_answer(s: Situation) -> str:

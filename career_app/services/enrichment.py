@@ -1,9 +1,11 @@
-"""AI enrichment of a job: skills, salary estimate, resume guide, interview prep and embedding.
+"""AI enrichment of a job: skills, occupational family, resume guide, interview prep and embedding.
 
 Runs in an RQ worker. Status goes processing -> active, or enrich_failed with the error kept on
 the job (RQ retries with backoff; owners and admins can retry by hand). A failure is never shown
 as active. Identical postings reuse an enriched twin's results, except placeholders and very
-short descriptions, which would otherwise hand one job's guides to unrelated ones."""
+short descriptions, which would otherwise hand one job's guides to unrelated ones. No salary is
+generated: a job's estimate comes from similar listings' posted salaries when it is shown
+(services/salary.py), never from a model's guess."""
 
 import hashlib
 import logging
@@ -87,8 +89,7 @@ def _twin(session: Session, job: Job, digest: str) -> Job | None:
 def _prompt(job: Job, family: str = families.GENERAL) -> str:
     return (f"Title: {job.title}\nCompany: {job.company_name or 'not given'}\nLocation: {job.location or 'not given'}\n"
             f"Occupational family: {families.label(family)}\n"
-            f"Skills listed: {', '.join(job.skills_required) or 'none'}\n"
-            f"Salary currency: {job.salary_currency or 'USD'}\n\nPosting:\n{job.description_raw[:6000]}")
+            f"Skills listed: {', '.join(job.skills_required) or 'none'}\n\nPosting:\n{job.description_raw[:6000]}")
 
 
 def job_family(job: Job, skills: list[str] | None = None) -> str:
@@ -106,7 +107,7 @@ def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
     The guides are written for the job's occupational family; a model's are checked like the
     offline ones (advice.check), repaired once, or replaced by the offline text."""
     if not llm.configured("generation"):
-        analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required, job.salary_currency)
+        analysis = offline_ai.analyse(job.title, job.description_raw, job.skills_required)
         family = job_family(job, analysis.skills)
         guides = offline_ai.guides(job.title, job.company_name, job.description_raw, analysis.skills, analysis.seniority,
                                    family, required=job.skills_required)
@@ -115,7 +116,7 @@ def generate(job: Job) -> tuple[JobAnalysis, JobGuides, str]:
     prompt = _prompt(job, family)
     analysis, model = llm.structured(
         "analysis", _SYSTEM + " Extract the skills the job needs (canonical names such as 'PostgreSQL', "
-        "'JavaScript') and estimate a yearly salary range in the given currency with the seniority.", prompt, JobAnalysis)
+        "'JavaScript') and the seniority. Do not estimate a salary.", prompt, JobAnalysis)
     named = taxonomy().normalise(job.skills_required)
     analysis.skills = list(dict.fromkeys(named + taxonomy().normalise(analysis.skills)))[:30]
     system = (_SYSTEM + " Write exactly 5 resume-tailoring bullets for applicants to this job and exactly 5 interview "
@@ -149,8 +150,6 @@ def _checked(job: Job, family: str, analysis: JobAnalysis, guides: JobGuides, mo
 def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str) -> None:
     job.skills = analysis.skills
     job.family = families.of_role(job.title, list(job.skills_required or []) + list(job.skills))
-    job.salary_estimate = {"min": analysis.salary_min, "max": analysis.salary_max, "currency": analysis.currency,
-                           "seniority": analysis.seniority, "generated_by": generated_by}
     # the family the guides were written for and how their check went; who wrote them, when the
     # offline text replaced a model's reply
     about = guides.provenance() if isinstance(guides, advice.FamilyGuides) else {}
@@ -165,7 +164,7 @@ def _apply(job: Job, analysis: JobAnalysis, guides: JobGuides, generated_by: str
 
 
 def _copy_from(job: Job, twin: Job) -> None:
-    for field in ("skills", "salary_estimate", "resume_guide_generated", "prep_guide_generated", "generated_by",
+    for field in ("skills", "family", "resume_guide_generated", "prep_guide_generated", "generated_by",
                   "embedding", "match_profile", "requirement_vectors"):
         setattr(job, field, getattr(twin, field))
     job.family = families.of_job(twin)  # a twin enriched before families were stored is read now

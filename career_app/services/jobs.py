@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 import redis
 from psycopg.pq import TransactionStatus
 from pydantic import TypeAdapter
-from sqlalchemy import and_, func, or_, text, tuple_
+from sqlalchemy import and_, func, or_, tuple_
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
-from career_app.services import cursors, enrichment, live, tasks
+from career_app.services import countries, cursors, enrichment, live, salary, tasks
 from career_app.services.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable
 from career_app.services.response_cache import JsonCache
 from career_app.services.versions import VersionCounter
@@ -35,7 +36,7 @@ _VERSION = VersionCounter("jobs:version")
 _ENRICHED_FIELDS = {"title", "description_raw", "skills_required", "salary_currency"}
 FEED_COLUMNS = (Job.id, Job.title, Job.skills_required, Job.status, Job.created_at, Job.company_name,
                 Job.external_apply_url, Job.location, Job.remote_option, Job.employment_type, Job.salary_min,
-                Job.salary_max, Job.salary_currency)
+                Job.salary_max, Job.salary_currency, Job.salary_period)
 
 
 def _public_active():
@@ -111,6 +112,7 @@ def create(session: Session, r: redis.Redis, conn: redis.Redis, user: User, data
         raise Forbidden("Only providers can post jobs")
     job = Job(owner_id=user.id, visibility=Visibility.public, status=JobStatus.processing,
               **data.model_dump(exclude={"skills_required"}), skills_required=taxonomy().normalise(data.skills_required))
+    job.country = countries.of_location(job.location)
     session.add(job)
     session.commit()
     try:
@@ -139,6 +141,10 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
     content_changed = any(field in changes and changes[field] != getattr(job, field) for field in _ENRICHED_FIELDS)
     for field, value in changes.items():
         setattr(job, field, value)
+    if "location" in changes:
+        job.country = countries.of_location(job.location)
+    if changes.keys() & {"salary_min", "salary_max"}:
+        job.salary_period = None  # amounts given through the API are yearly
     needs_enrichment = _transition(job, JobStatus(target)) if target is not None else False
     if content_changed and job.status not in (JobStatus.closed, JobStatus.processing):
         needs_enrichment = True  # a closed job is re-enriched when it is reopened
@@ -376,8 +382,11 @@ def public_job_json(session: Session, r: redis.Redis, job_id: str) -> bytes | No
 
 
 def to_out(job: Job, viewer: User | None) -> JobOut:
-    """The whole job; the enrichment error only for its owner and admins."""
+    """The whole job; the enrichment error only for its owner and admins. A salary estimate only when the
+    job posts no salary (services/salary.py), read with the session the job was loaded in."""
     out = JobOut.model_validate(job, from_attributes=True)
+    session = object_session(job)
+    out.salary_estimate = salary.estimate(session, job, _VERSION.mirrored()) if session is not None else None
     out.enrichment_stalled = enrichment_stalled(job)
     if viewer is None or (viewer.id != job.owner_id and viewer.role != Role.admin):
         out.enrich_error = None
@@ -395,15 +404,22 @@ SCOPES = ("listings", "mine", "all")
 
 
 def search(session: Session, r: redis.Redis, *, q: str | None = None, location: str | None = None,
-           salary_min: int | None = None, salary_max: int | None = None, skills: list[str] | None = None,
+           salary_min: int | None = None, salary_max: int | None = None, salary_currency: str | None = None,
+           include_unsalaried: bool = False, skills: list[str] | None = None,
            remote_only: bool = False, company: str | None = None, posted_within_days: int | None = None,
            skip: int = 0, limit: int = 20, cursor: str | None = None, scope: str = "listings",
            user: User | None = None) -> JobSearchPage:
     """Jobs matching every filter given. scope=listings (the default): active public listings, cached
     in Redis until any job changes; mine: the caller's own private tracked jobs; all: both. Another
-    user's private jobs are never included; mine/all need a signed-in caller and are not cached."""
+    user's private jobs are never included; mine/all need a signed-in caller and are not cached.
+
+    salary_min / salary_max are yearly amounts in salary_currency (default: the currency of the
+    caller's country, else USD; see salary.filter_clause); listings without a comparable salary are
+    left out unless include_unsalaried."""
+    if salary_currency is None and (salary_min is not None or salary_max is not None):
+        salary_currency = salary.default_currency(user.location if user is not None else None)
     params = _search_params(q, location, salary_min, salary_max, skills, remote_only, company,
-                            posted_within_days, skip, limit, cursor)
+                            posted_within_days, skip, limit, cursor, salary_currency, include_unsalaried)
     if scope != "listings":
         if scope not in SCOPES:
             raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")
@@ -429,12 +445,20 @@ def search_json(session: Session, r: redis.Redis, **filters) -> bytes:
 def _search_params(q: str | None = None, location: str | None = None, salary_min: int | None = None,
                    salary_max: int | None = None, skills: list[str] | None = None, remote_only: bool = False,
                    company: str | None = None, posted_within_days: int | None = None, skip: int = 0,
-                   limit: int = 20, cursor: str | None = None) -> dict:
+                   limit: int = 20, cursor: str | None = None, salary_currency: str | None = None,
+                   include_unsalaried: bool = False) -> dict:
     skip, limit = _bounded(skip, limit)
     params = {"q": (q or "").strip(), "location": (location or "").strip(), "salary_min": salary_min,
               "salary_max": salary_max, "skills": sorted(taxonomy().normalise(skills or [])),
               "remote_only": remote_only, "company": (company or "").strip(), "days": posted_within_days,
               "skip": 0 if cursor else skip, "limit": limit}
+    if salary_min is not None or salary_max is not None:  # the salary filter: in one currency, at dated rates
+        if salary_min is not None and salary_max is not None and salary_min > salary_max:
+            raise Unprocessable("salary_min must not exceed salary_max")
+        params.update(currency=salary.check_currency(salary_currency or salary.FALLBACK_CURRENCY),
+                      unsalaried=bool(include_unsalaried), rates=salary.rates().as_of)
+    elif salary_currency is not None:
+        salary.check_currency(salary_currency)  # a bad code is refused even when no amount is given
     if cursor:
         params["cursor"] = cursor
     return params
@@ -474,12 +498,8 @@ def _search(session: Session, r: redis.Redis, params: dict, version: str | None,
         conditions.append(col(Job.location).ilike(_escape_like(params["location"])))
     if params["company"]:
         conditions.append(col(Job.company_name).ilike(_escape_like(params["company"])))
-    estimate_max = text("(jobs.salary_estimate->>'max')::int")
-    estimate_min = text("(jobs.salary_estimate->>'min')::int")
-    if salary_min is not None:  # pays at least this much at the top of its range (declared, else estimated)
-        conditions.append(func.coalesce(Job.salary_max, estimate_max) >= salary_min)
-    if salary_max is not None:
-        conditions.append(func.coalesce(Job.salary_min, estimate_min) <= salary_max)
+    if salary_min is not None or salary_max is not None:  # posted salaries only, never an estimate
+        conditions.append(salary.filter_clause(salary_min, salary_max, params["currency"], params["unsalaried"]))
     if wanted:
         conditions.append(Job.__table__.c.skills.contains(wanted))  # jsonb @>, served by ix_jobs_skills
     if params["remote_only"]:
@@ -499,7 +519,13 @@ def _search(session: Session, r: redis.Redis, params: dict, version: str | None,
     with without_begin(session):  # two reads: no BEGIN/ROLLBACK round trips around them
         total = int(counted) if counted is not None else session.exec(
             select(func.count()).select_from(Job).where(*conditions)).one()
-        rows = session.exec(query.order_by(*(c.desc() for c in sort)).limit(limit + 1)).all()
+        order = [c.desc() for c in sort]
+        if rank is None and total <= 3 * (skip + limit + 1):
+            # Few matches: walking the feed index newest first would read most of the table to find them
+            # (the planner, misled by estimates of the salary ranges, would take it for LIMIT); an order
+            # by an expression it cannot read from that index makes it find the matches, then sort them.
+            order = [(Job.created_at + timedelta(0)).desc(), Job.id.desc()]
+        rows = session.exec(query.order_by(*order).limit(limit + 1)).all()
     if cache and counted is None:
         r.set(count_key, total, ex=settings.search_cache_seconds)
     following = None
@@ -507,6 +533,9 @@ def _search(session: Session, r: redis.Redis, params: dict, version: str | None,
         last = rows[limit - 1]
         following = cursors.encode(kind, *([last.rank] if rank is not None else []), last.created_at, last.id)
     page = JobSearchPage(items=_light(rows[:limit]), total=total, skip=skip, limit=limit, next_cursor=following)
+    if "currency" in params:
+        table = salary.rates()
+        page.salary_currency, page.rates_as_of, page.rates_source = params["currency"], table.as_of, table.source
     if cache:
         r.set(key, page.model_dump_json(), ex=settings.search_cache_seconds)
     return page

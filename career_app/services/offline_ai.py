@@ -14,15 +14,9 @@ _SENIORITY = (  # first match wins
     ("senior", re.compile(r"\b(senior|sr\.?)\b", re.I), 1.3),
     ("junior", re.compile(r"\b(junior|jr\.?|graduate|entry[- ]level)\b", re.I), 0.72),
 )
-# Rough yearly base in USD for a mid-level role, by the family of the skills asked for.
-_BASE_BY_CATEGORY = {"language": 105_000, "backend": 110_000, "frontend": 100_000, "devops": 115_000,
-                     "cloud": 115_000, "data": 100_000, "data science": 115_000, "mobile": 105_000,
-                     "security": 115_000, "quality": 85_000, "design": 85_000, "finance": 75_000,
-                     "marketing": 65_000, "healthcare": 72_000, "business": 70_000}
-_DEFAULT_BASE = 60_000
-# Approximate units per USD; an estimate, not a quote.
-_PER_USD = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36, "AUD": 1.5, "CHF": 0.88, "INR": 83.0,
-            "SGD": 1.34, "JPY": 150.0, "SEK": 10.5, "PLN": 4.0, "BRL": 5.0}
+# No salary figures here: an invented base per skill category and a currency table of its own gave
+# estimates that contradicted posted ranges. Estimates come from similar listings' posted salaries
+# (services/salary.py).
 
 
 def seniority(title: str, description: str) -> tuple[str, float]:
@@ -42,20 +36,10 @@ def job_skills(title: str, description: str, skills_required: list[str]) -> list
     return list(dict.fromkeys(named + found))[:20]
 
 
-def analyse(title: str, description: str, skills_required: list[str], currency: str | None) -> JobAnalysis:
-    skills = job_skills(title, description, skills_required)
-    level, factor = seniority(title, description)
-    tax = taxonomy()
-    bases = [_BASE_BY_CATEGORY.get(tax.skills[s].category, _DEFAULT_BASE) for s in skills if s in tax.skills]
-    base = max(sorted(bases)[len(bases) // 2] if bases else _DEFAULT_BASE, _DEFAULT_BASE)
-    code = (currency or "USD").upper()
-    rate = _PER_USD.get(code)
-    if rate is None:
-        code, rate = "USD", 1.0
-    mid = base * factor * rate
-    step = 1000 if rate < 20 else 100_000
-    return JobAnalysis(skills=skills, salary_min=int(round(mid * 0.85 / step) * step),
-                       salary_max=int(round(mid * 1.15 / step) * step), currency=code, seniority=level)
+def analyse(title: str, description: str, skills_required: list[str]) -> JobAnalysis:
+    """The job's skills and level, read from the posting and the taxonomy (no salary: see above)."""
+    level, _factor = seniority(title, description)
+    return JobAnalysis(skills=job_skills(title, description, skills_required), seniority=level)
 
 
 def guides(title: str, company: str | None, description: str, skills: list[str], level: str,

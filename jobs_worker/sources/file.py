@@ -33,4 +33,4 @@ class Source(Adapter):
                 salary_min=item.get("salary_min"), salary_max=item.get("salary_max"),
                 salary_currency=item.get("salary_currency"), salary_period=item.get("salary_period"),
                 skills=[s for s in item.get("skills") or [] if isinstance(s, str)],
-                extra={"family": item.get("family")})
+                extra={"family": item.get("family"), "country": item.get("country")})

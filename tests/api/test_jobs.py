@@ -23,7 +23,9 @@ def test_provider_posts_job_and_it_goes_live_with_four_pillars(client, register,
     assert len(d["prep_guide_generated"]["prep_questions"]) == 5
     assert all(q["answer_strategy"] for q in d["prep_guide_generated"]["questions"])
     assert d["generated_by"] == "offline" and d["resume_guide_generated"]["generated_by"] == "offline"
-    assert d["salary_estimate"]["currency"] == "EUR" and d["salary_estimate"]["min"] < d["salary_estimate"]["max"]
+    # A posted salary is shown as posted (yearly here) and never second-guessed by an estimate.
+    assert (d["salary_min"], d["salary_max"], d["salary_currency"]) == (60000, 80000, "EUR")
+    assert d["salary_posted_min"] == 60000 and d["salary_estimate"] is None
     assert any("FastAPI" in bullet or "Python" in bullet for bullet in d["resume_guide_generated"]["resume_guide"])
 
     feed = client.get("/api/v1/jobs/feed", params={"limit": 100}).json()
@@ -89,7 +91,7 @@ def test_edit_close_reopen_and_delete(client, register, worker):
     assert resp.status_code == 200 and resp.json()["status"] == "processing"
     job = wait_job(client, owner, job_id)
     assert job["status"] == "active" and "Apache Spark" in job["skills"]
-    assert job["salary_estimate"]["seniority"] == "senior"
+    assert job["salary_estimate"] is None  # it posts a salary
 
     assert client.patch(f"/api/v1/jobs/{job_id}", headers=bearer(owner), json={"status": "closed"}).json()["status"] == "closed"
     assert client.get(f"/api/v1/jobs/{job_id}/details").status_code == 404

@@ -69,14 +69,15 @@ def test_a_system_design_question_gets_a_design_answer():
 
 
 @pytest.mark.parametrize("question,kind,words", [
-    ("What salary should I ask for?", "salary", "posting states 52,000–61,000 EUR"),
+    ("What salary should I ask for?", "salary", "The posting states the salary: 52,000 – 61,000 EUR a year."),
     ("I want a career change into this field", "career_change", "Changing fields"),
     ("How do I explain a gap in my resume of two years?", "resume_gap", "On a gap in your resume"),
     ("How do I prepare for the interview?", "interview", "Prepare three short stories"),
 ])
 def test_questions_of_a_known_kind_get_that_kind_of_answer(question, kind, words):
     situation = icu(question, job={"title": "ICU Nurse", "company": "Clearwater Clinics", "skills": [],
-                                   "salary": {"posted": True, "min": 52000, "max": 61000, "currency": "EUR"}})
+                                   "salary": {"kind": "posted", "text": "The posting states the salary: "
+                                                                        "52,000 – 61,000 EUR a year."}})
     assert kind in kinds(question)
     answer = offline_answer(situation)
     assert words in answer

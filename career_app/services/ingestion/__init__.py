@@ -36,7 +36,7 @@ from career_app.services.ingestion.enrich import (ENRICH_BATCH, NEAR_DUPLICATE_T
 from career_app.services.ingestion.normalize import (MAX_DESCRIPTION_CHARS, MIN_DESCRIPTION_CHARS, Normalized,
                                                      PostingError, RawPosting, _http_url, canonical_url, html_to_text,
                                                      identity_key, normalize, one_line, parse_date, parse_employment,
-                                                     parse_remote, parse_salary)
+                                                     parse_pay, parse_remote, parse_salary)
 from career_app.services.ingestion.runs import (BATCH_SIZE, DONE_KEY, MAX_ERRORS_KEPT, BatchResult, SourceSpec,
                                                 claim_run, fail_run, finish_run, get_run, heartbeat, ingest_batch,
                                                 list_runs, publish_progress, record_error, set_total)
@@ -55,7 +55,7 @@ __all__ = [
     # normalize
     "MIN_DESCRIPTION_CHARS", "MAX_DESCRIPTION_CHARS", "RawPosting", "PostingError", "Normalized", "one_line",
     "html_to_text", "canonical_url", "identity_key", "parse_date", "parse_employment", "parse_remote", "parse_salary",
-    "normalize",
+    "parse_pay", "normalize",
     # sources
     "ROOT", "CONFIG_FILE", "CATALOGUE_DIR", "SAMPLE_SOURCE", "http_defaults", "http_settings", "next_run",
     "ensure_seeded", "get_source", "create_source", "update_source", "delete_source", "list_sources", "source_out",

@@ -16,9 +16,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import nh3
 
+from career_app.services import countries
 from career_app.services.skills import taxonomy
 from models.base import utcnow
-from models.job import MAX_SALARY, EmploymentType, RemoteOption
+from models.job import MAX_SALARY, PAY_PERIODS, EmploymentType, RemoteOption
 from models.schemas import CONTROL_RE
 
 MIN_DESCRIPTION_CHARS = 20
@@ -72,6 +73,8 @@ class Normalized:
     canonical_url: str | None
     identity_key: str
     skills: list[str]
+    salary_period: str | None = None  # how the salary was posted (hour, day, week, month, year)
+    country: str | None = None  # ISO code: the feed's country field, else read from the location
 
     @property
     def content_hash(self) -> str:
@@ -285,6 +288,11 @@ def _amount(value, thousands: bool = False) -> float | None:
 
 def parse_salary(raw: RawPosting, description: str) -> tuple[int | None, int | None, str | None]:
     """(min, max, currency) per year; from the feed's fields, else from the description's text."""
+    return parse_pay(raw, description)[:3]
+
+
+def parse_pay(raw: RawPosting, description: str) -> tuple[int | None, int | None, str | None, str | None]:
+    """parse_salary's (min, max, currency) per year and the period the pay was posted per."""
     low, high = _amount(raw.salary_min), _amount(raw.salary_max)
     currency, period = raw.salary_currency, raw.salary_period
     if low is None and high is None:
@@ -298,17 +306,18 @@ def parse_salary(raw: RawPosting, description: str) -> tuple[int | None, int | N
                 high *= 1000  # "€60k - 80"
             period = match.group("per") or period
     if low is None and high is None:
-        return None, None, None
+        return None, None, None, None
     factor = _period_factor(period)
     values = [int(round(v * factor)) if v is not None else None for v in (low, high)]
     low_i, high_i = values
     if low_i is not None and high_i is not None and low_i > high_i:
         low_i, high_i = high_i, low_i
     if any(v is not None and (v <= 0 or v > MAX_SALARY) for v in (low_i, high_i)):
-        return None, None, None
+        return None, None, None, None
     currency = (currency or "").strip().upper()
     currency = _SYMBOLS.get(currency.lower(), currency)
-    return low_i, high_i, currency if re.fullmatch(r"[A-Z]{3}", currency) else None
+    named = {v: k for k, v in PAY_PERIODS.items()}[factor]
+    return low_i, high_i, currency if re.fullmatch(r"[A-Z]{3}", currency) else None, named
 
 
 def _http_url(value: str | None) -> str | None:
@@ -333,7 +342,7 @@ def normalize(raw: RawPosting, default_company: str | None = None, now: datetime
         raise PostingError(f"description missing or under {MIN_DESCRIPTION_CHARS} characters")
     company = one_line(raw.company, 200) or one_line(default_company, 200)
     location = one_line(raw.location, 200)
-    salary_min, salary_max, currency = parse_salary(raw, description)
+    salary_min, salary_max, currency, period = parse_pay(raw, description)
     url = _http_url(raw.url)
     # The feed's own skill labels, canonicalized; skills named in the text are found by enrichment
     # (the taxonomy's text search costs ~10 ms a description: once per job is enough).
@@ -343,4 +352,5 @@ def normalize(raw: RawPosting, default_company: str | None = None, now: datetime
         remote_option=parse_remote(raw.remote, location, title), employment_type=parse_employment(raw.employment_type),
         salary_min=salary_min, salary_max=salary_max, salary_currency=currency,
         posted_at=parse_date(raw.posted_at, now), url=url, canonical_url=canonical_url(url),
-        identity_key=identity_key(company, title, location), skills=skills)
+        identity_key=identity_key(company, title, location), skills=skills, salary_period=period,
+        country=countries.of_location(location, raw.extra.get("country")))

@@ -110,6 +110,7 @@ def _apply(job: Job, item: Normalized) -> None:
                                                                        item.location)
     job.skills_required = item.skills
     job.salary_min, job.salary_max, job.salary_currency = item.salary_min, item.salary_max, item.salary_currency
+    job.salary_period, job.country = item.salary_period, item.country
     job.remote_option, job.employment_type = item.remote_option, item.employment_type
     job.external_apply_url = item.url
 
