@@ -143,11 +143,12 @@ def _family_picker() -> rx.Component:
 
 
 def _demand_chart() -> rx.Component:
-    """Horizontal bars: the skill names read across, and the legend sits above the plot, clear of them."""
+    """Horizontal bars: the skill names read across, wide enough not to wrap, and the legend sits under
+    the axis, clear of them (above the plot, a first name wrapped on two lines reached into it)."""
     return rx.recharts.bar_chart(
-        rx.recharts.legend(vertical_align="top", align="right", height=32),
+        rx.recharts.legend(vertical_align="bottom", align="right", height=32),
         rx.recharts.x_axis(type_="number", allow_decimals=False),
-        rx.recharts.y_axis(data_key="skill", type_="category", width=170, interval=0),
+        rx.recharts.y_axis(data_key="skill", type_="category", width=230, interval=0),
         rx.recharts.tooltip(),
         rx.recharts.bar(data_key="have", name="You have it", stack_id="a", fill="var(--green-9)"),
         rx.recharts.bar(data_key="missing", name="Missing", stack_id="a", fill="var(--amber-9)"),

@@ -22,7 +22,7 @@ CATALOGUE_FAMILY = {"nursing and healthcare": "healthcare", "software engineerin
 def _guides(title, company, description, skills_required, missing=()):
     """The offline guides as enrichment makes them: the requirements found in the posting after
     those it lists."""
-    analysis = offline_ai.analyse(title, description, skills_required, None)
+    analysis = offline_ai.analyse(title, description, skills_required)
     return offline_ai.guides(title, company, description, analysis.skills, analysis.seniority, missing=missing,
                              required=skills_required)
 
