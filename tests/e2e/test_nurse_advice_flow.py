@@ -52,6 +52,7 @@ def test_nurse_sees_the_missing_specialization_and_writes_an_honest_letter(page,
     expect(page.locator("#match-missing")).to_contain_text("Pediatrics")
     expect(page.locator("#gap-explanation")).to_contain_text("asks for")
     expect(page.locator("#gap-explanation")).not_to_contain_text("apply now")
+    page.get_by_role("tab", name="Resume guide").click()
     guide = page.locator("#resume-guide")
     expect(guide).to_contain_text(re.compile(r"patient|shift|unit|clinical", re.I))
     expect(guide).not_to_contain_text(re.compile(r"in production|deploy|codebase", re.I))

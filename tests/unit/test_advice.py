@@ -196,7 +196,7 @@ def test_gap_advice_for_the_job_page_covers_each_missing_requirement_in_the_jobs
 
 def test_a_skill_found_only_in_the_company_name_is_not_the_jobs():
     description = "Join Signal & Spark as a Support Team Lead. You will coach a team of support agents."
-    analysis = offline_ai.analyse("Support Team Lead", description, ["SLA Management", "Knowledge Base"], None)
+    analysis = offline_ai.analyse("Support Team Lead", description, ["SLA Management", "Knowledge Base"])
     assert "Apache Spark" in analysis.skills  # the taxonomy reads "Spark" in the company's name
     guides = offline_ai.guides("Support Team Lead", "Signal & Spark", description, analysis.skills, analysis.seniority,
                                required=["SLA Management", "Knowledge Base"])
