@@ -64,6 +64,18 @@ def test_the_nurse_letter_reads_as_the_nurse_wrote_it():
     assert text.rstrip().endswith("Sincerely,\nMaria Santos")
 
 
+def test_requirements_named_in_title_case_read_as_ordinary_words_inside_a_sentence():
+    """The nurse's letter once read "medication Administration, patient Education": a title-case name is
+    lowered word by word, while tools and abbreviations keep their case."""
+    occ = occupations.NURSE
+    job = occupations.Occupation(**{**occ.__dict__, "skills": ["Medication Administration", "Patient Education",
+                                                                "Epic", "ACLS"]})
+    text = offline_writer.cover_letter(brief(job)).text
+    assert "medication administration" in text and "medication Administration" not in text
+    assert "patient Education" not in text and "ACLS" in text
+    assert prose.problems(text, occ.name) == [], text
+
+
 def test_the_electrician_letter_names_the_gap_as_a_gap():
     text = offline_writer.cover_letter(brief(occupations.ELECTRICIAN)).text
     assert "I am responsible for NEC code compliance on every job" in text

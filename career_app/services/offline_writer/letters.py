@@ -192,7 +192,11 @@ class Writer:
         return sorted(told.values(), key=lambda t: (t.role is None, order.get(id(t.role), 0)))
 
     def req(self, requirement: str) -> str:
-        """A requirement inside a sentence: "telemetry", but "ACLS" and "Python"."""
+        """A requirement inside a sentence: "telemetry", "medication administration" (a name in title case
+        is lowered word by word, not only its first word), but "ACLS", "Python" and "Epic"."""
+        words = requirement.split(" ")
+        if len(words) > 1 and all(w[:1].isupper() for w in words):
+            return " ".join(self.proper.lower_first(w) for w in words)
         return self.proper.lower_first(requirement)
 
     def reqs(self, requirements: list[str], word: str = "and") -> str:
