@@ -21,6 +21,19 @@ DESCRIPTION = ("Senior Backend Engineer: build Python services with FastAPI and 
                "Requirements:\n- Python\n- FastAPI\n- Django\n- PostgreSQL\n- Kubernetes\n- Go\nNice to have:\n- Rust")
 
 
+def live_job(api: httpx.Client, token: str, body: dict) -> str:
+    """A job posted by a provider and enriched by the worker until it is live; its id."""
+    auth = {"Authorization": f"Bearer {token}"}
+    resp = api.post("/api/v1/jobs", headers=auth, json=body)
+    assert resp.status_code == 202, resp.text
+    job_id = resp.json()["id"]
+    deadline = time.monotonic() + 120
+    while api.get(f"/api/v1/jobs/{job_id}", headers=auth).json()["status"] != "active":
+        assert time.monotonic() < deadline, "the job never went live"
+        time.sleep(0.5)
+    return job_id
+
+
 def _register(api: httpx.Client, role: str) -> tuple[str, str, str]:
     email, password = unique_email(f"match-{role}"), "match-password-1"
     resp = api.post("/api/v1/auth/register", json={"email": email, "password": password, "full_name": f"M {role}",
@@ -34,16 +47,9 @@ def test_match_page_evidence_and_enhanced_recommendations(page, app_url, shot):
     title = f"Logistics Backend Engineer {uuid.uuid4().hex[:6]}"
     with httpx.Client(base_url=app_url, timeout=180) as api:  # the first upload loads the embedding model
         _, _, provider = _register(api, "provider")
-        auth = {"Authorization": f"Bearer {provider}"}
-        resp = api.post("/api/v1/jobs", headers=auth, json={
+        job_id = live_job(api, provider, {
             "title": title, "company_name": "Harbor Freight Tech", "description_raw": DESCRIPTION,
             "skills_required": ["Python", "FastAPI", "Django", "PostgreSQL", "Kubernetes", "Go", "Rust"]})
-        assert resp.status_code == 202, resp.text
-        job_id = resp.json()["id"]
-        deadline = time.monotonic() + 90
-        while api.get(f"/api/v1/jobs/{job_id}", headers=auth).json()["status"] != "active":
-            assert time.monotonic() < deadline, "the job never went live"
-            time.sleep(0.5)
         email, password, seeker = _register(api, "seeker")
         resp = api.post("/api/v1/users/resume", headers={"Authorization": f"Bearer {seeker}"},
                         files={"file": ("cv.pdf", resume_files.pdf_resume(pages=1), "application/pdf")})

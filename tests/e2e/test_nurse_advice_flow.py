@@ -5,7 +5,6 @@ Screenshots of the job page and the letter. Real worker, real enrichment."""
 
 import json
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ from playwright.sync_api import expect
 from tests import resume_files
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_accounts_flow import _sign_in
-from tests.e2e.test_match_flow import _register
+from tests.e2e.test_match_flow import _register, live_job
 
 CASE = next(c for c in json.loads((Path(__file__).parent.parent / "data" / "labelled_near_misses.json").read_text())
             ["cases"] if c["id"] == "nm-healthcare-1")
@@ -26,16 +25,9 @@ def test_nurse_sees_the_missing_specialization_and_writes_an_honest_letter(page,
     job = CASE["near_miss_job"]
     with httpx.Client(base_url=app_url, timeout=180) as api:
         _, _, provider = _register(api, "provider")
-        auth = {"Authorization": f"Bearer {provider}"}
-        resp = api.post("/api/v1/jobs", headers=auth, json={
+        job_id = live_job(api, provider, {
             "title": job["title"], "company_name": "Maplewood Children's Hospital", "description_raw": job["description"],
             "skills_required": job["skills_required"], "location": "Columbus, OH"})
-        assert resp.status_code == 202, resp.text
-        job_id = resp.json()["id"]
-        deadline = time.monotonic() + 120
-        while api.get(f"/api/v1/jobs/{job_id}", headers=auth).json()["status"] != "active":
-            assert time.monotonic() < deadline, "the job never went live"
-            time.sleep(0.5)
         email, password, seeker = _register(api, "seeker")
         resp = api.post("/api/v1/users/resume", headers={"Authorization": f"Bearer {seeker}"},
                         files={"file": ("maria.pdf", resume_files.pdf_resume(CASE["resume"].splitlines(), pages=1),
