@@ -34,6 +34,15 @@ def live_job(api: httpx.Client, token: str, body: dict) -> str:
     return job_id
 
 
+def seeker_with_resume(api: httpx.Client, pdf: bytes) -> tuple[str, str]:
+    """A new seeker whose resume (a PDF) is parsed and embedded; their email and password."""
+    email, password, seeker = _register(api, "seeker")
+    resp = api.post("/api/v1/users/resume", headers={"Authorization": f"Bearer {seeker}"},
+                    files={"file": ("cv.pdf", pdf, "application/pdf")})
+    assert resp.status_code == 200, resp.text
+    return email, password
+
+
 def _register(api: httpx.Client, role: str) -> tuple[str, str, str]:
     email, password = unique_email(f"match-{role}"), "match-password-1"
     resp = api.post("/api/v1/auth/register", json={"email": email, "password": password, "full_name": f"M {role}",
@@ -50,10 +59,7 @@ def test_match_page_evidence_and_enhanced_recommendations(page, app_url, shot):
         job_id = live_job(api, provider, {
             "title": title, "company_name": "Harbor Freight Tech", "description_raw": DESCRIPTION,
             "skills_required": ["Python", "FastAPI", "Django", "PostgreSQL", "Kubernetes", "Go", "Rust"]})
-        email, password, seeker = _register(api, "seeker")
-        resp = api.post("/api/v1/users/resume", headers={"Authorization": f"Bearer {seeker}"},
-                        files={"file": ("cv.pdf", resume_files.pdf_resume(pages=1), "application/pdf")})
-        assert resp.status_code == 200, resp.text
+        email, password = seeker_with_resume(api, resume_files.pdf_resume(pages=1))
 
     page.goto(f"{app_url}/signin")
     _sign_in(page, email, password)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests import resume_files
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_accounts_flow import _sign_in
-from tests.e2e.test_match_flow import _register, live_job
+from tests.e2e.test_match_flow import _register, live_job, seeker_with_resume
 
 CASE = next(c for c in json.loads((Path(__file__).parent.parent / "data" / "labelled_near_misses.json").read_text())
             ["cases"] if c["id"] == "nm-healthcare-1")
@@ -28,11 +28,7 @@ def test_nurse_sees_the_missing_specialization_and_writes_an_honest_letter(page,
         job_id = live_job(api, provider, {
             "title": job["title"], "company_name": "Maplewood Children's Hospital", "description_raw": job["description"],
             "skills_required": job["skills_required"], "location": "Columbus, OH"})
-        email, password, seeker = _register(api, "seeker")
-        resp = api.post("/api/v1/users/resume", headers={"Authorization": f"Bearer {seeker}"},
-                        files={"file": ("maria.pdf", resume_files.pdf_resume(CASE["resume"].splitlines(), pages=1),
-                                        "application/pdf")})
-        assert resp.status_code == 200, resp.text
+        email, password = seeker_with_resume(api, resume_files.pdf_resume(CASE["resume"].splitlines(), pages=1))
 
     page.goto(f"{app_url}/signin")
     _sign_in(page, email, password)
