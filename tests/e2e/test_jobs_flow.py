@@ -5,6 +5,7 @@ import re
 import uuid
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -158,6 +159,7 @@ def test_public_feed_filters(page, app_url, shot):
     shot("feed-empty-filter")
 
 
+@pytest.mark.timeout(600)
 def test_provider_edits_job_and_admin_reenriches(new_page, page, app_url, make_admin, shot):
     first, second = f"QA Engineer {uuid.uuid4().hex[:6]}", f"Senior QA Engineer {uuid.uuid4().hex[:6]}"
     row = _provider_posts_live_job(page, app_url, "Quinn Provider", first)
@@ -179,7 +181,9 @@ def test_provider_edits_job_and_admin_reenriches(new_page, page, app_url, make_a
     expect(admin).to_have_url(re.compile(r"/admin/jobs/?$"))
     wait_ready(admin)
     admin.locator("#start-reenrich").click()
-    expect(admin.locator("#reenrich-status")).to_have_text("Status: finished", timeout=60_000)
+    # The run re-enriches every listing of the shared test database missing a pillar or guides written
+    # for its family (listings other tests stored by hand among them), in paced batches: minutes, not seconds.
+    expect(admin.locator("#reenrich-status")).to_have_text("Status: finished", timeout=300_000)
     expect(admin.get_by_text("jobs enriched")).to_be_visible()
     admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-reenrich.png"), full_page=True)
 
