@@ -213,6 +213,14 @@ class ApplicationsState(AuthState):
             return
         await follow(self, live.user(user.id))  # before reading: no change slips between the two
         await self._reload(user)
+        # /applications?open=<id> (the tracker's "Open application"): that card's drawer
+        if wanted := str(self.router.url.query_parameters.get("open") or ""):
+            self.drawer_error, self.drawer_notice = "", ""
+            if await self._load_detail(user, wanted):
+                self.drawer_key += 1
+                self.drawer_open = True
+            else:
+                self.error, self.drawer_error = self.drawer_error, ""
 
     async def on_live(self, topic: str, event: dict) -> None:
         """Any change of this user's applications (this tab, another tab, REST, an import): read the board

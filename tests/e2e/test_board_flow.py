@@ -103,7 +103,7 @@ def test_a_drop_moves_the_card_picked_up_or_nothing(new_page, app_url):
     assert page.evaluate("(() => { const b = document.getElementById('kanban'); "
                          "return b.scrollWidth - b.clientWidth })()") <= 0
     assert page.locator("#column-withdrawn").bounding_box()["x"] + 50 < 1366
-    _shot(page, "1366-start")
+    _shot(page, "1366-board")
 
 
 def test_a_drop_on_a_column_off_screen(new_page, app_url):
@@ -131,7 +131,7 @@ def test_a_drop_on_a_column_off_screen(new_page, app_url):
 
     # hold a card near the board's right edge: the board scrolls until Withdrawn shows; drop there
     _press(page, _card(page, "saved", "Juniper"))
-    edge_x, y = board["x"] + board["width"] - 12, board["y"] + 120
+    edge_x, y = board["x"] + board["width"] - 36, board["y"] + 120
     page.mouse.move(edge_x, y, steps=10)
     for _ in range(60):
         page.mouse.move(edge_x + (_ % 2), y)
@@ -156,19 +156,26 @@ def test_apply_on_the_tracker_once(new_page, app_url):
     page.goto(f"{app_url}/tracker")
     wait_ready(page)
     row = page.locator("#tracked-jobs tr", has_text=title)
-    apply = row.get_by_role("button", name=f"Apply to {title}")
-    apply.dblclick()  # two quick clicks: still one application
+    # two quick clicks: the first files the application; the second, if it still meets the Apply button,
+    # opens that application on the board
+    row.get_by_role("button", name=f"Apply to {title}").dblclick()
+    expect(page.locator(".application-status, #drawer-status").first).to_have_text("Applied")
+    listed = api.get("/applications", params={"q": tag}).json()
+    assert listed["total"] == 1, listed
+    page.goto(f"{app_url}/tracker")
+    wait_ready(page)
     expect(row.locator(".application-status")).to_have_text("Applied")
+    expect(row.get_by_role("button", name=f"Apply to {title}")).to_have_count(0)
     _shot(page, "tracker-applied")
-    # a second Apply opens the existing application
+    # Apply again (now "Open application"): the board opens the existing application
     row.get_by_role("button", name=f"Open the application for {title}").click()
-    expect(page).to_have_url(re.compile(r"/applications/?\?open=" + api.get(
-        "/applications", params={"q": tag}).json()["items"][0]["id"]))
+    expect(page).to_have_url(re.compile(r"/applications/?\?open=" + listed["items"][0]["id"]))
     expect(page.locator("#drawer-status")).to_have_text("Applied")
     expect(page.get_by_role("dialog")).to_contain_text("Referred by Kim")
     _shot(page, "tracker-opened")
     listed = api.get("/applications", params={"q": tag}).json()
     assert listed["total"] == 1, listed
+    expect(page.locator("#column-applied .kanban-card", has_text=title)).to_have_count(1)
     item = listed["items"][0]
     assert item["status"] == "applied" and item["applied_on"] == date.today().isoformat()
     assert item["notes"] == "Referred by Kim; mention the on-call work"
