@@ -1,5 +1,5 @@
 """/tracker: the seeker's own tracked jobs (private jobs and saved listings), paginated, with add,
-edit, delete, "import from URL" (services/job_import.py) and "start an application"; and the
+edit, delete, "import from URL" (services/job_import.py) and "Apply" (its one application); and the
 "Save to tracker" button of the public job page (TrackerSaveState)."""
 
 import asyncio

@@ -2,12 +2,11 @@
 
 import uuid
 
+import redis
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from career_app.services import jobs
-import redis
-
 from career_app.services.applications import core
 from career_app.services.applications.core import _seeker
 from career_app.services.errors import Conflict, Unprocessable
