@@ -32,7 +32,8 @@ CARD_STYLE = {"padding": "0.45em", "border_radius": "8px", "background": "var(--
               "min_width": "0", "overflow_wrap": "anywhere"}
 OPEN_STYLE = {"all": "unset", "cursor": "pointer", "color": "var(--accent-11)", "font_size": "0.9em",
               "line_height": "1.3", "min_width": "0"}
-COLUMN_MIN = "9.25em"  # 8 x 148 px + gaps fit the 1318 px a 1366 px window leaves the board
+COLUMN_MIN = "9em"  # 8 x 144 px + gaps (1208 px) fit the board of a 1280 px window, and of 1366 px with room
+NOWRAP = {"white_space": "nowrap"}  # a date breaks before it, never at its hyphens
 
 
 def _card(c: rx.Var) -> rx.Component:
@@ -50,9 +51,11 @@ def _card(c: rx.Var) -> rx.Component:
                              class_name="card-open", style=OPEN_STYLE),
                 align="start", spacing="2", width="100%",
             ),
-            rx.cond(c["applied"] != "", rx.text("Applied ", c["applied"], size="1", color_scheme="gray")),
+            rx.cond(c["applied"] != "",
+                    rx.text("Applied ", rx.el.span(c["applied"], style=NOWRAP), size="1", color_scheme="gray")),
             rx.cond(c["next_interview"] != "",
-                    rx.text("Interview ", c["next_interview"], size="1", color_scheme="blue")),
+                    rx.text("Interview ", rx.el.span(c["next_interview"], style=NOWRAP), size="1",
+                            color_scheme="blue")),
             rx.hstack(
                 rx.cond(c["next"] != "",
                         rx.button("→ " + c["next_label"], size="1", variant="soft", class_name="card-advance",
