@@ -67,6 +67,8 @@ class TrackedJobOut(JobOut):
     tracking_status: TrackingStatus | None = None
     source_url: str | None = None
     listing_id: uuid.UUID | None = None
+    application_id: uuid.UUID | None = Field(default=None, description="Your application on this job, if any")
+    application_status: ApplicationStatus | None = None
 
 
 # --- applications --------------------------------------------------------------------------------

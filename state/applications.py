@@ -112,8 +112,12 @@ class ApplicationsState(AuthState):
     search: str = ""
     sort: str = "updated_at"
     order: str = "desc"
-    # drag and drop: the card being dragged (set on dragstart, used on drop)
-    _dragging: str = ""  # backend only: a drag start sends nothing back to the browser
+    # drag and drop (components/kanban.py): the card pressed (mousedown) and the card being dragged
+    # (set on dragstart when it is the pressed one, used on drop); backend only
+    _pressed: str = ""
+    _dragging: str = ""
+    _drag_refused: bool = False
+    dragging: bool = False  # a card is being dragged: the board's edge strips scroll it
     # bulk
     selected: list[str] = []
     bulk_target: str = "rejected"
@@ -209,6 +213,14 @@ class ApplicationsState(AuthState):
             return
         await follow(self, live.user(user.id))  # before reading: no change slips between the two
         await self._reload(user)
+        # /applications?open=<id> (the tracker's "Open application"): that card's drawer
+        if wanted := str(self.router.url.query_parameters.get("open") or ""):
+            self.drawer_error, self.drawer_notice = "", ""
+            if await self._load_detail(user, wanted):
+                self.drawer_key += 1
+                self.drawer_open = True
+            else:
+                self.error, self.drawer_error = self.drawer_error, ""
 
     async def on_live(self, topic: str, event: dict) -> None:
         """Any change of this user's applications (this tab, another tab, REST, an import): read the board
@@ -285,12 +297,35 @@ class ApplicationsState(AuthState):
         await self._move(app_id, status)
 
     @rx.event
+    def press(self, app_id: str):
+        self._pressed = app_id
+
+    @rx.event
     def drag_start(self, app_id: str):
-        self._dragging = app_id
+        """The drag moves this card only when it is the card that was pressed: the browser starts the drag
+        on whatever is under the press point by then, another card if the board re-rendered or scrolled
+        in between (components/kanban.py). Such a drag moves nothing."""
+        pressed, self._pressed = self._pressed, ""
+        if app_id and app_id == pressed:
+            self._dragging, self._drag_refused, self.dragging = app_id, False, True
+        else:
+            self._dragging, self._drag_refused = "", True
+
+    @rx.event
+    def drag_end(self):
+        """After the drop (if any): a drag released outside every column leaves nothing behind."""
+        self._dragging, self._drag_refused, self._pressed = "", False, ""
+        if self.dragging:
+            self.dragging = False
 
     @rx.event
     async def drop_on(self, status: str):
-        app_id, self._dragging = self._dragging, ""
+        app_id, self._dragging, self.dragging = self._dragging, "", False
+        if self._drag_refused:
+            self._drag_refused = False
+            self.error = ""
+            self.notice = "The board changed under the pointer, so nothing was moved; drag the card again."
+            return
         if app_id and not any(c["id"] == app_id for c in getattr(self, f"cards_{status}", [])):  # not its own column
             await self._move(app_id, status)
 

@@ -15,8 +15,8 @@ from career_app.api.origins import public_base
 from career_app.services import (applications, job_import, jobs, matching, salary, saved_recommendations,
                                  tracker_insights)
 from career_app.services.errors import ServiceError, Unprocessable
-from models.application_schemas import (JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate,
-                                        TrackerInsights)
+from models.application_schemas import (ApplicationOut, JobImportRequest, TrackedJobCreate, TrackedJobOut,
+                                        TrackedJobUpdate, TrackerInsights)
 from models.job import MAX_SALARY, Visibility
 from models.user import Role
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
@@ -234,6 +234,15 @@ def save_listing(job_id: str, user: CurrentUser, session: SessionDep):
     entry, created = applications.save_listing(session, user, job_id)
     out = applications.tracked_out(session, [entry], user)[0]
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
+
+
+@router.post("/{job_id}/apply", response_model=ApplicationOut, status_code=201,
+             responses={200: {"model": ApplicationOut, "description": "You already applied: that application"}})
+def apply_to_tracked(job_id: str, user: CurrentUser, session: SessionDep, r: RedisDep):
+    """Apply to one of your tracked jobs (seekers): one application per tracked job, filed as applied
+    today with the job's notes (201); once it exists, the same application again (200)."""
+    app, created = applications.apply(session, r, user, job_id)
+    return JSONResponse(applications.to_out(app).model_dump(mode="json"), status_code=201 if created else 200)
 
 
 @router.delete("/{job_id}", status_code=204)
