@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
 from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, notifications, overload, recommendations, resumes, tasks, users)
+                            jobs, market, notifications, overload, recommendations, resumes, social, tasks, users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -139,7 +139,7 @@ def build_api() -> FastAPI:
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
-                   applications, content, enhanced_recommendations):
+                   applications, content, enhanced_recommendations, market, social):
         api.include_router(module.router)
     _answer_unknown_api_paths(api)
     return api
