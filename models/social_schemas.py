@@ -47,12 +47,6 @@ class CommunityEvent(BaseModel):
     at: datetime
 
 
-class ActivityFeed(BaseModel):
-    milestones: list[OwnMilestone] = Field(description="Your own, newest first")
-    community: list[CommunityEvent] = Field(description="Public milestones of others; empty unless community_feed")
-    settings: SocialSettingsOut
-
-
 class ShareCreate(BaseModel):
     kind: ShareKind
     job_id: uuid.UUID | None = Field(default=None, description="For kind=job: a listing or one of your tracked jobs")
@@ -115,3 +109,14 @@ class Leaderboard(BaseModel):
     starts: date
     rows: list[LeaderboardRow]
     you_opted_in: bool
+
+
+class ActivityFeed(BaseModel):
+    """GET /api/v1/social/activity: the seed's one place for the activity feed, shared resumes/jobs and
+    leaderboard stats."""
+
+    milestones: list[OwnMilestone] = Field(description="Your own, newest first")
+    community: list[CommunityEvent] = Field(description="Public milestones of others; empty unless community_feed")
+    shares: list[ShareOut] = Field(description="Your share links that still work")
+    leaderboard: Leaderboard = Field(description="This month's leaderboard")
+    settings: SocialSettingsOut

@@ -36,8 +36,8 @@ class SocialState(AuthState):
     async def _read(self, user):
         def read(session):
             feed = social.activity(session, user)
-            board = social.leaderboard(session, user)
-            shares = social.list_shares(session, user)
+            board = feed.leaderboard
+            shares = social.list_shares(session, user)  # ended ones too, with their view counts
             owned, _ = jobs.list_owned(session, user, 0, 50)
             return feed, board, shares, [[str(j.id), j.title + (f" · {j.company_name}" if j.company_name else "")]
                                          for j in owned]

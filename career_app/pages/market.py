@@ -19,7 +19,7 @@ def _filters() -> rx.Component:
                                     rx.input(id="market-country", name="country", placeholder="Ireland or IE",
                                              default_value=MarketState.country, width="12em"), spacing="1"),
                           rx.button("Show", type="submit", id="market-apply"), align="end", spacing="2"),
-                on_submit=MarketState.apply_filters),
+                on_submit=MarketState.apply_filters, width="auto"),
         rx.vstack(rx.text("Work mode", size="1"),
                   rx.select.root(rx.select.trigger(aria_label="Work mode", id="market-remote", width="12em"),
                                  rx.select.content(rx.select.item("Any", value="any"),

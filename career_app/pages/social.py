@@ -20,8 +20,9 @@ def _choices() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading("What others see", size="4"),
         rx.text("Everything is private until you turn it on. Others see you as ",
-                rx.code(SocialState.pseudonym, id="social-pseudonym"), " unless you choose to show your name.",
-                size="2"),
+                rx.cond(SocialState.pseudonym == "", "a random pseudonym",
+                        rx.code(SocialState.pseudonym, id="social-pseudonym")),
+                " unless you choose to show your name.", size="2"),
         *[rx.el.label(rx.hstack(rx.switch(checked=SocialState.choices[name], id=f"choice-{name}",
                                           on_change=lambda v, n=name: SocialState.toggle(n, v)),
                                 rx.text(text, size="2"), align="center", spacing="2"))
@@ -96,6 +97,7 @@ def _leaderboard() -> rx.Component:
                 rx.table.cell(r["rank"]), rx.table.cell(r["who"], " ", rx.cond(r["you"] != "", rx.badge("you"))),
                 rx.table.cell(r["applications"]), rx.table.cell(r["interviews"]), key=r["rank"] + r["who"]))),
             id="social-leaderboard", width="100%"),
+        rx.cond(SocialState.board.length() == 0, rx.text("Nobody has opted in with activity this month yet.", size="2")),
         width="100%"), width="100%")
 
 

@@ -55,7 +55,7 @@ def _new_pseudonym() -> str:
 
 def get_settings(session: Session, user: User) -> SocialSettingsOut:
     found = _settings(session, user.id)
-    return _out(found) if found else _out(None, "(made when you first turn something on)")
+    return _out(found)  # no row yet: every choice off, no pseudonym made yet ("")
 
 
 def update_settings(session: Session, user: User, change: SocialSettingsUpdate) -> SocialSettingsOut:
@@ -102,7 +102,9 @@ def activity(session: Session, user: User) -> ActivityFeed:
         community = [CommunityEvent(who=_who(their, name), milestone=MILESTONES[event.to_status],
                                     company=app.company_name if their.show_companies else None, at=event.at)
                      for event, app, their, name in rows]
-    return ActivityFeed(milestones=milestones, community=community, settings=_out(mine) if mine else get_settings(session, user))
+    shares = [share for share in list_shares(session, user) if share.active]
+    return ActivityFeed(milestones=milestones, community=community, shares=shares,
+                        leaderboard=leaderboard(session, user), settings=_out(mine))
 
 
 # --- leaderboard ---------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ def test_private_until_chosen_then_pseudonymous(client, register):
     assert [m["milestone"] for m in own["milestones"]] == ["applied", "offer", "interview", "applied"]
     assert all(not m["public"] for m in own["milestones"])  # nothing public by default
     assert not any(own["settings"][k] for k in ("public_milestones", "community_feed", "leaderboard", "show_name"))
+    assert own["settings"]["pseudonym"] == "" and own["shares"] == [] and not own["leaderboard"]["you_opted_in"]
 
     assert client.patch("/api/v1/social/settings", headers=bearer(bob), json={"community_feed": True}).status_code == 200
     feed = client.get("/api/v1/social/activity", headers=bearer(bob)).json()
@@ -104,11 +105,13 @@ def test_share_links(client, register):
     assert client.get(f"/api/v1/social/shared/{share['token'][:-1]}x").status_code == 404
     listed = client.get("/api/v1/social/shares", headers=bearer(seeker)).json()
     assert listed[0]["views"] == 2 and listed[0]["active"] and "token" not in listed[0]
+    assert [s["id"] for s in client.get("/api/v1/social/activity", headers=bearer(seeker)).json()["shares"]] == [share["id"]]
 
     # Revoked: gone at once; only its owner can revoke.
     assert client.delete(f"/api/v1/social/shares/{share['id']}", headers=bearer(other)).status_code == 404
     assert client.delete(f"/api/v1/social/shares/{share['id']}", headers=bearer(seeker)).json()["active"] is False
     assert client.get(f"/api/v1/social/shared/{share['token']}").status_code == 404
+    assert client.get("/api/v1/social/activity", headers=bearer(seeker)).json()["shares"] == []
 
     # Expired: gone.
     late = client.post("/api/v1/social/shares", headers=bearer(seeker), json={"kind": "job", "job_id": job_id}).json()

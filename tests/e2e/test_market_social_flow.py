@@ -6,6 +6,8 @@ straight to the database (the REST paths have their own tests in tests/api)."""
 import re
 import uuid
 
+import httpx
+
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -47,6 +49,9 @@ def _tracked_job(email: str) -> None:
 
 
 def test_market_and_a_share_link(page, new_page, app_url, shot):
+    # The served app's root: the service JSON for a JSON client, the page for a browser.
+    assert httpx.get(app_url, headers={"Accept": "application/json"}).json()["status"] == "ok"
+    assert "<html" in httpx.get(app_url, headers={"Accept": "text/html,*/*;q=0.8"}).text[:500].lower()
     _listings()
     email = unique_email("social")
     page.goto(f"{app_url}/signup")
