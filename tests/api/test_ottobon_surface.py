@@ -2,8 +2,6 @@
 browser still gets the page), /docs and /redoc lead to the API docs, history_replay messages carry
 `timestamp`; the chat socket still needs a token (the document's unauthenticated connect is a hole)."""
 
-import json
-
 import pytest
 from starlette.websockets import WebSocketDisconnect
 

@@ -3,6 +3,7 @@ leaderboard only after their owner opts in, under a pseudonym, without companies
 share links open exactly what was shared without sign-in, count views, and are gone once revoked,
 expired or replaced."""
 
+import uuid
 from datetime import timedelta
 
 from sqlmodel import select
@@ -116,7 +117,7 @@ def test_share_links(client, register):
     # Expired: gone.
     late = client.post("/api/v1/social/shares", headers=bearer(seeker), json={"kind": "job", "job_id": job_id}).json()
     with session_scope() as session:
-        row = session.get(Share, __import__("uuid").UUID(late["id"]))
+        row = session.get(Share, uuid.UUID(late["id"]))
         row.expires_at = utcnow() - timedelta(seconds=1)
         session.add(row)
         session.commit()
