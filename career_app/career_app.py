@@ -84,5 +84,5 @@ app.add_page(studio_page, route="/studio", title="Content studio · Career Copil
 app.add_page(market_page, route="/market", title="Job market · Career Copilot",
              on_load=[AuthState.refresh, MarketState.load])
 app.add_page(social_page, route="/social", title="Social · Career Copilot", on_load=[AuthState.guard, SocialState.load])
-app.add_page(shared_page, route="/s/[token]", title="Shared · Career Copilot", on_load=[AuthState.refresh, SharedState.load])
+app.add_page(shared_page, route="/s/[share_token]", title="Shared · Career Copilot", on_load=[AuthState.refresh, SharedState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

@@ -145,7 +145,7 @@ class SharedState(AuthState):
     @rx.event
     async def load(self):
         self.loading = True
-        token = self.router.page.params.get("token", "")
+        token = self.router.page.params.get("share_token", "")
         try:
             view = await in_session(social.open_share, token)
         except ServiceError:

@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
 from career_app.services import jobs
@@ -59,9 +60,10 @@ def get_settings(session: Session, user: User) -> SocialSettingsOut:
 
 
 def update_settings(session: Session, user: User, change: SocialSettingsUpdate) -> SocialSettingsOut:
-    found = session.exec(select(SocialSettings).where(SocialSettings.user_id == user.id).with_for_update()).first()
-    if found is None:
-        found = SocialSettings(user_id=user.id, pseudonym=_new_pseudonym())
+    # The row is made once (two first changes at the same moment: one insert wins), then locked.
+    session.exec(pg_insert(SocialSettings).values(user_id=user.id, pseudonym=_new_pseudonym(), updated_at=utcnow())
+                 .on_conflict_do_nothing(index_elements=["user_id"]))
+    found = session.exec(select(SocialSettings).where(SocialSettings.user_id == user.id).with_for_update()).one()
     for name, value in change.model_dump(exclude_none=True).items():
         setattr(found, name, value)
     found.updated_at = utcnow()
