@@ -39,7 +39,7 @@ def _weeks_chart() -> rx.Component:
     return rx.card(
         rx.heading("New listings per week", size="4"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="listings", fill="var(--indigo-9)", name="Listings"),
+            rx.recharts.bar(data_key="listings", fill="var(--indigo-9)", name="Listings", is_animation_active=False),
             rx.recharts.x_axis(data_key="week"), rx.recharts.y_axis(allow_decimals=False),
             rx.recharts.graphing_tooltip(),
             data=MarketState.weeks, width="100%", height=240),
@@ -50,7 +50,8 @@ def _skills_chart() -> rx.Component:
     return rx.card(
         rx.heading("Skills asked for (share of listings, %)", size="4"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="share", fill="var(--teal-9)", name="% of listings"),
+            rx.recharts.bar(data_key="share", fill="var(--teal-9)", name="% of listings", bar_size=22,
+                            is_animation_active=False),
             rx.recharts.x_axis(type_="number", domain=[0, 100]),
             rx.recharts.y_axis(data_key="skill", type_="category", width=140),
             rx.recharts.graphing_tooltip(),

@@ -11,6 +11,7 @@ set, and served ready-made from each process's cache until a listing changes."""
 
 from collections import Counter
 from datetime import date, timedelta
+from functools import lru_cache
 
 import redis
 from sqlalchemy import text
@@ -28,6 +29,13 @@ WEEKS = 12
 TOP_SKILLS = 15
 TOP_COMPANIES = 10
 _snapshots = JsonCache(max_entries=256)
+
+
+@lru_cache(maxsize=20_000)
+def _skills_named(phrase: str) -> frozenset[str]:
+    """skills_gap.must_haves of one phrase (a listing's are the union of its phrases'), kept: listings
+    repeat the same few thousand phrases."""
+    return frozenset(skills_gap.must_haves([phrase]))
 
 
 def check_filters(family: str | None, country: str | None) -> tuple[str | None, str | None]:
@@ -100,7 +108,11 @@ def build(session: Session, family: str | None, country: str | None, remote: boo
         .bindparams(**params)).one()
     demand: Counter = Counter()
     for (required,) in session.exec(text(f"SELECT skills_required FROM jobs WHERE {where}").bindparams(**params)):
-        demand.update(skills_gap.must_haves(required or []))
+        named: set[str] = set()
+        for phrase in required or []:
+            if isinstance(phrase, str):
+                named |= _skills_named(phrase[:200])
+        demand.update(named)
     companies = session.exec(text(
         f"SELECT company_name, count(*) FROM jobs WHERE {where} AND company_name IS NOT NULL "
         f"GROUP BY company_name ORDER BY count(*) DESC, company_name LIMIT :n").bindparams(**params, n=TOP_COMPANIES)).all()
