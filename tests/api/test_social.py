@@ -124,7 +124,8 @@ def test_share_links(client, register):
     assert client.get(f"/api/v1/social/shared/{late['token']}").status_code == 404
 
     # A resume: the version shared; a new upload ends the link.
-    files = {"file": ("cv.pdf", pdf_resume(), "application/pdf")}
+    short = ["Sam Sharer", "Harbour pilot with ten years of night watches.", "Skills: Navigation, Radar, First Aid"]
+    files = {"file": ("cv.pdf", pdf_resume(short, pages=1), "application/pdf")}  # short: quick to embed
     assert client.post("/api/v1/users/resume", headers=bearer(seeker), files=files).status_code == 200
     cv = client.post("/api/v1/social/shares", headers=bearer(seeker), json={"kind": "resume"}).json()
     shown = client.get(f"/api/v1/social/shared/{cv['token']}").json()
