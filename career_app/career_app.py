@@ -17,6 +17,8 @@ from career_app.pages.provider import provider_console
 from career_app.pages.recommended import recommended_page, skills_gap_page
 from career_app.pages.resume import resume_page
 from career_app.pages.landing import landing
+from career_app.pages.market import market_page
+from career_app.pages.social import shared_page, social_page
 from career_app.pages.not_found import not_found
 from career_app.pages.notifications import notifications_page
 from career_app.pages.signin import signin
@@ -32,7 +34,9 @@ from state import live
 from state.auth import AuthState, TabOwnerCheck
 from state.coach import CoachState
 from state.jobs import JobFeedState, JobPageState
+from state.market import MarketState
 from state.notifications import NotificationsState
+from state.social import SharedState, SocialState
 from state.profile import ProfileState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
@@ -77,4 +81,8 @@ app.add_page(admin_ingestion, route="/admin/ingestion", title="Job ingestion · 
              on_load=[AuthState.guard_admin, AdminIngestionState.load])
 app.add_page(studio_page, route="/studio", title="Content studio · Career Copilot",
              on_load=[AuthState.guard, StudioState.load])
+app.add_page(market_page, route="/market", title="Job market · Career Copilot",
+             on_load=[AuthState.refresh, MarketState.load])
+app.add_page(social_page, route="/social", title="Social · Career Copilot", on_load=[AuthState.guard, SocialState.load])
+app.add_page(shared_page, route="/s/[share_token]", title="Shared · Career Copilot", on_load=[AuthState.refresh, SharedState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

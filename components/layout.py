@@ -6,7 +6,7 @@ import reflex as rx
 NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
     "seeker": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Profile", "/profile"), ("Resume", "/resume"),
                ("Recommended", "/recommended"), ("Skill gap", "/skills-gap"), ("Applications", "/applications"),
-               ("Coach", "/coach"), ("Studio", "/studio")],
+               ("Coach", "/coach"), ("Studio", "/studio"), ("Market", "/market"), ("Social", "/social")],
     "provider": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider")],
     "admin": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider"),
               ("Users", "/admin/users"), ("Enrichment", "/admin/jobs"), ("Ingestion", "/admin/ingestion"),

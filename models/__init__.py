@@ -6,7 +6,8 @@ from models.chat import ChatMessage, ChatRole, ChatSession, ChatStatus
 from models.job import Job, JobStatus, Visibility
 from models.notification import Category, Notification, NotificationSettings, Priority
 from models.resume import Resume, ResumeUpload, UploadStatus
+from models.social import Share, SocialSettings
 from models.user import Role, User
 
 __all__ = ["Application", "ApplicationEvent", "ApplicationStatus", "Category", "ChatMessage", "ChatRole", "ChatSession", "ChatStatus", "ContentDocument", "ContentVersion", "Notification",
-           "NotificationSettings", "Priority", "Job", "JobStatus", "Resume", "ResumeUpload", "Role", "UploadStatus", "User", "Visibility"]
+           "NotificationSettings", "Priority", "Job", "JobStatus", "Resume", "ResumeUpload", "Role", "Share", "SocialSettings", "UploadStatus", "User", "Visibility"]

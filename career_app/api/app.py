@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
 from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, notifications, overload, recommendations, resumes, tasks, users)
+                            jobs, market, notifications, overload, recommendations, resumes, root, social, tasks,
+                            users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -134,12 +135,13 @@ def build_api() -> FastAPI:
     # Cross-site writes with the session cookie are refused before they take an admission slot;
     # KnownHost is outermost, so nothing (Reflex and its static files included) sees an unchecked Host.
     api.add_middleware(SameOriginWrites)
+    api.add_middleware(root.JsonAtRoot)  # GET / for JSON clients (Ottobon's root); the page for browsers
     api.add_middleware(SecurityHeadersMiddleware)
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
-                   applications, content, enhanced_recommendations):
+                   applications, content, enhanced_recommendations, market, social, root):
         api.include_router(module.router)
     _answer_unknown_api_paths(api)
     return api

@@ -143,7 +143,8 @@ def _open(session, user: User, session_id: str) -> tuple[int, ChatSessionOut | N
 
 def _replay(out: ChatSessionOut, history: list[ChatMessageOut]) -> dict:
     return {"type": "history_replay", "session_status": out.status.value, "session": out.model_dump(mode="json"),
-            "messages": [m.model_dump(mode="json") for m in history]}
+            # `timestamp`: the name ottobon-jobs-api.md gives the time (the same as created_at)
+            "messages": [{**m.model_dump(mode="json"), "timestamp": m.created_at.isoformat()} for m in history]}
 
 
 def _content(frame: str) -> str:
@@ -188,7 +189,8 @@ async def _handle(ws: WebSocket, r, watch: SessionWatch, session_id: str, frame:
     if answer:
         coach.start_reply(session_id)
     else:
-        await ws.send_json({"type": "queued", "note": chat.QUEUED_NOTE, "message": message})
+        # `message` is the text (ottobon-jobs-api.md); the stored message is `stored`
+        await ws.send_json({"type": "queued", "message": chat.QUEUED_NOTE, "note": chat.QUEUED_NOTE, "stored": message})
 
 
 async def _forward(ws: WebSocket, subscription: live.Subscription, user: User, session_id: str) -> None:
