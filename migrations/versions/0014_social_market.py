@@ -1,6 +1,6 @@
 """social: privacy choices and share links
 
-Revision ID: 0018_social_market
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-07
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0018_social_market"
+revision: str = "0014"
 down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
