@@ -6,7 +6,8 @@ from models.chat import ChatMessage, ChatRole, ChatSession, ChatStatus
 from models.job import Job, JobStatus, Visibility
 from models.notification import Category, Notification, NotificationSettings, Priority
 from models.resume import Resume, ResumeUpload, UploadStatus
+from models.support import Feedback, FeedbackScreenshot, HelpArticle, LinkedIdentity
 from models.user import Role, User
 
-__all__ = ["Application", "ApplicationEvent", "ApplicationStatus", "Category", "ChatMessage", "ChatRole", "ChatSession", "ChatStatus", "ContentDocument", "ContentVersion", "Notification",
+__all__ = ["Application", "ApplicationEvent", "ApplicationStatus", "Category", "ChatMessage", "ChatRole", "ChatSession", "ChatStatus", "ContentDocument", "ContentVersion", "Feedback", "FeedbackScreenshot", "HelpArticle", "LinkedIdentity", "Notification",
            "NotificationSettings", "Priority", "Job", "JobStatus", "Resume", "ResumeUpload", "Role", "UploadStatus", "User", "Visibility"]
