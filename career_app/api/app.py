@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
-from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, notifications, oauth, overload, recommendations, resumes, tasks, users)
+from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, feedback, health,
+                            help_articles, ingestion, jobs, notifications, oauth, overload, recommendations, resumes, tasks, users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -139,7 +139,7 @@ def build_api() -> FastAPI:
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, oauth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
-                   applications, content, enhanced_recommendations):
+                   applications, content, enhanced_recommendations, feedback, help_articles):
         api.include_router(module.router)
     _answer_unknown_api_paths(api)
     return api
