@@ -54,12 +54,11 @@ def clean_screenshot(data: bytes) -> tuple[bytes, str, int, int]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(_FORMATS))
             if image.width * image.height > MAX_SCREENSHOT_PIXELS:
-                raise InvalidInput("The screenshot's dimensions are too large")
+                raise Image.DecompressionBombError("too many pixels")
             image.load()
-    except InvalidInput:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidInput("The screenshot's dimensions are too large") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InvalidInput("The screenshot must be a PNG or JPEG image") from exc
     fmt = image.format
     if fmt == "JPEG":
