@@ -5,6 +5,8 @@ import reflex as rx
 from career_app.api.app import build_api
 from career_app.api.health import answer_health_first
 from career_app.pages.admin_chat import admin_chat
+from career_app.pages.admin_feedback import admin_feedback
+from career_app.pages.help import help_article_page, help_page
 from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
@@ -38,6 +40,7 @@ from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
 from state.studio import StudioState
+from state.support import AdminFeedbackState, HelpArticleState, HelpState, LinkedIdentitiesState, OAuthButtonsState
 from state.tracker import TrackerState
 
 # /health is answered in front of the whole API (answer_health_first), the API in front of Reflex.
@@ -45,7 +48,8 @@ app = rx.App(api_transformer=[build_api(), answer_health_first])
 app.add_middleware(TabOwnerCheck())  # a tab's state is its signed-in user's alone (state/auth.py)
 live.install(app)
 app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refresh)
-app.add_page(signin, route="/signin", title="Sign in · Career Copilot", on_load=AuthState.refresh)
+app.add_page(signin, route="/signin", title="Sign in · Career Copilot",
+             on_load=[AuthState.refresh, OAuthButtonsState.load_providers])
 app.add_page(signup, route="/signup", title="Create account · Career Copilot", on_load=AuthState.refresh)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Career Copilot", on_load=AuthState.guard)
 app.add_page(admin_users, route="/admin/users", title="Users · Career Copilot",
@@ -54,7 +58,7 @@ app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=J
 app.add_page(job_page, route="/jobs/[job_id]", title="Job · Career Copilot", on_load=JobPageState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Career Copilot", on_load=[AuthState.guard, ResumeState.load])
 app.add_page(profile_page, route="/profile", title="Your profile · Career Copilot",
-             on_load=[AuthState.guard, ProfileState.load])
+             on_load=[AuthState.guard, ProfileState.load, LinkedIdentitiesState.load_identities])
 app.add_page(provider_console, route="/provider", title="Provider console · Career Copilot",
              on_load=[AuthState.guard, ProviderState.load])
 app.add_page(recommended_page, route="/recommended", title="Recommended · Career Copilot",
@@ -77,4 +81,8 @@ app.add_page(admin_ingestion, route="/admin/ingestion", title="Job ingestion · 
              on_load=[AuthState.guard_admin, AdminIngestionState.load])
 app.add_page(studio_page, route="/studio", title="Content studio · Career Copilot",
              on_load=[AuthState.guard, StudioState.load])
+app.add_page(help_page, route="/help", title="Help centre · Career Copilot", on_load=HelpState.load)
+app.add_page(help_article_page, route="/help/[slug]", title="Help · Career Copilot", on_load=HelpArticleState.load)
+app.add_page(admin_feedback, route="/admin/feedback", title="Feedback · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminFeedbackState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

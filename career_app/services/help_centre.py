@@ -109,9 +109,16 @@ def get(session: Session, slug: str, *, drafts: bool = False) -> HelpArticleOut:
 
 
 def for_page(session: Session, page: str) -> str | None:
-    """The slug of the published article that explains `page` (a route such as "/tracker")."""
-    return session.exec(select(HelpArticle.slug).where(HelpArticle.page == page, HelpArticle.published)
-                        .order_by(HelpArticle.created_at)).first()
+    """The slug of the published article that explains `page` (a route such as "/tracker"), or of the
+    nearest route above it ("/jobs/[job_id]" -> "/jobs")."""
+    mapping = page_articles(session)
+    page = "/" + page.strip("/")[:120]
+    while True:
+        if page in mapping:
+            return mapping[page]
+        if page == "/":
+            return None
+        page = page.rsplit("/", 1)[0] or "/"
 
 
 def page_articles(session: Session) -> dict[str, str]:

@@ -1,0 +1,95 @@
+"""Google sign-in through the loopback provider, the Feedback button with a screenshot answered from
+the admin inbox, and the help centre with a page's "?". Real browser, real app."""
+
+import io
+import re
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import wait_ready
+from tests.e2e.test_jobs_flow import _signed_in_admin
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    image = Image.new("RGB", (320, 180), (245, 245, 250))
+    for x in range(40, 280):
+        for y in range(60, 120):
+            image.putpixel((x, y), (220, 40, 40))
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_google_sign_in_feedback_and_help(page, new_page, app_url, loopback_idp, make_admin, shot):
+    loopback_idp.reset(name="Gwen Google")
+    page.goto(f"{app_url}/signin?next=/tracker")
+    wait_ready(page)
+    shot("signin-with-google-button")
+    page.locator("#oauth-google").click()
+    expect(page).to_have_url(re.compile(r"/tracker/?$"))
+    wait_ready(page)
+    expect(page.locator("#nav-user-name")).to_have_text("Gwen Google")
+
+    # The page's "?" opens its article.
+    page.locator("#page-help").click()
+    expect(page).to_have_url(re.compile(r"/help/tracked-jobs/?$"))
+    expect(page.locator("#article-title")).to_have_text("Tracked jobs and importing a job from its link")
+    expect(page.locator("#article-body h2").first).to_be_visible()
+    shot("help-article")
+
+    # Linked on the profile; no password, so no unlink.
+    page.goto(f"{app_url}/profile")
+    wait_ready(page)
+    expect(page.locator("#linked-identities")).to_contain_text(loopback_idp.identity["email"])
+    expect(page.locator("#unlink-google")).to_have_count(0)
+    shot("profile-linked-google")
+
+    # Feedback with a screenshot, from the jobs page.
+    page.goto(f"{app_url}/jobs")
+    wait_ready(page)
+    page.locator("#feedback-button").click()
+    page.locator("#feedback-message").fill("The salary filter forgets my currency after paging")
+    page.locator("#feedback-screenshot input[type=file]").set_input_files(
+        files=[{"name": "jobs.png", "mimeType": "image/png", "buffer": _png()}])
+    expect(page.get_by_text("jobs.png")).to_be_visible()
+    shot("feedback-dialog")
+    page.locator("#feedback-send").click()
+    expect(page.locator("#feedback-sent")).to_contain_text("Thank you")
+    page.keyboard.press("Escape")
+
+    # The admin's inbox: the message, where it came from, the screenshot; a reply reaches the seeker.
+    admin = _signed_in_admin(new_page, app_url, make_admin)
+    admin.get_by_role("link", name="Feedback").click()
+    expect(admin).to_have_url(re.compile(r"/admin/feedback/?$"))
+    wait_ready(admin)
+    item = admin.locator(".feedback-item", has_text="forgets my currency").first
+    expect(item).to_contain_text("/jobs")
+    image = item.get_by_role("img", name="Screenshot sent with this feedback")
+    expect(image).to_be_visible()
+    assert admin.evaluate("img => img.naturalWidth", image.element_handle()) == 320
+    item.get_by_label("Reply").fill("Thanks, fixed in the next release.")
+    item.get_by_role("button", name="Reply").click()
+    expect(admin.get_by_text("Reply sent as a notification.")).to_be_visible()
+    admin.screenshot(path=str(_shot_path("admin-feedback-inbox")), full_page=True)
+    admin.locator(".feedback-item", has_text="forgets my currency").first.get_by_role("button", name="Done").click()
+    expect(admin.locator("#feedback-inbox")).not_to_contain_text("forgets my currency")  # the "new" filter
+
+    page.goto(f"{app_url}/notifications")
+    wait_ready(page)
+    expect(page.get_by_text("Thanks, fixed in the next release.").first).to_be_visible()
+
+    # Search the help centre.
+    page.goto(f"{app_url}/help")
+    wait_ready(page)
+    page.locator("#help-search").fill("import spreadsheet columns")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#help-results a").first).to_have_text("Importing your applications (file format)")
+    shot("help-search")
+
+
+def _shot_path(step: str):
+    from tests.e2e.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"test_google_sign_in_feedback_and_help-admin-{step}.png"
