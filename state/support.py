@@ -27,6 +27,13 @@ class OAuthButtonsState(AuthState):
         self.oauth_providers = [{"name": p.name, "label": p.label, "href": f"{p.login_url}?next={quote(next_path)}"}
                                 for p in oidc.offered()]
 
+    @rx.event
+    def go(self, name: str):
+        """Leave for the provider through our login route (only one of the offered ones)."""
+        href = next((p["href"] for p in self.oauth_providers if p["name"] == name), "")
+        if href:
+            self.full_page_url = href
+
 
 class LinkedIdentitiesState(AuthState):
     identities: list[dict[str, str]] = []

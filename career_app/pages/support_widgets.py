@@ -77,9 +77,10 @@ def oauth_buttons() -> rx.Component:
         S.oauth_providers.length() > 0,
         rx.vstack(
             rx.separator(size="4"),
-            rx.foreach(S.oauth_providers, lambda p: rx.link(
-                rx.button("Continue with ", p["label"], variant="outline", size="3", width="100%"),
-                href=p["href"], width="100%", id="oauth-" + p["name"])),
+            # A full page load (components/navigation.py): the browser must really leave for the API route.
+            rx.foreach(S.oauth_providers, lambda p: rx.button(
+                "Continue with ", p["label"], variant="outline", size="3", width="100%", type="button",
+                on_click=S.go(p["name"]), id="oauth-" + p["name"])),
             spacing="2", width="100%",
         ),
     )
