@@ -9,6 +9,23 @@ from components.layout import error_callout, loading_block
 from state.support import HelpArticleState, HelpState
 
 
+# The article's HTML comes without classes; the theme resets lists and headings, so style them here.
+ARTICLE_STYLE = {
+    "& p": {"margin": "0 0 0.8em"},
+    "& ul": {"padding_left": "1.5em", "margin": "0 0 0.8em", "list_style_type": "disc"},
+    "& ol": {"padding_left": "1.5em", "margin": "0 0 0.8em", "list_style_type": "decimal"},
+    "& li": {"margin": "0.2em 0"},
+    "& h1, & h2, & h3": {"font_weight": "700", "margin": "1.2em 0 0.4em", "line_height": "1.3"},
+    "& h2": {"font_size": "1.3em"},
+    "& h3": {"font_size": "1.1em"},
+    "& pre": {"background": "var(--gray-a3)", "padding": "0.8em", "border_radius": "6px", "overflow_x": "auto"},
+    "& code": {"font_family": "var(--code-font-family, monospace)", "font_size": "0.92em"},
+    "& table": {"border_collapse": "collapse", "margin": "0 0 1em", "display": "block", "overflow_x": "auto"},
+    "& th, & td": {"border": "1px solid var(--gray-a6)", "padding": "0.3em 0.6em", "text_align": "left"},
+    "& a": {"color": "var(--accent-11)", "text_decoration": "underline"},
+}
+
+
 def _result(item) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -114,7 +131,8 @@ def help_article_page() -> rx.Component:
                         spacing="2")),
                     error_callout(S.edit_error),
                     rx.cond(S.editing, _editor(),
-                            rx.box(rx.html(S.article_html), class_name="help-article", id="article-body", width="100%")),
+                            rx.box(rx.html(S.article_html), class_name="help-article", id="article-body", width="100%",
+                                   style=ARTICLE_STYLE)),
                     spacing="3", width="100%",
                 ),
                 loading_block(),

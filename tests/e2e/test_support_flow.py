@@ -68,12 +68,17 @@ def test_google_sign_in_feedback_and_help(page, new_page, app_url, loopback_idp,
     image = item.get_by_role("img", name="Screenshot sent with this feedback")
     expect(image).to_be_visible()
     assert admin.evaluate("img => img.naturalWidth", image.element_handle()) == 320
+    admin.screenshot(path=str(_shot_path("feedback-inbox")), full_page=True)
     item.get_by_label("Reply").fill("Thanks, fixed in the next release.")
     item.get_by_role("button", name="Reply").click()
     expect(admin.get_by_text("Reply sent as a notification.")).to_be_visible()
-    admin.screenshot(path=str(_shot_path("admin-feedback-inbox")), full_page=True)
-    admin.locator(".feedback-item", has_text="forgets my currency").first.get_by_role("button", name="Done").click()
-    expect(admin.locator("#feedback-inbox")).not_to_contain_text("forgets my currency")  # the "new" filter
+    expect(admin.locator("#feedback-inbox")).not_to_contain_text("forgets my currency")  # triaged now: not "new"
+    admin.locator("#feedback-status-filter").click()
+    admin.get_by_role("option", name="triaged").click()
+    item = admin.locator(".feedback-item", has_text="forgets my currency").first
+    expect(item).to_contain_text("Replied: Thanks, fixed in the next release.")
+    item.get_by_role("button", name="Done").click()
+    expect(admin.locator("#feedback-inbox")).not_to_contain_text("forgets my currency")
 
     page.goto(f"{app_url}/notifications")
     wait_ready(page)
