@@ -89,7 +89,9 @@ def _text(value: str | None, limit: int, what: str, required: bool) -> str:
 def _page(value: str | None) -> str:
     """The page it came from, as a same-site path; anything else is dropped, not stored."""
     page = _text(value, MAX_PAGE_CHARS, "page", False)
-    return page if page.startswith("/") and not page.startswith("//") else ""
+    if not page.startswith("/") or page.startswith("//"):
+        return ""
+    return page.rstrip("/") or "/"  # "/jobs/" and "/jobs" are one page
 
 
 def screenshot_url(feedback_id: uuid.UUID) -> str:

@@ -241,6 +241,11 @@ def _account_for(session: Session, name: str, claims: dict) -> User:
             raise SignInRefused("An account with this email already exists, and the provider has not verified that "
                                 "the email is yours. Sign in with your password, then link the provider from your profile.",
                                 409)
+        if user is not None and not user.is_active:
+            raise SignInRefused("This account is disabled", 403)
+        if user is not None and session.exec(select(LinkedIdentity).where(LinkedIdentity.user_id == user.id,
+                                                                           LinkedIdentity.provider == name)).first():
+            raise SignInRefused(f"This account is already linked to another {_label(name)} account", 409)
         if user is None:
             name_claim = claims.get("name") if isinstance(claims.get("name"), str) else ""
             user = User(email=email.strip(), full_name=(name_claim.strip() or email.split("@")[0])[:120],

@@ -98,6 +98,10 @@ def test_links_an_existing_account_only_on_a_verified_email(client, google, regi
     assert resp.status_code == 303 and resp.headers["location"] == "/dashboard"  # never off-site
     assert client.get("/api/v1/auth/me").json()["email"] == body["email"]
     client.cookies.clear()
+    # Another Google account with the same verified email does not take the link over.
+    google.reset(email=body["email"], email_verified=True)
+    _refused(client.get(_begin(client)[0], follow_redirects=False), "already linked to another Google account", 409)
+    client.cookies.clear()
     linked = client.get("/api/v1/auth/identities", headers=bearer(token)).json()
     assert linked["has_password"] is True and linked["identities"][0]["email"] == body["email"]
     resp = client.delete("/api/v1/auth/identities/google", headers=bearer(token))
