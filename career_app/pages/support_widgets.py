@@ -5,6 +5,7 @@ import reflex as rx
 
 from components.forms import choice
 from components.layout import error_callout, info_callout
+from components.page_capture import capture_button, page_capture
 from state.support import CATEGORY_OPTIONS, FeedbackState, LinkedIdentitiesState, OAuthButtonsState
 
 SCREENSHOT_UPLOAD = "feedback-screenshot"
@@ -26,6 +27,7 @@ def _feedback_dialog() -> rx.Component:
                 rx.el.label("Message", html_for="feedback-message", style={"font_weight": "500", "font_size": "0.9em"}),
                 rx.text_area(value=S.feedback_message, on_change=S.set_feedback_message, id="feedback-message",
                              rows="5", width="100%", placeholder="What happened, or what would help?"),
+                capture_button(SCREENSHOT_UPLOAD, id="capture-page"),
                 rx.upload.root(
                     rx.vstack(
                         rx.text("Attach a screenshot (PNG or JPEG, 5 MB at most): drop it here or click. "
@@ -66,6 +68,7 @@ def support_corner() -> rx.Component:
                 href="/help?for=" + rx.State.router.page.path, id="page-help"),
         rx.link("Help centre", href="/help", size="2", id="help-centre-link"),
         _feedback_dialog(),
+        page_capture(),
         justify="end", width="100%", spacing="3", align="center", padding_top="1em",
         border_top="1px solid var(--gray-a4)", margin_top="1em",
     )

@@ -98,3 +98,42 @@ def _shot_path(step: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"test_google_sign_in_feedback_and_help-admin-{step}.png"
+
+
+def test_feedback_captures_the_current_page(browser, app_url, browser_errors):
+    """"Capture this page": the browser's own tab capture (accepted here by a Chromium switch instead
+    of the user's click on "Share"), one frame put into the upload field, sent without signing in."""
+    from sqlmodel import select
+
+    from career_app.db import session_scope
+    from models.support import Feedback, FeedbackScreenshot
+    from tests.e2e.conftest import CHROMIUM_ARGS, SCREENSHOTS
+
+    capturing = browser.browser_type.launch(executable_path=_chromium(), headless=True,
+                                            args=[*CHROMIUM_ARGS, "--auto-accept-this-tab-capture"])
+    try:
+        page = capturing.new_context(viewport={"width": 1100, "height": 760}).new_page()
+        browser_errors.watch(page)
+        page.goto(f"{app_url}/help")
+        wait_ready(page)
+        page.locator("#feedback-button").click()
+        page.locator("#feedback-message").fill("The help centre needs a dark theme")
+        page.locator("#capture-page").click()
+        expect(page.get_by_text("this-page.png")).to_be_visible()
+        page.locator("#feedback-send").click()
+        expect(page.locator("#feedback-sent")).to_contain_text("Thank you")
+        page.screenshot(path=str(SCREENSHOTS / "test_feedback_captures_the_current_page-sent.png"))
+    finally:
+        capturing.close()
+    with session_scope() as session:
+        item = session.exec(select(Feedback).where(Feedback.message == "The help centre needs a dark theme")).one()
+        shot = session.get(FeedbackScreenshot, item.id)
+        assert item.page == "/help" and item.user_id is None
+        assert shot.content_type == "image/png" and shot.width >= 600 and shot.height >= 400
+        (SCREENSHOTS / "test_feedback_captures_the_current_page-captured.png").write_bytes(shot.data)
+
+
+def _chromium() -> str:
+    import shutil
+
+    return shutil.which("chromium") or "/usr/bin/chromium"
