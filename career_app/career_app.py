@@ -5,6 +5,8 @@ import reflex as rx
 from career_app.api.app import build_api
 from career_app.api.health import answer_health_first
 from career_app.pages.admin_chat import admin_chat
+from career_app.pages.admin_feedback import admin_feedback
+from career_app.pages.help import help_article_page, help_page
 from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
@@ -42,6 +44,7 @@ from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
 from state.resume import ResumeState
 from state.studio import StudioState
+from state.support import AdminFeedbackState, HelpArticleState, HelpState, LinkedIdentitiesState, OAuthButtonsState
 from state.tracker import TrackerState
 
 # /health is answered in front of the whole API (answer_health_first), the API in front of Reflex.
@@ -49,7 +52,8 @@ app = rx.App(api_transformer=[build_api(), answer_health_first])
 app.add_middleware(TabOwnerCheck())  # a tab's state is its signed-in user's alone (state/auth.py)
 live.install(app)
 app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refresh)
-app.add_page(signin, route="/signin", title="Sign in · Career Copilot", on_load=AuthState.refresh)
+app.add_page(signin, route="/signin", title="Sign in · Career Copilot",
+             on_load=[AuthState.refresh, OAuthButtonsState.load_providers])
 app.add_page(signup, route="/signup", title="Create account · Career Copilot", on_load=AuthState.refresh)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Career Copilot", on_load=AuthState.guard)
 app.add_page(admin_users, route="/admin/users", title="Users · Career Copilot",
@@ -58,7 +62,7 @@ app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=J
 app.add_page(job_page, route="/jobs/[job_id]", title="Job · Career Copilot", on_load=JobPageState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Career Copilot", on_load=[AuthState.guard, ResumeState.load])
 app.add_page(profile_page, route="/profile", title="Your profile · Career Copilot",
-             on_load=[AuthState.guard, ProfileState.load])
+             on_load=[AuthState.guard, ProfileState.load, LinkedIdentitiesState.load_identities])
 app.add_page(provider_console, route="/provider", title="Provider console · Career Copilot",
              on_load=[AuthState.guard, ProviderState.load])
 app.add_page(recommended_page, route="/recommended", title="Recommended · Career Copilot",
@@ -85,4 +89,8 @@ app.add_page(market_page, route="/market", title="Job market · Career Copilot",
              on_load=[AuthState.refresh, MarketState.load])
 app.add_page(social_page, route="/social", title="Social · Career Copilot", on_load=[AuthState.guard, SocialState.load])
 app.add_page(shared_page, route="/s/[share_token]", title="Shared · Career Copilot", on_load=[AuthState.refresh, SharedState.load])
+app.add_page(help_page, route="/help", title="Help centre · Career Copilot", on_load=HelpState.load)
+app.add_page(help_article_page, route="/help/[slug]", title="Help · Career Copilot", on_load=HelpArticleState.load)
+app.add_page(admin_feedback, route="/admin/feedback", title="Feedback · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminFeedbackState.load])
 app.add_page(not_found, route="404", title="Page not found · Career Copilot", on_load=AuthState.refresh)

@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     # Importing a job from its URL refuses loopback/private/internal addresses; tests serving pages on
     # loopback turn this on. Never in production.
     import_allow_private_hosts: bool = False
+    # Sign-in through OpenID Connect providers (services/oidc.py); a provider without a client id is not offered.
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+    oidc_name: str = Field(default="Single sign-on", min_length=1, max_length=40)
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_discovery_url: str | None = None
 
     @field_validator("forwarded_allow_ips")
     @classmethod

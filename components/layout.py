@@ -10,7 +10,7 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
     "provider": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider")],
     "admin": [("Dashboard", "/dashboard"), ("Jobs", "/jobs"), ("Provider console", "/provider"),
               ("Users", "/admin/users"), ("Enrichment", "/admin/jobs"), ("Ingestion", "/admin/ingestion"),
-              ("Live chat", "/admin/chat")],
+              ("Live chat", "/admin/chat"), ("Feedback", "/admin/feedback")],
 }
 
 

@@ -7,7 +7,10 @@ from models.job import Job, JobStatus, Visibility
 from models.notification import Category, Notification, NotificationSettings, Priority
 from models.resume import Resume, ResumeUpload, UploadStatus
 from models.social import Share, SocialSettings
+from models.support import Feedback, FeedbackScreenshot, HelpArticle, LinkedIdentity
 from models.user import Role, User
 
-__all__ = ["Application", "ApplicationEvent", "ApplicationStatus", "Category", "ChatMessage", "ChatRole", "ChatSession", "ChatStatus", "ContentDocument", "ContentVersion", "Notification",
-           "NotificationSettings", "Priority", "Job", "JobStatus", "Resume", "ResumeUpload", "Role", "Share", "SocialSettings", "UploadStatus", "User", "Visibility"]
+__all__ = ["Application", "ApplicationEvent", "ApplicationStatus", "Category", "ChatMessage", "ChatRole", "ChatSession",
+           "ChatStatus", "ContentDocument", "ContentVersion", "Feedback", "FeedbackScreenshot", "HelpArticle",
+           "LinkedIdentity", "Notification", "NotificationSettings", "Priority", "Job", "JobStatus", "Resume",
+           "ResumeUpload", "Role", "Share", "SocialSettings", "UploadStatus", "User", "Visibility"]

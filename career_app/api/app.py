@@ -9,9 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
-from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, market, notifications, overload, recommendations, resumes, root, social, tasks,
-                            users)
+from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, feedback, health,
+                            help_articles, ingestion, jobs, market, notifications, oauth, overload, recommendations,
+                            resumes, root, social, tasks, users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -140,8 +140,9 @@ def build_api() -> FastAPI:
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
-                   applications, content, enhanced_recommendations, market, social, root):
+    for module in (health, auth, oauth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications,
+                   ingestion, applications, content, enhanced_recommendations, market, social, feedback, help_articles,
+                   root):
         api.include_router(module.router)
     _answer_unknown_api_paths(api)
     return api

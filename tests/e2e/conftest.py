@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from career_app.serve import build_frontend
 from tests.conftest import ARTIFACTS, ROOT, free_port
+from tests.oidc_server import LoopbackOIDC
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -23,10 +24,20 @@ WEB_WORKERS = 2
 
 
 @pytest.fixture(scope="session")
-def app_url(service_env, worker):
+def loopback_idp():
+    """The OpenID Connect provider the app offers as "Google" (tests/oidc_server.py)."""
+    server = LoopbackOIDC().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(service_env, worker, loopback_idp):
     port = free_port()
     # Two backend workers, as in production: a tab's live updates may come from either.
     env = {**service_env, "PORT": str(port), "REFLEX_USE_NPM": "1", "GRANIAN_WORKERS": str(WEB_WORKERS),
+           "GOOGLE_CLIENT_ID": loopback_idp.client_id, "GOOGLE_CLIENT_SECRET": loopback_idp.client_secret,
+           "GOOGLE_DISCOVERY_URL": loopback_idp.discovery_url,
            "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{service_env.get('PATH', '')}"}
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / "web.log"

@@ -1,0 +1,68 @@
+"""Feedback: anyone sends it (POST /api/v1/feedback, multipart); admins read and answer it."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+
+from career_app.api.deps import AdminUser, RedisDep, SessionDep, client_address, request_token, viewer
+from career_app.services import feedback
+from models.support import (AdminFeedbackOut, FeedbackCategory, FeedbackOut, FeedbackPage, FeedbackReply,
+                            FeedbackStatus, FeedbackUpdate)
+
+router = APIRouter(prefix="/api/v1", tags=["feedback"])
+
+
+@router.post("/feedback", response_model=FeedbackOut, status_code=201,
+             responses={400: {"description": "Empty message, unknown category, or not a PNG/JPEG"},
+                        413: {"description": "Screenshot over 5 MB"}, 429: {"description": "Too much feedback"}})
+def send_feedback(
+    session: SessionDep,
+    r: RedisDep,
+    address: Annotated[str, Depends(client_address)],
+    token: Annotated[str | None, Depends(request_token)],
+    message: Annotated[str, Form(max_length=feedback.MAX_MESSAGE_CHARS + 100)],
+    category: Annotated[str, Form(max_length=20)] = "other",
+    page: Annotated[str, Form(max_length=feedback.MAX_PAGE_CHARS + 100)] = "",
+    screenshot: Annotated[UploadFile | None, File(description="PNG or JPEG, at most 5 MB")] = None,
+) -> FeedbackOut:
+    """Send feedback, signed in or not: a message, its category (bug, idea, praise, other), the page it
+    came from, and an optional screenshot (re-encoded; its metadata is not kept)."""
+    data = screenshot.file.read(feedback.MAX_SCREENSHOT_BYTES + 1) if screenshot is not None else None
+    return feedback.submit(session, r, viewer(session, r, token), address, message=message, category=category,
+                           page=page, screenshot=data or None)
+
+
+@router.get("/admin/feedback", response_model=FeedbackPage)
+def list_feedback(
+    _admin: AdminUser,
+    session: SessionDep,
+    status: FeedbackStatus | None = None,
+    category: FeedbackCategory | None = None,
+    skip: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=feedback.MAX_PAGE_SIZE)] = 20,
+) -> FeedbackPage:
+    """The feedback inbox, newest first."""
+    return feedback.inbox(session, status, category, skip, limit)
+
+
+@router.patch("/admin/feedback/{feedback_id}", response_model=AdminFeedbackOut)
+def update_feedback(feedback_id: uuid.UUID, data: FeedbackUpdate, _admin: AdminUser,
+                    session: SessionDep) -> AdminFeedbackOut:
+    """Set the status: new, triaged or done."""
+    return feedback.set_status(session, feedback_id, data.status)
+
+
+@router.post("/admin/feedback/{feedback_id}/reply", response_model=AdminFeedbackOut)
+def reply_to_feedback(feedback_id: uuid.UUID, data: FeedbackReply, _admin: AdminUser, session: SessionDep,
+                      r: RedisDep) -> AdminFeedbackOut:
+    """Answer the sender by notification."""
+    return feedback.reply(session, r, feedback_id, data.message)
+
+
+@router.get("/admin/feedback/{feedback_id}/screenshot", response_class=Response,
+            responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}})
+def feedback_screenshot(feedback_id: uuid.UUID, _admin: AdminUser, session: SessionDep) -> Response:
+    shot = feedback.screenshot(session, feedback_id)
+    return Response(shot.data, media_type=shot.content_type,
+                    headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})
