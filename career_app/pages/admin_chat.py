@@ -31,7 +31,7 @@ def _session_item(row: rx.Var) -> rx.Component:
                     rx.text(wait_clock(row["requested_at"].to(str), AdminChatState.sla_amber, AdminChatState.sla_red),
                             size="1", class_name="chat-queue-wait"),
                     rx.cond(row["waiting_since"] != "",
-                            rx.text("Unanswered ", elapsed(row["waiting_since"].to(str)), size="1",
+                            rx.text("Waiting ", elapsed(row["waiting_since"].to(str)), size="1",
                                     color_scheme="amber", class_name="chat-waiting"))),
             rx.cond(row["holder"] != "", rx.text("Held by ", rx.cond(row["holder"] == "you", "you", row["holder_name"]),
                                                  size="1", color_scheme="green", class_name="chat-holder")),
