@@ -33,6 +33,7 @@ class ChatSessionOut(BaseModel):
     requested_at: datetime | None = Field(default=None, description="When the seeker asked for a person")
     first_response_at: datetime | None = None
     rating_requested: bool = Field(default=False, description="The seeker is asked to rate the advisor")
+    last_seeker_message: str = Field(default="", description="The seeker's latest message (first 200 characters)")
 
 
 class ChatMessageOut(BaseModel):

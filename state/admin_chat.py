@@ -13,7 +13,7 @@ from datetime import datetime
 import reflex as rx
 
 from career_app import db
-from career_app.services import chat, desk, live, presence
+from career_app.services import chat, coach, desk, live, presence
 from career_app.settings import settings
 from career_app.services.errors import ServiceError
 from models.chat import ChatStatus
@@ -39,7 +39,7 @@ def session_row(summary: dict, me: str) -> dict[str, str]:
         "id": str(summary["id"]), "seeker": summary.get("seeker_name") or "Seeker", "job": summary.get("job_title") or "",
         "title": summary.get("title") or "", "status": summary["status"],
         "status_label": STATUS_LABEL.get(summary["status"], summary["status"]),
-        "preview": (summary.get("last_message_preview") or "")[:90], "waiting_since": summary.get("waiting_since") or "",
+        "preview": (summary.get("last_seeker_message") or summary.get("last_message_preview") or "")[:90], "waiting_since": summary.get("waiting_since") or "",
         "unread": str(summary.get("unread_for_admin") or 0),
         "holder": "" if not holder else "you" if holder == me else "another admin",
         "last": summary.get("last_message_at") or summary["created_at"],
@@ -267,7 +267,11 @@ class AdminChatState(AuthState):
 
     @rx.event
     async def release(self):
+        """Back to the AI, which answers the seeker's last unanswered message."""
+        session_id = self.active_id
         await self._act(chat.release)
+        if not self.error and session_id:
+            coach.answer_pending(session_id)
 
     @rx.event
     async def close_session(self):

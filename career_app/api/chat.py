@@ -368,7 +368,7 @@ async def _handle(ws: WebSocket, r, watch: SessionWatch, session_id: str, frame:
 async def _forward(ws: WebSocket, subscription: live.Subscription, user: User, session_id: str) -> None:
     """Every event of the conversation to this socket; a closed conversation ends it."""
     while True:
-        _topic, event = await subscription.get()
+        topic, event = await subscription.get()
         if event.get("type") == "resync":
             code, out, history = await in_thread_session(_open, user, session_id)
             if code:
@@ -376,6 +376,8 @@ async def _forward(ws: WebSocket, subscription: live.Subscription, user: User, s
                 return
             await ws.send_json(_replay(out, history))
             continue
+        if topic == live.ADVISORS:  # seekers learn whether an advisor is online, not who
+            event = {k: v for k, v in event.items() if k not in ("name", "admin_id")}
         await ws.send_json(event)
         if event.get("type") == "session_closed":
             await ws.close(CLOSE_GONE, "The conversation is closed")

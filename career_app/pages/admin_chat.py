@@ -14,8 +14,6 @@ def _session_item(row: rx.Var) -> rx.Component:
     return rx.button(
         rx.vstack(
             rx.hstack(
-                rx.cond(row["group_label"] != "", rx.badge(row["group_label"], size="1", variant="outline",
-                                                           class_name="chat-group")),
                 rx.text(row["seeker"], weight="medium", size="2", trim="both", class_name="chat-seeker"),
                 rx.spacer(),
                 rx.cond(row["unread"] != "0",
@@ -28,13 +26,18 @@ def _session_item(row: rx.Var) -> rx.Component:
             rx.text(rx.cond(row["job"] != "", row["job"], row["title"]), size="1", weight="medium", trim="both"),
             rx.text(row["preview"], size="1", color_scheme="gray", trim="both", class_name="chat-preview"),
             rx.cond(row["group"] == "queue",
-                    rx.text(wait_clock(row["requested_at"].to(str), AdminChatState.sla_amber, AdminChatState.sla_red),
-                            size="1", class_name="chat-queue-wait"),
+                    rx.hstack(rx.badge(row["group_label"], size="1", variant="outline", class_name="chat-group"),
+                              rx.text(wait_clock(row["requested_at"].to(str), AdminChatState.sla_amber,
+                                                 AdminChatState.sla_red), size="1", class_name="chat-queue-wait"),
+                              spacing="2", align="center"),
                     rx.cond(row["waiting_since"] != "",
                             rx.text("Waiting ", elapsed(row["waiting_since"].to(str)), size="1",
                                     color_scheme="amber", class_name="chat-waiting"))),
-            rx.cond(row["holder"] != "", rx.text("Held by ", rx.cond(row["holder"] == "you", "you", row["holder_name"]),
-                                                 size="1", color_scheme="green", class_name="chat-holder")),
+            rx.cond(row["holder"] != "", rx.hstack(
+                rx.cond(row["group"] == "mine", rx.badge(row["group_label"], size="1", variant="outline",
+                                                         color_scheme="green", class_name="chat-group")),
+                rx.text("Held by ", rx.cond(row["holder"] == "you", "you", row["holder_name"]), size="1",
+                        color_scheme="green", class_name="chat-holder"), spacing="2", align="center")),
             align="start", spacing="1", width="100%",
         ),
         on_click=AdminChatState.open(row["id"]),

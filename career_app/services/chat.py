@@ -83,8 +83,16 @@ def _named(session: Session, chats: list[ChatSession]) -> list[ChatSessionOut]:
     job_ids = {c.job_id for c in chats if c.job_id}
     names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
     titles = dict(session.exec(select(Job.id, Job.title).where(Job.id.in_(job_ids))).all()) if job_ids else {}
-    return [session_out(c, names.get(c.user_id, ""), titles.get(c.job_id, ""), names.get(c.admin_id, ""))
-            for c in chats]
+    # The seeker's latest message per conversation (the admin list shows it): one index walk each.
+    last_asked = dict(session.exec(
+        select(ChatMessage.session_id, func.left(ChatMessage.content, 200))
+        .where(ChatMessage.session_id.in_([c.id for c in chats]), ChatMessage.role == ChatRole.user)
+        .distinct(ChatMessage.session_id).order_by(ChatMessage.session_id, ChatMessage.id.desc())).all()) if chats else {}
+    out = [session_out(c, names.get(c.user_id, ""), titles.get(c.job_id, ""), names.get(c.admin_id, ""))
+           for c in chats]
+    for o in out:
+        o.last_seeker_message = last_asked.get(o.id, "")
+    return out
 
 
 def describe(session: Session, chat: ChatSession) -> ChatSessionOut:
