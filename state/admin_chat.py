@@ -110,6 +110,8 @@ class AdminChatState(AuthState):
     audit: list[dict[str, str]] = []
     show_audit: bool = False
     presence_state: str = ""
+    ratings: list[dict[str, str]] = []
+    advisors: list[dict[str, str]] = []  # other admins seen lately: transfer targets
     sla_amber: int = max(1, settings.human_sla_seconds // 2)
     sla_red: int = settings.human_sla_seconds
     _typing_seq: int = 0
@@ -228,6 +230,29 @@ class AdminChatState(AuthState):
         self.notes = [note_row(n) for n in notes]
         self.streaming, self.error, self.draft, self.typing, self.show_audit = "", "", "", "", False
         await follow(self, live.conv(self.active_id), live.notes(self.active_id))
+        await self._read_advisors()
+
+    async def _read_advisors(self) -> None:
+        import asyncio
+
+        rows = await asyncio.to_thread(presence.advisors, db.app_redis())
+        self.advisors = [{"id": a["id"], "name": f"{a['name']} ({a['state']})"} for a in rows if a["id"] != self._user_id]
+
+    @rx.event
+    async def transfer_to(self, admin_id: str):
+        """Hand the open conversation to another admin."""
+        admin = await self._admin()
+        if admin is None or not self.active_id or not admin_id:
+            return
+        session_id = self.active_id
+        try:
+            summary = await in_session(lambda s: chat.transfer(s, db.app_redis(), admin, session_id, admin_id)
+                                       .model_dump(mode="json"))
+        except ServiceError as exc:
+            self.error = exc.detail
+            return
+        self.error = ""
+        self._upsert(summary)
 
     def _message(self, m: dict) -> dict[str, str]:
         row = message_row(m)
@@ -374,6 +399,17 @@ class AdminChatState(AuthState):
         row = note_row(n)
         if all(x["id"] != row["id"] for x in self.notes):
             self.notes = [*self.notes, row][-100:]
+
+    @rx.event
+    async def load_ratings(self):
+        """CSAT per advisor: average, count, the last comments."""
+        admin = await self._admin()
+        if admin is None:
+            return
+        rows = await in_session(lambda s: desk.ratings_by_admin(s, admin))
+        self.ratings = [{"id": str(r.admin_id), "name": r.admin_name, "average": f"{r.average:.1f}",
+                         "count": str(r.count), "comments": " · ".join(f"“{c}”" for c in r.last_comments)}
+                        for r in rows]
 
     @rx.event
     async def toggle_audit(self):

@@ -60,6 +60,12 @@ def _actions() -> rx.Component:
         rx.cond(AdminChatState.status != "closed",
                 rx.button("Close", on_click=AdminChatState.close_session, variant="outline", size="2",
                           id="close-conversation")),
+        rx.cond(AdminChatState.can_release & (AdminChatState.advisors.length() > 0), rx.select.root(
+            rx.select.trigger(placeholder="Transfer to…", aria_label="Transfer to", id="transfer"),
+            rx.select.content(rx.foreach(AdminChatState.advisors,
+                                         lambda a: rx.select.item(a["name"], value=a["id"], key=a["id"]))),
+            value="", on_change=AdminChatState.transfer_to, size="2",
+        )),
         rx.button(rx.cond(AdminChatState.show_audit, "Hide audit", "Audit"), on_click=AdminChatState.toggle_audit,
                   variant="ghost", size="2", id="show-audit"),
         rx.link("Transcript", href="/api/v1/chat/sessions/" + AdminChatState.active_id + "/transcript",
@@ -101,6 +107,21 @@ def _canned_matches() -> rx.Component:
             type="button", class_name="canned-option", title=c["content"], key=c["id"])),
         spacing="1", wrap="wrap", margin_top="0.3em",
     ))
+
+
+def _ratings() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(rx.button("Ratings", variant="ghost", size="1", on_click=AdminChatState.load_ratings,
+                                     id="show-ratings")),
+        rx.popover.content(rx.vstack(
+            rx.text("How seekers rated their advisors (1-5)", size="1", color_scheme="gray"),
+            rx.cond(AdminChatState.ratings.length() == 0, rx.text("No ratings yet.", size="1")),
+            rx.foreach(AdminChatState.ratings, lambda r: rx.box(
+                rx.text(rx.text.strong(r["name"]), " ", r["average"], " average over ", r["count"], size="1"),
+                rx.text(r["comments"], size="1", color_scheme="gray"), class_name="rating-row", key=r["id"])),
+            spacing="2", width="24em", id="ratings-list",
+        )),
+    )
 
 
 def _canned_manager() -> rx.Component:
@@ -171,6 +192,7 @@ def admin_chat() -> rx.Component:
             rx.button("Next waiting (n)", on_click=AdminChatState.next_waiting, size="1", variant="soft",
                       id="next-waiting"),
             _canned_manager(),
+            _ratings(),
             rx.badge(rx.cond(AdminChatState.presence_state == "online", "You are online", "You are away"),
                      color_scheme=rx.cond(AdminChatState.presence_state == "online", "green", "gray"),
                      id="my-presence"),

@@ -132,4 +132,8 @@ def test_seeker_and_two_admins_run_the_desk(page, new_page, app_url, shot):
     for action in ("requested", "taken over", "first response", "note added", "released", "rated"):
         expect(audit).to_contain_text(action)
     admin_a.screenshot(path=str(SCREENSHOTS / "test_support_desk_flow-audit.png"), full_page=True)
+    admin_b.locator("#show-ratings").click()
+    rating = admin_b.locator(".rating-row", has_text=f"Ada Desk {tag}")
+    expect(rating).to_contain_text("4.0 average over 1")
+    expect(rating).to_contain_text("Quick and clear")
     assert note not in seeker.content()
