@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     human_sla_seconds: int = Field(default=120, ge=5, le=24 * 3600)
     # How often the worker's scheduler looks for idle holders and missed SLAs.
     desk_sweep_seconds: float = Field(default=15, ge=0.5, le=600)
+    # Auto-assignment: a request for a person goes at once to the online advisor holding the fewest
+    # conversations, if one holds fewer than CHAT_ADMIN_CAPACITY; the sweep hands out what still waits.
+    chat_auto_assign: bool = False
+    chat_admin_capacity: int = Field(default=5, ge=1, le=100)
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")

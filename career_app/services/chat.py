@@ -268,11 +268,13 @@ def request_human(session: Session, r: redis.Redis, user: User, session_id) -> C
     _announce(session, r, chat, {"type": "human_requested", "message": message_json(note)})
     from career_app.services import desk  # desk builds on this module
 
-    desk.publish_queue(session, r)
+    if not desk.auto_assign(session, r, chat.id):
+        desk.publish_queue(session, r)
+    session.refresh(chat)
     return describe(session, chat)
 
 
-def takeover(session: Session, r: redis.Redis, admin: User, session_id) -> ChatSessionOut:
+def takeover(session: Session, r: redis.Redis, admin: User, session_id, auto: bool = False) -> ChatSessionOut:
     """An admin takes the conversation from the AI or the queue (any reply being streamed stops).
     One conditional UPDATE decides between admins acting at once: exactly one wins, the others are
     told who holds it."""
@@ -295,7 +297,8 @@ def takeover(session: Session, r: redis.Redis, admin: User, session_id) -> ChatS
     session.refresh(chat)
     note = _append(session, chat, ChatRole.system, JOINED_NOTE, admin.id, admin.full_name)
     waited = (now - chat.requested_at).total_seconds() if chat.requested_at else None
-    audit(session, chat.id, "taken_over", admin, waited_seconds=round(waited, 1) if waited is not None else None)
+    audit(session, chat.id, "taken_over", admin, waited_seconds=round(waited, 1) if waited is not None else None,
+          **({"auto_assigned": True} if auto else {}))
     session.commit()
     _announce(session, r, chat, {"type": "admin_takeover", "event": "admin_takeover", "note": JOINED_NOTE,
                                  "admin_name": admin.full_name, "message": message_json(note)})

@@ -284,7 +284,56 @@ def idle_hand_backs(session: Session, r: redis.Redis, now=None) -> list[uuid.UUI
     return released
 
 
+# --- auto-assignment -------------------------------------------------------------------------------------
+
+def pick_advisor(loads: dict[uuid.UUID, int], capacity: int) -> uuid.UUID | None:
+    """The advisor with the fewest open conversations among those under capacity (ties: the first)."""
+    free = [(count, str(admin_id), admin_id) for admin_id, count in loads.items() if count < capacity]
+    return min(free)[2] if free else None
+
+
+def _loads(session: Session, r: redis.Redis) -> dict[uuid.UUID, int]:
+    online = [uuid.UUID(a["id"]) for a in presence.advisors(r) if a["state"] == "online"]
+    if not online:
+        return {}
+    held = dict(session.exec(select(ChatSession.admin_id, func.count()).where(
+        ChatSession.status == ChatStatus.human, col(ChatSession.admin_id).in_(online))
+        .group_by(ChatSession.admin_id)).all())
+    return {admin_id: held.get(admin_id, 0) for admin_id in online}
+
+
+def auto_assign(session: Session, r: redis.Redis, session_id) -> bool:
+    """With CHAT_AUTO_ASSIGN on: the waiting conversation goes to the least busy online advisor under
+    CHAT_ADMIN_CAPACITY (a takeover in their name, audited as auto-assigned). False when nobody fits."""
+    if not settings.chat_auto_assign:
+        return False
+    chosen = pick_advisor(_loads(session, r), settings.chat_admin_capacity)
+    admin = session.get(User, chosen) if chosen else None
+    if admin is None or admin.role != Role.admin or not admin.is_active:
+        return False
+    try:
+        chat.takeover(session, r, admin, session_id, auto=True)
+    except (Conflict, NotFound):  # someone took it meanwhile, or it closed
+        session.rollback()
+        return False
+    return True
+
+
+def assign_waiting(session: Session, r: redis.Redis) -> int:
+    """From the sweep: hand out what still waits (oldest first) while advisors have room."""
+    if not settings.chat_auto_assign:
+        return 0
+    assigned = 0
+    for conversation in _waiting(session, 50):
+        if not auto_assign(session, r, conversation.id):
+            break
+        assigned += 1
+    return assigned
+
+
 def sweep(session: Session, r: redis.Redis, now=None) -> tuple[int, list[uuid.UUID]]:
     """One pass of the worker's desk timers: (SLA alerts sent, conversations handed back)."""
     presence.sweep_advisors(r)
-    return sla_alerts(session, r, now), idle_hand_backs(session, r, now)
+    alerts, released = sla_alerts(session, r, now), idle_hand_backs(session, r, now)
+    assign_waiting(session, r)
+    return alerts, released

@@ -270,3 +270,25 @@ def test_advisor_presence_canned_replies_and_bad_input(client, desk_people):
     assert client.delete(f"{url}/{cid}", headers=bearer(p["admin"])).status_code == 404
     assert client.put(f"{url}/not-an-id", json={"shortcut": short, "content": "x"},
                       headers=bearer(p["admin"])).status_code == 404
+
+
+def test_auto_assignment_to_the_least_busy_online_advisor(client, desk_people, monkeypatch):
+    from career_app.settings import settings
+
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    assert desk.pick_advisor({a: 3, b: 1, c: 2}, capacity=5) == b
+    assert desk.pick_advisor({a: 5, b: 6}, capacity=5) is None  # everyone at capacity: the request waits
+    assert desk.pick_advisor({}, capacity=5) is None
+    p = desk_people
+    monkeypatch.setattr(settings, "chat_auto_assign", True)
+    client.post("/api/v1/admin/chat/presence", json={"idle_seconds": 0}, headers=bearer(p["admin"]))
+    sid = new_session(client, p["seeker"])["id"]
+    queued = client.post(f"/api/v1/chat/sessions/{sid}/request-human", headers=bearer(p["seeker"])).json()
+    assert queued["status"] == "human" and queued["position"] is None
+    summary = client.get(f"/api/v1/chat/sessions/{sid}", headers=bearer(p["seeker"])).json()
+    online = {a["id"] for a in client.get("/api/v1/chat/advisors", headers=bearer(p["admin"])).json()["advisors"]
+              if a["state"] == "online"}
+    assert summary["assignee_id"] in online
+    taken = [e for e in client.get(f"/api/v1/admin/chat/{sid}/audit", headers=bearer(p["admin"])).json()
+             if e["action"] == "taken_over"]
+    assert len(taken) == 1 and taken[0]["detail"]["auto_assigned"] is True
