@@ -4,7 +4,7 @@ from career_app.pages.common import frame
 from components.chat import composer, desk_keys, message_list, status_badge, typing_line, wait_clock
 from components.clock import elapsed
 from components.forms import choice
-from components.layout import error_callout, info_callout, loading_block
+from components.layout import error_callout, loading_block
 from state.admin_chat import STATUS_FILTERS, AdminChatState
 from state.coach import STATUS_LABEL
 
