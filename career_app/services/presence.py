@@ -104,13 +104,6 @@ def _publish_if_changed(r: redis.Redis, key: str, name: str, state: str) -> None
                                     "ts": time.time(), **counts(rows)})
 
 
-def sign_off(r: redis.Redis, admin_id) -> None:
-    key = str(admin_id)
-    name = _s(r.hget(ADVISORS_NAME, key) or b"")
-    r.zrem(ADVISORS_SEEN, key)
-    _publish_if_changed(r, key, name, "offline")
-
-
 def sweep_advisors(r: redis.Redis) -> None:
     """From the worker's sweep: publish advisors who went away or offline without a last heartbeat."""
     now = time.time()
