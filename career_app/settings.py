@@ -60,6 +60,17 @@ class Settings(BaseSettings):
     llm_config_file: Path = Path("config/llm_config.json")
     # The offline coach streams its answer word by word at this pace (seconds per word).
     coach_offline_word_delay: float = Field(default=0.02, ge=0, le=1)
+    # The support desk (services/desk.py): a conversation held by an admin who has not answered the
+    # seeker for this long returns to the AI; a request for a person not answered within
+    # HUMAN_SLA_SECONDS alerts every online admin once; waiting times turn amber at half of it, red past it.
+    takeover_idle_minutes: float = Field(default=10, gt=0, le=24 * 60)
+    human_sla_seconds: int = Field(default=120, ge=5, le=24 * 3600)
+    # How often the worker's scheduler looks for idle holders and missed SLAs.
+    desk_sweep_seconds: float = Field(default=15, ge=0.5, le=600)
+    # Auto-assignment: a request for a person goes at once to the online advisor holding the fewest
+    # conversations, if one holds fewer than CHAT_ADMIN_CAPACITY; the sweep hands out what still waits.
+    chat_auto_assign: bool = False
+    chat_admin_capacity: int = Field(default=5, ge=1, le=100)
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")

@@ -1,5 +1,7 @@
-"""The worker's scheduler: runs each enabled ingestion source on its cron schedule (UTC) and sends
-interview reminders every REMIND_SECONDS.
+"""The worker's scheduler: runs each enabled ingestion source on its cron schedule (UTC), sends
+interview reminders every REMIND_SECONDS, and every DESK_SWEEP_SECONDS runs the support desk's timers
+(services/desk.sweep: SLA alerts, the idle hand-back of held conversations, whose unanswered question
+the coach then answers in an RQ job).
 
 Every worker starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`: not a
 thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock can
@@ -19,7 +21,9 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from career_app import db
-from career_app.services import applications, ingestion
+from career_app.services import applications, desk, ingestion
+from career_app.services.tasks import DEFAULT_QUEUE
+from career_app.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +67,29 @@ class Scheduler:
                     session.rollback()
             return ingestion.schedule_due(session, self.r, self.conn)
 
+    def desk_tick(self) -> list:
+        """The support desk's timers; a handed-back conversation's pending question goes to the coach."""
+        if not self.holds_lock():
+            return []
+        from rq import Queue
+
+        with Session(self._engine, expire_on_commit=False) as session:
+            _alerts, released = desk.sweep(session, self.r)
+        for session_id in released:
+            Queue(DEFAULT_QUEUE, connection=self.conn).enqueue(
+                "career_app.services.coach.answer_blocking", str(session_id), job_timeout=300, result_ttl=600)
+        return released
+
     def loop(self, parent: int) -> None:
         """Tick every TICK_SECONDS while the worker `parent` lives."""
-        next_tick = 0.0
+        next_tick = next_desk = 0.0
         while os.getppid() == parent:
+            if time.monotonic() >= next_desk:
+                next_desk = time.monotonic() + settings.desk_sweep_seconds
+                try:
+                    self.desk_tick()
+                except Exception:
+                    log.exception("support desk sweep failed")
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + TICK_SECONDS
                 try:
@@ -75,7 +98,7 @@ class Scheduler:
                         log.info("scheduled ingestion runs: %s", ", ".join(started))
                 except Exception:
                     log.exception("ingestion scheduler tick failed")
-            time.sleep(1)
+            time.sleep(min(1.0, settings.desk_sweep_seconds))
 
 
 def start(worker_name: str) -> subprocess.Popen:
