@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
 from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, notifications, overload, recommendations, resumes, tasks, users)
+                            jobs, notifications, overload, recommendations, resumes, tasks, tokens, users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -138,7 +138,7 @@ def build_api() -> FastAPI:
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
+    for module in (health, auth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
                    applications, content, enhanced_recommendations):
         api.include_router(module.router)
     _answer_unknown_api_paths(api)

@@ -1,0 +1,45 @@
+"""personal API tokens; mailboxes read for application status
+
+Revision ID: 0020_tokens_mailboxes
+Revises: 0013
+Create Date: 2026-12-07
+
+- api_tokens: a seeker's personal tokens (sha256 of the secret, a visible prefix, scopes, expiry,
+  last use). Revoking deletes the row.
+- mailboxes: one IMAP account per row, its password encrypted (Fernet, key derived from the server
+  secret), the last UID read (resumable), its state for the card.
+- mail_proposals: what a kept message says about an application (the facts and the subject only).
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0020_tokens_mailboxes"
+down_revision: str | Sequence[str] | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("user_id", sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("prefix", sa.String(16), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("scopes", postgresql.JSONB(), nullable=False, server_default="[]"),
+        sa.Column("created_at", _TS, nullable=False),
+        sa.Column("expires_at", _TS, nullable=False),
+        sa.Column("last_used_at", _TS),
+    )
+    op.create_index("uq_api_tokens_hash", "api_tokens", ["token_hash"], unique=True)
+    op.create_index("ix_api_tokens_user", "api_tokens", ["user_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("api_tokens")
