@@ -29,8 +29,13 @@ _STATUS = {
 }
 
 
+def http_status(exc: errors.ServiceError) -> int:
+    """The HTTP status of a service error (the MCP server reports the same)."""
+    return next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+
+
 async def _service_error(_request: Request, exc: errors.ServiceError) -> JSONResponse:
-    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+    status = http_status(exc)
     headers = {}
     if isinstance(exc, errors.Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
@@ -141,5 +146,8 @@ def build_api() -> FastAPI:
     for module in (health, auth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
                    applications, content, enhanced_recommendations):
         api.include_router(module.router)
+    from career_app.mcp.server import endpoint as mcp_endpoint  # the MCP server at /mcp (streamable HTTP)
+
+    api.add_route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     _answer_unknown_api_paths(api)
     return api
