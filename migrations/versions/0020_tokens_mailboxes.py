@@ -39,7 +39,46 @@ def upgrade() -> None:
     )
     op.create_index("uq_api_tokens_hash", "api_tokens", ["token_hash"], unique=True)
     op.create_index("ix_api_tokens_user", "api_tokens", ["user_id"])
+    op.create_table(
+        "mailboxes",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("user_id", sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("host", sa.String(253), nullable=False),
+        sa.Column("port", sa.Integer(), nullable=False),
+        sa.Column("tls", sa.Boolean(), nullable=False),
+        sa.Column("username", sa.String(254), nullable=False),
+        sa.Column("secret", sa.LargeBinary(), nullable=False),
+        sa.Column("folder", sa.String(200), nullable=False),
+        sa.Column("auto_apply", sa.Boolean(), nullable=False),
+        sa.Column("uidvalidity", sa.BigInteger()),
+        sa.Column("last_uid", sa.BigInteger(), nullable=False),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("state_detail", sa.String(300)),
+        sa.Column("checked_at", _TS),
+        sa.Column("created_at", _TS, nullable=False),
+    )
+    op.create_index("ix_mailboxes_user", "mailboxes", ["user_id"])
+    op.create_table(
+        "mail_proposals",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("user_id", sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("mailbox_id", sa.Uuid(), sa.ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("application_id", sa.Uuid(), sa.ForeignKey("applications.id", ondelete="SET NULL")),
+        sa.Column("uidvalidity", sa.BigInteger(), nullable=False),
+        sa.Column("uid", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("sender_domain", sa.String(253), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("sent_at", _TS),
+        sa.Column("interview_at", _TS),
+        sa.Column("state", sa.String(12), nullable=False),
+        sa.Column("created_at", _TS, nullable=False),
+    )
+    op.create_index("uq_mail_proposals_message", "mail_proposals", ["mailbox_id", "uidvalidity", "uid"], unique=True)
+    op.create_index("ix_mail_proposals_user_state", "mail_proposals", ["user_id", "state"])
 
 
 def downgrade() -> None:
+    op.drop_table("mail_proposals")
+    op.drop_table("mailboxes")
     op.drop_table("api_tokens")
