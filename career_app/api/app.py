@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
 from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, notifications, overload, recommendations, resumes, tasks, tokens, users)
+                            jobs, mailbox, notifications, overload, recommendations, resumes, tasks, tokens,
+                            users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -144,7 +145,7 @@ def build_api() -> FastAPI:
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     for module in (health, auth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
-                   applications, content, enhanced_recommendations):
+                   applications, content, enhanced_recommendations, mailbox):
         api.include_router(module.router)
     from career_app.mcp.server import endpoint as mcp_endpoint  # the MCP server at /mcp (streamable HTTP)
 
