@@ -24,6 +24,7 @@ info_log_path = {base}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 first_valid_uid = 1
 mail_location = maildir:{base}/mail/%n
 default_login_user = {login_user}

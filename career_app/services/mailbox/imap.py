@@ -6,7 +6,6 @@ import email
 import email.policy
 import html
 import imaplib
-import re
 import socket
 import ssl
 from collections.abc import Callable
@@ -20,7 +19,6 @@ from models.mailbox import MailboxState
 
 BODY_BYTES = 256 * 1024
 MAX_MESSAGES_PER_RUN = 500
-_UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 
 
 class MailboxError(Exception):
@@ -111,8 +109,7 @@ def read_new(host: str, port: int, tls: bool, username: str, password: str, fold
         typ, _ = conn.select(_quoted(folder), readonly=True)
         if typ != "OK":
             raise MailboxError(MailboxState.error, f"The folder {folder!r} cannot be opened")
-        found = _UIDVALIDITY.search(b" ".join(x for x in conn.response("UIDVALIDITY")[1] if x) or b"")
-        current = int(found.group(1)) if found else 0
+        current = _uidvalidity(conn.response("UIDVALIDITY")[1])
         if uidvalidity is not None and current != uidvalidity:
             last_uid = 0  # the folder was rebuilt: its UIDs mean other messages now
         typ, data = conn.uid("SEARCH", None, f"UID {last_uid + 1}:*")
@@ -134,6 +131,13 @@ def read_new(host: str, port: int, tls: bool, username: str, password: str, fold
             conn.shutdown()
         except OSError:
             pass
+
+
+def _uidvalidity(values) -> int:
+    for value in values or []:
+        if value and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 def _quoted(folder: str) -> str:

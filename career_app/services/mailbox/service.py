@@ -29,7 +29,7 @@ from models.mailbox import Mailbox, MailboxState, MailKind, MailProposal, Propos
 from models.mailbox_schemas import MailboxConnect, MailboxOut, ProposalOut, SyncResult
 from models.user import Role, User
 
-MAX_MAILBOXES = 3
+MAX_MAILBOXES = 5
 IMAP_TIMEOUT_SECONDS = 20.0
 LOCK_SECONDS = 15 * 60
 # Senders of application-tracking systems (the domain or any subdomain of it).
@@ -210,7 +210,7 @@ def sync(session: Session, r: redis.Redis, mailbox_id: str, timeout: float = IMA
             detail += f" ({unreadable} unreadable, classified by subject)"
         return _finish(session, box, MailboxState.ok, detail, seen=batch.seen, kept=len(batch.kept))
     finally:
-        if r.get(lock) == holder.encode():
+        if r.get(lock) in (holder, holder.encode()):  # ours still (not expired and taken by another run)
             r.delete(lock)
 
 
