@@ -1,6 +1,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from career_app.pages.profile_mailbox import mailbox_card
 from career_app.pages.profile_tokens import tokens_card
 from components.layout import error_callout, link_callout, loading_block
 from state.profile import ProfileState as S
@@ -106,6 +107,7 @@ def profile_page() -> rx.Component:
                 error_callout(S.error),
                 rx.cond(S.loading, loading_block("Loading your profile…"),
                         rx.card(_form(), width="100%")),
+                mailbox_card(),
                 tokens_card(),
                 spacing="4", width="100%",
             ),
