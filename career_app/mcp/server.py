@@ -11,7 +11,7 @@ import json
 import os
 import uuid
 import weakref
-from typing import Annotated, Literal
+from typing import Annotated
 
 import anyio.to_thread
 from mcp.server.fastmcp import Context, FastMCP

@@ -22,13 +22,13 @@ def tokens_card() -> rx.Component:
                 "allow; it never opens the web app or admin pages.", color_scheme="gray", size="2"),
         rx.form(rx.vstack(
             rx.input(name="name", placeholder="Token name, e.g. Claude Desktop", max_length=80, required=True,
-                     id="token-name"),
+                     id="token-name", width="100%", aria_label="Token name"),
             rx.flex(rx.foreach(T.scope_names, lambda name: rx.el.label(
                 rx.checkbox(name="scope:" + name), rx.text(name, size="2"),
                 style={"display": "flex", "gap": "0.3em", "align_items": "center"})), wrap="wrap", spacing="3"),
             rx.hstack(rx.text("Expires in (days)", size="2"),
                       rx.input(name="expires_in_days", type="number", min=1, max=365, default_value="90",
-                               width="6em", id="token-days"),
+                               width="6em", id="token-days", aria_label="Expires in (days)"),
                       rx.button("Create token", type="submit", id="create-token"), align="center", spacing="3"),
             spacing="3", width="100%"),
             on_submit=T.create_token, reset_on_submit=True, id="token-form", aria_label="New API token"),
