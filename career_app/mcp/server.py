@@ -252,11 +252,24 @@ class McpEndpoint:
     async def __call__(self, scope, receive, send) -> None:
         header = Request(scope).headers.get("authorization", "")
         token = header[7:].strip() if header[:7].lower() == "bearer " else ""
-        if not api_tokens.is_personal(token):
-            detail = "A personal API token is required: Authorization: Bearer ccp_..."
-            await JSONResponse({"detail": detail}, 401, headers={"WWW-Authenticate": "Bearer"})(scope, receive, send)
+        try:
+            if not api_tokens.is_personal(token):
+                raise Unauthorized("A personal API token is required: Authorization: Bearer ccp_...")
+            await anyio.to_thread.run_sync(_check_token, token)  # remembered for a few seconds, as on REST
+        except ServiceError as exc:
+            from career_app.api.app import http_status
+
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else {}
+            await JSONResponse({"detail": exc.detail}, http_status(exc), headers=headers)(scope, receive, send)
             return
         await (await self._manager()).handle_request(scope, receive, send)
+
+
+def _check_token(token: str) -> None:
+    """Every HTTP request needs a valid, unexpired, unrevoked token; each tool then checks its scope."""
+    if auth.cached_user(api_tokens.ScopedToken.of(token, None)) is None:
+        with db.session_scope() as session:
+            auth.remembered_user_from_token(session, db.app_redis(), api_tokens.ScopedToken.of(token, None))
 
 
 endpoint = McpEndpoint()

@@ -77,7 +77,6 @@ def _json(result):
 
 
 async def _scenario(client, seeker, open_reader, open_writer):
-    """The same checks over either transport."""
     app_id = seeker["app_id"]
     async with _session(open_reader()) as reader:
         names = {tool.name for tool in (await reader.list_tools()).tools}
@@ -104,20 +103,31 @@ async def _scenario(client, seeker, open_reader, open_writer):
         assert _json(moved)["status"] == "applied"
         rest = client.get(f"/api/v1/applications/{app_id}", headers=bearer(seeker["jwt"])).json()
         assert rest["status"] == "applied" and rest["timeline"][-1]["changes"] == {"note": "via MCP"}
-        # Revoked while the session is open: the very next call is refused.
-        assert client.delete(f"/api/v1/users/me/tokens/{seeker['writer']['id']}",
-                             headers=bearer(seeker["jwt"])).status_code == 204
-        after = await writer.call_tool("list_applications", {})
-        assert after.isError and "401: Invalid or revoked token" in _text(after)
+    # Revoked: the SDK client's very next request with it is refused (401).
+    assert client.delete(f"/api/v1/users/me/tokens/{seeker['writer']['id']}",
+                         headers=bearer(seeker["jwt"])).status_code == 204
+    with pytest.raises(Exception) as refused:
+        async with _session(open_writer()) as writer:
+            await writer.call_tool("list_applications", {})
+    assert "401 Unauthorized" in _messages(refused.value)
+
+
+def _messages(exc: BaseException) -> str:
+    """Every message in an exception and the groups inside it (the SDK client raises from a task group)."""
+    inner = getattr(exc, "exceptions", ())
+    return " ".join([str(exc), *(_messages(e) for e in inner)])
 
 
 def test_streamable_http(client, seeker, http_url):
     run_async(_scenario(client, seeker, lambda: _http(http_url, seeker["reader"]["token"]),
                         lambda: _http(http_url, seeker["writer"]["token"])))
     # No token, a sign-in JWT or garbage: 401 before any MCP exchange.
-    for headers in ({}, bearer(seeker["jwt"]), bearer("nonsense")):
+    revoked = seeker["writer"]["token"]  # revoked by the scenario
+    for headers in ({}, bearer(seeker["jwt"]), bearer("nonsense"), bearer(revoked), bearer("ccp_" + "x" * 43)):
         resp = httpx.post(f"{http_url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, headers=headers)
         assert resp.status_code == 401 and resp.headers["www-authenticate"] == "Bearer"
+    assert httpx.post(f"{http_url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                      headers=bearer(revoked)).json() == {"detail": "Invalid or revoked token"}
 
 
 def test_stdio(client, seeker, service_env):
