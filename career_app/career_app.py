@@ -39,6 +39,8 @@ from state.jobs import JobFeedState, JobPageState
 from state.market import MarketState
 from state.notifications import NotificationsState
 from state.social import SharedState, SocialState
+from state.api_tokens import TokensState
+from state.mailbox import MailboxCardState
 from state.profile import ProfileState
 from state.provider import ProviderState
 from state.recommendations import RecommendationsState, SkillsGapState
@@ -62,7 +64,8 @@ app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=J
 app.add_page(job_page, route="/jobs/[job_id]", title="Job · Career Copilot", on_load=JobPageState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Career Copilot", on_load=[AuthState.guard, ResumeState.load])
 app.add_page(profile_page, route="/profile", title="Your profile · Career Copilot",
-             on_load=[AuthState.guard, ProfileState.load, LinkedIdentitiesState.load_identities])
+             on_load=[AuthState.guard, ProfileState.load, LinkedIdentitiesState.load_identities,
+                      MailboxCardState.load_mailboxes, TokensState.load_tokens])
 app.add_page(provider_console, route="/provider", title="Provider console · Career Copilot",
              on_load=[AuthState.guard, ProviderState.load])
 app.add_page(recommended_page, route="/recommended", title="Recommended · Career Copilot",

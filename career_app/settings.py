@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     web_workers: int = 2
 
     jwt_secret: str | None = None
+    # Fernet key (urlsafe base64 of 32 bytes) for mailbox passwords at rest; unset: derived from the
+    # server secret (JWT_SECRET or the one generated into DATA_DIR).
+    mailbox_key: str | None = None
+    mailbox_sync_minutes: int = Field(default=5, ge=1, le=1440)
     access_token_minutes: int = Field(default=720, ge=5, le=60 * 24 * 30)
     cookie_secure: bool = False
 

@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from career_app import db
-from career_app.services import applications, desk, ingestion
+from career_app.services import applications, desk, ingestion, mailbox
 from career_app.services.tasks import DEFAULT_QUEUE
 from career_app.settings import settings
 
@@ -31,6 +31,7 @@ LOCK = "ingest:scheduler"
 LOCK_SECONDS = 45
 TICK_SECONDS = 15
 REMIND_SECONDS = 600  # interview rounds that became "tomorrow" are announced within this long
+MAILBOX_CHECK_SECONDS = 60  # how often mailboxes due a read (MAILBOX_SYNC_MINUTES) are queued
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) and 1 or 0
@@ -47,6 +48,7 @@ class Scheduler:
         self._take = self.r.register_script(_RENEW)
         self._seeded = False
         self._next_reminders = 0.0
+        self._next_mailboxes = 0.0
 
     def holds_lock(self) -> bool:
         return bool(self._take(keys=[self.lock], args=[self.name, LOCK_SECONDS]))
@@ -64,6 +66,13 @@ class Scheduler:
                     applications.remind_interviews(session, self.r)
                 except Exception:  # a failed reminder pass never holds up the ingestion schedule
                     log.exception("interview reminders failed")
+                    session.rollback()
+            if time.monotonic() >= self._next_mailboxes:
+                self._next_mailboxes = time.monotonic() + MAILBOX_CHECK_SECONDS
+                try:
+                    mailbox.sync_due(session, self.r, self.conn)
+                except Exception:  # nor does a failed mailbox pass
+                    log.exception("queueing mailbox reads failed")
                     session.rollback()
             return ingestion.schedule_due(session, self.r, self.conn)
 

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Match, Mount
 
 from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, feedback, health,
-                            help_articles, ingestion, jobs, market, notifications, oauth, overload, recommendations,
-                            resumes, root, social, tasks, users)
+                            help_articles, ingestion, jobs, mailbox, market, notifications, oauth, overload,
+                            recommendations, resumes, root, social, tasks, tokens, users)
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
@@ -30,8 +30,13 @@ _STATUS = {
 }
 
 
+def http_status(exc: errors.ServiceError) -> int:
+    """The HTTP status of a service error (the MCP server reports the same)."""
+    return next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+
+
 async def _service_error(_request: Request, exc: errors.ServiceError) -> JSONResponse:
-    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+    status = http_status(exc)
     headers = {}
     if isinstance(exc, errors.Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
@@ -140,9 +145,12 @@ def build_api() -> FastAPI:
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (health, auth, oauth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications,
-                   ingestion, applications, content, enhanced_recommendations, market, social, feedback, help_articles,
-                   root):
+    for module in (health, auth, oauth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat,
+                   notifications, ingestion, applications, content, enhanced_recommendations, market, social,
+                   feedback, help_articles, mailbox, root):
         api.include_router(module.router)
+    from career_app.mcp.server import endpoint as mcp_endpoint  # the MCP server at /mcp (streamable HTTP)
+
+    api.add_route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     _answer_unknown_api_paths(api)
     return api
