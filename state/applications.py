@@ -145,6 +145,7 @@ class ApplicationsState(AuthState):
     import_name: str = ""
     import_summary: dict[str, int] = {}
     import_errors: list[dict[str, str]] = []
+    import_duplicates: list[dict[str, str]] = []
     import_preview: list[dict[str, str]] = []
     import_columns: str = ""  # which field each header of the file fills
     import_busy: bool = False
@@ -518,7 +519,7 @@ class ApplicationsState(AuthState):
     @rx.event
     def open_import(self):
         self.import_step, self.import_error, self.import_progress = "upload", "", 0
-        self.import_summary, self.import_errors, self.import_preview = {}, [], []
+        self.import_summary, self.import_errors, self.import_preview, self.import_duplicates = {}, [], [], []
 
     @rx.event
     def close_import(self):
@@ -532,6 +533,7 @@ class ApplicationsState(AuthState):
         self.import_summary = {"rows": report.rows, "created": report.created, "duplicates": report.duplicates,
                                "errors": report.error_count}
         self.import_errors = [{"row": str(e.row), "errors": "; ".join(e.errors)} for e in report.errors[:50]]
+        self.import_duplicates = [{"row": str(d.row), "reason": d.reason} for d in report.duplicate_rows[:50]]
         self.import_columns = ", ".join(f"{header} → {field.replace('_', ' ')}" for header, field in report.columns.items())
         self.import_preview = [{"row": str(p.row), "company": p.company_name, "title": p.job_title,
                                 "status": p.status.value, "applied": p.applied_on.isoformat() if p.applied_on else ""}

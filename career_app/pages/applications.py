@@ -352,6 +352,11 @@ def _import_dialog() -> rx.Component:
                             rx.foreach(S.import_errors, lambda e: rx.text("Row ", e["row"], ": ", e["errors"],
                                                                           size="1", color_scheme="red")),
                             spacing="1", id="import-errors", width="100%")),
+                        rx.cond(S.import_duplicates.length() > 0, rx.vstack(
+                            rx.heading("Duplicates skipped", size="2"),
+                            rx.foreach(S.import_duplicates, lambda d: rx.text("Row ", d["row"], ": ", d["reason"],
+                                                                              size="1", color_scheme="gray")),
+                            spacing="1", id="import-duplicates", width="100%")),
                         rx.cond((S.import_step == "preview") & (S.import_preview.length() > 0), rx.table.root(
                             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
                                                            ("Row", "Company", "Title", "Status", "Applied")])),

@@ -294,7 +294,14 @@ def test_import_csv_rows_errors_duplicates_and_dry_run(client, register):
     report = dry.json()
     assert report["dry_run"] and report["rows"] == 8 and report["created"] == 2 and report["duplicates"] == 3
     assert [e["row"] for e in report["errors"]] == [4, 5, 6] and report["error_count"] == 3
-    assert "status" in report["errors"][0]["errors"][0] and "applied_on" in report["errors"][1]["errors"][0]
+    assert report["errors"][0]["errors"] == ["the status 'ghosted' is not one we know; use one of: saved, applied, "
+                                             "interviewing, offer, accepted, declined, rejected or withdrawn"]
+    assert report["errors"][1]["errors"] == ["the applied date '31/31/2026' is not a date; use YYYY-MM-DD"]
+    assert report["errors"][2]["errors"] == ["the company is empty"]
+    assert [(d["row"], d["of_row"], d["reason"]) for d in report["duplicate_rows"]] == [
+        (3, None, "is Existing Co — Welder, already in your applications"),
+        (7, 2, "has the same job link as row 2 (Wayne Enterprises — Engineer)"),
+        (9, 2, "repeats row 2 (Wayne Enterprises — Engineer)")]
     assert [p["company_name"] for p in report["preview"]] == ["Wayne Enterprises", "Cyberdyne"]
     assert report["columns"] == {"Company": "company_name", "Position": "job_title", "Stage": "status",
                                  "Date Applied": "applied_on", "Link": "job_url", "Comments": "notes"}
@@ -316,7 +323,8 @@ def test_import_json_xlsx_mapping_and_malformed_files(client, register):
     items = [{"employer": "Initrode", "role": "Tester", "status": "applied"}, "not an object",
              {"employer": "Initrode", "role": "Lead"}]
     report = upload(client, seeker, "a.json", json_bytes({"applications": items})).json()
-    assert report["created"] == 2 and report["errors"] == [{"row": 2, "errors": ["not an object"]}]
+    assert report["created"] == 2 and report["errors"][0]["row"] == 2
+    assert report["errors"][0]["errors"][0].startswith("this item is not an object")
 
     book = xlsx({"Notes": [["just", "some", "text"]],
                  "Pipeline": [["Firm name", "Opening", "Where"], ["Vandelay", "Importer", "NYC"], [None, None, None],
