@@ -263,16 +263,19 @@ def _drawer() -> rx.Component:
                         rx.grid(
                             rx.vstack(rx.el.label("Round", html_for="round-name", style=LABEL_STYLE),
                                       rx.input(id="round-name", name="name", required=True, max_length=120,
-                                               placeholder="Phone screen"), spacing="1"),
+                                               placeholder="Phone screen", width="100%"), spacing="1", min_width="0"),
                             rx.vstack(rx.el.label("Date and time", html_for="round-when", style=LABEL_STYLE),
-                                      rx.input(id="round-when", name="scheduled_at", type="datetime-local"),
-                                      spacing="1"),
+                                      rx.input(id="round-when", name="scheduled_at", type="datetime-local", width="100%"),
+                                      spacing="1", min_width="0"),
                             rx.vstack(rx.el.label("Outcome", html_for="round-outcome", style=LABEL_STYLE),
                                       rx.el.select(*[rx.el.option(o.capitalize(), value=o)
                                                      for o in ("pending", "passed", "failed")],
                                                    id="round-outcome", name="outcome", default_value="pending",
                                                    style={"padding": "0.4em"}), spacing="1"),
-                            columns="3", spacing="2", width="100%"),
+                            # a datetime-local input needs about 13em: it gets its width, not a third of the row
+                            # (it overlapped the Outcome select); one field a row on a phone
+                            grid_template_columns=rx.breakpoints(initial="1fr", sm="minmax(0, 1fr) 14em auto"),
+                            spacing="2", width="100%"),
                         rx.el.label("Feedback", html_for="round-feedback", style=LABEL_STYLE),
                         rx.text_area(id="round-feedback", name="feedback", rows="2", width="100%", max_length=5000),
                         rx.button("Add round", type="submit", size="2", variant="soft", id="add-round"),

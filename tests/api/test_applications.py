@@ -245,7 +245,10 @@ def test_export_csv_and_xlsx_neutralise_formulas_and_round_trip(client, register
     add(client, seeker, company_name="=HYPERLINK(\"http://evil.example\",\"x\")", job_title="+SUM(A1:A9)",
         notes="@cmd|' /C calc'!A0", status="applied", applied_on="2026-10-01", job_url="https://jobs.example/1")
     add(client, seeker, company_name="Acme", job_title="-2+3 Engineer", location="Remote")
-    add(client, seeker, company_name="Umbrella", job_title="Chemist", status="interviewing")
+    umbrella = add(client, seeker, company_name="Umbrella", job_title="Chemist", status="interviewing")
+    rounds = [{"name": "Phone screen", "scheduled_at": "2026-11-20T14:00:00", "outcome": "passed",
+               "feedback": "Good on\nSQL"}, {"name": "=Onsite"}]
+    assert client.patch(f"{APPS}/{umbrella['id']}", headers=bearer(seeker), json={"interviews": rounds}).status_code == 200
     add(client, other, company_name="Not yours", job_title="Hidden")
 
     resp = client.get("/api/v1/export/applications.csv", headers=bearer(seeker), params={"sort": "company_name",
@@ -258,6 +261,8 @@ def test_export_csv_and_xlsx_neutralise_formulas_and_round_trip(client, register
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'-2+3 Engineer" in cells
     assert "'@cmd|' /C calc'!A0" in cells and "Not yours" not in cells
+    # interview rounds as words, not JSON
+    assert rows[3][rows[0].index("interviews")] == "Phone screen, 2026-11-20 14:00, passed (Good on SQL); =Onsite, pending"
 
     filtered = client.get("/api/v1/export/applications.xlsx", headers=bearer(seeker),
                           params={"status": "interviewing"})
