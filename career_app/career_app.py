@@ -5,6 +5,7 @@ import reflex as rx
 from career_app.api.app import build_api
 from career_app.api.health import answer_health_first
 from career_app.pages.admin_chat import admin_chat
+from career_app.pages.admin_home import admin_home
 from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
 from career_app.pages.admin_users import admin_users
@@ -25,6 +26,7 @@ from career_app.pages.studio import studio_page
 from career_app.pages.tracker import tracker_page
 from state.admin import AdminUsersState
 from state.admin_chat import AdminChatState
+from state.admin_home import AdminHomeState
 from state.admin_ingestion import AdminIngestionState
 from state.admin_jobs import AdminJobsState
 from state.applications import ApplicationsState
@@ -48,6 +50,8 @@ app.add_page(landing, route="/", title="Career Copilot", on_load=AuthState.refre
 app.add_page(signin, route="/signin", title="Sign in · Career Copilot", on_load=AuthState.refresh)
 app.add_page(signup, route="/signup", title="Create account · Career Copilot", on_load=AuthState.refresh)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Career Copilot", on_load=AuthState.guard)
+app.add_page(admin_home, route="/admin", title="Admin · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminHomeState.load])
 app.add_page(admin_users, route="/admin/users", title="Users · Career Copilot",
              on_load=[AuthState.guard_admin, AdminUsersState.load])
 app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=JobFeedState.load)
@@ -61,7 +65,7 @@ app.add_page(recommended_page, route="/recommended", title="Recommended · Caree
              on_load=[AuthState.guard, RecommendationsState.load])
 app.add_page(skills_gap_page, route="/skills-gap", title="Skill gap · Career Copilot",
              on_load=[AuthState.guard, SkillsGapState.load])
-app.add_page(admin_jobs, route="/admin/jobs", title="Jobs admin · Career Copilot",
+app.add_page(admin_jobs, route="/admin/jobs", title="Enrichment · Career Copilot",
              on_load=[AuthState.guard_admin, AdminJobsState.load])
 app.add_page(coach_page, route="/coach", title="Career coach · Career Copilot",
              on_load=[AuthState.guard, CoachState.load])

@@ -17,6 +17,10 @@ from state.live import follow, live_state, unfollow
 
 PAGE_SIZE = 20
 STATUS_FILTERS = ("all", *[s.value for s in JobStatus])
+# What the status filter shows for each value.
+STATUS_LABELS = {"enrich_failed": "Enrichment failed", "processing": "Being enriched", "active": "Live",
+                 "closed": "Closed", "all": "All listings"}
+assert set(STATUS_LABELS) == set(STATUS_FILTERS)
 
 
 def _admin_rows(session, admin, status: str, skip: int) -> tuple[list[dict[str, str]], int]:

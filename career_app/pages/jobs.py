@@ -4,7 +4,7 @@ import reflex as rx
 
 from career_app.pages.common import frame
 from career_app.services import salary
-from components.layout import error_callout, loading_block
+from components.layout import error_callout, link_button, loading_block
 from career_app.pages.tracker import save_to_tracker
 from state.jobs import JobFeedState, JobPageState
 
@@ -256,14 +256,16 @@ def job_page() -> rx.Component:
                                        icon="info", size="1", id="offline-notice")),
                     rx.hstack(
                         rx.cond(JobPageState.job["apply_url"] != "",
-                                rx.link(rx.button("Apply on the company site"), href=JobPageState.job["apply_url"],
-                                        is_external=True)),
+                                link_button("Apply on the company site", href=JobPageState.job["apply_url"],
+                                            link_props={"is_external": True})),
                         rx.cond(JobPageState.can_match,
-                                rx.link(rx.button("Ask the coach about this job", variant="soft"),
-                                        href="/coach?job=" + JobPageState.job["id"].to(str), id="ask-coach")),
+                                link_button("Ask the coach about this job", variant="soft",
+                                            href="/coach?job=" + JobPageState.job["id"].to(str),
+                                            link_props={"id": "ask-coach"})),
                         rx.cond(JobPageState.can_match,
-                                rx.link(rx.button("Write a cover letter", variant="soft"),
-                                        href="/studio?job=" + JobPageState.job["id"].to(str), id="write-cover-letter")),
+                                link_button("Write a cover letter", variant="soft",
+                                            href="/studio?job=" + JobPageState.job["id"].to(str),
+                                            link_props={"id": "write-cover-letter"})),
                         rx.cond(JobPageState.can_match, save_to_tracker()),
                         spacing="3", wrap="wrap",
                     ),

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.layout import error_callout
+from components.layout import error_callout, link_button
 from state.studio import EMAIL_LABEL, KIND_LABEL, TYPED, StudioState as S
 
 TONES = ("formal", "warm", "confident", "concise")
@@ -99,10 +99,10 @@ def _editor() -> rx.Component:
         rx.hstack(rx.heading(rx.cond(S.title != "", S.title, "Your document"), size="4"), rx.spacer(),
                   rx.cond(S.generated_by == "offline", rx.badge("offline writer")),
                   rx.cond(S.content_id != "", rx.hstack(
-                      rx.link(rx.button("Export DOCX", variant="outline", size="1"), href=S.export_docx,
-                              id="studio-export-docx", is_external=True),
-                      rx.link(rx.button("Export PDF", variant="outline", size="1"), href=S.export_pdf,
-                              id="studio-export-pdf", is_external=True), spacing="2")),
+                      link_button("Export DOCX", variant="outline", size="1", href=S.export_docx,
+                                  link_props={"id": "studio-export-docx", "is_external": True}),
+                      link_button("Export PDF", variant="outline", size="1", href=S.export_pdf,
+                                  link_props={"id": "studio-export-pdf", "is_external": True}), spacing="2")),
                   width="100%", align="center"),
         rx.text_area(value=S.text, on_change=S.set_text, rows="18", width="100%", id="studio-editor",
                      aria_label="Document text", placeholder="Generate a document; it appears here as it is written.",
