@@ -40,10 +40,16 @@ class ProviderState(AuthState):
 
     @rx.var
     def posted_notice(self) -> str:
+        """The confirmation of the job just posted, following its enrichment (it stays until the next post)."""
         posted = next((r for r in self.rows if r["id"] == self.posted_job_id), None)
-        if posted is None or posted["status"] != "processing" or posted["stalled"]:
+        if posted is None:
             return ""
-        return "Job posted. AI enrichment is running; it goes live when it finishes."
+        said = f"Job posted. “{posted['title']}” "
+        if posted["status"] == "active":
+            return said + "is live in the feed."
+        if posted["status"] == "enrich_failed" or posted["stalled"]:
+            return said + "did not finish its AI enrichment; retry it in your jobs."
+        return said + "is being enriched by AI; it goes live when it finishes."
 
     @rx.var
     def page_label(self) -> str:
