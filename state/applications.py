@@ -23,7 +23,7 @@ from models.application import TRANSITIONS, ApplicationStatus
 from models.application_schemas import ApplicationCreate, ApplicationUpdate, InterviewRound
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import in_session
+from state.common import byline, in_session, plural
 from state.live import follow, live_state, own_topic
 
 STATUSES = [s.value for s in ApplicationStatus]
@@ -146,6 +146,7 @@ class ApplicationsState(AuthState):
     import_summary: dict[str, int] = {}
     import_errors: list[dict[str, str]] = []
     import_duplicates: list[dict[str, str]] = []
+    import_summary_text: str = ""
     import_preview: list[dict[str, str]] = []
     import_columns: str = ""  # which field each header of the file fills
     import_busy: bool = False
@@ -532,6 +533,9 @@ class ApplicationsState(AuthState):
     def _show_report(self, report) -> None:
         self.import_summary = {"rows": report.rows, "created": report.created, "duplicates": report.duplicates,
                                "errors": report.error_count}
+        self.import_summary_text = byline(plural(report.rows, "row"),
+                                          f"{report.created:,} {'to create' if report.dry_run else 'created'}",
+                                          plural(report.duplicates, "duplicate"), f"{report.error_count:,} with errors")
         self.import_errors = [{"row": str(e.row), "errors": "; ".join(e.errors)} for e in report.errors[:50]]
         self.import_duplicates = [{"row": str(d.row), "reason": d.reason} for d in report.duplicate_rows[:50]]
         self.import_columns = ", ".join(f"{header} → {field.replace('_', ' ')}" for header, field in report.columns.items())

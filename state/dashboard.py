@@ -11,7 +11,7 @@ from career_app.services.errors import ServiceError
 from career_app.services import ingestion, live, resumes, tracker_insights
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session
+from state.common import byline, in_session, plural
 from state.live import follow, later, live_state, own_topic
 
 TERMINAL = ("finished", "failed", "canceled", "stopped")
@@ -89,7 +89,8 @@ class DashboardState(AuthState):
             f" · {others} in other currencies not shown" if others else "")
         rates = [(label, funnel[key]) for label, key in (("applied → interview", "applied_to_interview_rate"),
                                                          ("interview → offer", "interview_to_offer_rate"))]
-        self.funnel_rates = " · ".join(f"{label} {round(rate * 100)}%" for label, rate in rates if rate is not None)
+        self.funnel_rates = byline(plural(found["total"], "application"),
+                                   *[f"{label} {round(rate * 100)}%" for label, rate in rates if rate is not None])
         self.insights_loaded = True
 
     @rx.event

@@ -10,7 +10,7 @@ from models.job import MAX_SALARY
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
-from state.common import REMOTE_LABEL, in_session, pages_for
+from state.common import REMOTE_LABEL, byline, in_session, page_label, pages_for
 
 PAGE_SIZE = 20
 
@@ -21,6 +21,7 @@ def feed_row(item: JobFeedItem) -> dict[str, str]:
         "title": item.title,
         "company": item.company_name or "",
         "location": item.location or "",
+        "byline": byline(item.company_name, item.location),
         "remote": REMOTE_LABEL.get(item.remote_option or "", ""),
         "skills": ", ".join(item.skills_required[:6]),
         "salary": salary.posted_text(item.salary_min, item.salary_max, item.salary_currency, item.salary_period),
@@ -56,7 +57,15 @@ class JobFeedState(AuthState):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {self.page_count} · {self.total} jobs"
+        return page_label(self.page, self.total, PAGE_SIZE, "job")
+
+    @rx.var
+    def next_href(self) -> str:
+        return f"/jobs?page={self.page + 2}" if self.page + 1 < self.page_count else ""
+
+    @rx.var
+    def prev_href(self) -> str:
+        return f"/jobs?page={self.page}" if self.page > 0 else ""
 
     async def _reload(self):
         self.loading, self.error = True, ""
@@ -85,6 +94,12 @@ class JobFeedState(AuthState):
 
     @rx.event
     async def load(self):
+        """The page number comes from the URL (?page=3, from 1), so back, reload and a shared link
+        keep the place; Previous and Next are links to the neighbouring pages."""
+        try:
+            self.page = max(0, min(int(self.router.url.query_parameters.get("page", "1")), 10_000) - 1)
+        except ValueError:
+            self.page = 0
         user = await self._verified_user()
         if not self.rates_note:  # first visit: the filter's currency is the seeker's country's, else USD
             self.salary_currency = salary.default_currency(user.location if user is not None else None)
@@ -131,20 +146,6 @@ class JobFeedState(AuthState):
         self.page = 0
         async for _ in self._reload():
             yield
-
-    @rx.event
-    async def next_page(self):
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            async for _ in self._reload():
-                yield
-
-    @rx.event
-    async def prev_page(self):
-        if self.page > 0:
-            self.page -= 1
-            async for _ in self._reload():
-                yield
 
 
 def _level(level: str | None, years: float | None) -> str:

@@ -9,7 +9,7 @@ from career_app.services.errors import ServiceError
 from models.job_schemas import JobCreate, JobUpdate
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import arm_stall_check, in_session, job_row, pages_for, reloads_jobs
+from state.common import arm_stall_check, in_session, job_row, page_label, reloads_jobs
 from state.live import follow, live_state, own_topic
 
 PAGE_SIZE = 20
@@ -53,7 +53,7 @@ class ProviderState(AuthState):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {pages_for(self.total, PAGE_SIZE)} · {self.total} jobs"
+        return page_label(self.page, self.total, PAGE_SIZE, "job")
 
     async def _reload(self, user) -> None:
         self.rows, self.total = await in_session(_owned_rows, user, self.page * PAGE_SIZE)

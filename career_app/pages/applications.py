@@ -309,11 +309,7 @@ def _drawer() -> rx.Component:
 
 
 def _summary() -> rx.Component:
-    s = S.import_summary
-    return rx.text(s["rows"].to(str), " rows · ", s["created"].to(str),
-                   rx.cond(S.import_step == "done", " created · ", " to create · "),
-                   s["duplicates"].to(str), " duplicates · ", s["errors"].to(str), " with errors",
-                   id="import-summary", weight="medium")
+    return rx.text(S.import_summary_text, id="import-summary", weight="medium")
 
 
 def _import_dialog() -> rx.Component:

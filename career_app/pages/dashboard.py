@@ -135,7 +135,7 @@ def _tracker_card() -> rx.Component:
                             " or import the spreadsheet you keep; your funnel, weekly activity and salary range "
                             "show here.", color_scheme="gray", size="2", id="tracker-empty"),
                     rx.vstack(
-                        rx.text(DashboardState.tracker_total, " applications · ", DashboardState.funnel_rates,
+                        rx.text(DashboardState.funnel_rates,
                                 size="2", color_scheme="gray", id="tracker-summary"),
                         rx.grid(
                             _chart("Funnel", DashboardState.funnel_rows, "stage", "chart-funnel"),

@@ -64,7 +64,7 @@ def _job_card(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(rx.heading(row["title"], size="4"), rx.spacer(),
                           rx.cond(row["remote"] != "", rx.badge(row["remote"], color_scheme="green")), width="100%"),
-                rx.text(row["company"], " · ", row["location"], color_scheme="gray", size="2"),
+                rx.text(row["byline"], color_scheme="gray", size="2", class_name="byline"),
                 rx.cond(row["salary"] != "", rx.text(row["salary"], size="2")),
                 rx.text(row["skills"], size="1", color_scheme="gray"),
                 rx.text("Posted ", row["posted"], size="1", color_scheme="gray"),
@@ -75,6 +75,14 @@ def _job_card(row: rx.Var) -> rx.Component:
         href="/jobs/" + row["id"].to(str), underline="none", color="inherit", width="100%",
         class_name="job-card",
     )
+
+
+def _page_link(label: str, href: rx.Var, link_id: str) -> rx.Component:
+    """A page of the feed is its own address (?page=N): a full page load, which opens at the top and
+    leaves the place in the history for back and reload."""
+    return rx.cond(href != "",
+                   rx.button(rx.el.a(label, href=href, id=link_id), as_child=True, variant="soft"),
+                   rx.button(label, variant="soft", disabled=True))
 
 
 def jobs_feed() -> rx.Component:
@@ -93,10 +101,9 @@ def jobs_feed() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.button("Previous", on_click=JobFeedState.prev_page, variant="soft", disabled=JobFeedState.page == 0),
-            rx.text(JobFeedState.page_label, size="2", color_scheme="gray"),
-            rx.button("Next", on_click=JobFeedState.next_page, variant="soft",
-                      disabled=JobFeedState.page + 1 >= JobFeedState.page_count),
+            _page_link("Previous", JobFeedState.prev_href, "feed-prev"),
+            rx.text(JobFeedState.page_label, size="2", color_scheme="gray", id="feed-page-label"),
+            _page_link("Next", JobFeedState.next_href, "feed-next"),
             align="center", spacing="3",
         ),
     )
