@@ -257,7 +257,7 @@ class JobPageState(AuthState):
             self.match_loading, self.match_error = False, exc.detail
             return
         self.match = {
-            "score": f"{round(result.similarity_score * 100)}",
+            "score": matching.match_percent(result.similarity_score),
             "raw": f"{result.raw_similarity:.2f}",
             "coverage": f"{round(result.skill_coverage * 100)}",
             "gap": "yes" if result.gap_detected else "no",

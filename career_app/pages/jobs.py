@@ -196,7 +196,7 @@ def _match_panel() -> rx.Component:
             rx.cond(
                 JobPageState.match.contains("score"),
                 rx.vstack(
-                    rx.hstack(rx.heading(JobPageState.match["score"], "%", size="8", id="match-score"),
+                    rx.hstack(rx.heading(JobPageState.match["score"], size="8", id="match-score"),
                               rx.cond(JobPageState.match["gap"] == "yes",
                                       rx.badge(JobPageState.match["verdict"], color_scheme="amber", size="2",
                                                id="match-gap"),
