@@ -111,11 +111,13 @@ def jobs_feed() -> rx.Component:
 
 def _pillar_tabs() -> rx.Component:
     return rx.tabs.root(
+        # on a phone the tabs scroll sideways rather than being cut off ("Interv...")
         rx.tabs.list(
-            rx.tabs.trigger("Description", value="description"),
-            rx.tabs.trigger("Skills", value="skills"),
-            rx.tabs.trigger("Resume guide", value="guide"),
-            rx.tabs.trigger("Interview prep", value="prep"),
+            *[rx.tabs.trigger(label, value=value, flex_shrink="0") for label, value in
+              (("Description", "description"), ("Skills", "skills"), ("Resume guide", "guide"),
+               ("Interview prep", "prep"))],
+            style={"overflow_x": "auto", "overflow_y": "hidden", "flex_wrap": "nowrap", "scrollbar_width": "thin"},
+            id="job-tabs",
         ),
         rx.tabs.content(rx.text(JobPageState.job["description"], white_space="pre-wrap", padding_top="1em"),
                         value="description"),
