@@ -35,7 +35,8 @@ def _nav_menu(role: rx.Var, on_sign_out) -> rx.Component:
                                        id="nav-menu")),
         rx.menu.content(
             _by_role(role, lambda items: rx.fragment(
-                *[rx.menu.item(rx.link(label, href=href, color="inherit", underline="none"), as_child=True)
+                # a plain anchor: Radix's menu item slots onto one element, which rx.link is not
+                *[rx.menu.item(rx.el.a(label, href=href, style={"text_decoration": "none"}), as_child=True)
                   for label, href in items])),
             rx.menu.separator(),
             rx.menu.item("Sign out", on_click=on_sign_out, id="menu-sign-out"),
