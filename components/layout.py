@@ -14,8 +14,9 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
               ("Users", "/admin/users"), ("Enrichment", "/admin/jobs"), ("Ingestion", "/admin/ingestion"),
               ("Live chat", "/admin/chat")],
 }
-# Below this breakpoint the links fold into a menu (a phone would need two or three rows for them).
-WIDE = "md"
+# Below this breakpoint (1280 px) the links fold into a menu: a phone, a tablet or a narrow window
+# would need two or three rows for them.
+WIDE = "lg"
 
 
 def _by_role(role: rx.Var, make) -> rx.Component:
@@ -60,8 +61,11 @@ def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out,
         signed_in,
         rx.hstack(
             bell or rx.fragment(),
-            rx.badge(role, variant="soft", display=rx.breakpoints(initial="none", sm="inline-flex")),
-            rx.text(user_name, size="2", id="nav-user-name", display=rx.breakpoints(initial="none", sm="block")),
+            # the role and name only where the row has room beside the links (they are on the dashboard)
+            rx.badge(role, variant="soft", display=rx.breakpoints(initial="none", sm="inline-flex", lg="none",
+                                                                   xl="inline-flex")),
+            rx.text(user_name, size="2", id="nav-user-name",
+                    display=rx.breakpoints(initial="none", sm="block", lg="none", xl="block")),
             rx.button("Sign out", on_click=on_sign_out, variant="outline", size="2", id="sign-out",
                       display=rx.breakpoints(initial="none", sm="inline-flex")),
             rx.box(_nav_menu(role, on_sign_out), **phone_only),
@@ -70,7 +74,9 @@ def navbar(*, signed_in: rx.Var, user_name: rx.Var, role: rx.Var, on_sign_out,
         ),
         rx.hstack(
             link_button("Sign in", href="/signin", variant="outline", size="2"),
-            link_button("Create account", href="/signup", size="2"),
+            # on a phone the header keeps one row: the sign-in page leads to creating an account
+            link_button("Create account", href="/signup", size="2",
+                        display=rx.breakpoints(initial="none", xs="inline-flex")),
             spacing="2",
         ),
     )

@@ -593,6 +593,6 @@ class ApplicationsState(AuthState):
         await asyncio.to_thread(db.app_redis().delete, key)
         self._show_report(report)
         self.import_busy, self.import_progress, self.import_step = False, 100, "done"
-        self.notice = f"Imported {report.created} applications ({report.duplicates} duplicates skipped, " \
-                      f"{report.error_count} rows refused)."
+        self.notice = f"Imported {plural(report.created, 'application')} ({plural(report.duplicates, 'duplicate')} " \
+                      f"skipped, {plural(report.error_count, 'row')} refused)."
         await self._reload(user)

@@ -274,7 +274,7 @@ def _drawer() -> rx.Component:
                                                    style={"padding": "0.4em"}), spacing="1"),
                             # a datetime-local input needs about 13em: it gets its width, not a third of the row
                             # (it overlapped the Outcome select); one field a row on a phone
-                            grid_template_columns=rx.breakpoints(initial="1fr", sm="minmax(0, 1fr) 14em auto"),
+                            grid_template_columns=rx.breakpoints(initial="1fr", sm="minmax(0, 1fr) 16em auto"),
                             spacing="2", width="100%"),
                         rx.el.label("Feedback", html_for="round-feedback", style=LABEL_STYLE),
                         rx.text_area(id="round-feedback", name="feedback", rows="2", width="100%", max_length=5000),
