@@ -7,7 +7,7 @@ from career_app.services import admin_overview
 from career_app.services.errors import ServiceError
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session
+from state.common import in_session, plural
 
 
 class AdminHomeState(AuthState):
@@ -20,6 +20,7 @@ class AdminHomeState(AuthState):
     chats_with_admin: int = 0
     queued: int = 0
     failed_tasks: int = 0
+    words: dict[str, str] = {}  # each count in words ("1 provider", "3 listings")
 
     @rx.event
     async def load(self):
@@ -35,4 +36,14 @@ class AdminHomeState(AuthState):
         self.users, self.jobs, self.live_jobs = found.users, found.jobs, found.live_jobs
         self.chats_waiting, self.chats_with_admin = found.chats_waiting, found.chats_with_admin
         self.queued, self.failed_tasks = sum(found.queued.values()), found.failed_tasks
+        self.words = {
+            "waiting": plural(found.chats_waiting, "chat") + " waiting for an answer",
+            "held": plural(found.chats_with_admin, "chat") + " held by an admin",
+            "failed": plural(found.jobs.get("enrich_failed", 0), "listing") + " failed enrichment",
+            "processing": plural(found.jobs.get("processing", 0), "listing") + " being enriched",
+            "live": plural(found.live_jobs, "live listing"),
+            "queued": plural(self.queued, "task") + " queued",
+            "failed_tasks": plural(found.failed_tasks, "failed task"),
+            **{role: plural(n, role) for role, n in found.users.items()},
+        }
         self.error, self.loaded = "", True

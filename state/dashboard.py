@@ -40,7 +40,7 @@ class DashboardState(AuthState):
     funnel_rates: str = ""
     # seekers: the resume on file ("" before the first upload), so the page says what to do next
     resume_name: str = ""
-    resume_skills: int = 0
+    resume_skills_found: str = ""
     # admins: whether the instance has no live job yet (then the sample catalogue is offered)
     empty_catalogue: bool = False
 
@@ -108,7 +108,8 @@ class DashboardState(AuthState):
             resume = resumes.current(session, self._user_id)
             return (resume.file_name or "your resume", len(resume.skills or [])) if resume else ("", 0)
 
-        self.resume_name, self.resume_skills = await in_session(read)
+        self.resume_name, skills = await in_session(read)
+        self.resume_skills_found = plural(skills, "skill") + " found"
 
     @rx.event
     async def load_admin(self):

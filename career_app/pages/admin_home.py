@@ -20,8 +20,8 @@ def _card(title: str, href: str, link_text: str, card_id: str, *lines: rx.Compon
     )
 
 
-def _count(value: rx.Var, words: str, **props) -> rx.Component:
-    return rx.text(rx.text.strong(value), " ", words, size="2", **props)
+def _count(key: str, **props) -> rx.Component:
+    return rx.text(S.words[key], size="2", **props)
 
 
 def admin_home() -> rx.Component:
@@ -34,21 +34,18 @@ def admin_home() -> rx.Component:
             S.loaded,
             rx.grid(
                 _card("Live chat", "/admin/chat", "Open live chat", "admin-home-chat",
-                      _count(S.chats_waiting, "waiting for an answer",
-                             color_scheme=rx.cond(S.chats_waiting > 0, "amber", "gray")),
-                      _count(S.chats_with_admin, "held by an admin")),
+                      _count("waiting", color_scheme=rx.cond(S.chats_waiting > 0, "amber", "gray"),
+                             weight=rx.cond(S.chats_waiting > 0, "bold", "regular")),
+                      _count("held")),
                 _card("Enrichment", "/admin/jobs", "Review enrichment", "admin-home-enrichment",
-                      _count(S.jobs["enrich_failed"], "listings failed enrichment",
-                             color_scheme=rx.cond(S.jobs["enrich_failed"] > 0, "red", "gray")),
-                      _count(S.jobs["processing"], "being enriched")),
+                      _count("failed", color_scheme=rx.cond(S.jobs["enrich_failed"] > 0, "red", "gray"),
+                             weight=rx.cond(S.jobs["enrich_failed"] > 0, "bold", "regular")),
+                      _count("processing")),
                 _card("Jobs and ingestion", "/admin/ingestion", "Open ingestion", "admin-home-ingestion",
-                      _count(S.live_jobs, "live listings"),
-                      _count(S.queued, "tasks queued"),
-                      _count(S.failed_tasks, "failed tasks",
-                             color_scheme=rx.cond(S.failed_tasks > 0, "red", "gray"))),
+                      _count("live"), _count("queued"),
+                      _count("failed_tasks", color_scheme=rx.cond(S.failed_tasks > 0, "red", "gray"))),
                 _card("Users", "/admin/users", "Manage users", "admin-home-users",
-                      _count(S.users["seeker"], "seekers"), _count(S.users["provider"], "providers"),
-                      _count(S.users["admin"], "admins")),
+                      _count("seeker"), _count("provider"), _count("admin")),
                 columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="4", width="100%",
             ),
             rx.cond(S.error == "", loading_block()),

@@ -106,9 +106,10 @@ def _next_steps() -> rx.Component:
                                     " to get matched to jobs and see your skill gap."),
                     width="100%"),
                 rx.card(rx.flex(
-                    rx.text(rx.icon("file-check", size=16, style={"vertical_align": "-3px"}), " Your resume: ",
-                            rx.text.strong(DashboardState.resume_name), " (", DashboardState.resume_skills,
-                            " skills found)", size="2"),
+                    rx.hstack(rx.icon("file-check", size=16),
+                              rx.text("Your resume: ", rx.text.strong(DashboardState.resume_name), " (",
+                                      DashboardState.resume_skills_found, ")", size="2"),
+                              align="center", spacing="2"),
                     rx.spacer(),
                     rx.link("Recommended jobs", href="/recommended", size="2", weight="medium"),
                     rx.link("Skill gap", href="/skills-gap", size="2", weight="medium"),
