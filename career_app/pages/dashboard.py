@@ -16,8 +16,8 @@ ROLE_INTRO = {
 def _admin_card() -> rx.Component:
     """On an empty instance, the way to a first catalogue (the admin pages themselves are in the navigation)."""
     return rx.box(
-        rx.link("Open the admin home: chats waiting, failed enrichments, queues →", href="/admin", weight="medium",
-                id="admin-home-link"),
+        rx.text("Chats waiting for an answer, failed listings and queues are on the ",
+                rx.link("admin home", href="/admin", weight="medium", id="admin-home-link"), ".", size="2"),
         rx.cond(
             DashboardState.empty_catalogue,
             rx.callout(
