@@ -107,6 +107,16 @@ class JobFeedState(AuthState):
         async for _ in self._reload():
             yield
 
+    async def _first_page(self):
+        """New filters show their first page. From ?page=N the address changes to /jobs, whose load
+        reads the filters (kept in this state) again; else the list reloads in place."""
+        self.page = 0
+        if self.router.url.query_parameters.get("page"):
+            yield rx.redirect("/jobs")
+            return
+        async for _ in self._reload():
+            yield
+
     @rx.event
     async def apply_filters(self, form: dict):
         self.q = str(form.get("q", ""))[:200]
@@ -114,38 +124,34 @@ class JobFeedState(AuthState):
         self.company = str(form.get("company", ""))[:100]
         self.skills = str(form.get("skills", ""))[:400]
         self.salary_min = str(form.get("salary_min", ""))[:12]
-        self.page = 0
-        async for _ in self._reload():
-            yield
+        async for update in self._first_page():
+            yield update
 
     @rx.event
     async def set_remote_only(self, value: bool):
-        self.remote_only, self.page = bool(value), 0
-        async for _ in self._reload():
-            yield
+        self.remote_only = bool(value)
+        async for update in self._first_page():
+            yield update
 
     @rx.event
     async def set_salary_currency(self, value: str):
         self.salary_currency = value if value in salary.currencies() else salary.FALLBACK_CURRENCY
         if self.salary_min.strip():
-            self.page = 0
-            async for _ in self._reload():
-                yield
+            async for update in self._first_page():
+                yield update
 
     @rx.event
     async def set_include_unsalaried(self, value: bool):
         self.include_unsalaried = bool(value)
         if self.salary_min.strip():
-            self.page = 0
-            async for _ in self._reload():
-                yield
+            async for update in self._first_page():
+                yield update
 
     @rx.event
     async def set_posted_within(self, value: str):
         self.posted_within = value if value in ("any", "1", "7", "30") else "any"
-        self.page = 0
-        async for _ in self._reload():
-            yield
+        async for update in self._first_page():
+            yield update
 
 
 def _level(level: str | None, years: float | None) -> str:
