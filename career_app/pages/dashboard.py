@@ -111,9 +111,10 @@ def _next_steps() -> rx.Component:
                                       DashboardState.resume_skills_found, ")", size="2"),
                               align="center", spacing="2"),
                     rx.spacer(),
-                    rx.link("Recommended jobs", href="/recommended", size="2", weight="medium"),
-                    rx.link("Skill gap", href="/skills-gap", size="2", weight="medium"),
-                    rx.link("Replace the resume", href="/resume", size="2"),
+                    # named apart from the navigation's "Recommended", "Skill gap" and "Resume"
+                    rx.link("Jobs matched to you", href="/recommended", size="2", weight="medium"),
+                    rx.link("What to learn next", href="/skills-gap", size="2", weight="medium"),
+                    rx.link("Upload a newer file", href="/resume", size="2"),
                     column_gap="1.2em", row_gap="0.4em", wrap="wrap", align="center", width="100%"),
                     width="100%"),
             ),

@@ -127,7 +127,8 @@ def test_dashboard_after_upload_and_provider_confirmation(new_page, app_url):
     expect(seeker).to_have_url(re.compile(r"/dashboard/?$"))
     box = seeker.locator("#dashboard-resume")
     expect(box).to_contain_text("Your resume: cv.pdf")
-    expect(box.get_by_role("link", name="Recommended jobs")).to_have_attribute("href", "/recommended")
+    expect(box.get_by_role("link", name="Jobs matched to you")).to_have_attribute("href", "/recommended")
+    expect(box.get_by_role("link", name="What to learn next")).to_have_attribute("href", "/skills-gap")
     expect(seeker.locator("main")).not_to_contain_text("Upload your resume")
     seeker.screenshot(path=str(SCREENSHOTS / "polish-dashboard-with-resume.png"), full_page=True)
 
