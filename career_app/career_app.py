@@ -6,6 +6,7 @@ from career_app.api.app import build_api
 from career_app.api.health import answer_health_first
 from career_app.pages.admin_chat import admin_chat
 from career_app.pages.admin_feedback import admin_feedback
+from career_app.pages.admin_home import admin_home
 from career_app.pages.help import help_article_page, help_page
 from career_app.pages.admin_ingestion import admin_ingestion
 from career_app.pages.admin_jobs import admin_jobs
@@ -29,6 +30,7 @@ from career_app.pages.studio import studio_page
 from career_app.pages.tracker import tracker_page
 from state.admin import AdminUsersState
 from state.admin_chat import AdminChatState
+from state.admin_home import AdminHomeState
 from state.admin_ingestion import AdminIngestionState
 from state.admin_jobs import AdminJobsState
 from state.applications import ApplicationsState
@@ -58,6 +60,8 @@ app.add_page(signin, route="/signin", title="Sign in · Career Copilot",
              on_load=[AuthState.refresh, OAuthButtonsState.load_providers])
 app.add_page(signup, route="/signup", title="Create account · Career Copilot", on_load=AuthState.refresh)
 app.add_page(dashboard, route="/dashboard", title="Dashboard · Career Copilot", on_load=AuthState.guard)
+app.add_page(admin_home, route="/admin", title="Admin · Career Copilot",
+             on_load=[AuthState.guard_admin, AdminHomeState.load])
 app.add_page(admin_users, route="/admin/users", title="Users · Career Copilot",
              on_load=[AuthState.guard_admin, AdminUsersState.load])
 app.add_page(jobs_feed, route="/jobs", title="Jobs · Career Copilot", on_load=JobFeedState.load)
@@ -72,7 +76,7 @@ app.add_page(recommended_page, route="/recommended", title="Recommended · Caree
              on_load=[AuthState.guard, RecommendationsState.load])
 app.add_page(skills_gap_page, route="/skills-gap", title="Skill gap · Career Copilot",
              on_load=[AuthState.guard, SkillsGapState.load])
-app.add_page(admin_jobs, route="/admin/jobs", title="Jobs admin · Career Copilot",
+app.add_page(admin_jobs, route="/admin/jobs", title="Enrichment · Career Copilot",
              on_load=[AuthState.guard_admin, AdminJobsState.load])
 app.add_page(coach_page, route="/coach", title="Career coach · Career Copilot",
              on_load=[AuthState.guard, CoachState.load])

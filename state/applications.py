@@ -23,7 +23,7 @@ from models.application import TRANSITIONS, ApplicationStatus
 from models.application_schemas import ApplicationCreate, ApplicationUpdate, InterviewRound
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import in_session
+from state.common import byline, in_session, plural
 from state.live import follow, live_state, own_topic
 
 STATUSES = [s.value for s in ApplicationStatus]
@@ -149,6 +149,8 @@ class ApplicationsState(AuthState):
     import_name: str = ""
     import_summary: dict[str, int] = {}
     import_errors: list[dict[str, str]] = []
+    import_duplicates: list[dict[str, str]] = []
+    import_summary_text: str = ""
     import_preview: list[dict[str, str]] = []
     import_columns: str = ""  # which field each header of the file fills
     import_busy: bool = False
@@ -553,7 +555,7 @@ class ApplicationsState(AuthState):
     @rx.event
     def open_import(self):
         self.import_step, self.import_error, self.import_progress = "upload", "", 0
-        self.import_summary, self.import_errors, self.import_preview = {}, [], []
+        self.import_summary, self.import_errors, self.import_preview, self.import_duplicates = {}, [], [], []
 
     @rx.event
     def close_import(self):
@@ -566,7 +568,11 @@ class ApplicationsState(AuthState):
     def _show_report(self, report) -> None:
         self.import_summary = {"rows": report.rows, "created": report.created, "duplicates": report.duplicates,
                                "errors": report.error_count}
+        self.import_summary_text = byline(plural(report.rows, "row"),
+                                          f"{report.created:,} {'to create' if report.dry_run else 'created'}",
+                                          plural(report.duplicates, "duplicate"), f"{report.error_count:,} with errors")
         self.import_errors = [{"row": str(e.row), "errors": "; ".join(e.errors)} for e in report.errors[:50]]
+        self.import_duplicates = [{"row": str(d.row), "reason": d.reason} for d in report.duplicate_rows[:50]]
         self.import_columns = ", ".join(f"{header} → {field.replace('_', ' ')}" for header, field in report.columns.items())
         self.import_preview = [{"row": str(p.row), "company": p.company_name, "title": p.job_title,
                                 "status": p.status.value, "applied": p.applied_on.isoformat() if p.applied_on else ""}
@@ -622,6 +628,6 @@ class ApplicationsState(AuthState):
         await asyncio.to_thread(db.app_redis().delete, key)
         self._show_report(report)
         self.import_busy, self.import_progress, self.import_step = False, 100, "done"
-        self.notice = f"Imported {report.created} applications ({report.duplicates} duplicates skipped, " \
-                      f"{report.error_count} rows refused)."
+        self.notice = f"Imported {plural(report.created, 'application')} ({plural(report.duplicates, 'duplicate')} " \
+                      f"skipped, {plural(report.error_count, 'row')} refused)."
         await self._reload(user)

@@ -279,16 +279,19 @@ def _drawer() -> rx.Component:
                         rx.grid(
                             rx.vstack(rx.el.label("Round", html_for="round-name", style=LABEL_STYLE),
                                       rx.input(id="round-name", name="name", required=True, max_length=120,
-                                               placeholder="Phone screen"), spacing="1"),
+                                               placeholder="Phone screen", width="100%"), spacing="1", min_width="0"),
                             rx.vstack(rx.el.label("Date and time", html_for="round-when", style=LABEL_STYLE),
-                                      rx.input(id="round-when", name="scheduled_at", type="datetime-local"),
-                                      spacing="1"),
+                                      rx.input(id="round-when", name="scheduled_at", type="datetime-local", width="100%"),
+                                      spacing="1", min_width="0"),
                             rx.vstack(rx.el.label("Outcome", html_for="round-outcome", style=LABEL_STYLE),
                                       rx.el.select(*[rx.el.option(o.capitalize(), value=o)
                                                      for o in ("pending", "passed", "failed")],
                                                    id="round-outcome", name="outcome", default_value="pending",
                                                    style={"padding": "0.4em"}), spacing="1"),
-                            columns="3", spacing="2", width="100%"),
+                            # a datetime-local input needs about 13em: it gets its width, not a third of the row
+                            # (it overlapped the Outcome select); one field a row on a phone
+                            grid_template_columns=rx.breakpoints(initial="1fr", sm="minmax(0, 1fr) 16em auto"),
+                            spacing="2", width="100%"),
                         rx.el.label("Feedback", html_for="round-feedback", style=LABEL_STYLE),
                         rx.text_area(id="round-feedback", name="feedback", rows="2", width="100%", max_length=5000),
                         rx.button("Add round", type="submit", size="2", variant="soft", id="add-round"),
@@ -322,11 +325,7 @@ def _drawer() -> rx.Component:
 
 
 def _summary() -> rx.Component:
-    s = S.import_summary
-    return rx.text(s["rows"].to(str), " rows · ", s["created"].to(str),
-                   rx.cond(S.import_step == "done", " created · ", " to create · "),
-                   s["duplicates"].to(str), " duplicates · ", s["errors"].to(str), " with errors",
-                   id="import-summary", weight="medium")
+    return rx.text(S.import_summary_text, id="import-summary", weight="medium")
 
 
 def _import_dialog() -> rx.Component:
@@ -368,6 +367,11 @@ def _import_dialog() -> rx.Component:
                             rx.foreach(S.import_errors, lambda e: rx.text("Row ", e["row"], ": ", e["errors"],
                                                                           size="1", color_scheme="red")),
                             spacing="1", id="import-errors", width="100%")),
+                        rx.cond(S.import_duplicates.length() > 0, rx.vstack(
+                            rx.heading("Duplicates skipped", size="2"),
+                            rx.foreach(S.import_duplicates, lambda d: rx.text("Row ", d["row"], ": ", d["reason"],
+                                                                              size="1", color_scheme="gray")),
+                            spacing="1", id="import-duplicates", width="100%")),
                         rx.cond((S.import_step == "preview") & (S.import_preview.length() > 0), rx.table.root(
                             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
                                                            ("Row", "Company", "Title", "Status", "Applied")])),

@@ -87,6 +87,15 @@ class Score:
     missing_must: list[str] = field(default_factory=list)  # missing requirements the job asks for by name
 
 
+def match_percent(score: float) -> str:
+    """A calibrated score as people read it, the same on the match page and in notifications: "87%"."""
+    return f"{round(score * 100)}%"
+
+
+def match_words(score: float) -> str:
+    return f"{match_percent(score)} match"
+
+
 def is_gap(result: Score, threshold: float | None = None) -> bool:
     """The verdict: a gap when the score is under the threshold or the resume lacks a must-have,
     however close the rest of it reads."""

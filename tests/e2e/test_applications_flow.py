@@ -100,7 +100,7 @@ def test_board_moves_persist_drawer_import(page, app_url, shot):
     page.locator("#import-upload input[type=file]").set_input_files(files=[{
         "name": "apps.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}])
     page.locator("#import-preview").click()
-    expect(page.locator("#import-summary")).to_contain_text("4 rows · 2 to create · 1 duplicates · 1 with errors")
+    expect(page.locator("#import-summary")).to_contain_text("4 rows · 2 to create · 1 duplicate · 1 with errors")
     expect(page.locator("#import-errors")).to_contain_text("Row 5")
     expect(page.locator("#import-columns")).to_contain_text("Date applied → applied on")
     expect(page.locator("#import-preview-table")).to_contain_text(f"Initech {tag}")
