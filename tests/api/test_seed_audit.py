@@ -1,6 +1,8 @@
 """Rows of the seed documents that the audit (issue 24) found served differently: the Ottobon base URL
 (/api/v1) with its docs, feedback and application imports sent as JSON (career-copilot-api.md's
-clients send JSON), and the content generator's `prompt` control."""
+clients send JSON), the content generator's `prompt` control and the search's `tech_stack` filter."""
+
+import uuid
 
 import pytest
 from rq.job import Job
@@ -8,6 +10,8 @@ from sqlmodel import func, select
 
 from career_app import db
 from career_app.db import app_redis, session_scope
+from career_app.services import jobs
+from models.job import Job, JobStatus, Visibility
 from models.support import Feedback
 from tests import resume_files
 from tests.api.conftest import bearer
@@ -106,3 +110,31 @@ def test_generate_reads_the_prompt_control(client, register):
     finally:
         job.cancel()  # the request is what this test checks: no worker needs to write the letter
         job.delete()
+
+
+def test_search_filters_by_tech_stack(client, register):
+    provider, _ = register("provider")
+    owner = uuid.UUID(client.get("/api/v1/auth/me", headers=bearer(provider)).json()["id"])
+    word = "zq" + uuid.uuid4().hex[:8]
+    made = {}
+    with session_scope() as session:
+        for name, skills in (("python", ["Python", "FastAPI"]), ("excel", ["Excel", "SQL"])):
+            job = Job(owner_id=owner, title=f"Analyst {word}", description_raw=f"Work on {word} every day.",
+                      skills_required=skills, skills=skills, status=JobStatus.active, visibility=Visibility.public)
+            session.add(job)
+            session.commit()
+            made[name] = str(job.id)
+    jobs.invalidate(app_redis())
+
+    def ids(**params):
+        resp = client.get("/api/v1/jobs/search", params={"q": word, **params})
+        assert resp.status_code == 200, resp.text
+        return {item["id"] for item in resp.json()["items"]}
+
+    assert ids() == set(made.values())
+    assert ids(tech_stack="excel") == {made["excel"]} == ids(skills="excel")
+    assert ids(tech_stack=["Python", "FastAPI"]) == {made["python"]}
+    assert ids(tech_stack="Python", skills="SQL") == set()  # both lists apply: every skill named is required
+    too_many = client.get("/api/v1/jobs/search", params={"skills": [f"s{i}" for i in range(12)],
+                                                         "tech_stack": [f"t{i}" for i in range(12)]})
+    assert too_many.status_code == 422 and too_many.json()["detail"][0]["loc"] == ["query", "tech_stack"]
