@@ -131,7 +131,8 @@ def _is_json(request: Request) -> bool:
                                     "oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]}}}}})
 async def import_applications(
     request: Request, r: RedisDep, token: Token,
-    file: Annotated[UploadFile | None, File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows")] = None,
+    file: Annotated[UploadFile | None,
+                    File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows")] = None,
     dry_run: Annotated[bool, Query(description="Only check and preview; store nothing")] = False,
     mapping: Annotated[str | None, Form(max_length=4_000, description='JSON {"Their header": "field"}')] = None,
 ) -> ImportReport:

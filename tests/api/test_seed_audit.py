@@ -5,7 +5,7 @@ clients send JSON), the content generator's `prompt` control and the search's `t
 import uuid
 
 import pytest
-from rq.job import Job
+from rq.job import Job as RQJob
 from sqlmodel import func, select
 
 from career_app import db
@@ -104,7 +104,7 @@ def test_generate_reads_the_prompt_control(client, register):
     resp = client.post("/api/v1/content/generate", headers=bearer(seeker),
                        json={**base, "prompt": "Mention my open-source work."})
     assert resp.status_code == 202, resp.text
-    job = Job.fetch(resp.json()["task_id"], connection=db.rq_redis())
+    job = RQJob.fetch(resp.json()["task_id"], connection=db.rq_redis())
     try:
         assert job.args[1]["instructions"] == "Mention my open-source work."
     finally:
