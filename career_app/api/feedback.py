@@ -1,9 +1,11 @@
-"""Feedback: anyone sends it (POST /api/v1/feedback, multipart); admins read and answer it."""
+"""Feedback: anyone sends it (POST /api/v1/feedback, multipart or JSON); admins read and answer it."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from career_app.api.deps import AdminUser, RedisDep, SessionDep, client_address, request_token, viewer
 from career_app.services import feedback
@@ -13,21 +15,48 @@ from models.support import (AdminFeedbackOut, FeedbackCategory, FeedbackOut, Fee
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 
 
+class FeedbackJson(BaseModel):
+    """The same fields as a JSON object (a screenshot needs multipart)."""
+
+    message: str = Field(max_length=feedback.MAX_MESSAGE_CHARS + 100)
+    category: str = Field(default="other", max_length=20)
+    page: str = Field(default="", max_length=feedback.MAX_PAGE_CHARS + 100)
+
+
+async def _json_fields(request: Request) -> FeedbackJson | None:
+    """A JSON body (career-copilot-api.md's clients send one); None for a form."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return None
+    try:
+        return FeedbackJson.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
 @router.post("/feedback", response_model=FeedbackOut, status_code=201,
              responses={400: {"description": "Empty message, unknown category, or not a PNG/JPEG"},
-                        413: {"description": "Screenshot over 5 MB"}, 429: {"description": "Too much feedback"}})
+                        413: {"description": "Screenshot over 5 MB"}, 429: {"description": "Too much feedback"}},
+             openapi_extra={"requestBody": {"content": {"application/json": {
+                 "schema": FeedbackJson.model_json_schema()}}}})
 def send_feedback(
     session: SessionDep,
     r: RedisDep,
     address: Annotated[str, Depends(client_address)],
     token: Annotated[str | None, Depends(request_token)],
-    message: Annotated[str, Form(max_length=feedback.MAX_MESSAGE_CHARS + 100)],
+    as_json: Annotated[FeedbackJson | None, Depends(_json_fields)],
+    message: Annotated[str | None, Form(max_length=feedback.MAX_MESSAGE_CHARS + 100)] = None,
     category: Annotated[str, Form(max_length=20)] = "other",
     page: Annotated[str, Form(max_length=feedback.MAX_PAGE_CHARS + 100)] = "",
     screenshot: Annotated[UploadFile | None, File(description="PNG or JPEG, at most 5 MB")] = None,
 ) -> FeedbackOut:
     """Send feedback, signed in or not: a message, its category (bug, idea, praise, other), the page it
-    came from, and an optional screenshot (re-encoded; its metadata is not kept)."""
+    came from, and an optional screenshot (re-encoded; its metadata is not kept). Multipart form, or a
+    JSON object with the same fields but no screenshot."""
+    if as_json is not None:
+        message, category, page = as_json.message, as_json.category, as_json.page
+    elif message is None:
+        raise RequestValidationError([{"type": "missing", "loc": ("body", "message"), "msg": "Field required",
+                                       "input": None}])
     data = screenshot.file.read(feedback.MAX_SCREENSHOT_BYTES + 1) if screenshot is not None else None
     return feedback.submit(session, r, viewer(session, r, token), address, message=message, category=category,
                            page=page, screenshot=data or None)

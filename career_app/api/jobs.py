@@ -137,6 +137,8 @@ async def search_jobs(
         "With salary_min/salary_max: also list jobs whose salary cannot be compared (none posted, no currency, "
         "or one without a reference rate)"))] = False,
     skills: Annotated[list[SafeText] | None, Query(max_length=20, description="Every skill listed must be required")] = None,
+    tech_stack: Annotated[list[SafeText] | None, Query(max_length=20, description=(
+        "The same filter as skills, by the name career-copilot-api.md gives it"))] = None,
     remote_only: bool = False,
     company: Annotated[SafeText | None, Query(max_length=100)] = None,
     posted_within_days: Annotated[int | None, Query(ge=1, le=365)] = None,
@@ -145,6 +147,12 @@ async def search_jobs(
     cursor: Cursor = None,
     scope: Scope = "listings",
 ):
+    if tech_stack:
+        skills = [*(skills or []), *tech_stack]
+        if len(skills) > 20:
+            raise RequestValidationError([{"type": "too_long", "loc": ("query", "tech_stack"),
+                                           "msg": "skills and tech_stack name at most 20 skills together",
+                                           "input": None}])
     if salary_currency is None and (salary_min is not None or salary_max is not None):
         salary_currency = await _filter_currency(r, token)
     filters = dict(q=q, location=location, salary_min=salary_min, salary_max=salary_max,

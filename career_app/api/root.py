@@ -1,6 +1,7 @@
 """Ottobon's surface at the site root: `GET /` answers the service JSON to a client that asks for
 `application/json` (a browser, asking for HTML, still gets the landing page), and `/docs` and `/redoc`
-lead to the API documentation (/api/docs, /api/redoc)."""
+lead to the API documentation (/api/docs, /api/redoc). Clients of ottobon-jobs-api.md use
+`http://HOST/api/v1` as their base URL, so the same names under it lead there too."""
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
@@ -13,13 +14,26 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/docs")
+@router.get("/api/v1/docs")
 async def docs() -> RedirectResponse:
     return RedirectResponse("/api/docs", status_code=308)
 
 
 @router.get("/redoc")
+@router.get("/api/v1/redoc")
 async def redoc() -> RedirectResponse:
     return RedirectResponse("/api/redoc", status_code=308)
+
+
+@router.get("/api/v1/openapi.json")
+async def openapi_spec() -> RedirectResponse:
+    return RedirectResponse("/api/openapi.json", status_code=308)
+
+
+@router.get("/api/v1", response_model=ServiceInfo)
+async def service_root() -> ServiceInfo:
+    """Ottobon's `GET /` at the base URL without its trailing slash (/api/v1/ answers the same)."""
+    return ServiceInfo(status="ok", service=SERVICE_NAME, version=VERSION)
 
 
 def _quality(accept: str, *types: str) -> tuple[float, int]:
