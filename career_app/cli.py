@@ -7,6 +7,8 @@
   services       start the embedded PostgreSQL and Redis and print their URLs
   stop-services  stop the embedded servers
   reprofile      compute skill-evidence profiles of jobs and resumes stored without one (--all: every one)
+  embeddings-export  make the int8 ONNX export of the bundled embedding model (else made on first use)
+  reembed        embed every stored listing, resume and requirement again with the current model variant
 """
 
 import argparse
@@ -68,6 +70,23 @@ def cmd_reprofile(args) -> None:
     with session_scope() as session:
         done = matching.reprofile(session, everything=args.all)
     print(f"profiled {done['jobs']} jobs and {done['resumes']} resumes")
+
+
+def cmd_embeddings_export(args) -> None:
+    from career_app.services import embeddings
+
+    print(embeddings.export_onnx(force=args.force))
+
+
+def cmd_reembed(_args) -> None:
+    from career_app.db import app_redis, session_scope
+    from career_app.services import embeddings, jobs, matching
+
+    with session_scope() as session:
+        done = matching.reembed(session)
+    jobs.invalidate(app_redis())  # cached recommendations and searches were ranked on the old vectors
+    print(f"re-embedded ({embeddings.variant()}) {done['jobs']} jobs and {done['resumes']} resumes; profiled "
+          f"{done['profiled_jobs']} jobs and {done['profiled_resumes']} resumes")
 
 
 def cmd_services(_args) -> None:
@@ -166,6 +185,11 @@ def main(argv: list[str] | None = None) -> None:
     reprofile = sub.add_parser("reprofile", help="skill-evidence profiles for jobs and resumes without one")
     reprofile.add_argument("--all", action="store_true", help="every job and resume (after a taxonomy change)")
     reprofile.set_defaults(func=cmd_reprofile)
+    export = sub.add_parser("embeddings-export", help="the int8 ONNX export of the bundled embedding model")
+    export.add_argument("--force", action="store_true", help="make it again even if present")
+    export.set_defaults(func=cmd_embeddings_export)
+    sub.add_parser("reembed", help="embed every stored vector again with the current model").set_defaults(
+        func=cmd_reembed)
     sub.add_parser("services", help="start embedded services, print URLs").set_defaults(func=cmd_services)
     sub.add_parser("stop-services", help="stop embedded services").set_defaults(func=cmd_stop_services)
     args = parser.parse_args(argv)
