@@ -291,7 +291,8 @@ def equivalence() -> None:
         cpu_ms[backend] = (time.process_time() - started) * 1000 / len(texts[::5])
     cos = (vectors["torch"] * vectors["local"]).sum(axis=1)
     n = len(texts)
-    print(f"equivalence, fp32 torch vs int8 ONNX ({embeddings.ONNX_RECIPE}), load average "
+    print(f"equivalence, fp32 torch vs ONNX ({embeddings.ONNX_RECIPE}: int8 over {embeddings.INT8_MIN_TOKENS} tokens, "
+          f"fp32 below), load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}:")
     for name, part in (("descriptions", cos[:n]), ("requirement phrases", cos[n:])):
         print(f"  {len(part)} {name}: cosine min {part.min():.4f}, p1 {np.percentile(part, 1):.4f}, median "

@@ -1,11 +1,11 @@
 """Text embeddings: the bundled all-MiniLM-L6-v2 (384 dimensions, unit length), used in batches.
 
 Backends (EMBEDDINGS_BACKEND):
-- `local` (default): the bundled model exported once to ONNX with int8 weights and run by ONNX
-  Runtime, with the model's own tokenizer (`tokenizers`). The export is made from the bundled
-  weights at install (`python -m career_app.cli embeddings-export`) or on first use, nothing
-  downloaded. Its vectors are within cosine 0.99 of the fp32 model's (bench/bench_ingestion.py
-  --equivalence checks it), about 2.5x cheaper.
+- `local` (default): the bundled model exported to ONNX from the bundled weights at install
+  (`python -m career_app.cli embeddings-export`) or on first use, nothing downloaded, and run by
+  ONNX Runtime with the model's own tokenizer (`tokenizers`): texts of more than 128 tokens
+  (descriptions, resumes) through an int8 copy (cosine >= 0.99 to the fp32 model's vectors over
+  the sample catalogue: bench/bench_ingestion.py --equivalence), shorter ones through the fp32 one.
 - `torch`: the same model in fp32 through sentence-transformers (the fallback).
 - `openai`: an OpenAI-compatible server asked for 384 dimensions.
 
@@ -29,6 +29,7 @@ MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 # the sample catalogue (320 descriptions, 270 requirement phrases): quantizing those too moved
 # short phrases to cosine 0.987; leaving them fp32 keeps every vector >= 0.99.
 ONNX_RECIPE = "int8-pc-xv1"
+INT8_MIN_TOKENS = 128  # longer texts go through the int8 model, shorter ones through the fp32 export
 _lock = threading.Lock()
 
 
@@ -57,23 +58,24 @@ def _model():
 # --- ONNX ---------------------------------------------------------------------------------------
 
 
-def onnx_path() -> Path:
-    """Where the int8 export lives: EMBEDDINGS_MODEL_DIR, else the user's cache directory. The name
-    carries the recipe and the ONNX Runtime version, so a change of either makes a new export."""
+def onnx_path(kind: str = "int8") -> Path:
+    """Where the export (`int8` or `fp32`) lives: EMBEDDINGS_MODEL_DIR, else the user's cache
+    directory. The name carries the recipe and the ONNX Runtime version, so a change of either makes
+    a new export."""
     import onnxruntime
 
     from career_app.settings import settings
 
     folder = settings.embeddings_model_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / \
         "career-copilot"
-    return Path(folder) / f"all-minilm-l6-v2-{ONNX_RECIPE}-ort{onnxruntime.__version__}.onnx"
+    return Path(folder) / f"all-minilm-l6-v2-{ONNX_RECIPE}-ort{onnxruntime.__version__}-{kind}.onnx"
 
 
 def export_onnx(force: bool = False) -> Path:
     """Export the bundled model to ONNX (mean pooling and normalisation inside the graph) and
     quantize it to int8; written atomically, so concurrent first uses at worst export twice."""
-    target = onnx_path()
-    if target.exists() and not force:
+    target, exact = onnx_path("int8"), onnx_path("fp32")
+    if target.exists() and exact.exists() and not force:
         return target
     import logging
     import re
@@ -118,6 +120,7 @@ def export_onnx(force: bool = False) -> Path:
                              op_types_to_quantize=["MatMul"], nodes_to_exclude=keep_fp32)
         finally:
             root.disabled = was
+        os.replace(fp32, exact)
         os.replace(int8, target)
     return target
 
@@ -132,33 +135,37 @@ def _tokenizer():
     return tokenizer
 
 
-_sessions: dict[int, object] = {}
+_sessions: dict[tuple[int, str], object] = {}
 
 
-def _session():
-    """One ONNX Runtime session per process: RQ forks a work horse per job, and a session's thread
-    pool does not survive a fork, so a child makes its own (~0.1 s) from the exported file."""
-    pid = os.getpid()
-    if pid not in _sessions:
+def _session(kind: str):
+    """One ONNX Runtime session per process and kind: RQ forks a work horse per job, and a session's
+    thread pool does not survive a fork, so a child makes its own (~0.1 s) from the exported file."""
+    key = (os.getpid(), kind)
+    if key not in _sessions:
         import onnxruntime
 
+        export_onnx()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = min(2, os.cpu_count() or 1)
-        _sessions.clear()
-        _sessions[pid] = onnxruntime.InferenceSession(str(export_onnx()), options,
+        for old in [k for k in _sessions if k[0] != key[0]]:
+            del _sessions[old]
+        _sessions[key] = onnxruntime.InferenceSession(str(onnx_path(kind)), options,
                                                       providers=["CPUExecutionProvider"])
-    return _sessions[pid]
+    return _sessions[key]
 
 
 def _onnx_encode(texts: list[str]) -> np.ndarray:
-    """One text a run. The int8 layers quantize their input with one scale per run, so a batch would
-    make a text's vector depend on its companions (and their padding), and the same phrase or a
-    reposted description would get another vector in another batch. Alone, a text always gets the same vector and
-    pays for no padding; batches of 32 sorted by length saved ~10% CPU on descriptions."""
+    """Texts of more than INT8_MIN_TOKENS tokens (descriptions, resumes: nearly all the model time)
+    through the int8 model, shorter ones (requirement phrases, resume sentences: where the meaning
+    thresholds of skill evidence sit, and int8 moved a few by 0.01) through the fp32 export.
+    One text a run: the int8 layers quantize their input with one scale per run, so in a batch a
+    text's vector would depend on its companions (and their padding), and the same description
+    would get another vector in another batch. Alone, a text pays for no padding either."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    session = _session()
     for i, encoding in enumerate(_tokenizer().encode_batch(texts)):
         ids = np.asarray([encoding.ids], dtype=np.int64)
+        session = _session("int8" if ids.shape[1] > INT8_MIN_TOKENS else "fp32")
         out[i] = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
                                     "token_type_ids": np.zeros_like(ids)})[0][0]
     return out

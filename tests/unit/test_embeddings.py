@@ -62,6 +62,7 @@ def test_int8_onnx_vectors_match_the_fp32_model(monkeypatch):
     assert embeddings.onnx_path().exists()
     cosines = (onnx_vectors * torch_vectors).sum(axis=1)
     assert cosines.min() >= 0.99, cosines
+    assert cosines[:2].min() >= 0.9999, cosines  # short texts (requirement phrases) go through the fp32 export
     assert embeddings.variant() == "minilm-fp32"
 
 
