@@ -333,7 +333,7 @@ def main() -> None:
             from career_app.services import embeddings as emb, enrichment
             from career_app.services.ingestion import enrich as ingest_enrich
 
-            _timed(emb, "embed_many", f"model calls ({emb.variant()}, batches of 32)")
+            _timed(emb, "embed_many", f"model calls ({emb.variant()})")
             _timed(emb, "embed_phrases", "requirement phrases (cache, and the model for new ones)")
             _timed(enrichment, "generate", "AI content (offline generator: skills, salary, guides)")
             _timed(ingest_enrich, "_near_duplicate", "near-duplicate checks (pgvector)")  # enrich_batch calls it there
