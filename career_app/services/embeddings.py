@@ -27,8 +27,9 @@ MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 # The int8 recipe: per-channel weights on every linear layer except the value projections and the
 # feed-forward output, whose inputs have outliers a per-tensor activation scale flattens. Measured on
 # the sample catalogue (320 descriptions, 270 requirement phrases): quantizing those too moved
-# short phrases to cosine 0.987; leaving them fp32 keeps every vector >= 0.99.
-ONNX_RECIPE = "int8-pc-xv1"
+# short phrases to cosine 0.987; leaving them fp32 keeps every vector >= 0.99. The name is part of the
+# export's file name and of embeddings.variant(): change it with the recipe or INT8_MIN_TOKENS.
+ONNX_RECIPE = "int8-pc-xv1-s128"
 INT8_MIN_TOKENS = 128  # longer texts go through the int8 model, shorter ones through the fp32 export
 _lock = threading.Lock()
 
@@ -157,8 +158,9 @@ def _session(kind: str):
 
 def _onnx_encode(texts: list[str]) -> np.ndarray:
     """Texts of more than INT8_MIN_TOKENS tokens (descriptions, resumes: nearly all the model time)
-    through the int8 model, shorter ones (requirement phrases, resume sentences: where the meaning
-    thresholds of skill evidence sit, and int8 moved a few by 0.01) through the fp32 export.
+    through the int8 model, shorter ones (requirement phrases, resume sentences) through the fp32
+    export: the meaning thresholds of skill evidence sit there, and with int8 phrases the
+    calibration's held-out phrase accuracy fell from 85.1% to 83.6% (bench/bench_calibration.py).
     One text a run: the int8 layers quantize their input with one scale per run, so in a batch a
     text's vector would depend on its companions (and their padding), and the same description
     would get another vector in another batch. Alone, a text pays for no padding either."""
