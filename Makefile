@@ -13,6 +13,7 @@ $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m career_app.cli embeddings-export  # the int8 ONNX model, from the bundled weights
 	cp requirements.txt $(STAMP)
 
 venv: $(STAMP)

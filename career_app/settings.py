@@ -77,7 +77,10 @@ class Settings(BaseSettings):
     chat_admin_capacity: int = Field(default=5, ge=1, le=100)
     openai_api_key: str | None = None
     openai_base_url: str | None = None
-    embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")
+    # local: the bundled model as int8 ONNX; torch: the same in fp32 (the fallback); openai: a server
+    embeddings_backend: str = Field(default="local", pattern="^(local|torch|openai)$")
+    # Where the int8 ONNX export of the bundled model is kept (unset: ~/.cache/career-copilot).
+    embeddings_model_dir: Path | None = None
     openai_embedding_model: str = "text-embedding-3-small"
     # A job `processing` with no enrichment attempt started for this long may be retried by hand.
     enrich_stall_seconds: int = Field(default=180, ge=10, le=24 * 3600)

@@ -206,8 +206,7 @@ def job_profile(title: str, description: str, skills_required: list[str], skills
                 embed: bool = True) -> JobProfile:
     profile = JobProfile(job_requirements(skills_required, skills), seniority.of_job(title, description))
     if embed:
-        profile.vectors = np.asarray(embeddings.embed_many([r.phrase for r in profile.requirements]),
-                                     dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+        profile.vectors = embeddings.embed_phrases([r.phrase for r in profile.requirements])
     return profile
 
 
