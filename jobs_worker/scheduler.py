@@ -1,9 +1,11 @@
 """The worker's scheduler: runs each enabled ingestion source on its cron schedule (UTC) and sends
 interview reminders every REMIND_SECONDS.
 
-Every worker starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`: not a
-thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock can
-deadlock the child); it exits within a second of its worker. One scheduler at a time holds a Redis
+Every worker of `run` starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`:
+not a thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock
+can deadlock the child); it exits within a second of its worker. `run --role scheduler` runs it
+alone (`python -m jobs_worker.scheduler`, no parent to follow): one or more such machines, the
+same election. One scheduler at a time holds a Redis
 lock (renewed each tick, taken over when it lapses, so a killed worker's scheduling moves to another
 within LOCK_SECONDS) and queues due runs; each due time is also claimed by a compare-and-set on the
 source's next_run_at, so even two schedulers could not both run it."""
@@ -63,10 +65,10 @@ class Scheduler:
                     session.rollback()
             return ingestion.schedule_due(session, self.r, self.conn)
 
-    def loop(self, parent: int) -> None:
-        """Tick every TICK_SECONDS while the worker `parent` lives."""
+    def loop(self, parent: int | None = None) -> None:
+        """Tick every TICK_SECONDS while the worker `parent` lives (no parent: until stopped)."""
         next_tick = 0.0
-        while os.getppid() == parent:
+        while parent is None or os.getppid() == parent:
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + TICK_SECONDS
                 try:
@@ -87,4 +89,4 @@ if __name__ == "__main__":
     from career_app.settings import settings
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s scheduler %(levelname)s %(message)s")
-    Scheduler(sys.argv[2] if len(sys.argv) > 2 else None).loop(int(sys.argv[1]))
+    Scheduler(sys.argv[2] if len(sys.argv) > 2 else None).loop(int(sys.argv[1]) if len(sys.argv) > 1 else None)
