@@ -116,16 +116,16 @@ def _migrate_when_reachable(env: dict[str, str], attempts: int = 8) -> None:
 ROLES = ("web", "worker", "scheduler")
 
 
-def _role_problems(role: str) -> list[str]:
+def _role_problems() -> list[str]:
     """What a role needs from the environment that is missing. A role runs one part of the app on
     one of several machines, so PostgreSQL and Redis are servers every machine reaches, never
-    embedded ones, and web processes and workers sign and check with one shared secret (tokens
-    made on one machine are checked on another)."""
+    embedded ones, and every machine signs and checks with one shared secret (a token or a signed
+    link made on one machine is checked on another)."""
     from career_app.settings import settings
 
     missing = [name for name, value in (("DATABASE_URL", settings.database_url), ("REDIS_URL", settings.redis_url))
                if not value]
-    if role in ("web", "worker") and not settings.jwt_secret:
+    if not settings.jwt_secret:
         missing.append("JWT_SECRET")
     return missing
 
@@ -158,7 +158,7 @@ def cmd_run(args) -> None:
     from career_app.supervisor import Supervisor
 
     role = args.role
-    if role is not None and (missing := _role_problems(role)):
+    if role is not None and (missing := _role_problems()):
         sys.exit(f"--role {role} needs {', '.join(missing)}: every machine of a deployment shares one "
                  "PostgreSQL (with pgvector), one Redis and one JWT_SECRET, so none is started or generated here. "
                  "Without --role, everything runs on this machine with embedded servers.")

@@ -202,7 +202,7 @@ def test_a_role_without_its_shared_services_refuses_to_start(tmp_path):
     scheduler = subprocess.run([sys.executable, "-m", "career_app.cli", "run", "--role", "scheduler"], cwd=ROOT,
                                env={**env, "DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:1/0"},
                                capture_output=True, text=True, timeout=60)
-    assert scheduler.returncode == 1 and "--role scheduler needs DATABASE_URL:" in scheduler.stderr
+    assert scheduler.returncode == 1 and "--role scheduler needs DATABASE_URL, JWT_SECRET:" in scheduler.stderr
 
 
 def test_machines_share_everything_live_and_lose_nothing_when_two_die(deployment):
