@@ -170,3 +170,46 @@ def test_a_sign_out_or_profile_change_on_one_process_reaches_the_others_cached_i
     assert httpx.post(f"{a}/api/v1/auth/logout", headers=headers).status_code == 200
     assert eventually(lambda: httpx.get(f"{b}/api/v1/auth/me", headers=headers).status_code == 401, 1.0), \
         "a token revoked on A stops working on B at once"
+
+
+def test_a_read_whose_client_left_frees_its_slot_before_its_answer_starts():
+    """A client that gave up holds no slot: its read is dropped; a write runs to its end."""
+    finished = []
+
+    async def waiting_app(scope, receive, send):
+        await asyncio.sleep(0.2 if scope["method"] == "POST" else 60)  # waits for a thread, say
+        finished.append(scope["method"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"late"})
+
+    app = AdmissionControl(waiting_app, max_in_flight=1)
+
+    async def leaving_client(method: str):
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            if messages:
+                return messages.pop()
+            await asyncio.sleep(0.05)  # then the client hangs up
+            return {"type": "http.disconnect"}
+
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        headers = [(b"content-length", b"0")]
+        await app({"type": "http", "method": method, "path": "/api/v1/jobs/feed", "headers": headers}, receive, send)
+        return sent
+
+    async def scenario():
+        started = time.monotonic()
+        read = await asyncio.wait_for(leaving_client("GET"), 5)
+        left_after = time.monotonic() - started
+        free = app.in_flight
+        write = await asyncio.wait_for(leaving_client("POST"), 5)
+        return read, left_after, free, write
+
+    read, left_after, free, write = asyncio.run(scenario())
+    assert read == [] and left_after < 1 and free == 0, "the read was dropped and its slot freed"
+    assert finished == ["POST"] and write[0]["status"] == 200, "the write ran to its end"

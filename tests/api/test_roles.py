@@ -1,10 +1,10 @@
 """One deployment over several machines, as `python -m career_app.cli run --role ...` runs it: a
 PostgreSQL and a Redis of their own, reached over TCP; two web machines, two worker machines and two
 scheduler machines, each a supervisor with its own DATA_DIR (nothing shared on disk but FILES_DIR, the
-volume of private files). Chat events, a takeover, notifications, enrichment and ingestion runs cross
-between them, and when one web machine and the worker running an ingestion run die at once (SIGKILL
-of every process of the machine) nothing is lost: the run finishes on the other worker, the reply
-the dead web machine was streaming is written through the other one."""
+volume of private files). Chat events, a takeover, notifications, a resume upload, enrichment and
+ingestion runs cross between them, and when one web machine and the worker running an ingestion run
+die at once (SIGKILL of every process of the machine) nothing is lost: the run finishes on the other
+worker, the reply the dead web machine was streaming is written through the other one."""
 
 import os
 import secrets
@@ -21,6 +21,7 @@ import psycopg
 import pytest
 import redis
 
+from tests import resume_files
 from tests.api.jobs_helpers import job_body
 from tests.api.test_chat_processes import auth, socket, until
 from tests.conftest import ARTIFACTS, ROOT, free_port
@@ -247,6 +248,19 @@ def test_machines_share_everything_live_and_lose_nothing_when_two_die(deployment
         assert moved.status_code == 200, moved.text
         note, _ = until(notes, "notification")
         assert note["notification"]["category"] == "application"
+
+    # A resume staged by web a is parsed by a worker machine (FILES_DIR is the one shared volume); the
+    # link web b signs is honoured by web a.
+    pdf = resume_files.pdf_resume()
+    upload = httpx.post(f"{a.url}/api/v1/resume/upload", headers=auth(seeker),
+                        files={"file": ("resume.pdf", pdf, "application/pdf")})
+    assert upload.status_code == 202, upload.text
+    parsed = _wait(lambda: (st := httpx.get(f"{b.url}/api/v1/resume/{upload.json()['upload_id']}/status",
+                                            headers=auth(seeker)).json())["status"] in ("done", "failed") and st,
+                   60, "the resume parsed")
+    assert parsed["status"] == "done", parsed
+    link = httpx.get(f"{b.url}/api/v1/users/me/resume", headers=auth(seeker)).json()["download_url"]
+    assert httpx.get(a.url + link[link.index("/api/"):]).content == pdf
 
     # Enrichment: posted through a, enriched by a worker machine, active as b reads it.
     job_id = httpx.post(f"{a.url}/api/v1/jobs", headers=auth(provider), json=job_body()).json()["id"]
