@@ -50,10 +50,6 @@ class Settings(BaseSettings):
     # holds at most one connection, so DB_POOL_SIZE >= WEB_MAX_IN_FLIGHT (+ the web UI's calls) means
     # no request ever waits for a connection; none waits more than DB_POOL_TIMEOUT s.
     web_max_in_flight: int = Field(default=32, ge=1)
-    # A request that finds the bound taken waits this long for a slot before its 503: connections are
-    # not spread evenly over the backend workers, and a worker holding a few more than the bound would
-    # otherwise shed requests while the other has room.
-    web_slot_wait_seconds: float = Field(default=0.25, ge=0, le=5)
     web_threads: int = Field(default=12, ge=1, le=200)
     db_pool_size: int = Field(default=40, ge=1, le=200)
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60)

@@ -1,11 +1,9 @@
 """Overload and outages: a bound on the API requests one backend worker works on at once, and an
 honest 503 when a backing service is down or saturated.
 
-Past the bound a request waits at most WEB_SLOT_WAIT_SECONDS (0.25 s) for a slot, first come
-first served, then gets a 503 with Retry-After and a JSON detail, so a burst never builds a queue
-in which requests wait for seconds (and are still worked through after their clients gave up). The
-short wait absorbs the uneven spread of connections over backend workers: 50 connections on two
-workers bounded at 32 each were shed now and then where one worker held more than 32 of them. `/health`, the web pages and the Reflex websocket are not counted:
+Past the bound the answer is an immediate 503 with Retry-After and a JSON detail, so a burst
+never builds a queue in which requests wait for seconds (and are still worked through after
+their clients gave up). `/health`, the web pages and the Reflex websocket are not counted:
 they stay answerable during a burst.
 
 The same place sizes the thread pool that runs synchronous handlers (WEB_THREADS): the database
@@ -18,10 +16,8 @@ the database without a word (its host went away: no goodbye that db.server_went_
 checkout) is run once more: SQLAlchemy has discarded the whole pool by then, so the second run
 gets a new connection. Writes are not repeated (one might have been applied): they get the 503."""
 
-import asyncio
 import json
 import logging
-from collections import deque
 
 import anyio.to_thread
 import psycopg
@@ -97,50 +93,12 @@ class AdmissionControl:
     within BODY_READ_SECONDS: clients that trickle their bodies (slowloris) hold no slot and are
     dropped with 408. It sits inside the body size cap, which bounds what is buffered."""
 
-    def __init__(self, app, max_in_flight: int | None = None, body_read_seconds: float | None = None,
-                 slot_wait_seconds: float | None = None):
+    def __init__(self, app, max_in_flight: int | None = None, body_read_seconds: float | None = None):
         self.app = app
         self.max_in_flight = max_in_flight or settings.web_max_in_flight
         self.body_read_seconds = body_read_seconds or BODY_READ_SECONDS
-        self.slot_wait = settings.web_slot_wait_seconds if slot_wait_seconds is None else slot_wait_seconds
         self.in_flight = 0
-        self._waiters: deque[asyncio.Future] = deque()
         self._threads_sized = False
-
-    async def _slot(self) -> bool:
-        """A slot now, or the first one freed within slot_wait (first come, first served)."""
-        if self.in_flight < self.max_in_flight:
-            self.in_flight += 1
-            return True
-        if self.slot_wait <= 0:
-            return False
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), self.slot_wait)
-        except TimeoutError:
-            pass
-        except BaseException:  # the request itself was cancelled: give back a slot handed to it
-            if waiter.done() and not waiter.cancelled():
-                self._release()
-            waiter.cancel()
-            raise
-        if waiter.done() and not waiter.cancelled():
-            return True  # a finishing request handed its slot over (in_flight unchanged)
-        waiter.cancel()  # _release skips it
-        return False
-
-    def _release(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if waiter.done():
-                continue
-            try:
-                waiter.set_result(None)
-            except RuntimeError:  # its event loop has ended (a test's)
-                continue
-            return
-        self.in_flight -= 1
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIX):
@@ -158,16 +116,17 @@ class AdmissionControl:
             if messages is None:
                 return  # the client left (or the size cap cut the body off and already answered 413)
             receive = _replay(messages, receive)
-        if not await self._slot():
+        if self.in_flight >= self.max_in_flight:
             await send_busy(send)
             return
+        self.in_flight += 1
         released = False
 
         def release() -> None:
             nonlocal released
             if not released:
                 released = True
-                self._release()
+                self.in_flight -= 1
 
         async def send_then_release(message) -> None:
             # The slot is free once the whole answer is handed to the server, not when the app's
