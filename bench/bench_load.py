@@ -215,6 +215,10 @@ def wrk(url: str, connections: int, duration: int, headers: dict | None = None, 
     caches and subscriptions are up)."""
     if warmup:
         wrk(url, connections, warmup, headers, timeout, threads)
+        # The warm-up's last requests are still being worked when wrk exits (those already in a
+        # thread finish; those still waiting are dropped): without a pause they overlap the measured
+        # run's first requests, and a worker past WEB_MAX_IN_FLIGHT sheds a few with 503.
+        time.sleep(1)
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", timeout]
     for key, value in (headers or {}).items():
         cmd += ["-H", f"{key}: {value}"]
