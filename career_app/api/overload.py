@@ -84,9 +84,6 @@ async def send_slow_body(send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-_READ_METHODS = ("GET", "HEAD")
-
-
 class AdmissionControl:
     """Pure ASGI middleware (one instance per worker process; the event loop is single-threaded,
     so a plain counter is exact). A request body is read in full before the request takes a slot,
@@ -138,55 +135,13 @@ class AdmissionControl:
             await send(message)
 
         try:
-            if scope["method"] in _READ_METHODS:
-                await _unless_client_leaves(self.app, scope, receive, send_then_release)
-            else:
-                await self.app(scope, receive, send_then_release)
+            await self.app(scope, receive, send_then_release)
         finally:
             release()
 
 
-async def _unless_client_leaves(app, scope, receive, send) -> None:
-    """Run a read, dropped (its slot freed) if its client disconnects before the answer starts. A
-    client that gave up (a timeout, a closed load generator) would otherwise keep a slot, and a
-    thread, for a request nobody reads, and the requests of clients still there were shed with 503
-    for it (bench_load's recommendations row: its warm-up's abandoned requests were still queued for
-    threads when the measured run began). Work already running in a thread finishes; only what
-    waits is dropped. Writes are never cut short."""
-    first = await receive()  # the request message (a GET/HEAD has no body to stream)
-    gone = anyio.Event()
-    started = False
-
-    async def app_receive():
-        nonlocal first
-        if first is not None:
-            message, first = first, None
-            return message
-        await gone.wait()
-        return {"type": "http.disconnect"}
-
-    async def tracking_send(message) -> None:
-        nonlocal started
-        started = started or message["type"] == "http.response.start"
-        await send(message)
-
-    async with anyio.create_task_group() as group:
-        async def watch() -> None:
-            while (await receive())["type"] != "http.disconnect":
-                pass
-            gone.set()
-            if not started:
-                group.cancel_scope.cancel()
-
-        group.start_soon(watch)
-        try:
-            await app(scope, app_receive, tracking_send)
-        finally:
-            group.cancel_scope.cancel()  # the answer is sent (or the request dropped): stop watching
-
-
 DISCONNECTED = "career_app.db_disconnected"  # scope key: this request met a dropped connection
-_RETRIED_METHODS = _READ_METHODS
+_RETRIED_METHODS = ("GET", "HEAD")
 
 
 class RetryReadOnce:
