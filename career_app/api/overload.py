@@ -128,8 +128,7 @@ class AdmissionControl:
         async def send_then_release(message) -> None:
             # The slot is free once the whole answer is handed to the server, not when the app's
             # coroutine ends: on a busy event loop that resumes later, after the client may already
-            # have sent its next request on the same connection, which would count twice and be shed
-            # while fewer requests than the bound are really open (bench_load's recommendations).
+            # have sent its next request on the same connection, which would then count twice.
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 release()
             await send(message)
