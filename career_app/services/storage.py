@@ -1,6 +1,6 @@
 """Private file storage under FILES_DIR (default DATA_DIR/private), never served directly: files leave
-only through
-signed, expiring download links checked by `open_signed`."""
+only through signed, expiring download links checked by `open_signed`. Web processes write (uploads,
+staging) and workers read (parsing), so machines of one deployment share FILES_DIR."""
 
 import base64
 import hashlib
