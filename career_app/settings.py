@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     data_dir: Path = Path(".data")
+    # Private files (resumes, exports): written by web processes, read by workers. Several machines
+    # point it at one shared volume; unset: DATA_DIR/private.
+    files_dir: Path | None = None
     database_url: str | None = None
     redis_url: str | None = None
     rq_redis_db: int = 1
@@ -25,6 +28,7 @@ class Settings(BaseSettings):
     public_url: str | None = None
     cors_origins: str = ""
     web_workers: int = 2
+    rq_workers: int = Field(default=1, ge=1, le=64)  # worker processes of `run --role worker`
 
     jwt_secret: str | None = None
     # Fernet key (urlsafe base64 of 32 bytes) for mailbox passwords at rest; unset: derived from the

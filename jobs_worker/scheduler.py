@@ -3,9 +3,11 @@ interview reminders every REMIND_SECONDS, and every DESK_SWEEP_SECONDS runs the 
 (services/desk.sweep: SLA alerts, the idle hand-back of held conversations, whose unanswered question
 the coach then answers in an RQ job).
 
-Every worker starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`: not a
-thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock can
-deadlock the child); it exits within a second of its worker. One scheduler at a time holds a Redis
+Every worker of `run` starts one as a child process (`python -m jobs_worker.scheduler <worker pid>`:
+not a thread, since RQ forks a work horse per job and a fork taken while another thread holds a lock
+can deadlock the child); it exits within a second of its worker. `run --role scheduler` runs it
+alone (`python -m jobs_worker.scheduler`, no parent to follow): one or more such machines, the
+same election. One scheduler at a time holds a Redis
 lock (renewed each tick, taken over when it lapses, so a killed worker's scheduling moves to another
 within LOCK_SECONDS) and queues due runs; each due time is also claimed by a compare-and-set on the
 source's next_run_at, so even two schedulers could not both run it."""
@@ -89,10 +91,10 @@ class Scheduler:
                 "career_app.services.coach.answer_blocking", str(session_id), job_timeout=300, result_ttl=600)
         return released
 
-    def loop(self, parent: int) -> None:
-        """Tick every TICK_SECONDS while the worker `parent` lives."""
+    def loop(self, parent: int | None = None) -> None:
+        """Tick every TICK_SECONDS while the worker `parent` lives (no parent: until stopped)."""
         next_tick = next_desk = 0.0
-        while os.getppid() == parent:
+        while parent is None or os.getppid() == parent:
             if time.monotonic() >= next_desk:
                 next_desk = time.monotonic() + settings.desk_sweep_seconds
                 try:
@@ -119,4 +121,4 @@ if __name__ == "__main__":
     from career_app.settings import settings
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s scheduler %(levelname)s %(message)s")
-    Scheduler(sys.argv[2] if len(sys.argv) > 2 else None).loop(int(sys.argv[1]))
+    Scheduler(sys.argv[2] if len(sys.argv) > 2 else None).loop(int(sys.argv[1]) if len(sys.argv) > 1 else None)
