@@ -3,6 +3,7 @@ the admin inbox, and the help centre with a page's "?". Real browser, real app."
 
 import io
 import re
+import uuid
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -49,7 +50,9 @@ def test_google_sign_in_feedback_and_help(page, new_page, app_url, loopback_idp,
     page.goto(f"{app_url}/jobs")
     wait_ready(page)
     page.locator("#feedback-button").click()
-    page.locator("#feedback-message").fill("The salary filter forgets my currency after paging")
+    # Other tests' feedback shares the database: this message carries its own mark.
+    mark = f"forgets my currency {uuid.uuid4().hex[:8]}"
+    page.locator("#feedback-message").fill(f"The salary filter {mark} after paging")
     page.locator("#feedback-screenshot input[type=file]").set_input_files(
         files=[{"name": "jobs.png", "mimeType": "image/png", "buffer": _png()}])
     expect(page.get_by_text("jobs.png")).to_be_visible()
@@ -63,7 +66,7 @@ def test_google_sign_in_feedback_and_help(page, new_page, app_url, loopback_idp,
     admin.get_by_role("link", name="Feedback").click()
     expect(admin).to_have_url(re.compile(r"/admin/feedback/?$"))
     wait_ready(admin)
-    item = admin.locator(".feedback-item", has_text="forgets my currency").first
+    item = admin.locator(".feedback-item", has_text=mark).first
     expect(item).to_contain_text("/jobs")
     image = item.get_by_role("img", name="Screenshot sent with this feedback")
     expect(image).to_be_visible()
@@ -72,13 +75,13 @@ def test_google_sign_in_feedback_and_help(page, new_page, app_url, loopback_idp,
     item.get_by_label("Reply").fill("Thanks, fixed in the next release.")
     item.get_by_role("button", name="Reply").click()
     expect(admin.get_by_text("Reply sent as a notification.")).to_be_visible()
-    expect(admin.locator("#feedback-inbox")).not_to_contain_text("forgets my currency")  # triaged now: not "new"
+    expect(admin.locator("#feedback-inbox")).not_to_contain_text(mark)  # triaged now: not "new"
     admin.locator("#feedback-status-filter").click()
     admin.get_by_role("option", name="triaged").click()
-    item = admin.locator(".feedback-item", has_text="forgets my currency").first
+    item = admin.locator(".feedback-item", has_text=mark).first
     expect(item).to_contain_text("Replied: Thanks, fixed in the next release.")
     item.get_by_role("button", name="Done").click()
-    expect(admin.locator("#feedback-inbox")).not_to_contain_text("forgets my currency")
+    expect(admin.locator("#feedback-inbox")).not_to_contain_text(mark)
 
     page.goto(f"{app_url}/notifications")
     wait_ready(page)
