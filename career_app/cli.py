@@ -172,6 +172,7 @@ def cmd_run(args) -> None:
     and Redis that DATABASE_URL and REDIS_URL name."""
     import logging
 
+    from career_app.serve import build_frontend
     from career_app.settings import settings
     from career_app.supervisor import Supervisor
 
