@@ -314,7 +314,7 @@ new MutationObserver((records) => {
 
 def start_app_with_frontend(data_dir: Path) -> tuple[str, subprocess.Popen]:
     """`make run` (`cli run`, WEB_WORKERS=2, the production frontend) on a free port."""
-    from bench_load import _free_port, _wait_http
+    from bench_load import _free_port
 
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "LLM_CONFIG_FILE")}
@@ -325,9 +325,19 @@ def start_app_with_frontend(data_dir: Path) -> tuple[str, subprocess.Popen]:
     proc = subprocess.Popen([sys.executable, "-m", "career_app.cli", "run", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://localhost:{port}"
-    _wait_http(f"{url}/health", 900)  # the first build installs the frontend's npm packages
-    _wait_http(f"{url}/signin/", 60)
-    return url, proc
+    deadline = time.monotonic() + 900  # the first build installs the frontend's npm packages
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"the app exited; see {data_dir / 'app.log'}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200 and \
+                    httpx.get(f"{url}/signin/", timeout=5).status_code == 200:
+                return url, proc
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the app did not start; see {data_dir / 'app.log'}")
+        time.sleep(1)
 
 
 async def _clock_offset(page) -> tuple[float, float]:
@@ -424,7 +434,7 @@ async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> li
         for key, (tab, started) in sent.items():
             if key in seen[tab]:
                 latencies.append(seen[tab][key] / 1000 - offsets[tab][0] - started)
-        drift = max(abs((await _clock_offset(page))[0] - offset) for page, (offset, _e) in zip(pages, offsets))
+        drift = max([abs((await _clock_offset(page))[0] - offset) for page, (offset, _e) in zip(pages, offsets)])
         # Correctness: each tab shows its replies once each, in the conversation's stored order.
         wrong = 0
         async with httpx.AsyncClient(base_url=url, timeout=30) as http:
