@@ -294,9 +294,25 @@ async def fanout(url: str, users: int) -> tuple[float, list[float]]:
 KEY = r"lbm\d+x[0-9a-f]{6}"  # a reply's key, in its text
 BENCH_WEB_DIR = ROOT / ".web-bench"  # the frontend this bench builds, apart from make run's .web
 
-# Installed before the page's scripts: the first moment each message key enters the DOM.
+# Installed before the page's scripts: the first moment each message key enters the DOM, and the
+# first websocket frame carrying it (as the page's JS gets it; the rest is applying it and rendering).
 OBSERVER_JS = r"""
 window.__seen = {};
+window.__frames = {};
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new NativeWebSocket(...args);
+  socket.addEventListener("message", (message) => {
+    const now = performance.now();
+    if (typeof message.data !== "string") return;
+    for (const key of message.data.match(/lbm\d+x[0-9a-f]{6}/g) || []) {
+      if (!(key in window.__frames)) window.__frames[key] = now;
+    }
+  });
+  return socket;
+};
+window.WebSocket.prototype = NativeWebSocket.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
 new MutationObserver((records) => {
   const now = performance.now();
   for (const record of records) {
@@ -430,10 +446,14 @@ async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> li
             if sum(len(s) for s in seen) >= len(sent):
                 break
             await asyncio.sleep(0.2)
-        latencies = []
+        frames = [await page.evaluate("window.__frames") for page in pages]
+        latencies, to_frame, to_dom = [], [], []
         for key, (tab, started) in sent.items():
             if key in seen[tab]:
                 latencies.append(seen[tab][key] / 1000 - offsets[tab][0] - started)
+                if key in frames[tab]:
+                    to_frame.append(frames[tab][key] / 1000 - offsets[tab][0] - started)
+                    to_dom.append((seen[tab][key] - frames[tab][key]) / 1000)
         drift = max([abs((await _clock_offset(page))[0] - offset) for page, (offset, _e) in zip(pages, offsets)])
         # Correctness: each tab shows its replies once each, in the conversation's stored order.
         wrong = 0
@@ -444,6 +464,9 @@ async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> li
                 expected = [k for m in stored for k in re.findall(KEY, m["content"])]
                 wrong += re.findall(KEY, await page.locator("#chat-messages").inner_text()) != expected
         missing = len(sent) - len(latencies)
+        if to_frame:
+            print(f"  POST -> the tab's socket frame: {_ms(to_frame)}\n  frame -> DOM (applying the delta, "
+                  f"rendering): {_ms(to_dom)}")
         print(f"  clock offsets moved by at most {drift * 1000:.2f} ms over the run; "
               f"{missing} replies never shown, {wrong} tabs with a reply missing, doubled or out of order")
         for client in clients:
