@@ -3,6 +3,7 @@ conversations open, and how fast notifications fan out to many connected users.
 
     .venv/bin/python bench/bench_live.py [--sessions 200] [--messages 400] [--rate 40] [--users 1000]
                                          [--pairs 20] [--rounds 10] [--skip-fanout]
+    .venv/bin/python bench/bench_live.py --browser [--tabs 8] [--messages 100] [--rate 8]
 
 Starts the app as `make run` does (`cli run --no-frontend`, WEB_WORKERS=2, embedded PostgreSQL and
 Redis in a temporary DATA_DIR). Accounts are inserted directly (one shared password hash) and get
@@ -22,7 +23,21 @@ tokens from the auth service, so setting up 1,000 users takes seconds, not 1,000
    p95 against 100 ms.
 4. Chat under typing: step 1 again, with an admin socket on each of the `--sessions` conversations
    and both sides sending a typing frame every second; admin message -> seeker p95 against 50 ms.
+5. With `--browser` (instead of 1-4): the app as `make run` serves it, production frontend included
+   (built into .web-bench, apart from `make run`'s .web), and `--tabs` seekers each signed in (their
+   session cookie) in their own Chromium context with their conversation open on /coach; an admin has
+   taken each over and posts `--messages` replies over REST (as the desk does) at `--rate` per second
+   to random tabs. Latency = from just before the POST to the reply's text entering the tab's DOM,
+   timed in the browser (below); p95 against 50 ms. The tabs' sockets and the POSTs spread over both
+   workers; the tabs per worker are printed.
 The load generator runs on the same machine as the app (2 cores here): figures are upper bounds.
+
+Browser timing: a MutationObserver installed before the page's own scripts notes performance.now()
+when a node or text carrying a message's key enters the DOM (before paint; the render is done). The
+page's clock is mapped onto this process's perf_counter by asking it for performance.now() ten times
+and keeping the exchange with the shortest round trip: the offset is the page's reading minus the
+midpoint, wrong by at most half that round trip (printed; about a millisecond). Both are monotonic
+clocks of one machine, so the offset does not drift; it is measured again at the end as a check.
 """
 
 import argparse
@@ -30,8 +45,11 @@ import asyncio
 import json
 import os
 import random
+import re
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -271,26 +289,228 @@ async def fanout(url: str, users: int) -> tuple[float, list[float]]:
     return total, [arrived[u] - started for u in arrived]
 
 
+# --- 5. the browser: admin reply over REST -> the seeker's open tab ---------------------------
+
+KEY = r"lbm\d+x[0-9a-f]{6}"  # a reply's key, in its text
+BENCH_WEB_DIR = ROOT / ".web-bench"  # the frontend this bench builds, apart from make run's .web
+
+# Installed before the page's scripts: the first moment each message key enters the DOM, and the
+# first websocket frame carrying it (as the page's JS gets it; the rest is applying it and rendering).
+OBSERVER_JS = r"""
+window.__seen = {};
+window.__frames = {};
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new NativeWebSocket(...args);
+  socket.addEventListener("message", (message) => {
+    const now = performance.now();
+    if (typeof message.data !== "string") return;
+    for (const key of message.data.match(/lbm\d+x[0-9a-f]{6}/g) || []) {
+      if (!(key in window.__frames)) window.__frames[key] = now;
+    }
+  });
+  return socket;
+};
+window.WebSocket.prototype = NativeWebSocket.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+new MutationObserver((records) => {
+  const now = performance.now();
+  for (const record of records) {
+    const texts = record.type === "characterData" ? [record.target.data]
+      : Array.from(record.addedNodes, (node) => node.textContent || "");
+    for (const text of texts) {
+      for (const key of text.match(/lbm\d+x[0-9a-f]{6}/g) || []) {
+        if (!(key in window.__seen)) window.__seen[key] = now;
+      }
+    }
+  }
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+
+
+def start_app_with_frontend(data_dir: Path) -> tuple[str, subprocess.Popen]:
+    """`make run` (`cli run`, WEB_WORKERS=2, the production frontend) on a free port."""
+    from bench_load import _free_port
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "LLM_CONFIG_FILE")}
+    env.update(DATA_DIR=str(data_dir), WEB_WORKERS="2", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+               REFLEX_USE_NPM="1", REFLEX_WEB_WORKDIR=str(BENCH_WEB_DIR),
+               REFLEX_STATES_WORKDIR=str(ROOT / ".states-bench"))
+    log = open(data_dir / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "career_app.cli", "run", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 900  # the first build installs the frontend's npm packages
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"the app exited; see {data_dir / 'app.log'}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200 and \
+                    httpx.get(f"{url}/signin/", timeout=5).status_code == 200:
+                return url, proc
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the app did not start; see {data_dir / 'app.log'}")
+        time.sleep(1)
+
+
+async def _clock_offset(page) -> tuple[float, float]:
+    """(page performance.now() in s minus this process's perf_counter, the error bound in s)."""
+    best = None
+    for _ in range(10):
+        before = time.perf_counter()
+        now_ms = await page.evaluate("performance.now()")
+        after = time.perf_counter()
+        if best is None or after - before < best[1] * 2:
+            best = (now_ms / 1000 - (before + after) / 2, (after - before) / 2)
+    return best
+
+
+def _tab_workers(tokens: list[str]) -> dict[str, int]:
+    """How many of the tabs each backend worker holds (Reflex's socket record of each tab)."""
+    import pickle
+
+    import redis
+
+    from career_app import db
+
+    r = redis.Redis.from_url(db.redis_url())
+    counts: dict[str, int] = {}
+    for token in tokens:
+        raw = r.get(f"token_manager_socket_record_{token}")
+        owner = pickle.loads(raw).instance_id[:8] if raw else "none"
+        counts[owner] = counts.get(owner, 0) + 1
+    return counts
+
+
+async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    from career_app.services import auth
+    from models.user import Role
+    from tests.e2e.conftest import CHROMIUM_ARGS
+
+    seekers = make_users(tabs, Role.seeker)
+    (_admin_id, admin), = make_users(1, Role.admin)
+    admin_auth = {"Authorization": f"Bearer {admin}"}
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        ids = []
+        for _uid, token in seekers:
+            ids.append((await http.post("/api/v1/chat/sessions", headers={"Authorization": f"Bearer {token}"})).json()["id"])
+            assert (await http.post("/api/v1/admin/takeover", json={"session_id": ids[-1]},
+                                    headers=admin_auth)).status_code == 200
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                           args=CHROMIUM_ARGS, headless=True)
+        pages = []
+        for sid, (_uid, token) in zip(ids, seekers):
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            await context.add_cookies([{"name": auth.SESSION_COOKIE, "value": token, "url": url}])
+            await context.add_init_script(OBSERVER_JS)
+            page = await context.new_page()
+            await page.goto(f"{url}/coach?session={sid}")
+            await page.locator('main[data-hydrated="true"]').wait_for(timeout=60_000)
+            await page.locator("#chat-status", has_text="Human advisor").wait_for(timeout=60_000)
+            pages.append(page)
+        tokens = [await page.evaluate("sessionStorage.getItem('token')") for page in pages]
+        print(f"  {tabs} seeker tabs open on /coach; tabs per backend worker: {_tab_workers(tokens)}")
+        offsets = [await _clock_offset(page) for page in pages]
+        print(f"  page clocks aligned within {max(e for _o, e in offsets) * 1000:.2f} ms (worst tab)")
+
+        # A few clients with kept-alive connections, so the POSTs land on both workers.
+        clients = [httpx.AsyncClient(base_url=url, timeout=30, headers=admin_auth) for _ in range(4)]
+        sent: dict[str, tuple[int, float]] = {}  # key -> (tab, perf_counter before the POST)
+
+        async def post(i: int) -> None:
+            tab = random.randrange(len(pages))
+            key = f"lbm{i}x{uuid.uuid4().hex[:6]}"
+            sent[key] = (tab, time.perf_counter())
+            resp = await clients[i % len(clients)].post(f"/api/v1/admin/chat/{ids[tab]}/messages",
+                                                        json={"content": f"{key} Thanks, I'll look at your CV now."})
+            assert resp.status_code == 200, resp.text
+
+        for client in clients:  # open the connections before the clock starts
+            await client.get("/health")
+        posts = []
+        for i in range(messages):
+            posts.append(asyncio.create_task(post(i)))
+            await asyncio.sleep(random.expovariate(rate))
+        await asyncio.gather(*posts)
+        seen: list[dict[str, float]] = [{} for _ in pages]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            seen = [await page.evaluate("window.__seen") for page in pages]
+            if sum(len(s) for s in seen) >= len(sent):
+                break
+            await asyncio.sleep(0.2)
+        frames = [await page.evaluate("window.__frames") for page in pages]
+        latencies, to_frame, to_dom = [], [], []
+        for key, (tab, started) in sent.items():
+            if key in seen[tab]:
+                latencies.append(seen[tab][key] / 1000 - offsets[tab][0] - started)
+                if key in frames[tab]:
+                    to_frame.append(frames[tab][key] / 1000 - offsets[tab][0] - started)
+                    to_dom.append((seen[tab][key] - frames[tab][key]) / 1000)
+        drift = max([abs((await _clock_offset(page))[0] - offset) for page, (offset, _e) in zip(pages, offsets)])
+        # Correctness: each tab shows its replies once each, in the conversation's stored order.
+        wrong = 0
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            for page, sid, (_uid, token) in zip(pages, ids, seekers):
+                stored = (await http.get(f"/api/v1/chat/sessions/{sid}/messages?limit=100",
+                                         headers={"Authorization": f"Bearer {token}"})).json()["items"]
+                expected = [k for m in stored for k in re.findall(KEY, m["content"])]
+                wrong += re.findall(KEY, await page.locator("#chat-messages").inner_text()) != expected
+        missing = len(sent) - len(latencies)
+        if to_frame:
+            print(f"  POST -> the tab's socket frame: {_ms(to_frame)}\n  frame -> DOM (applying the delta, "
+                  f"rendering): {_ms(to_dom)}")
+        print(f"  clock offsets moved by at most {drift * 1000:.2f} ms over the run; "
+              f"{missing} replies never shown, {wrong} tabs with a reply missing, doubled or out of order")
+        for client in clients:
+            await client.aclose()
+        await browser.close()
+    return latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=400)
-    parser.add_argument("--rate", type=float, default=40.0, help="admin messages per second")
+    parser.add_argument("--messages", type=int, help="admin messages (default 400; 100 with --browser)")
+    parser.add_argument("--rate", type=float, help="admin messages per second (default 40; 8 with --browser)")
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--pairs", type=int, default=20, help="conversations for the typing/presence latency")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--skip-fanout", action="store_true", help="only the chat, typing and presence parts")
+    parser.add_argument("--browser", action="store_true",
+                        help="only the browser step: admin reply -> the seekers' open /coach tabs")
+    parser.add_argument("--tabs", type=int, default=8, help="seekers' browser tabs for --browser")
     args = parser.parse_args()
+    args.messages = args.messages or (100 if args.browser else 400)
+    args.rate = args.rate or (8.0 if args.browser else 40.0)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # a socket each, here and in the app
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-live-"))
-    print(f"starting the app (2 web workers) in {data_dir} …")
-    url, proc = start_app(data_dir)
+    if args.browser:
+        print(f"starting the app as make run does (2 web workers, frontend built into {BENCH_WEB_DIR.name}) "
+              f"in {data_dir} …")
+        url, proc = start_app_with_frontend(data_dir)
+    else:
+        print(f"starting the app (2 web workers) in {data_dir} …")
+        url, proc = start_app(data_dir)
     os.environ["DATA_DIR"] = str(data_dir)  # this process reaches the same embedded services
     for key in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(key, None)
     try:
+        if args.browser:
+            print(f"\nbrowser: admin reply over REST -> the seeker's /coach tab, {args.tabs} tabs, "
+                  f"{args.messages} replies at {args.rate:g}/s")
+            latencies = asyncio.run(browser_latency(url, args.tabs, args.messages, args.rate))
+            print(f"  {_ms(latencies)}\n  admin reply -> seeker's tab  {_verdict(latencies, 50)}")
+            return
         print(f"\nchat: admin message -> seeker websocket, {args.sessions} conversations open, "
               f"{args.rate:g} messages/s over REST")
         latencies = asyncio.run(chat_latency(url, args.sessions, args.messages, args.rate))

@@ -304,7 +304,12 @@ class CoachState(AuthState):
             self._add(event["message"])
         elif kind == "session_closed":
             self.banner = "This conversation is closed."
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The open conversation's row in the list follows its status; the list is sent again only
+        when that changed (a chat message alone would re-send and re-render every row)."""
         for row in self.sessions:
-            if row["id"] == self.active_id:
+            if row["id"] == self.active_id and row["status"] != self.status:
                 row["status"], row["status_label"] = self.status, STATUS_LABEL.get(self.status, self.status)
-        self.sessions = list(self.sessions)
+                self.sessions = list(self.sessions)

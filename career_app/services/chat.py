@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import redis
 from sqlalchemy import func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from career_app.services import live, notifications, presence
@@ -79,19 +80,28 @@ def get_visible(session: Session, user: User, session_id, lock: bool = False) ->
 
 
 def _named(session: Session, chats: list[ChatSession]) -> list[ChatSessionOut]:
-    user_ids = {c.user_id for c in chats} | {c.admin_id for c in chats if c.admin_id}
-    job_ids = {c.job_id for c in chats if c.job_id}
-    names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
-    titles = dict(session.exec(select(Job.id, Job.title).where(Job.id.in_(job_ids))).all()) if job_ids else {}
-    # The seeker's latest message per conversation (the admin list shows it): one index walk each.
-    last_asked = dict(session.exec(
-        select(ChatMessage.session_id, func.left(ChatMessage.content, 200))
-        .where(ChatMessage.session_id.in_([c.id for c in chats]), ChatMessage.role == ChatRole.user)
-        .distinct(ChatMessage.session_id).order_by(ChatMessage.session_id, ChatMessage.id.desc())).all()) if chats else {}
-    out = [session_out(c, names.get(c.user_id, ""), titles.get(c.job_id, ""), names.get(c.admin_id, ""))
-           for c in chats]
-    for o in out:
-        o.last_seeker_message = last_asked.get(o.id, "")
+    """The conversations' summaries: names, job title and the seeker's latest message come in one
+    statement, since every live chat event carries a summary and waits for it."""
+    if not chats:
+        return []
+    seeker, holder = aliased(User), aliased(User)
+    # The seeker's latest message (the admin list shows it): one index walk each.
+    last_asked = (select(func.left(ChatMessage.content, 200))
+                  .where(ChatMessage.session_id == ChatSession.id, ChatMessage.role == ChatRole.user)
+                  .order_by(ChatMessage.id.desc()).limit(1).correlate(ChatSession).scalar_subquery())
+    rows = session.exec(
+        select(ChatSession.id, seeker.full_name, Job.title, holder.full_name, last_asked)
+        .join(seeker, seeker.id == ChatSession.user_id)
+        .outerjoin(Job, Job.id == ChatSession.job_id)
+        .outerjoin(holder, holder.id == ChatSession.admin_id)
+        .where(ChatSession.id.in_([c.id for c in chats]))).all()
+    found = {row[0]: row[1:] for row in rows}
+    out = []
+    for c in chats:
+        seeker_name, title, holder_name, asked = found.get(c.id, ("", None, None, None))
+        summary = session_out(c, seeker_name or "", title or "", holder_name or "")
+        summary.last_seeker_message = asked or ""
+        out.append(summary)
     return out
 
 
