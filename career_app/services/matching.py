@@ -268,7 +268,7 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
 # are re-scored for this seeker at that read, listings that left went with their rows (cascade),
 # and a new resume or new profile skills drop the list (triggers), so what is served is always
 # what re-ranking now would give, with no worker to wait for.
-KEEP = 2 * MAX_RECOMMENDATIONS  # items stored: listings may close (cascade) before a rebuild is needed
+KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close (cascade) before a rebuild is needed
 CATCH_UP_LIMIT = 2000  # changed listings beyond which building anew is cheaper than re-scoring them
 LIST_RULES = f"1/{evidence.PROFILE_VERSION}/{CALIBRATION}/{CANDIDATE_POOL}/{KEEP}"  # a change rebuilds every list
 
@@ -278,7 +278,12 @@ _LIST_SQL = ("SELECT l.rules, l.since_xid, l.kept, "
              "      ORDER BY i.score DESC, i.raw DESC, i.job_id LIMIT %(n)s) AS items "
              "FROM recommendation_lists l WHERE l.seeker_id = %(owner)s")
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 25))"  # one writer per seeker's list
-_XMIN_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+# A list is derived data: its writes need not wait for the WAL flush (a crash loses at most the
+# last ones, and the next read builds or catches up again).
+_XMIN_SQL = ("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+             "set_config('synchronous_commit', 'off', true)")
+_INSERT_ITEMS_SQL = ("INSERT INTO recommendation_items (seeker_id, job_id, score, raw, item) "
+                     "SELECT %s, * FROM unnest(%s::uuid[], %s::float8[], %s::float8[], %s::text[])")
 
 
 @dataclass(frozen=True)
@@ -320,9 +325,15 @@ def _seeker_profile(session: Session, user: User) -> evidence.ResumeProfile:
     return resume_profile(session, user, _ResumeDigest(*found[0]))
 
 
-def _item_rows(user: User, scored: list[tuple[Score, "Candidate"]]) -> list[tuple]:
-    return [(user.id, c.id, result.similarity_score, result.raw_similarity,
-             recommendation(result, c).model_dump_json()) for result, c in scored]
+def _items(scored: list[tuple[Score, "Candidate"]]) -> tuple[list[JobRecommendation], list[str]]:
+    items = [recommendation(result, c) for result, c in scored]
+    return items, [item.model_dump_json() for item in items]
+
+
+def _store_items(cursor, user: User, items: list[JobRecommendation], texts: list[str]) -> None:
+    """One statement for all of them."""
+    cursor.execute(_INSERT_ITEMS_SQL, (user.id, [i.job_id for i in items], [i.match_score for i in items],
+                                       [i.raw_similarity for i in items], texts))
 
 
 def build_list(session: Session, user: User) -> list[JobRecommendation]:
@@ -336,18 +347,17 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
     pool = candidates(session, user)
     scored = rescore(pool, seeker, KEEP)
     floor = min((c.cosine for c in pool), default=-1.0) if len(pool) >= CANDIDATE_POOL else -1.0
-    rows = _item_rows(user, scored)
+    items, texts = _items(scored)
     try:
-        with conn.cursor() as cursor:
+        with conn.pipeline(), conn.cursor() as cursor:
             cursor.execute("DELETE FROM recommendation_lists WHERE seeker_id = %s", (user.id,))
             cursor.execute("INSERT INTO recommendation_lists (seeker_id, rules, since_xid, floor, kept) "
-                           "VALUES (%s, %s, %s, %s, %s)", (user.id, LIST_RULES, since, floor, len(rows)))
-            cursor.executemany("INSERT INTO recommendation_items (seeker_id, job_id, score, raw, item) "
-                               "VALUES (%s, %s, %s, %s, %s)", rows)
+                           "VALUES (%s, %s, %s, %s, %s)", (user.id, LIST_RULES, since, floor, len(items)))
+            _store_items(cursor, user, items, texts)
         session.commit()
     except psycopg.errors.IntegrityError:  # a listing left job_match_rows since the pool was read
         session.rollback()
-    return [JobRecommendation.model_validate_json(row[4]) for row in rows]
+    return items
 
 
 def catch_up(session: Session, user: User, since: int) -> bool:
@@ -371,11 +381,11 @@ def catch_up(session: Session, user: User, since: int) -> bool:
     pool = [c for c in candidates(session, user, changed_since=since) if c.cosine >= floor]
     scored = rescore(pool, _seeker_profile(session, user), len(pool)) if pool else []
     try:
-        with conn.cursor() as cursor:
+        with conn.pipeline(), conn.cursor() as cursor:
             cursor.execute("DELETE FROM recommendation_items i USING job_match_rows m WHERE i.seeker_id = %s "
                            "AND m.job_id = i.job_id AND m.changed_xid >= %s", (user.id, since))
-            cursor.executemany("INSERT INTO recommendation_items (seeker_id, job_id, score, raw, item) "
-                               "VALUES (%s, %s, %s, %s, %s)", _item_rows(user, scored))
+            if scored:
+                _store_items(cursor, user, *_items(scored))
             cursor.execute("DELETE FROM recommendation_items WHERE seeker_id = %(u)s AND job_id NOT IN ("
                            "SELECT job_id FROM recommendation_items WHERE seeker_id = %(u)s "
                            "ORDER BY score DESC, raw DESC, job_id LIMIT %(keep)s)", {"u": user.id, "keep": KEEP})
