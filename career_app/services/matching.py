@@ -347,6 +347,9 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
     pool = candidates(session, user)
     scored = rescore(pool, seeker, KEEP)
     floor = min((c.cosine for c in pool), default=-1.0) if len(pool) >= CANDIDATE_POOL else -1.0
+    # In the order the stored list is read in (ties by id), so this answer and the next read agree.
+    scored.sort(key=lambda pair: pair[1].id)
+    scored.sort(key=lambda pair: (pair[0].similarity_score, pair[0].raw_similarity), reverse=True)
     items, texts = _items(scored)
     try:
         with conn.pipeline(), conn.cursor() as cursor:
