@@ -265,17 +265,18 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
 # A seeker's ranked list is built once and stored (migration 0018): recommendation_lists says how
 # far it is up to date, recommendation_items holds its best KEEP items as the seeker sees them.
 # Serving is one indexed read; the rows of job_match_rows changed since (new or edited listings)
-# are re-scored for this seeker at that read, listings that left went with their rows (cascade),
+# are re-scored for this seeker at that read, listings that left are not read (the read joins
+# job_match_rows) and go at the list's next write,
 # and a new resume or new profile skills drop the list (triggers), so what is served is always
 # what re-ranking now would give, with no worker to wait for.
-KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close (cascade) before a rebuild is needed
+KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close before a rebuild is needed
 CATCH_UP_LIMIT = 2000  # changed listings beyond which building anew is cheaper than re-scoring them
 LIST_RULES = f"1/{evidence.PROFILE_VERSION}/{CALIBRATION}/{CANDIDATE_POOL}/{KEEP}"  # a change rebuilds every list
 
 _LIST_SQL = ("SELECT l.rules, l.since_xid, l.kept, "
              "EXISTS (SELECT 1 FROM job_match_rows m WHERE m.changed_xid >= l.since_xid) AS changed, "
-             "ARRAY(SELECT i.item FROM recommendation_items i WHERE i.seeker_id = l.seeker_id "
-             "      ORDER BY i.score DESC, i.raw DESC, i.job_id LIMIT %(n)s) AS items "
+             "ARRAY(SELECT i.item FROM recommendation_items i JOIN job_match_rows m ON m.job_id = i.job_id "
+             "      WHERE i.seeker_id = l.seeker_id ORDER BY i.score DESC, i.raw DESC, i.job_id LIMIT %(n)s) AS items "
              "FROM recommendation_lists l WHERE l.seeker_id = %(owner)s")
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 25))"  # one writer per seeker's list
 # A list is derived data: its writes need not wait for the WAL flush (a crash loses at most the
@@ -339,7 +340,7 @@ def _store_items(cursor, user: User, items: list[JobRecommendation], texts: list
 def build_list(session: Session, user: User) -> list[JobRecommendation]:
     """Rank the seeker's candidate pool and store the best KEEP as their list (replacing any);
     returns the list. Run when the resume changed (the upload calls it) or at a read that finds no
-    list. A listing that closed meanwhile fails the store, not the answer."""
+    list."""
     conn = session.connection().connection.driver_connection
     conn.execute(_LOCK_SQL, (user.id,))
     since = conn.execute(_XMIN_SQL).fetchone()[0]  # before the pool is read: nothing changed later is missed
@@ -358,7 +359,7 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
                            "VALUES (%s, %s, %s, %s, %s)", (user.id, LIST_RULES, since, floor, len(items)))
             _store_items(cursor, user, items, texts)
         session.commit()
-    except psycopg.errors.IntegrityError:  # a listing left job_match_rows since the pool was read
+    except psycopg.errors.UniqueViolation:  # not expected (one writer per list): answer, store nothing
         session.rollback()
     return items
 
@@ -385,8 +386,9 @@ def catch_up(session: Session, user: User, since: int) -> bool:
     scored = rescore(pool, _seeker_profile(session, user), len(pool)) if pool else []
     try:
         with conn.pipeline(), conn.cursor() as cursor:
-            cursor.execute("DELETE FROM recommendation_items i USING job_match_rows m WHERE i.seeker_id = %s "
-                           "AND m.job_id = i.job_id AND m.changed_xid >= %s", (user.id, since))
+            cursor.execute("DELETE FROM recommendation_items i WHERE i.seeker_id = %s AND NOT EXISTS ("
+                           "SELECT 1 FROM job_match_rows m WHERE m.job_id = i.job_id AND m.changed_xid < %s)",
+                           (user.id, since))  # changed since (re-scored below) or gone
             if scored:
                 _store_items(cursor, user, *_items(scored))
             cursor.execute("DELETE FROM recommendation_items WHERE seeker_id = %(u)s AND job_id NOT IN ("
@@ -396,7 +398,7 @@ def catch_up(session: Session, user: User, since: int) -> bool:
                            "recommendation_items WHERE seeker_id = %s) WHERE seeker_id = %s",
                            (now, user.id, user.id))
         session.commit()
-    except psycopg.errors.IntegrityError:
+    except psycopg.errors.UniqueViolation:
         session.rollback()
         return False
     return True

@@ -12,8 +12,10 @@ without rebuilding (services/matching.py):
   id; a list remembers the oldest transaction that was still running when it was last brought up
   to date (its snapshot's xmin), so the rows changed since are exactly those stamped at or after it;
   they are re-scored for that seeker at the next read;
-- a listing that leaves job_match_rows (closed, made private, deleted) leaves every list with it
-  (ON DELETE CASCADE);
+- a listing that leaves job_match_rows (closed, made private, deleted) is no longer read from any
+  list (the read joins job_match_rows); its items go at that list's next write. No foreign keys on
+  the items: their per-row checks (and the row locks they take on job_match_rows) cost more than
+  the rest of storing a list;
 - a new or edited resume, or new profile skills, drop the seeker's list (triggers below): the next
   read, or the upload itself, builds it again.
 """
@@ -71,16 +73,18 @@ def upgrade() -> None:
     )
     op.create_table(
         "recommendation_items",
-        sa.Column("seeker_id", sa.Uuid(), sa.ForeignKey("recommendation_lists.seeker_id", ondelete="CASCADE"),
-                  primary_key=True),
-        sa.Column("job_id", sa.Uuid(), sa.ForeignKey("job_match_rows.job_id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("seeker_id", sa.Uuid(), primary_key=True),  # its list's; they go with it (trigger below)
+        sa.Column("job_id", sa.Uuid(), primary_key=True),
         sa.Column("score", sa.Float(), nullable=False),  # the match page's score (rounded as it shows it)
         sa.Column("raw", sa.Float(), nullable=False),  # its tie-break: the raw cosine
         sa.Column("item", sa.Text(), nullable=False),  # the JobRecommendation as JSON
     )
     op.execute("CREATE INDEX ix_recommendation_items_rank ON recommendation_items "
                "(seeker_id, score DESC, raw DESC, job_id)")
-    op.create_index("ix_recommendation_items_job_id", "recommendation_items", ["job_id"])
+    op.execute("CREATE FUNCTION recommendation_items_drop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "DELETE FROM recommendation_items WHERE seeker_id = OLD.seeker_id; RETURN NULL; END $$")
+    op.execute("CREATE TRIGGER recommendation_lists_items AFTER DELETE ON recommendation_lists FOR EACH ROW "
+               "EXECUTE FUNCTION recommendation_items_drop()")
 
     op.execute(_DROP_LIST.format(column="user_id").replace("recommendation_lists_drop", "recommendation_lists_drop_resume"))
     op.execute("CREATE TRIGGER resumes_drop_recommendations AFTER INSERT OR DELETE OR UPDATE OF user_id, embedding, "
@@ -98,6 +102,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS recommendation_lists_drop_resume()")
     op.drop_table("recommendation_items")
     op.drop_table("recommendation_lists")
+    op.execute("DROP FUNCTION IF EXISTS recommendation_items_drop()")
     op.execute("DROP TRIGGER IF EXISTS job_match_rows_stamp ON job_match_rows")
     op.execute("DROP FUNCTION IF EXISTS job_match_rows_stamp()")
     op.drop_index("ix_job_match_rows_changed_xid", table_name="job_match_rows")
