@@ -273,16 +273,19 @@ KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close before a reb
 CATCH_UP_LIMIT = 2000  # changed listings beyond which building anew is cheaper than re-scoring them
 LIST_RULES = f"1/{evidence.PROFILE_VERSION}/{CALIBRATION}/{CANDIDATE_POOL}/{KEEP}"  # a change rebuilds every list
 
-_LIST_SQL = ("SELECT l.rules, l.since_xid, l.kept, "
-             "EXISTS (SELECT 1 FROM job_match_rows m WHERE m.changed_xid >= l.since_xid) AS changed, "
+# The rows changed since a list's snapshot (migration 0018): two lookups on ix_job_match_rows_changed_xid.
+_CHANGED = "(m.changed_xid >= {since} OR m.changed_xid = ANY({pending}))"
+_LIST_SQL = ("SELECT l.rules, l.kept, "
+             "EXISTS (SELECT 1 FROM job_match_rows m WHERE " + _CHANGED.format(since="l.since_xid", pending="l.pending_xids")
+             + ") AS changed, "
              "ARRAY(SELECT i.item FROM recommendation_items i JOIN job_match_rows m ON m.job_id = i.job_id "
              "      WHERE i.seeker_id = l.seeker_id ORDER BY i.score DESC, i.raw DESC, i.job_id LIMIT %(n)s) AS items "
              "FROM recommendation_lists l WHERE l.seeker_id = %(owner)s")
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 25))"  # one writer per seeker's list
 # A list is derived data: its writes need not wait for the WAL flush (a crash loses at most the
 # last ones, and the next read builds or catches up again).
-_XMIN_SQL = ("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-             "set_config('synchronous_commit', 'off', true)")
+_SNAPSHOT_SQL = ("SELECT pg_snapshot_xmax(s)::text::bigint, ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) x), "
+                 "set_config('synchronous_commit', 'off', true) FROM pg_current_snapshot() s")
 _INSERT_ITEMS_SQL = ("INSERT INTO recommendation_items (seeker_id, job_id, score, raw, item) "
                      "SELECT %s, * FROM unnest(%s::uuid[], %s::float8[], %s::float8[], %s::text[])")
 
@@ -309,13 +312,13 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
     limit = max(1, min(limit, MAX_RECOMMENDATIONS))
     found = jobs_service.read_rows(session, _LIST_SQL, {"owner": user.id, "n": limit})
     if found:
-        rules, since, kept, changed, items = found[0]
+        rules, kept, changed, items = found[0]
         if rules == LIST_RULES and len(items) >= min(limit, kept):
             if not changed:
                 return [JobRecommendation.model_validate_json(item) for item in items]
-            if catch_up(session, user, since):
+            if catch_up(session, user):
                 return [JobRecommendation.model_validate_json(item) for item in
-                        jobs_service.read_rows(session, _LIST_SQL, {"owner": user.id, "n": limit})[0][4]]
+                        jobs_service.read_rows(session, _LIST_SQL, {"owner": user.id, "n": limit})[0][3]]
     return build_list(session, user)[:limit]
 
 
@@ -343,7 +346,7 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
     list."""
     conn = session.connection().connection.driver_connection
     conn.execute(_LOCK_SQL, (user.id,))
-    since = conn.execute(_XMIN_SQL).fetchone()[0]  # before the pool is read: nothing changed later is missed
+    since, pending, _ = conn.execute(_SNAPSHOT_SQL).fetchone()  # before the pool is read: nothing later is missed
     seeker = _seeker_profile(session, user)
     pool = candidates(session, user)
     scored = rescore(pool, seeker, KEEP)
@@ -355,8 +358,8 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
     try:
         with conn.pipeline(), conn.cursor() as cursor:
             cursor.execute("DELETE FROM recommendation_lists WHERE seeker_id = %s", (user.id,))
-            cursor.execute("INSERT INTO recommendation_lists (seeker_id, rules, since_xid, floor, kept) "
-                           "VALUES (%s, %s, %s, %s, %s)", (user.id, LIST_RULES, since, floor, len(items)))
+            cursor.execute("INSERT INTO recommendation_lists (seeker_id, rules, since_xid, pending_xids, floor, kept) "
+                           "VALUES (%s, %s, %s, %s, %s, %s)", (user.id, LIST_RULES, since, pending, floor, len(items)))
             _store_items(cursor, user, items, texts)
         session.commit()
     except psycopg.errors.UniqueViolation:  # not expected (one writer per list): answer, store nothing
@@ -364,39 +367,42 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
     return items
 
 
-def catch_up(session: Session, user: User, since: int) -> bool:
+def catch_up(session: Session, user: User) -> bool:
     """Re-score for this seeker the listings changed since the list was last up to date (those
     within its pool's reach: cosine at least its floor), merge them in, keep the best KEEP. False
     when too many changed: the caller builds the list anew."""
     conn = session.connection().connection.driver_connection
     conn.execute(_LOCK_SQL, (user.id,))
-    state = conn.execute("SELECT since_xid, floor FROM recommendation_lists WHERE seeker_id = %s",
+    state = conn.execute("SELECT since_xid, pending_xids, floor FROM recommendation_lists WHERE seeker_id = %s",
                          (user.id,)).fetchone()
     if state is None:
         session.rollback()
         return False
-    since, floor = state  # as it stands under the lock (another request may have done this meanwhile)
-    now = conn.execute(_XMIN_SQL).fetchone()[0]
-    count = conn.execute("SELECT count(*) FROM (SELECT 1 FROM job_match_rows WHERE changed_xid >= %s LIMIT %s) c",
-                         (since, CATCH_UP_LIMIT + 1)).fetchone()[0]
+    since, pending, floor = state  # as it stands under the lock (another request may have done this meanwhile)
+    now, now_pending, _ = conn.execute(_SNAPSHOT_SQL).fetchone()
+    changed = {"since": since, "pending": pending}
+    count = conn.execute("SELECT count(*) FROM (SELECT 1 FROM job_match_rows m WHERE "
+                         + _CHANGED.format(since="%(since)s", pending="%(pending)s::bigint[]") + " LIMIT %(n)s) c",
+                         {**changed, "n": CATCH_UP_LIMIT + 1}).fetchone()[0]
     if count > CATCH_UP_LIMIT:
         session.rollback()
         return False
-    pool = [c for c in candidates(session, user, changed_since=since) if c.cosine >= floor]
+    pool = [c for c in candidates(session, user, changed_since=changed) if c.cosine >= floor]
     scored = rescore(pool, _seeker_profile(session, user), len(pool)) if pool else []
     try:
         with conn.pipeline(), conn.cursor() as cursor:
-            cursor.execute("DELETE FROM recommendation_items i WHERE i.seeker_id = %s AND NOT EXISTS ("
-                           "SELECT 1 FROM job_match_rows m WHERE m.job_id = i.job_id AND m.changed_xid < %s)",
-                           (user.id, since))  # changed since (re-scored below) or gone
+            cursor.execute("DELETE FROM recommendation_items i WHERE i.seeker_id = %(u)s AND NOT EXISTS ("
+                           "SELECT 1 FROM job_match_rows m WHERE m.job_id = i.job_id AND NOT "
+                           + _CHANGED.format(since="%(since)s", pending="%(pending)s::bigint[]") + ")",
+                           {"u": user.id, **changed})  # changed since (re-scored below) or gone
             if scored:
                 _store_items(cursor, user, *_items(scored))
             cursor.execute("DELETE FROM recommendation_items WHERE seeker_id = %(u)s AND job_id NOT IN ("
                            "SELECT job_id FROM recommendation_items WHERE seeker_id = %(u)s "
                            "ORDER BY score DESC, raw DESC, job_id LIMIT %(keep)s)", {"u": user.id, "keep": KEEP})
-            cursor.execute("UPDATE recommendation_lists SET since_xid = %s, kept = (SELECT count(*) FROM "
-                           "recommendation_items WHERE seeker_id = %s) WHERE seeker_id = %s",
-                           (now, user.id, user.id))
+            cursor.execute("UPDATE recommendation_lists SET since_xid = %s, pending_xids = %s, kept = (SELECT "
+                           "count(*) FROM recommendation_items WHERE seeker_id = %s) WHERE seeker_id = %s",
+                           (now, now_pending, user.id, user.id))
         session.commit()
     except psycopg.errors.UniqueViolation:
         session.rollback()
@@ -451,8 +457,9 @@ POOL_SQL = _POOL_SQL.format(around="(SELECT embedding FROM resumes WHERE user_id
 POOL_AROUND_SQL = _POOL_SQL.format(around="%(around)s::vector")
 # The listings changed since a list was last brought up to date (recommend's catch_up), nearest first.
 CHANGED_SQL = ("SELECT job_id, embedding <=> (SELECT embedding FROM resumes WHERE user_id = %(owner)s) AS distance, "
-               "rank_digest, requirement_vectors, profile, card FROM job_match_rows "
-               "WHERE changed_xid >= %(since)s AND owner_id <> %(owner)s ORDER BY distance")
+               "rank_digest, requirement_vectors, profile, card FROM job_match_rows m WHERE "
+               + _CHANGED.format(since="%(since)s", pending="%(pending)s::bigint[]")
+               + " AND owner_id <> %(owner)s ORDER BY distance")
 
 
 @dataclass
@@ -474,16 +481,16 @@ class Candidate:
 
 
 def candidates(session: Session, user: User, around: np.ndarray | None = None,
-               pool: int = CANDIDATE_POOL, changed_since: int | None = None) -> list[Candidate]:
+               pool: int = CANDIDATE_POOL, changed_since: dict | None = None) -> list[Candidate]:
     """The `pool` active public listings nearest by cosine (not the seeker's own) to the seeker's
-    current resume, or to `around`; with `changed_since`, instead every listing whose row changed
-    in a transaction at or after that id (CHANGED_SQL). A listing enriched before profiles existed
+    current resume, or to `around`; with `changed_since` ({"since", "pending"} of a stored list),
+    instead every listing whose row changed since that list's snapshot (CHANGED_SQL). A listing enriched before profiles existed
     gets one made by name (no meaning step) until its first match stores a full one."""
     params = {"owner": user.id, "n": pool}
     sql = POOL_SQL
     if changed_since is not None:
         sql = CHANGED_SQL
-        params["since"] = changed_since
+        params.update(changed_since)
     elif around is not None:
         sql = POOL_AROUND_SQL
         params["around"] = "[" + ",".join(map(str, np.asarray(around, dtype=np.float32).tolist())) + "]"

@@ -9,9 +9,11 @@ every request (cached per process only until any listing changed). A seeker's li
 once (by that search and re-scoring) and stored: serving it is one indexed read. It is kept exact
 without rebuilding (services/matching.py):
 - job_match_rows.changed_xid stamps every insert or update of a row with the writing transaction's
-  id; a list remembers the oldest transaction that was still running when it was last brought up
-  to date (its snapshot's xmin), so the rows changed since are exactly those stamped at or after it;
-  they are re-scored for that seeker at the next read;
+  id; a list remembers the snapshot it was last brought up to date from: the first transaction id
+  not yet started then (xmax) and those still running (the snapshot's xip). The rows changed since
+  are exactly those stamped at or after that xmax or by one of those transactions (two index
+  lookups; a long-running transaction elsewhere does not make rows already seen look new); they are
+  re-scored for that seeker at the next read;
 - a listing that leaves job_match_rows (closed, made private, deleted) is no longer read from any
   list (the read joins job_match_rows); its items go at that list's next write. No foreign keys on
   the items: their per-row checks (and the row locks they take on job_match_rows) cost more than
@@ -67,6 +69,7 @@ def upgrade() -> None:
         sa.Column("seeker_id", sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("rules", sa.Text(), nullable=False),  # matching.LIST_RULES when it was built
         sa.Column("since_xid", sa.BigInteger(), nullable=False),  # rows stamped at or after it: not yet seen
+        sa.Column("pending_xids", sa.ARRAY(sa.BigInteger()), nullable=False, server_default="{}"),  # nor by these
         sa.Column("floor", sa.Float(), nullable=False),  # lowest cosine of its candidate pool
         sa.Column("kept", sa.Integer(), nullable=False),  # items stored when built or last brought up to date
         sa.Column("built_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),

@@ -126,6 +126,7 @@ def test_new_profile_skills_change_the_stored_list(client, register, seeker_with
     assert scores == sorted(scores, reverse=True)
     page = client.post(f"/api/v1/jobs/{job_id}/match", headers=bearer(token)).json()
     assert page["similarity_score"] == next(i for i in items if i["job_id"] == job_id)["match_score"]
+    _close(job_id)
 
 
 def _store_along(owner_id, axis: int) -> str:
@@ -139,3 +140,33 @@ def _job_with_vector(owner_id, vector: list[float]) -> str:
                       skills_required=["Python"], skills=["Python"], status=JobStatus.active,
                       remote_option="remote", resume_guide_generated={"resume_guide": []},
                       prep_guide_generated={"prep_questions": []}, embedding=vector))
+
+
+def test_a_listing_committed_after_the_list_was_read_still_shows(client, register, seeker_with_known_resume):
+    """A listing written by a transaction still running when the list was brought up to date (so
+    invisible to it) is caught at a later read: the list remembers the transactions in progress."""
+    token, seeker = seeker_with_known_resume
+    provider, _ = register("provider")
+    owner = _user(provider).id
+    _ids(client, token)  # the list is stored
+    with session_scope() as slow:
+        job = Job(owner_id=owner, title="Committed late", description_raw="x" * 40, skills_required=["Python"],
+                  skills=["Python"], status=JobStatus.active, remote_option="remote",
+                  resume_guide_generated={"resume_guide": []}, prep_guide_generated={"prep_questions": []},
+                  embedding=_vector(0.999995))
+        slow.add(job)
+        slow.flush()  # written, stamped, not committed
+        _stored_job_id = str(job.id)
+        _ids(client, token)  # another change makes this read bring the list up to date while `slow` runs
+        other = _job(owner, 0.999, skills=("Python",))
+        _until(client, token, lambda items: other in {i["job_id"] for i in items})
+        slow.commit()
+    _until(client, token, lambda items: items and items[0]["job_id"] == _stored_job_id)
+    _close(_stored_job_id, other)  # near the known resume: later tests' own jobs stay first
+
+
+def _close(*job_ids: str) -> None:
+    with session_scope() as session:
+        for job_id in job_ids:
+            session.get(Job, uuid.UUID(job_id)).status = JobStatus.closed
+        session.commit()
