@@ -655,8 +655,18 @@ def _top_recall(seeker, queries: np.ndarray, profiles, got_ids: list[list[uuid.U
 
 
 def explain_recommend(seeker) -> None:
-    """The plan of the pool statement for the seeker's resume as it stands."""
+    """The plans of the served read (the stored list) and of the pool statement that builds it, for
+    the seeker's resume as it stands."""
+    from career_app.db import app_redis, session_scope
     from career_app.services import matching
+
+    with session_scope() as session:
+        matching.recommend(session, app_redis(), seeker, TOP_K)  # the list is stored and up to date
+    with raw_connection() as conn:
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + matching._LIST_SQL,
+                            {"owner": seeker.id, "n": TOP_K}).fetchall()
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the served read (the stored list):")
+    _print_plan(plan)
 
     with raw_connection() as conn, conn.transaction():
         conn.execute(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")

@@ -273,11 +273,12 @@ KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close before a reb
 CATCH_UP_LIMIT = 2000  # changed listings beyond which building anew is cheaper than re-scoring them
 LIST_RULES = f"1/{evidence.PROFILE_VERSION}/{CALIBRATION}/{CANDIDATE_POOL}/{KEEP}"  # a change rebuilds every list
 
-# The rows changed since a list's snapshot (migration 0018): two lookups on ix_job_match_rows_changed_xid.
+# The rows changed since a list's snapshot (migration 0018): two lookups on ix_job_match_rows_changed_xid
+# (the served read asks each in an EXISTS of its own: one index probe each, whatever the plan).
 _CHANGED = "(m.changed_xid >= {since} OR m.changed_xid = ANY({pending}))"
 _LIST_SQL = ("SELECT l.rules, l.kept, "
-             "EXISTS (SELECT 1 FROM job_match_rows m WHERE " + _CHANGED.format(since="l.since_xid", pending="l.pending_xids")
-             + ") AS changed, "
+             "(EXISTS (SELECT 1 FROM job_match_rows m WHERE m.changed_xid >= l.since_xid) OR EXISTS ("
+             "SELECT 1 FROM job_match_rows m WHERE m.changed_xid = ANY(l.pending_xids))) AS changed, "
              "ARRAY(SELECT i.item FROM recommendation_items i JOIN job_match_rows m ON m.job_id = i.job_id "
              "      WHERE i.seeker_id = l.seeker_id ORDER BY i.score DESC, i.raw DESC, i.job_id LIMIT %(n)s) AS items "
              "FROM recommendation_lists l WHERE l.seeker_id = %(owner)s")
