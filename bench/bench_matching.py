@@ -700,7 +700,7 @@ def bench_recommendations(seeker, held_vecs: np.ndarray, held_texts: list[str], 
     got_ids: list[list[uuid.UUID]] = []
     with raw_connection() as raw:
         for k, q in enumerate(queries):
-            _set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])  # drops the stored list
+            _set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])  # marks the stored list stale
             with session_scope() as session:  # the upload re-ranks once (resumes.after_resume_change)
                 build_ms, _ = _timed(matching.build_list, session, seeker)
             with session_scope() as session:

@@ -267,7 +267,7 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
 # Serving is one indexed read; the rows of job_match_rows changed since (new or edited listings)
 # are re-scored for this seeker at that read, listings that left are not read (the read joins
 # job_match_rows) and go at the list's next write,
-# and a new resume or new profile skills drop the list (triggers), so what is served is always
+# and a new resume or new profile skills mark the list stale (triggers), so what is served is always
 # what re-ranking now would give, with no worker to wait for.
 KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close before a rebuild is needed
 CATCH_UP_LIMIT = 2000  # changed listings beyond which building anew is cheaper than re-scoring them
@@ -358,9 +358,13 @@ def build_list(session: Session, user: User) -> list[JobRecommendation]:
     items, texts = _items(scored)
     try:
         with conn.pipeline(), conn.cursor() as cursor:
-            cursor.execute("DELETE FROM recommendation_lists WHERE seeker_id = %s", (user.id,))
+            # In place when there is one (see migration 0018): the small table keeps no dead rows to scan.
             cursor.execute("INSERT INTO recommendation_lists (seeker_id, rules, since_xid, pending_xids, floor, kept) "
-                           "VALUES (%s, %s, %s, %s, %s, %s)", (user.id, LIST_RULES, since, pending, floor, len(items)))
+                           "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (seeker_id) DO UPDATE SET rules = "
+                           "EXCLUDED.rules, since_xid = EXCLUDED.since_xid, pending_xids = EXCLUDED.pending_xids, "
+                           "floor = EXCLUDED.floor, kept = EXCLUDED.kept, built_at = now()",
+                           (user.id, LIST_RULES, since, pending, floor, len(items)))
+            cursor.execute("DELETE FROM recommendation_items WHERE seeker_id = %s", (user.id,))
             _store_items(cursor, user, items, texts)
         session.commit()
     except psycopg.errors.UniqueViolation:  # not expected (one writer per list): answer, store nothing

@@ -18,8 +18,9 @@ without rebuilding (services/matching.py):
   list (the read joins job_match_rows); its items go at that list's next write. No foreign keys on
   the items: their per-row checks (and the row locks they take on job_match_rows) cost more than
   the rest of storing a list;
-- a new or edited resume, or new profile skills, drop the seeker's list (triggers below): the next
-  read, or the upload itself, builds it again.
+- a new or edited resume, or new profile skills, mark the seeker's list stale (triggers below: its
+  `rules` emptied, an update in place like every write of a list row, so the small table does not
+  bloat with dead rows); the next read, or the upload itself, builds it again.
 """
 from collections.abc import Sequence
 
@@ -44,12 +45,12 @@ _DROP_LIST = """
 CREATE OR REPLACE FUNCTION recommendation_lists_drop() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        DELETE FROM recommendation_lists WHERE seeker_id = OLD.{column};
+        UPDATE recommendation_lists SET rules = '' WHERE seeker_id = OLD.{column};
         RETURN NULL;
     END IF;
-    DELETE FROM recommendation_lists WHERE seeker_id = NEW.{column};
+    UPDATE recommendation_lists SET rules = '' WHERE seeker_id = NEW.{column};
     IF TG_OP = 'UPDATE' AND OLD.{column} IS DISTINCT FROM NEW.{column} THEN
-        DELETE FROM recommendation_lists WHERE seeker_id = OLD.{column};
+        UPDATE recommendation_lists SET rules = '' WHERE seeker_id = OLD.{column};
     END IF;
     RETURN NULL;
 END
@@ -67,13 +68,14 @@ def upgrade() -> None:
     op.create_table(
         "recommendation_lists",
         sa.Column("seeker_id", sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("rules", sa.Text(), nullable=False),  # matching.LIST_RULES when it was built
+        sa.Column("rules", sa.Text(), nullable=False),  # matching.LIST_RULES when it was built; '' once stale
         sa.Column("since_xid", sa.BigInteger(), nullable=False),  # rows stamped at or after it: not yet seen
         sa.Column("pending_xids", sa.ARRAY(sa.BigInteger()), nullable=False, server_default="{}"),  # nor by these
         sa.Column("floor", sa.Float(), nullable=False),  # lowest cosine of its candidate pool
         sa.Column("kept", sa.Integer(), nullable=False),  # items stored when built or last brought up to date
         sa.Column("built_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
+    op.execute("ALTER TABLE recommendation_lists SET (fillfactor = 50)")  # room for in-place (HOT) updates
     op.create_table(
         "recommendation_items",
         sa.Column("seeker_id", sa.Uuid(), primary_key=True),  # its list's; they go with it (trigger below)

@@ -44,9 +44,9 @@ def _until(client, token: str, condition) -> list[dict]:
 
 
 def _stored(seeker_id) -> int | None:
-    """Items in the seeker's stored list, None when there is none."""
+    """Items in the seeker's stored list, None when there is none (or it was marked stale)."""
     with session_scope() as session:
-        found = session.exec(text("SELECT kept FROM recommendation_lists WHERE seeker_id = :u"),
+        found = session.exec(text("SELECT kept FROM recommendation_lists WHERE seeker_id = :u AND rules <> ''"),
                              params={"u": seeker_id}).first()
         return None if found is None else found[0]
 
@@ -88,7 +88,7 @@ def test_a_new_resume_reranks_once_and_shows_within_seconds(client, register, se
     elsewhere = _store_along(owner, axis=7)
     near = _job(owner, 0.9999, skills=("Python",))
     assert _ids(client, token)[0] == near
-    with session_scope() as session:  # the resume now reads like that listing (any writer: a trigger drops the list)
+    with session_scope() as session:  # the resume now reads like that listing (any writer: a trigger marks the list stale)
         resume = session.exec(select(Resume).where(Resume.user_id == seeker.id)).one()
         resume.embedding = _along(7)
         session.commit()
