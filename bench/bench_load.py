@@ -245,9 +245,24 @@ def _not_2xx(r: dict) -> str:
 
 
 def _row(name: str, r: dict) -> str:
-    extra = f" non-2xx {r['non2xx']}: {_not_2xx(r)}" if r["non2xx"] else ""
+    extra = f" non-2xx {r['non2xx']}: {_not_2xx(r)}" if r["non2xx"] else " non-2xx 0"
     extra += f" {r['errors']}" if r["errors"] else ""
     return f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} ms | {r['p99']:.1f} ms |{extra}"
+
+
+def web_worker_memory(app_proc: subprocess.Popen) -> list[int]:
+    """Resident memory (MB) of each web server worker of the app under test: the career_app.serve
+    processes below it with no career_app.serve child (granian's workers)."""
+    import psutil
+
+    def serving(proc) -> bool:
+        try:
+            return "career_app.serve" in " ".join(proc.cmdline())
+        except psutil.Error:
+            return False
+
+    serve = [proc for proc in psutil.Process(app_proc.pid).children(recursive=True) if serving(proc)]
+    return [round(proc.memory_info().rss / 2**20) for proc in serve if not any(map(serving, proc.children()))]
 
 
 # --- the burst -----------------------------------------------------------------------------------
@@ -344,6 +359,11 @@ def main() -> None:
         for name, path, headers in cases:
             if wanted(name):
                 print(_row(name, wrk(f"{app_url}{path}", c, d, headers=headers, warmup=2)), flush=True)
+        try:
+            print(f"\nWeb server workers' resident memory after these runs: {web_worker_memory(app_proc)} MB "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+        except Exception as exc:  # noqa: BLE001 - a figure beside the table, never the run's failure
+            print(f"\n(web worker memory not read: {exc})")
         if not wanted("burst"):
             return
         b = burst(app_url, "/api/v1/jobs/feed?limit=20", args.burst_connections, d)

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # holds at most one connection, so DB_POOL_SIZE >= WEB_MAX_IN_FLIGHT (+ the web UI's calls) means
     # no request ever waits for a connection; none waits more than DB_POOL_TIMEOUT s.
     web_max_in_flight: int = Field(default=32, ge=1)
+    # Past it, up to WEB_MAX_QUEUED more wait in line for at most WEB_QUEUE_SECONDS before their 503
+    # (two workers get uneven shares of the connections: api/overload.py).
+    web_max_queued: int = Field(default=32, ge=0)
+    web_queue_seconds: float = Field(default=0.5, ge=0, le=5)
     web_threads: int = Field(default=12, ge=1, le=200)
     db_pool_size: int = Field(default=40, ge=1, le=200)
     db_pool_timeout: float = Field(default=2.0, gt=0, le=60)

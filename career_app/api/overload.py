@@ -1,9 +1,13 @@
 """Overload and outages: a bound on the API requests one backend worker works on at once, and an
 honest 503 when a backing service is down or saturated.
 
-Past the bound the answer is an immediate 503 with Retry-After and a JSON detail, so a burst
-never builds a queue in which requests wait for seconds (and are still worked through after
-their clients gave up). `/health`, the web pages and the Reflex websocket are not counted:
+Past the bound a request waits in a short queue (WEB_MAX_QUEUED places, at most WEB_QUEUE_SECONDS,
+first come first served) for a slot; past that, or when the queue is full, the answer is a 503
+with Retry-After and a JSON detail, so a burst never builds a queue in which requests wait for
+seconds (and are still worked through after their clients gave up). The short queue absorbs the
+uneven share of connections two server workers get (the kernel hands each new connection to
+either: 50 connections may be 33 on one and 17 on the other), which at once-refusal answered a
+few 503s at loads the two together carry easily (bench/bench_load.py). `/health`, the web pages and the Reflex websocket are not counted:
 they stay answerable during a burst.
 
 The same place sizes the thread pool that runs synchronous handlers (WEB_THREADS): the database
@@ -16,8 +20,10 @@ the database without a word (its host went away: no goodbye that db.server_went_
 checkout) is run once more: SQLAlchemy has discarded the whole pool by then, so the second run
 gets a new connection. Writes are not repeated (one might have been applied): they get the 503."""
 
+import asyncio
 import json
 import logging
+from collections import deque
 
 import anyio.to_thread
 import psycopg
@@ -90,12 +96,51 @@ class AdmissionControl:
     within BODY_READ_SECONDS: clients that trickle their bodies (slowloris) hold no slot and are
     dropped with 408. It sits inside the body size cap, which bounds what is buffered."""
 
-    def __init__(self, app, max_in_flight: int | None = None, body_read_seconds: float | None = None):
+    def __init__(self, app, max_in_flight: int | None = None, body_read_seconds: float | None = None,
+                 max_queued: int | None = None, queue_seconds: float | None = None):
         self.app = app
         self.max_in_flight = max_in_flight or settings.web_max_in_flight
+        self.max_queued = settings.web_max_queued if max_queued is None else max_queued
+        self.queue_seconds = settings.web_queue_seconds if queue_seconds is None else queue_seconds
         self.body_read_seconds = body_read_seconds or BODY_READ_SECONDS
         self.in_flight = 0
+        self._waiting: deque[asyncio.Future] = deque()
         self._threads_sized = False
+
+    async def _acquire(self) -> bool:
+        """A slot, at once or after a short wait in line; False when there is none to be had."""
+        if self.in_flight < self.max_in_flight and not self._waiting:
+            self.in_flight += 1
+            return True
+        if len(self._waiting) >= self.max_queued:
+            return False
+        turn = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            await asyncio.wait_for(asyncio.shield(turn), self.queue_seconds)
+            return True  # a releasing request handed its slot over: in_flight already counts it
+        except asyncio.TimeoutError:
+            if turn.done():  # handed over just as the wait ended
+                return True
+            turn.cancel()
+            self._waiting.remove(turn)
+            return False
+        except asyncio.CancelledError:  # the client left while waiting
+            if turn.done() and not turn.cancelled():
+                self._release()  # pass the slot it was handed on
+            else:
+                turn.cancel()
+                self._waiting.remove(turn)
+            raise
+
+    def _release(self) -> None:
+        """A slot goes to the first request still waiting, else back to the pool."""
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self.in_flight -= 1
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIX):
@@ -113,17 +158,16 @@ class AdmissionControl:
             if messages is None:
                 return  # the client left (or the size cap cut the body off and already answered 413)
             receive = _replay(messages, receive)
-        if self.in_flight >= self.max_in_flight:
+        if not await self._acquire():
             await send_busy(send)
             return
-        self.in_flight += 1
         released = False
 
         def release() -> None:
             nonlocal released
             if not released:
                 released = True
-                self.in_flight -= 1
+                self._release()
 
         async def send_then_release(message) -> None:
             # The slot is free once the whole answer is handed to the server, not when the app's

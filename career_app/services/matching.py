@@ -17,12 +17,14 @@ The constants are fitted on the 'fit' part of tests/data/labelled_matches.json a
 held-out part by bench/bench_calibration.py."""
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 
 import numpy as np
+import psycopg
 from threadpoolctl import ThreadpoolController
 import redis
 from sqlmodel import Session, select
@@ -38,6 +40,8 @@ from models.job import Job, JobStatus, Visibility
 from models.job_schemas import JobRecommendation, MatchResult, SkillEvidence
 from models.resume import Resume
 from models.user import Role, User
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -258,13 +262,38 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
         learning_recommendations=[learning_links.link(s, families.of_job(job)) for s in result.missing[:8]])
 
 
-_recent_recommendations: dict = {}
-_RECOMMENDATION_CACHE_ENTRIES = 2048
+# A seeker's ranked list is built once and stored (migration 0018): recommendation_lists says how
+# far it is up to date, recommendation_items holds its best KEEP items as the seeker sees them.
+# Serving is one indexed read; the rows of job_match_rows changed since (new or edited listings)
+# are re-scored for this seeker at that read, listings that left are not read (the read joins
+# job_match_rows) and go at the list's next write,
+# and a new resume or new profile skills mark the list stale (triggers), so what is served is always
+# what re-ranking now would give, with no worker to wait for.
+KEEP = MAX_RECOMMENDATIONS + 10  # items stored: up to 10 may close before a rebuild is needed
+CATCH_UP_LIMIT = 2000  # changed listings beyond which building anew is cheaper than re-scoring them
+LIST_RULES = f"1/{evidence.PROFILE_VERSION}/{CALIBRATION}/{CANDIDATE_POOL}/{KEEP}"  # a change rebuilds every list
+
+# The rows changed since a list's snapshot (migration 0018): two lookups on ix_job_match_rows_changed_xid
+# (the served read asks each in an EXISTS of its own: one index probe each, whatever the plan).
+_CHANGED = "(m.changed_xid >= {since} OR m.changed_xid = ANY({pending}))"
+_LIST_SQL = ("SELECT l.rules, l.kept, "
+             "(EXISTS (SELECT 1 FROM job_match_rows m WHERE m.changed_xid >= l.since_xid) OR EXISTS ("
+             "SELECT 1 FROM job_match_rows m WHERE m.changed_xid = ANY(l.pending_xids))) AS changed, "
+             "ARRAY(SELECT i.item FROM recommendation_items i JOIN job_match_rows m ON m.job_id = i.job_id "
+             "      WHERE i.seeker_id = l.seeker_id ORDER BY i.score DESC, i.raw DESC, i.job_id LIMIT %(n)s) AS items "
+             "FROM recommendation_lists l WHERE l.seeker_id = %(owner)s")
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 25))"  # one writer per seeker's list
+# A list is derived data: its writes need not wait for the WAL flush (a crash loses at most the
+# last ones, and the next read builds or catches up again).
+_SNAPSHOT_SQL = ("SELECT pg_snapshot_xmax(s)::text::bigint, ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) x), "
+                 "set_config('synchronous_commit', 'off', true) FROM pg_current_snapshot() s")
+_INSERT_ITEMS_SQL = ("INSERT INTO recommendation_items (seeker_id, job_id, score, raw, item) "
+                     "SELECT %s, * FROM unnest(%s::uuid[], %s::float8[], %s::float8[], %s::text[])")
 
 
 @dataclass(frozen=True)
 class _ResumeDigest:
-    """What recommend reads of the current resume (the embedding stays on the server: see POOL_SQL)."""
+    """What ranking reads of the current resume (the embedding stays on the server: see POOL_SQL)."""
     storage_key: str
     match_profile: dict | None
     phrase_vectors: bytes | None
@@ -276,24 +305,126 @@ _RESUME_SQL = ("SELECT storage_key, match_profile, phrase_vectors FROM resumes "
 
 def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> list[JobRecommendation]:
     """The active listings with the highest match score for the seeker (the score the match page
-    shows): the CANDIDATE_POOL nearest by cosine (HNSW), re-scored with skill evidence and
-    seniority, best first. Kept per process while neither the listings (jobs cache version) nor the
-    resume change."""
+    shows), best first: the seeker's stored list (see KEEP), brought up to date first when listings
+    changed since, built when there is none (a new resume, new profile skills) or too few are left.
+    Building it: the CANDIDATE_POOL nearest by cosine (HNSW), re-scored with skill evidence and
+    seniority."""
     _require_seeker(user)
+    limit = max(1, min(limit, MAX_RECOMMENDATIONS))
+    found = jobs_service.read_rows(session, _LIST_SQL, {"owner": user.id, "n": limit})
+    if found:
+        rules, kept, changed, items = found[0]
+        if rules == LIST_RULES and len(items) >= min(limit, kept):
+            if not changed:
+                return [JobRecommendation.model_validate_json(item) for item in items]
+            if catch_up(session, user):
+                return [JobRecommendation.model_validate_json(item) for item in
+                        jobs_service.read_rows(session, _LIST_SQL, {"owner": user.id, "n": limit})[0][3]]
+    return build_list(session, user)[:limit]
+
+
+def _seeker_profile(session: Session, user: User) -> evidence.ResumeProfile:
     found = jobs_service.read_rows(session, _RESUME_SQL, (user.id,))
     if not found:
         raise Unprocessable(NO_RESUME)
-    resume = _ResumeDigest(*found[0])
-    limit = max(1, min(limit, MAX_RECOMMENDATIONS))
-    key = (jobs_service.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit)
-    if (hit := _recent_recommendations.get(key)) is not None:
-        return [item.model_copy() for item in hit]
-    seeker = resume_profile(session, user, resume)
-    items = [recommendation(result, c) for result, c in rescore(candidates(session, user), seeker, limit)]
-    if len(_recent_recommendations) >= _RECOMMENDATION_CACHE_ENTRIES:
-        _recent_recommendations.clear()
-    _recent_recommendations[key] = items
-    return [item.model_copy() for item in items]
+    return resume_profile(session, user, _ResumeDigest(*found[0]))
+
+
+def _items(scored: list[tuple[Score, "Candidate"]]) -> tuple[list[JobRecommendation], list[str]]:
+    items = [recommendation(result, c) for result, c in scored]
+    return items, [item.model_dump_json() for item in items]
+
+
+def _store_items(cursor, user: User, items: list[JobRecommendation], texts: list[str]) -> None:
+    """One statement for all of them."""
+    cursor.execute(_INSERT_ITEMS_SQL, (user.id, [i.job_id for i in items], [i.match_score for i in items],
+                                       [i.raw_similarity for i in items], texts))
+
+
+def build_list(session: Session, user: User) -> list[JobRecommendation]:
+    """Rank the seeker's candidate pool and store the best KEEP as their list (replacing any);
+    returns the list. Run when the resume changed (the upload calls it) or at a read that finds no
+    list."""
+    conn = session.connection().connection.driver_connection
+    conn.execute(_LOCK_SQL, (user.id,))
+    since, pending, _ = conn.execute(_SNAPSHOT_SQL).fetchone()  # before the pool is read: nothing later is missed
+    seeker = _seeker_profile(session, user)
+    pool = candidates(session, user)
+    scored = rescore(pool, seeker, KEEP)
+    floor = min((c.cosine for c in pool), default=-1.0) if len(pool) >= CANDIDATE_POOL else -1.0
+    # In the order the stored list is read in (ties by id), so this answer and the next read agree.
+    scored.sort(key=lambda pair: pair[1].id)
+    scored.sort(key=lambda pair: (pair[0].similarity_score, pair[0].raw_similarity), reverse=True)
+    items, texts = _items(scored)
+    try:
+        with conn.pipeline(), conn.cursor() as cursor:
+            # In place when there is one (see migration 0018): the small table keeps no dead rows to scan.
+            cursor.execute("INSERT INTO recommendation_lists (seeker_id, rules, since_xid, pending_xids, floor, kept) "
+                           "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (seeker_id) DO UPDATE SET rules = "
+                           "EXCLUDED.rules, since_xid = EXCLUDED.since_xid, pending_xids = EXCLUDED.pending_xids, "
+                           "floor = EXCLUDED.floor, kept = EXCLUDED.kept, built_at = now()",
+                           (user.id, LIST_RULES, since, pending, floor, len(items)))
+            cursor.execute("DELETE FROM recommendation_items WHERE seeker_id = %s", (user.id,))
+            _store_items(cursor, user, items, texts)
+        session.commit()
+    except psycopg.errors.UniqueViolation:  # not expected (one writer per list): answer, store nothing
+        session.rollback()
+    return items
+
+
+def catch_up(session: Session, user: User) -> bool:
+    """Re-score for this seeker the listings changed since the list was last up to date (those
+    within its pool's reach: cosine at least its floor), merge them in, keep the best KEEP. False
+    when too many changed: the caller builds the list anew."""
+    conn = session.connection().connection.driver_connection
+    conn.execute(_LOCK_SQL, (user.id,))
+    state = conn.execute("SELECT since_xid, pending_xids, floor FROM recommendation_lists WHERE seeker_id = %s",
+                         (user.id,)).fetchone()
+    if state is None:
+        session.rollback()
+        return False
+    since, pending, floor = state  # as it stands under the lock (another request may have done this meanwhile)
+    now, now_pending, _ = conn.execute(_SNAPSHOT_SQL).fetchone()
+    changed = {"since": since, "pending": pending}
+    count = conn.execute("SELECT count(*) FROM (SELECT 1 FROM job_match_rows m WHERE "
+                         + _CHANGED.format(since="%(since)s", pending="%(pending)s::bigint[]") + " LIMIT %(n)s) c",
+                         {**changed, "n": CATCH_UP_LIMIT + 1}).fetchone()[0]
+    if count > CATCH_UP_LIMIT:
+        session.rollback()
+        return False
+    pool = [c for c in candidates(session, user, changed_since=changed) if c.cosine >= floor]
+    scored = rescore(pool, _seeker_profile(session, user), len(pool)) if pool else []
+    try:
+        with conn.pipeline(), conn.cursor() as cursor:
+            cursor.execute("DELETE FROM recommendation_items i WHERE i.seeker_id = %(u)s AND NOT EXISTS ("
+                           "SELECT 1 FROM job_match_rows m WHERE m.job_id = i.job_id AND NOT "
+                           + _CHANGED.format(since="%(since)s", pending="%(pending)s::bigint[]") + ")",
+                           {"u": user.id, **changed})  # changed since (re-scored below) or gone
+            if scored:
+                _store_items(cursor, user, *_items(scored))
+            cursor.execute("DELETE FROM recommendation_items WHERE seeker_id = %(u)s AND job_id NOT IN ("
+                           "SELECT job_id FROM recommendation_items WHERE seeker_id = %(u)s "
+                           "ORDER BY score DESC, raw DESC, job_id LIMIT %(keep)s)", {"u": user.id, "keep": KEEP})
+            cursor.execute("UPDATE recommendation_lists SET since_xid = %s, pending_xids = %s, kept = (SELECT "
+                           "count(*) FROM recommendation_items WHERE seeker_id = %s) WHERE seeker_id = %s",
+                           (now, now_pending, user.id, user.id))
+        session.commit()
+    except psycopg.errors.UniqueViolation:
+        session.rollback()
+        return False
+    return True
+
+
+def after_resume_change(session: Session, user_id: uuid.UUID) -> None:
+    """A new resume re-ranks once, here, so the seeker's next read is the plain one. Never fails the
+    upload: the next read builds the list if this did not."""
+    try:
+        user = session.get(User, user_id)
+        if user is not None and user.role == Role.seeker:
+            build_list(session, user)
+    except Exception as exc:  # noqa: BLE001 - best effort, see above
+        session.rollback()
+        log.warning("recommendations for %s not built after the resume changed: %s", user_id, exc)
 
 
 def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecommendation], str | None]:
@@ -329,6 +460,11 @@ _POOL_SQL = ("SELECT job_id, embedding <=> {around} AS distance, rank_digest, re
 # Around the seeker's current resume: the server reads its embedding (nothing to format and send).
 POOL_SQL = _POOL_SQL.format(around="(SELECT embedding FROM resumes WHERE user_id = %(owner)s)")
 POOL_AROUND_SQL = _POOL_SQL.format(around="%(around)s::vector")
+# The listings changed since a list was last brought up to date (recommend's catch_up), nearest first.
+CHANGED_SQL = ("SELECT job_id, embedding <=> (SELECT embedding FROM resumes WHERE user_id = %(owner)s) AS distance, "
+               "rank_digest, requirement_vectors, profile, card FROM job_match_rows m WHERE "
+               + _CHANGED.format(since="%(since)s", pending="%(pending)s::bigint[]")
+               + " AND owner_id <> %(owner)s ORDER BY distance")
 
 
 @dataclass
@@ -350,13 +486,17 @@ class Candidate:
 
 
 def candidates(session: Session, user: User, around: np.ndarray | None = None,
-               pool: int = CANDIDATE_POOL) -> list[Candidate]:
+               pool: int = CANDIDATE_POOL, changed_since: dict | None = None) -> list[Candidate]:
     """The `pool` active public listings nearest by cosine (not the seeker's own) to the seeker's
-    current resume, or to `around`. A listing enriched before profiles existed gets one made by name
-    (no meaning step) until its first match stores a full one."""
+    current resume, or to `around`; with `changed_since` ({"since", "pending"} of a stored list),
+    instead every listing whose row changed since that list's snapshot (CHANGED_SQL). A listing enriched before profiles existed
+    gets one made by name (no meaning step) until its first match stores a full one."""
     params = {"owner": user.id, "n": pool}
     sql = POOL_SQL
-    if around is not None:
+    if changed_since is not None:
+        sql = CHANGED_SQL
+        params.update(changed_since)
+    elif around is not None:
         sql = POOL_AROUND_SQL
         params["around"] = "[" + ",".join(map(str, np.asarray(around, dtype=np.float32).tolist())) + "]"
     # The driver's own cursor in binary mode: a few hundred rows of int8 vectors cost several times

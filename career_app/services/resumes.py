@@ -69,6 +69,9 @@ def _replace_current(session: Session, user_id: uuid.UUID, doc: documents.Extrac
         storage.delete(key)
         raise
     storage.delete(old_key)
+    from career_app.services import matching  # matching reads resumes: imported here, not at the top
+
+    matching.after_resume_change(session, user_id)  # a new resume re-ranks once, now
     session.refresh(resume)
     return resume
 

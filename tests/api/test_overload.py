@@ -24,7 +24,7 @@ def test_admission_control_answers_503_at_once_past_its_bound():
         await send({"type": "http.response.body", "body": b"done"})
 
     async def scenario():
-        app = AdmissionControl(slow_app, max_in_flight=2)
+        app = AdmissionControl(slow_app, max_in_flight=2, max_queued=0)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             held = [asyncio.create_task(client.get("/api/v1/jobs/feed")) for _ in range(2)]
@@ -42,6 +42,46 @@ def test_admission_control_answers_503_at_once_past_its_bound():
     assert busy.headers["retry-after"] == "1" and waited < 0.5
     assert [r.status_code for r in done] == [200, 200] and health.status_code == 200
     assert after.status_code == 200, "a slot frees once a request ends"
+
+
+def test_past_its_bound_a_request_waits_briefly_in_line_then_gets_a_slot_or_a_503():
+    """Two slots and one place in line: the third request is served as soon as a slot frees, the
+    fourth (line full) is refused at once, and one that waits past queue_seconds gets its 503."""
+    gates = [asyncio.Event() for _ in range(5)]
+
+    async def gated_app(scope, receive, send):
+        await gates[int(scope["path"].rsplit("/", 1)[1])].wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    async def scenario():
+        app = AdmissionControl(gated_app, max_in_flight=2, max_queued=1, queue_seconds=0.4)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            held = [asyncio.create_task(client.get(f"/api/v1/x/{k}")) for k in range(2)]
+            await asyncio.sleep(0.05)
+            queued = asyncio.create_task(client.get("/api/v1/x/2"))
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            full = await client.get("/api/v1/x/3")  # the line is full: at once
+            refused_in = time.monotonic() - started
+            gates[2].set()
+            gates[0].set()  # a slot frees: the one in line takes it
+            first, in_line = await held[0], await queued
+            holder = asyncio.create_task(client.get("/api/v1/x/3"))  # both slots held again
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            late = await client.get("/api/v1/x/4")  # waits in line; nobody frees a slot in time
+            late_in = time.monotonic() - started
+            gates[1].set()
+            gates[3].set()
+            return full, refused_in, first, in_line, late, late_in, [await held[1], await holder], app
+
+    full, refused_in, first, in_line, late, late_in, others, app = asyncio.run(scenario())
+    assert full.status_code == 503 and refused_in < 0.3
+    assert [r.status_code for r in (first, in_line, *others)] == [200] * 4
+    assert late.status_code == 503 and late.headers["retry-after"] == "1" and late_in >= 0.35
+    assert app.in_flight == 0 and not app._waiting, "every slot came back"
 
 
 @pytest.fixture(scope="module")
