@@ -434,7 +434,8 @@ COMPANY_NAMES = [f"{c} {s}" for c in COMPANIES for s in COMPANY_SUFFIX]
 
 
 def write_jobs(copy, rng: np.random.Generator, vectors: np.ndarray, base_of: np.ndarray, bases: list[BaseText],
-               canonical: list[list[str]], profiles: list[tuple[dict, bytes]], provider_id: uuid.UUID) -> list[uuid.UUID]:
+               canonical: list[list[str]], profiles: list[tuple[dict, bytes]],
+               provider_id: uuid.UUID) -> list[uuid.UUID]:
     """One active public listing per vector into an open binary COPY (COPY_JOBS, COPY_TYPES set): the
     text, skills and stored profile of its base text, company, place, salary and age drawn from rng.
     Returns the new ids (bench/_scale.py loads a million through it, batch by batch)."""
@@ -912,11 +913,13 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true",
                         help=f"the scale run (bench/_scale.py; the default from --jobs {SCALE_FROM}): batched load, "
                              "one HNSW build, sizes, memory, recommendations and recall against an exact scan")
+    parser.add_argument("--halfvec", action="store_true",
+                        help="scale run: also build the index over halfvec copies and compare size, latency, recall")
     args = parser.parse_args()
     if args.scale or (args.jobs >= SCALE_FROM and not args.feed_only):
         from _scale import run  # this folder is on sys.path when run as a script
 
-        run(args.jobs, args.queries)
+        run(args.jobs, args.queries, args.halfvec)
         return
     started = time.perf_counter()
     services = setup_services()
