@@ -26,6 +26,7 @@ import os
 import statistics
 import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,6 +357,7 @@ def recall(seeker, queries: np.ndarray, profiles: list, rec_ids: list, raw_ids: 
         with session_scope() as session:
             # The service's own ranking over the exact pool: the same statement as a sequential scan.
             session.exec(text("SET LOCAL enable_indexscan = off"))
+            session.exec(text("SET LOCAL statement_timeout = 0"))  # the app's 10 s does not fit a scan of 1M
             exact_pool = matching.candidates(session, seeker)
             profile = matching.resume_profile(session, seeker, resumes.current(session, seeker.id))
             best = [c.id for _, c in matching.rescore(exact_pool, profile, bm.TOP_K)]
@@ -365,6 +367,8 @@ def recall(seeker, queries: np.ndarray, profiles: list, rec_ids: list, raw_ids: 
         pool_recall.append(len(got & truth) / pool)
         sql_agree.append(len({c.id for c in exact_pool} & truth) / pool)
         top_recall.append(len(set(rec_ids[k]) & set(best)) / bm.TOP_K)
+        if (k + 1) % 5 == 0:
+            print(f"  [{time.strftime('%H:%M:%S')}] {k + 1}/{n} seekers checked; {_load()}", flush=True)
     sql_s = time.perf_counter() - t
     scale.recall = {"seekers": n, "raw top-20": float(np.mean(raw_recall)), "pool": float(np.mean(pool_recall)),
                     "pool min": float(min(pool_recall)), "recommend top-20": float(np.mean(top_recall)),
@@ -469,7 +473,7 @@ def summary(scale: Scale, monitor: Monitor, total_s: float) -> None:
           f"ms, p95 {bm._pct(scale.again_ms, 0.95):.2f} ms")
     print(f"  raw index    top-{bm.TOP_K} median {statistics.median(scale.raw_ms):.2f} ms, p95 {raw_p95:.2f} ms "
           f"(ef_search 40, same index, same embeddings)")
-    r = scale.recall
+    r = scale.recall or dict.fromkeys(("seekers", "recommend top-20", "pool", "raw top-20"), float("nan"))
     print(f"  recall       {r['seekers']} seekers: recommend top-{bm.TOP_K} vs exact {r['recommend top-20']:.4f}; "
           f"pool {r['pool']:.4f}; raw top-{bm.TOP_K} {r['raw top-20']:.4f}")
     for step, value in scale.loads.items():
@@ -496,7 +500,11 @@ def run(n_jobs: int, n_queries: int, with_halfvec: bool = False) -> None:
         scale.loads["start"] = _load()
         _provider, seeker = bm.create_users()
         held_vecs, held_texts = load_and_build(n_jobs, _provider.id, scale, monitor)
-        sample, exact = measure(seeker, held_vecs, held_texts, n_queries, scale, monitor)
+        try:
+            sample, exact = measure(seeker, held_vecs, held_texts, n_queries, scale, monitor)
+        except Exception:  # what was measured is still summarised
+            traceback.print_exc()
+            with_halfvec = False
         monitor.enter("end")
         summary(scale, monitor, time.perf_counter() - started)
         if with_halfvec:  # after the summary: a long build need not hold back production's figures
