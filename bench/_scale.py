@@ -12,8 +12,9 @@ measured so that it fits a 2-core machine shared with other work:
   3. sizes (pg_relation_size / pg_table_size / pg_total_relation_size) and memory: the bench's RSS
      and PostgreSQL's (PSS summed over its processes, so shared buffers count once), peaks sampled
      every 2 s through every step;
-  4. the public recommendation path, timed: matching.recommend (and candidates + rescore alone), the
-     raw pgvector top-20 on the same index for the same embedding beside it;
+  4. the public recommendation path, timed: matching.recommend after each new resume embedding
+     (the whole ranking), the same call once more (what is kept per process or per seeker), and
+     candidates + rescore alone; the raw pgvector top-20 on the same index for the same embedding;
   5. recall on a sample of seekers against exact answers: numpy over the stored vectors, read back
      in chunks (top-20 and the pool's top-N by cosine), and the service's own ranking over an exact
      pool (matching.candidates with index scans off, then matching.rescore) against recommend's top 20;
