@@ -1,6 +1,9 @@
 """Recommendations, feed and resume parsing at catalogue scale on this machine (embedded services).
 
-    .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200] [--feed-only]
+    .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200] [--feed-only] [--scale]
+
+From --jobs 500000 (or with --scale) it runs bench/_scale.py instead: the same catalogue loaded in
+batches, one HNSW build timed, sizes, memory, recommendations and recall (see its docstring).
 
 What it does, in order:
   1. a fresh database `bench_matching_<random>`: on the server in DATABASE_URL when that is set,
@@ -70,6 +73,7 @@ TARGET_CURSOR_P95_MS = 5.0  # issue 8: cursor (keyset) pages at any depth
 TARGET_ENHANCED_S = 2.0  # issue 11: enhanced recommendations, offline, 50 jobs
 ENHANCED_RUNS = 10
 TARGET_RESUME_MEDIAN_MS = 1000.0
+SCALE_FROM = 500_000  # --jobs from here runs bench/_scale.py (a million: p95 <= 20 ms, recall >= 0.95)
 
 PUBLIC_ACTIVE = "status = 'active' AND visibility = 'public'"
 
@@ -426,12 +430,49 @@ def embed_texts(texts: list[str], batch: int = 256) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32)
 
 
+COPY_COLUMNS = ("id", "owner_id", "visibility", "status", "source", "title", "company_name", "location",
+                "description_raw", "skills_required", "skills", "salary_min", "salary_max", "salary_currency",
+                "remote_option", "employment_type", "generated_by", "embedding", "enrich_attempts", "enriched_at",
+                "created_at", "updated_at", "match_profile", "requirement_vectors")
+COPY_TYPES = ["uuid", "uuid", "text", "text", "text", "text", "text", "text", "text", "jsonb", "jsonb", "int4",
+              "int4", "text", "text", "text", "text", "vector", "int4", "timestamptz", "timestamptz", "timestamptz",
+              "jsonb", "bytea"]
+COPY_JOBS = f"COPY jobs ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+COMPANY_NAMES = [f"{c} {s}" for c in COMPANIES for s in COMPANY_SUFFIX]
+
+
+def write_jobs(copy, rng: np.random.Generator, vectors: np.ndarray, base_of: np.ndarray, bases: list[BaseText],
+               canonical: list[list[str]], profiles: list[tuple[dict, bytes]],
+               provider_id: uuid.UUID) -> list[uuid.UUID]:
+    """One active public listing per vector into an open binary COPY (COPY_JOBS, COPY_TYPES set): the
+    text, skills and stored profile of its base text, company, place, salary and age drawn from rng.
+    Returns the new ids (bench/_scale.py loads a million through it, batch by batch)."""
+    from psycopg.types.json import Jsonb
+
+    n = len(vectors)
+    ids = [uuid.uuid4() for _ in range(n)]
+    now = datetime.now(UTC)
+    ages = rng.uniform(0, 90 * 86400, n)
+    company_of = rng.integers(len(COMPANY_NAMES), size=n)
+    location_of = rng.integers(len(LOCATIONS), size=n)
+    remote_of = rng.integers(3, size=n)
+    salary_of = rng.integers(30, 160, size=n) * 1000
+    remote = ("onsite", "hybrid", "remote")
+    for k in range(n):
+        base = bases[base_of[k]]
+        created = now - timedelta(seconds=float(ages[k]))
+        copy.write_row((
+            ids[k], provider_id, "public", "active", "bench", base.title, COMPANY_NAMES[company_of[k]],
+            LOCATIONS[location_of[k]], base.text, Jsonb(base.skills), Jsonb(canonical[base_of[k]]),
+            int(salary_of[k]), int(salary_of[k]) + 20000, "EUR", remote[remote_of[k]], "full_time", "bench",
+            vectors[k], 0, created, created, created, Jsonb(profiles[base_of[k]][0]), profiles[base_of[k]][1]))
+    return ids
+
+
 def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np.ndarray, list[uuid.UUID],
                                                                                  np.ndarray]:
     """Embed the base and held-out texts, build N mixture vectors, COPY them in, rebuild HNSW.
     Returns the held-out embeddings (for queries) and the jobs' ids and vectors (for checks)."""
-    from psycopg.types.json import Jsonb
-
     from career_app.services import embeddings
     from career_app.services.skills import taxonomy
 
@@ -456,24 +497,8 @@ def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np
     t = time.perf_counter()
     vectors, base_of = _mixtures(rng, base_vecs, n_jobs)
     canonical = [taxonomy().normalise(b.skills) for b in bases]
-    ids = [uuid.uuid4() for _ in range(n_jobs)]
-    now = datetime.now(UTC)
-    ages = rng.uniform(0, 90 * 86400, n_jobs)
-    companies = [f"{c} {s}" for c in COMPANIES for s in COMPANY_SUFFIX]
-    company_of = rng.integers(len(companies), size=n_jobs)
-    location_of = rng.integers(len(LOCATIONS), size=n_jobs)
-    remote_of = rng.integers(3, size=n_jobs)
-    salary_of = rng.integers(30, 160, size=n_jobs) * 1000
     figures.load["vectors s"] = time.perf_counter() - t
 
-    columns = ("id", "owner_id", "visibility", "status", "source", "title", "company_name", "location",
-               "description_raw", "skills_required", "skills", "salary_min", "salary_max", "salary_currency",
-               "remote_option", "employment_type", "generated_by", "embedding", "enrich_attempts", "enriched_at",
-               "created_at", "updated_at", "match_profile", "requirement_vectors")
-    types = ["uuid", "uuid", "text", "text", "text", "text", "text", "text", "text", "jsonb", "jsonb", "int4",
-             "int4", "text", "text", "text", "text", "vector", "int4", "timestamptz", "timestamptz", "timestamptz",
-             "jsonb", "bytea"]
-    remote = ("onsite", "hybrid", "remote")
     with raw_connection() as conn:
         # Both HNSW indexes (jobs, and its narrow copy job_match_rows that a trigger fills) are built
         # once after the load rather than row by row.
@@ -485,18 +510,9 @@ def load_jobs(n_jobs: int, provider_id: uuid.UUID, figures: Figures) -> tuple[np
         conn.commit()
         t = time.perf_counter()
         with conn.cursor() as cur:
-            with cur.copy(f"COPY jobs ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(types)
-                for k in range(n_jobs):
-                    base = bases[base_of[k]]
-                    created = now - timedelta(seconds=float(ages[k]))
-                    copy.write_row((
-                        ids[k], provider_id, "public", "active", "bench", base.title,
-                        companies[company_of[k]], LOCATIONS[location_of[k]], base.text,
-                        Jsonb(base.skills), Jsonb(canonical[base_of[k]]), int(salary_of[k]),
-                        int(salary_of[k]) + 20000, "EUR", remote[remote_of[k]], "full_time", "bench",
-                        vectors[k], 0, created, created, created, Jsonb(profiles[base_of[k]][0]),
-                        profiles[base_of[k]][1]))
+            with cur.copy(COPY_JOBS) as copy:
+                copy.set_types(COPY_TYPES)
+                ids = write_jobs(copy, rng, vectors, base_of, bases, canonical, profiles, provider_id)
         conn.commit()
         figures.load["COPY s"] = time.perf_counter() - t
         print(f"loaded {n_jobs} jobs with COPY in {figures.load['COPY s']:.1f} s "
@@ -996,7 +1012,17 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=100_000, help="active public jobs to load (default 100000)")
     parser.add_argument("--queries", type=int, default=200, help="timed recommendation queries (default 200)")
     parser.add_argument("--feed-only", action="store_true", help="load the jobs, then only the feed (offset and cursor)")
+    parser.add_argument("--scale", action="store_true",
+                        help=f"the scale run (bench/_scale.py; the default from --jobs {SCALE_FROM}): batched load, "
+                             "one HNSW build, sizes, memory, recommendations and recall against an exact scan")
+    parser.add_argument("--halfvec", action="store_true",
+                        help="scale run: also build the index over halfvec copies and compare size, latency, recall")
     args = parser.parse_args()
+    if args.scale or (args.jobs >= SCALE_FROM and not args.feed_only):
+        from _scale import run  # this folder is on sys.path when run as a script
+
+        run(args.jobs, args.queries, args.halfvec)
+        return
     started = time.perf_counter()
     services = setup_services()
     try:

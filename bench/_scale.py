@@ -1,0 +1,516 @@
+"""bench_matching.py at a million listings: `bench/bench_matching.py --jobs 1000000` (or --scale at any N).
+
+The same synthetic catalogue as the 100k bench (its generators: mixtures of ~2,000 real
+all-MiniLM-L6-v2 job embeddings, each listing with the stored profile of its base text), loaded and
+measured so that it fits a 2-core machine shared with other work:
+  1. binary COPY into jobs in batches (the trigger fills job_match_rows), with both HNSW indexes
+     dropped; rows/s per batch;
+  2. the HNSW index recommendations walk (ix_job_match_rows_embedding_hnsw, as the migration defines
+     it) built once after the load, maintenance_work_mem sized to the graph, one parallel worker;
+     progress, build time and rows/s printed as it goes. jobs' own HNSW index (near-duplicate checks
+     at enrichment) is left out: production has it too, the same size and build time again;
+  3. sizes (pg_relation_size / pg_table_size / pg_total_relation_size) and memory: the bench's RSS
+     and PostgreSQL's (PSS summed over its processes, so shared buffers count once), peaks sampled
+     every 2 s through every step;
+  4. the public recommendation path, timed: matching.recommend after each new resume embedding
+     (the whole ranking), the same call once more (what is kept per process or per seeker), and
+     candidates + rescore alone; the raw pgvector top-20 on the same index for the same embedding;
+  5. recall on a sample of seekers against exact answers: numpy over the stored vectors, read back
+     in chunks (top-20 and the pool's top-N by cosine), and the service's own ranking over an exact
+     pool (matching.candidates with index scans off, then matching.rescore) against recommend's top 20;
+  6. with --halfvec, the same graph over half-precision copies of the vectors (an expression index;
+     production stores and indexes vector(384)): build time, size, raw latency and recall;
+  7. a summary with PASS/MISS beside the targets (p95 <= 20 ms, recall >= 0.95) and the load average.
+Everything made (database, embedded servers, temporary DATA_DIR) is removed at the end."""
+
+import os
+import statistics
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+import bench_matching as bm
+
+BATCH = 50_000  # rows per COPY transaction
+RECALL_SEEKERS = 20  # exact checks: each reads every stored vector (numpy) and scans the table (SQL)
+EXACT_CHUNK = 50_000  # stored vectors per numpy chunk
+WARMUP_WALKS = 200  # pool-sized index walks before timing, as a running server's cache would hold them
+TARGET_P95_MS = 20.0
+TARGET_RECALL = 0.95
+MB = 2**20
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}/{fifteen:.1f}"
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+
+def _postgres_processes() -> list[psutil.Process]:
+    """The embedded server's postmaster and its children (none for an external DATABASE_URL)."""
+    pid_file = Path(os.environ["DATA_DIR"]).resolve() / "pg" / "postmaster.pid"
+    if os.environ.get("CC_BENCH_EXTERNAL_PG") or not pid_file.exists():
+        return []
+    try:
+        master = psutil.Process(int(pid_file.read_text().split()[0]))
+        return [master, *master.children(recursive=True)]
+    except (psutil.Error, ValueError):
+        return []
+
+
+def _pss_uss_mb(procs: list[psutil.Process]) -> tuple[float, float]:
+    """Proportional set size summed (each shared page counted once across the processes alive) and
+    unique set size summed (their private memory)."""
+    pss = uss = 0
+    for p in procs:
+        try:
+            info = p.memory_full_info()
+        except psutil.Error:
+            continue
+        pss, uss = pss + info.pss, uss + info.uss
+    return pss / MB, uss / MB
+
+
+class Monitor:
+    """Samples the bench's RSS and PostgreSQL's PSS every `every` seconds; keeps each step's peak.
+    During an index build it also prints pg_stat_progress_create_index every `progress_every` s."""
+
+    def __init__(self, every: float = 2.0, progress_every: float = 30.0):
+        self.every, self.progress_every = every, progress_every
+        self.step = "start"
+        self.peaks: dict[str, tuple[float, float, float]] = {}  # step -> bench RSS, PostgreSQL PSS and USS (MB)
+        self._stop = threading.Event()
+        self._progress = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> "Monitor":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def enter(self, step: str, progress: bool = False) -> None:
+        self.sample()
+        self.step, self._progress = step, progress
+
+    def sample(self) -> tuple[float, float]:
+        rss = psutil.Process().memory_info().rss / MB
+        pg, private = _pss_uss_mb(_postgres_processes())
+        old = self.peaks.get(self.step, (0.0, 0.0, 0.0))
+        self.peaks[self.step] = (max(old[0], rss), max(old[1], pg), max(old[2], private))
+        return rss, pg
+
+    def _run(self) -> None:
+        last_progress = time.monotonic()
+        while not self._stop.wait(self.every):
+            rss, pg = self.sample()
+            if self._progress and time.monotonic() - last_progress >= self.progress_every:
+                last_progress = time.monotonic()
+                try:
+                    with bm.raw_connection() as conn:
+                        row = conn.execute("SELECT phase, tuples_done, tuples_total, blocks_done, blocks_total "
+                                           "FROM pg_stat_progress_create_index").fetchone()
+                except Exception as exc:  # noqa: BLE001 - progress is informative only
+                    row = (f"unavailable: {exc}",)
+                print(f"  [{time.strftime('%H:%M:%S')}] build progress {row}; bench RSS {rss:.0f} MB, "
+                      f"PostgreSQL PSS {pg:.0f} MB; {_load()}", flush=True)
+
+
+# --- load and build ---------------------------------------------------------------------------
+
+
+@dataclass
+class Scale:
+    """What the summary prints."""
+    n: int
+    load: dict = field(default_factory=dict)
+    sizes: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    rec_ms: list[float] = field(default_factory=list)  # after a new resume: the whole ranking
+    again_ms: list[float] = field(default_factory=list)  # the same call once more
+    raw_ms: list[float] = field(default_factory=list)
+    pool_ms: list[float] = field(default_factory=list)
+    rescore_ms: list[float] = field(default_factory=list)
+    recall: dict = field(default_factory=dict)
+    loads: dict = field(default_factory=dict)  # step -> load average string
+    halfvec: dict = field(default_factory=dict)
+
+
+def _maintenance_mem_mb(n: int) -> int:
+    """Room for the whole graph in memory (pgvector builds far slower once it spills): ~2.2 kB a
+    384-d element at m=16, plus a margin; at least 256 MB, at most 4 GB."""
+    return int(min(4096, max(256, n * 3 * 1024 / MB)))
+
+
+def load_and_build(n: int, provider_id: uuid.UUID, scale: Scale, monitor: Monitor) -> tuple[np.ndarray, list[str]]:
+    """The catalogue in batches, then the index. Returns the held-out resume embeddings and texts."""
+    from career_app.services import embeddings
+    from career_app.services.skills import taxonomy
+
+    rng = np.random.default_rng(bm.SEED)
+    bases = bm.job_texts(rng, bm.N_BASE_TEXTS)
+    held_out = bm.resume_texts(rng, bm.N_HELD_OUT_TEXTS)
+    monitor.enter("embed texts")
+    t = time.perf_counter()
+    embeddings.load()
+    base_vecs = bm.embed_texts([b.text for b in bases])
+    held_vecs = bm.embed_texts(held_out)
+    profiles = bm.base_profiles(bases)
+    canonical = [taxonomy().normalise(b.skills) for b in bases]
+    scale.load["texts s"] = time.perf_counter() - t
+    print(f"embedded and profiled {len(bases)} job texts + {len(held_out)} resume texts in "
+          f"{scale.load['texts s']:.1f} s")
+
+    with bm.raw_connection() as conn:
+        conn.add_notice_handler(lambda d: print(f"  postgres: {d.message_primary}", flush=True))
+        hnsw = "ix_job_match_rows_embedding_hnsw"
+        indexdef = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (hnsw,)).fetchone()[0]
+        conn.execute(f"DROP INDEX {hnsw}")
+        conn.execute("DROP INDEX ix_jobs_embedding_hnsw")  # not rebuilt here: see the module docstring
+        conn.commit()
+
+        monitor.enter("COPY")
+        scale.loads["COPY start"] = _load()
+        t = time.perf_counter()
+        done = 0
+        for batch_no, start in enumerate(range(0, n, BATCH)):
+            size = min(BATCH, n - start)
+            brng = np.random.default_rng([bm.SEED, batch_no])
+            vectors, base_of = bm._mixtures(brng, base_vecs, size)
+            bt = time.perf_counter()
+            with conn.cursor() as cur, cur.copy(bm.COPY_JOBS) as copy:
+                copy.set_types(bm.COPY_TYPES)
+                bm.write_jobs(copy, brng, vectors, base_of, bases, canonical, profiles, provider_id)
+            conn.commit()
+            done += size
+            took = time.perf_counter() - bt
+            print(f"  [{time.strftime('%H:%M:%S')}] COPY batch {batch_no + 1}: {size} rows in {took:.1f} s "
+                  f"({size / took:.0f} rows/s), {done}/{n} loaded; {_load()}", flush=True)
+        scale.load["COPY s"] = time.perf_counter() - t
+        print(f"loaded {n} jobs (and job_match_rows by trigger) in {scale.load['COPY s']:.1f} s "
+              f"({n / scale.load['COPY s']:.0f} rows/s)")
+
+        mem = _maintenance_mem_mb(n)
+        conn.execute(f"SET maintenance_work_mem = '{mem}MB'")
+        conn.execute("SET max_parallel_maintenance_workers = 1")
+        scale.settings["maintenance_work_mem"] = f"{mem} MB"
+        scale.settings["max_parallel_maintenance_workers"] = "1"
+        monitor.enter("HNSW build", progress=True)
+        scale.loads["build start"] = _load()
+        print(f"[{time.strftime('%H:%M:%S')}] building {indexdef} (maintenance_work_mem {mem} MB, "
+              f"1 parallel worker); {_load()}", flush=True)
+        t = time.perf_counter()
+        conn.execute(indexdef)
+        conn.commit()
+        scale.load["build s"] = time.perf_counter() - t
+        scale.loads["build end"] = _load()
+        print(f"[{time.strftime('%H:%M:%S')}] built the HNSW index in {scale.load['build s']:.1f} s "
+              f"({n / scale.load['build s']:.0f} rows/s); {_load()}", flush=True)
+
+        monitor.enter("VACUUM ANALYZE")
+        conn.autocommit = True
+        t = time.perf_counter()
+        conn.execute("VACUUM ANALYZE job_match_rows")
+        conn.execute("ANALYZE jobs")
+        scale.load["vacuum s"] = time.perf_counter() - t
+        row = conn.execute(
+            "SELECT pg_relation_size('job_match_rows'), pg_table_size('job_match_rows'), "
+            "pg_relation_size('ix_job_match_rows_embedding_hnsw'), pg_total_relation_size('job_match_rows'), "
+            "pg_table_size('jobs'), pg_total_relation_size('jobs'), pg_database_size(current_database()), "
+            "(SELECT count(*) FROM job_match_rows), current_setting('shared_buffers')").fetchone()
+        keys = ("match rows heap", "match rows table", "HNSW index", "match rows total", "jobs table",
+                "jobs total", "database")
+        scale.sizes = {k: v / MB for k, v in zip(keys, row[:7])}
+        scale.sizes["rows"] = row[7]
+        scale.settings["shared_buffers"] = row[8]
+        print(f"VACUUM ANALYZE in {scale.load['vacuum s']:.1f} s; " + ", ".join(
+            f"{k} {v:,.0f} MB" for k, v in scale.sizes.items() if k != "rows") + f"; {row[7]} rows")
+    return held_vecs, held_out
+
+
+# --- measure ----------------------------------------------------------------------------------
+
+RAW_SQL = ("SELECT job_id, embedding <=> %s AS d FROM job_match_rows WHERE owner_id <> %s "
+           f"ORDER BY d LIMIT {bm.TOP_K}")
+
+
+def measure(seeker, held_vecs: np.ndarray, held_texts: list[str], n_queries: int, scale: Scale,
+            monitor: Monitor) -> tuple[np.ndarray, list[list[uuid.UUID]]]:
+    """Timings, then recall; returns the recall sample's embeddings and their exact nearest."""
+    from career_app.db import app_redis, session_scope
+    from career_app.services import matching, resumes
+
+    rng = np.random.default_rng(bm.SEED + 1)
+    queries, _ = bm._mixtures(rng, held_vecs, n_queries + bm.REC_WARMUP)
+    profiles = bm.seeker_profiles(held_texts[:bm.N_SEEKER_PROFILES])
+
+    monitor.enter("warm-up")
+    warm, _ = bm._mixtures(np.random.default_rng(bm.SEED + 3), held_vecs, WARMUP_WALKS)
+    t = time.perf_counter()
+    with bm.raw_connection() as raw:
+        for q in warm:
+            with raw.transaction():
+                raw.execute(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
+                raw.execute(RAW_SQL.replace(f"LIMIT {bm.TOP_K}", f"LIMIT {matching.CANDIDATE_POOL}"),
+                            (q, seeker.id)).fetchall()
+    print(f"\nwarm-up: {WARMUP_WALKS} index walks of {matching.CANDIDATE_POOL} (other embeddings) in "
+          f"{time.perf_counter() - t:.1f} s")
+
+    monitor.enter("recommend")
+    scale.loads["recommend start"] = _load()
+    print(f"recommendations: {bm.REC_WARMUP} warm-up + {n_queries} timed calls of matching.recommend(limit="
+          f"{bm.TOP_K}), each followed by the raw pgvector top-{bm.TOP_K} on the same index (ef_search 40); {_load()}")
+    rec_ids: list[list[uuid.UUID]] = []
+    raw_ids: list[list[uuid.UUID]] = []
+    with bm.raw_connection() as raw:
+        for k, q in enumerate(queries):
+            bm._set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])
+            with session_scope() as session:
+                getattr(matching, "_recent_recommendations", {}).clear()  # time the work, not the cache
+                ms, recs = bm._timed(matching.recommend, session, app_redis(), seeker, bm.TOP_K)
+            with session_scope() as session:  # the same seeker again, nothing changed: what is kept, served
+                again_ms, _ = bm._timed(matching.recommend, session, app_redis(), seeker, bm.TOP_K)
+            with raw.transaction():
+                t = time.perf_counter()
+                got = raw.execute(RAW_SQL, (q, seeker.id)).fetchall()
+                raw_ms = (time.perf_counter() - t) * 1000
+            if k >= bm.REC_WARMUP:
+                scale.rec_ms.append(ms)
+                scale.again_ms.append(again_ms)
+                scale.raw_ms.append(raw_ms)
+                rec_ids.append([r.job_id for r in recs])
+                raw_ids.append([r[0] for r in got])
+    scale.loads["recommend end"] = _load()
+    print(bm._line("recommend(limit=20), new resume", scale.rec_ms, p99=True))
+    print(bm._line("recommend(limit=20), asked again", scale.again_ms, p99=True))
+    print(bm._line("raw pgvector top-20", scale.raw_ms, p99=True))
+    for k, q in enumerate(queries[:50]):
+        bm._set_resume_embedding(seeker.id, q, profiles[k % len(profiles)])
+        with session_scope() as session:
+            resume = resumes.current(session, seeker.id)
+            profile = matching.resume_profile(session, seeker, resume)
+            ms, rows = bm._timed(matching.candidates, session, seeker)
+            scale.pool_ms.append(ms)
+            scale.rescore_ms.append(bm._timed(matching.rescore, rows, profile, bm.TOP_K)[0])
+    print(bm._line(f"  candidates (pool of {matching.CANDIDATE_POOL})", scale.pool_ms))
+    print(bm._line("  rescore", scale.rescore_ms))
+    try:
+        bm.explain_recommend(seeker)
+    except Exception as exc:  # noqa: BLE001 - the plan is informative; the service may have moved on
+        print(f"(no plan: {exc})")
+
+    monitor.enter("recall")
+    return recall(seeker, queries, profiles, rec_ids, raw_ids, scale)
+
+
+def exact_nearest(queries: np.ndarray, k: int) -> list[list[uuid.UUID]]:
+    """The k listings nearest each query by cosine: every stored vector of job_match_rows read back
+    through a server-side cursor, EXACT_CHUNK at a time, one matrix product per chunk (the bench's
+    seeker owns none of them)."""
+    nq = len(queries)
+    best_sim = np.full((nq, 0), -2.0, dtype=np.float32)
+    best_id = np.empty((nq, 0), dtype=object)
+    with bm.raw_connection() as conn, conn.cursor(name="exact_scan", binary=True) as cur:
+        cur.itersize = EXACT_CHUNK
+        cur.execute("SELECT job_id, embedding FROM job_match_rows")
+        while rows := cur.fetchmany(EXACT_CHUNK):
+            ids = np.empty(len(rows), dtype=object)
+            ids[:] = [r[0] for r in rows]
+            sims = (np.stack([r[1].to_numpy() for r in rows]) @ queries.T).T  # (nq, chunk)
+            take = min(k, sims.shape[1])
+            part = np.argpartition(-sims, take - 1, axis=1)[:, :take]
+            best_sim = np.concatenate([best_sim, np.take_along_axis(sims, part, 1)], axis=1)
+            best_id = np.concatenate([best_id, ids[part]], axis=1)
+            order = np.argsort(-best_sim, axis=1)[:, :k]
+            best_sim, best_id = np.take_along_axis(best_sim, order, 1), np.take_along_axis(best_id, order, 1)
+    return [list(row) for row in best_id]
+
+
+def recall(seeker, queries: np.ndarray, profiles: list, rec_ids: list, raw_ids: list,
+           scale: Scale) -> tuple[np.ndarray, list[list[uuid.UUID]]]:
+    from sqlalchemy import text
+
+    from career_app.db import session_scope
+    from career_app.services import matching, resumes
+
+    n = min(RECALL_SEEKERS, len(rec_ids))
+    sample = queries[bm.REC_WARMUP:bm.REC_WARMUP + n]
+    pool = matching.CANDIDATE_POOL
+    t = time.perf_counter()
+    exact = exact_nearest(sample, pool)
+    numpy_s = time.perf_counter() - t
+    raw_recall, pool_recall, top_recall, sql_agree = [], [], [], []
+    t = time.perf_counter()
+    for k, q in enumerate(sample):
+        bm._set_resume_embedding(seeker.id, q, profiles[(k + bm.REC_WARMUP) % len(profiles)])
+        with session_scope() as session:
+            got = {c.id for c in matching.candidates(session, seeker)}
+        with session_scope() as session:
+            # The service's own ranking over the exact pool: the same statement as a sequential scan.
+            session.exec(text("SET LOCAL enable_indexscan = off"))
+            session.exec(text("SET LOCAL statement_timeout = 0"))  # the app's 10 s does not fit a scan of 1M
+            exact_pool = matching.candidates(session, seeker)
+            profile = matching.resume_profile(session, seeker, resumes.current(session, seeker.id))
+            best = [c.id for _, c in matching.rescore(exact_pool, profile, bm.TOP_K)]
+            session.rollback()
+        truth = set(exact[k])
+        raw_recall.append(len(set(raw_ids[k]) & set(exact[k][:bm.TOP_K])) / bm.TOP_K)
+        pool_recall.append(len(got & truth) / pool)
+        sql_agree.append(len({c.id for c in exact_pool} & truth) / pool)
+        top_recall.append(len(set(rec_ids[k]) & set(best)) / bm.TOP_K)
+        if (k + 1) % 5 == 0:
+            print(f"  [{time.strftime('%H:%M:%S')}] {k + 1}/{n} seekers checked; {_load()}", flush=True)
+    sql_s = time.perf_counter() - t
+    scale.recall = {"seekers": n, "raw top-20": float(np.mean(raw_recall)), "pool": float(np.mean(pool_recall)),
+                    "pool min": float(min(pool_recall)), "recommend top-20": float(np.mean(top_recall)),
+                    "recommend min": float(min(top_recall)), "sql vs numpy": float(np.mean(sql_agree))}
+    print(f"\nrecall over {n} seekers (exact numpy scan of every stored vector: {numpy_s:.1f} s for all; "
+          f"sequential-scan pool + index pool per seeker: {sql_s / n:.1f} s each):")
+    print(f"  raw pgvector top-{bm.TOP_K} (ef_search 40) vs exact top-{bm.TOP_K}: {scale.recall['raw top-20']:.4f}")
+    print(f"  service pool (candidates, {pool}) vs exact {pool} nearest: mean {scale.recall['pool']:.4f}, "
+          f"min {scale.recall['pool min']:.3f}")
+    print(f"  recommend top-{bm.TOP_K} vs rescore over the exact pool: mean {scale.recall['recommend top-20']:.4f}, "
+          f"min {scale.recall['recommend min']:.3f}")
+    print(f"  exact pool by SQL sequential scan vs numpy: {scale.recall['sql vs numpy']:.4f} (1.0: the checks agree)")
+    return sample, exact
+
+
+def halfvec(seeker, sample: np.ndarray, exact: list[list[uuid.UUID]], scale: Scale, monitor: Monitor) -> None:
+    """--halfvec: the same graph over half-precision copies (an expression index, pgvector >= 0.7),
+    raw top-20 and pool-sized walks for the recall sample; production's schema is not changed."""
+    from career_app.services import matching
+
+    monitor.enter("halfvec build", progress=True)
+    dims = sample.shape[1]
+    pool = matching.CANDIDATE_POOL
+    sql = (f"SELECT job_id FROM job_match_rows WHERE owner_id <> %s ORDER BY embedding::halfvec({dims}) <=> "
+           f"%s::halfvec({dims}) LIMIT %s")
+    with bm.raw_connection() as conn:
+        conn.execute(f"SET maintenance_work_mem = '{_maintenance_mem_mb(scale.n)}MB'")
+        conn.execute("SET max_parallel_maintenance_workers = 1")
+        t = time.perf_counter()
+        conn.execute(f"CREATE INDEX ix_bench_halfvec ON job_match_rows USING hnsw ((embedding::halfvec({dims})) "
+                     "halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)")
+        conn.commit()
+        h = {"build s": time.perf_counter() - t, "pool": pool, "raw ms": [], "pool ms": []}
+        h["size MB"] = conn.execute("SELECT pg_relation_size('ix_bench_halfvec')").fetchone()[0] / MB
+        conn.commit()  # the loop's transactions must be top-level: their SET LOCAL ends with each
+        monitor.enter("halfvec")
+        raw_recall, pool_recall = [], []
+        for _ in range(2):  # the first round warms the new index
+            raw_recall, pool_recall, h["raw ms"], h["pool ms"] = [], [], [], []
+            for q, truth in zip(sample, exact):
+                with conn.transaction():
+                    conn.execute("SET LOCAL hnsw.ef_search = 40")  # as the raw vector query (the default)
+                    t = time.perf_counter()
+                    got = [r[0] for r in conn.execute(sql, (seeker.id, q, bm.TOP_K)).fetchall()]
+                    h["raw ms"].append((time.perf_counter() - t) * 1000)
+                    conn.execute(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
+                    t = time.perf_counter()
+                    wide = [r[0] for r in conn.execute(sql, (seeker.id, q, pool)).fetchall()]
+                    h["pool ms"].append((time.perf_counter() - t) * 1000)
+                raw_recall.append(len(set(got) & set(truth[:bm.TOP_K])) / bm.TOP_K)
+                pool_recall.append(len(set(wide) & set(truth)) / pool)
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, (seeker.id, sample[0], bm.TOP_K)).fetchall())
+        conn.execute("DROP INDEX ix_bench_halfvec")
+        conn.commit()
+    h["raw recall"], h["pool recall"] = float(np.mean(raw_recall)), float(np.mean(pool_recall))
+    scale.halfvec = h
+    print(f"\nhalfvec index (not production's): {h['size MB']:,.0f} MB built in {h['build s']:.1f} s "
+          f"(index used: {'yes' if 'ix_bench_halfvec' in plan else 'NO'}); over the {len(sample)} recall seekers: "
+          f"raw top-{bm.TOP_K} recall {h['raw recall']:.4f}, pool of {pool} recall {h['pool recall']:.4f}")
+    print(bm._line(f"  halfvec raw top-{bm.TOP_K}", h["raw ms"]))
+    print(bm._line(f"  halfvec walk of {pool}", h["pool ms"]))
+    print(f"HALFVEC  (not what production uses) index {h['size MB']:,.0f} MB (vector: {scale.sizes['HNSW index']:,.0f} "
+          f"MB) built in {h['build s']:.0f} s ({scale.n / h['build s']:.0f} rows/s); raw top-{bm.TOP_K} median "
+          f"{statistics.median(h['raw ms']):.2f} ms, p95 {bm._pct(h['raw ms'], 0.95):.2f} ms, recall "
+          f"{h['raw recall']:.4f} (vector: {scale.recall['raw top-20']:.4f}); walk of {pool} p95 "
+          f"{bm._pct(h['pool ms'], 0.95):.2f} ms, recall {h['pool recall']:.4f} (vector pool: "
+          f"{scale.recall['pool']:.4f}); {_load()}", flush=True)
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def summary(scale: Scale, monitor: Monitor, total_s: float) -> None:
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "MISS"
+
+    n, load, sizes = scale.n, scale.load, scale.sizes
+    rec_p95, raw_p95 = bm._pct(scale.rec_ms, 0.95), bm._pct(scale.raw_ms, 0.95)
+    print("\n" + "=" * 100)
+    print(f"SUMMARY  bench_matching --jobs {n} (scale run), {psutil.cpu_count()} CPUs, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM; shared_buffers {scale.settings.get('shared_buffers')}, "
+          f"maintenance_work_mem {scale.settings.get('maintenance_work_mem')}, "
+          f"max_parallel_maintenance_workers {scale.settings.get('max_parallel_maintenance_workers')}")
+    print(f"  load         COPY {load['COPY s']:.0f} s ({n / load['COPY s']:.0f} rows/s, jobs + job_match_rows by "
+          f"trigger); HNSW build {load['build s']:.0f} s ({n / load['build s']:.0f} rows/s); VACUUM ANALYZE "
+          f"{load['vacuum s']:.0f} s")
+    print(f"  sizes        HNSW index {sizes['HNSW index']:,.0f} MB; job_match_rows heap "
+          f"{sizes['match rows heap']:,.0f} MB (table {sizes['match rows table']:,.0f} MB, with index {sizes['match rows total']:,.0f} MB); jobs "
+          f"table {sizes['jobs table']:,.0f} MB (with its indexes {sizes['jobs total']:,.0f} MB); database "
+          f"{sizes['database']:,.0f} MB")
+    # PSS sees the shared buffers only through the processes alive (a backend's pages leave its count
+    # when it exits): PostgreSQL holds at most shared_buffers + maintenance_work_mem (while building)
+    # + the private memory shown.
+    for step, (rss, pg, private) in monitor.peaks.items():
+        if step != "start":
+            print(f"  memory peak  {step:<15} bench RSS {rss:,.0f} MB; PostgreSQL PSS {pg:,.0f} MB, of it private "
+                  f"{private:,.0f} MB")
+    print(f"  recommend    after a new resume, caches cleared: median {statistics.median(scale.rec_ms):.2f} ms, "
+          f"p95 {rec_p95:.2f} ms, p99 {bm._pct(scale.rec_ms, 0.99):.2f} ms (candidates p95 "
+          f"{bm._pct(scale.pool_ms, 0.95):.2f} ms, rescore p95 {bm._pct(scale.rescore_ms, 0.95):.2f} ms)")
+    print(f"  again        the same call once more (nothing changed): median {statistics.median(scale.again_ms):.2f} "
+          f"ms, p95 {bm._pct(scale.again_ms, 0.95):.2f} ms")
+    print(f"  raw index    top-{bm.TOP_K} median {statistics.median(scale.raw_ms):.2f} ms, p95 {raw_p95:.2f} ms "
+          f"(ef_search 40, same index, same embeddings)")
+    r = scale.recall or dict.fromkeys(("seekers", "recommend top-20", "pool", "raw top-20"), float("nan"))
+    print(f"  recall       {r['seekers']} seekers: recommend top-{bm.TOP_K} vs exact {r['recommend top-20']:.4f}; "
+          f"pool {r['pool']:.4f}; raw top-{bm.TOP_K} {r['raw top-20']:.4f}")
+    for step, value in scale.loads.items():
+        print(f"  machine      {step:<16} {value}")
+    print("  targets:")
+    print(f"    [{verdict(rec_p95 <= TARGET_P95_MS)}] recommendations p95 <= {TARGET_P95_MS:.0f} ms (each after a new "
+          f"resume: the whole ranking): {rec_p95:.2f} ms")
+    print(f"    [{verdict(r['recommend top-20'] >= TARGET_RECALL)}] recommendations' top {bm.TOP_K} vs exact scan >= "
+          f"{TARGET_RECALL}: {r['recommend top-20']:.4f}")
+    print(f"    [{verdict(r['pool'] >= TARGET_RECALL)}] candidate pool recall vs exact >= {TARGET_RECALL}: "
+          f"{r['pool']:.4f}")
+    print(f"  total runtime {total_s:.0f} s; {_load()} at the end")
+    print("=" * 100, flush=True)
+
+
+def run(n_jobs: int, n_queries: int, with_halfvec: bool = False) -> None:
+    started = time.perf_counter()
+    if os.environ.get("DATABASE_URL"):
+        os.environ["CC_BENCH_EXTERNAL_PG"] = "1"  # PostgreSQL's memory is not ours to read
+    services = bm.setup_services()
+    monitor = Monitor().start()
+    try:
+        scale = Scale(n_jobs)
+        scale.loads["start"] = _load()
+        _provider, seeker = bm.create_users()
+        held_vecs, held_texts = load_and_build(n_jobs, _provider.id, scale, monitor)
+        try:
+            sample, exact = measure(seeker, held_vecs, held_texts, n_queries, scale, monitor)
+        except Exception:  # what was measured is still summarised
+            traceback.print_exc()
+            with_halfvec = False
+        monitor.enter("end")
+        summary(scale, monitor, time.perf_counter() - started)
+        if with_halfvec:  # after the summary: a long build need not hold back production's figures
+            halfvec(seeker, sample, exact, scale, monitor)
+    finally:
+        monitor.stop()
+        bm.teardown_services(services)
+        print(f"finished in {time.perf_counter() - started:.0f} s", flush=True)
