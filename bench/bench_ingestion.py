@@ -407,7 +407,7 @@ def equivalence() -> None:
     for name, part in (("descriptions", cos[:n]), ("requirement phrases", cos[n:])):
         print(f"  {len(part)} {name}: cosine min {part.min():.4f}, p1 {np.percentile(part, 1):.4f}, median "
               f"{np.median(part):.4f} (target every one >= {TARGET_COSINE}) {_verdict(part.min() >= TARGET_COSINE)}")
-    print(f"  model CPU time a description (process time, both threads): torch fp32 {cpu_ms['torch']:.1f} ms, "
+    print(f"  model CPU time a description (process time, {settings.embeddings_threads} ONNX thread(s)): torch fp32 {cpu_ms['torch']:.1f} ms, "
           f"ONNX int8 {cpu_ms['local']:.1f} ms ({cpu_ms['torch'] / cpu_ms['local']:.1f}x)")
 
 
