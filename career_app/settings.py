@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     public_url: str | None = None
     cors_origins: str = ""
     web_workers: int = 2
-    rq_workers: int = Field(default=1, ge=1, le=64)  # worker processes of `run --role worker`
+    # Worker processes of `run` (all in one) and `run --role worker`; one a core for ingestion throughput
+    rq_workers: int = Field(default=1, ge=1, le=64)
 
     jwt_secret: str | None = None
     # Fernet key (urlsafe base64 of 32 bytes) for mailbox passwords at rest; unset: derived from the
