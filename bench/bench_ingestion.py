@@ -1,6 +1,7 @@
 """Ingestion throughput on this machine, against a loopback feed server (embedded services).
 
-    .venv/bin/python bench/bench_ingestion.py [--postings 2000] [--embedded-postings 640] [--runs 3] [--threshold]
+    .venv/bin/python bench/bench_ingestion.py [--postings 2000] [--embedded-postings 640] [--runs 3]
+        [--workers 2] [--threads 1] [--threshold]
     .venv/bin/python bench/bench_ingestion.py --equivalence   # the int8 ONNX model against the fp32 one, alone
 
 What it does, in order:
@@ -9,15 +10,21 @@ What it does, in order:
      another company, so nothing is a duplicate);
   3. list + normalize + dedup + store: one run of the source in this process, timed as a whole and
      per batch of 50 (median, p95); then the same run again (every posting unchanged);
-  4. the same including enrichment and embeddings: a fresh source, each stored batch enriched
-     inline (offline generator, all-MiniLM-L6-v2 batches of 32, near-duplicate check) until every
-     job is active; --runs times on fresh postings, the median run shown; then the floor: the model's
-     forward pass and the taxonomy's text search timed alone (what every new posting costs at least);
-  5. with --threshold (or --only-threshold, without 1-4): the near-duplicate threshold, fitted on half of a labelled set of
+  4. the profile: a fresh source stored and enriched inline in this process (offline generator,
+     embeddings, near-duplicate check), each stage's self time (wall and CPU) a posting, and the CPU
+     PostgreSQL and Redis spent;
+  5. the production path: --workers RQ worker processes (`cli worker`, a work horse forked per task,
+     EMBEDDINGS_THREADS=--threads), this process storing and queueing `ingest_enrich` tasks as the
+     `ingest_source` task does; --runs runs on fresh postings, timed until every job is active, the
+     median shown, with the CPU every process of the run used (workers and work horses, this one,
+     PostgreSQL, Redis): on a shared machine the wall figure is our share of it, the CPU figure what
+     the 2 cores would give if they were ours alone; then the floor: the model's forward pass and the
+     taxonomy's text search timed alone (what every new posting costs at least);
+  6. with --threshold (or --only-threshold, without 1-5): the near-duplicate threshold, fitted on half of a labelled set of
      same-company pairs (reworded reposts vs other postings of that company) and reported on the
      other half;
-  6. peak memory (max RSS) of this process;
-  7. with --equivalence (alone): cosine between the fp32 model's vectors (EMBEDDINGS_BACKEND=torch) and
+  7. peak memory (max RSS) of this process;
+  8. with --equivalence (alone): cosine between the fp32 model's vectors (EMBEDDINGS_BACKEND=torch) and
      the int8 ONNX model's (local) over the sample catalogue's descriptions and requirement phrases,
      and the model's CPU time a description for each.
 The embedded runs use EMBEDDINGS_BACKEND as set (default local: int8 ONNX); torch for the old figures.
@@ -407,7 +414,8 @@ def equivalence() -> None:
     for name, part in (("descriptions", cos[:n]), ("requirement phrases", cos[n:])):
         print(f"  {len(part)} {name}: cosine min {part.min():.4f}, p1 {np.percentile(part, 1):.4f}, median "
               f"{np.median(part):.4f} (target every one >= {TARGET_COSINE}) {_verdict(part.min() >= TARGET_COSINE)}")
-    print(f"  model CPU time a description (process time, {settings.embeddings_threads} ONNX thread(s)): torch fp32 {cpu_ms['torch']:.1f} ms, "
+    print(f"  model CPU time a description (process time, {settings.embeddings_threads} ONNX thread(s)): "
+          f"torch fp32 {cpu_ms['torch']:.1f} ms, "
           f"ONNX int8 {cpu_ms['local']:.1f} ms ({cpu_ms['torch'] / cpu_ms['local']:.1f}x)")
 
 
@@ -448,7 +456,8 @@ def main() -> None:
             print(f"\nlist + normalize + dedup + store, {n} postings: {store['elapsed']:.1f} s = "
                   f"{n / store['elapsed']:.0f} postings/s (target >= {TARGET_STORE:.0f}) "
                   f"{_verdict(n / store['elapsed'] >= TARGET_STORE)}; per batch of 50: median "
-                  f"{statistics.median(store['batches']) * 1000:.0f} ms, p95 {pct(store['batches'], 0.95) * 1000:.0f} ms")
+                  f"{statistics.median(store['batches']) * 1000:.0f} ms, "
+                  f"p95 {pct(store['batches'], 0.95) * 1000:.0f} ms")
             print(f"  counters: {json.dumps({k: store['result'][k] for k in ('fetched', 'new', 'skipped', 'errors')})}")
             print(f"same run again (all unchanged): {rerun['elapsed']:.1f} s = {n / rerun['elapsed']:.0f} postings/s; "
                   f"skipped {rerun['result']['skipped']}, new {rerun['result']['new']}")
@@ -492,7 +501,8 @@ def main() -> None:
               f"process stores (the ingest task's work) and queues each batch's enrichment; {args.workers} RQ "
               f"worker process(es), {args.threads} model thread(s) each (RQ_WORKERS={args.workers}, "
               f"EMBEDDINGS_THREADS={args.threads}); PostgreSQL and Redis on the same cores")
-        print(f"  {m} postings, {len(fulls)} runs: median {full['elapsed']:.1f} s = {m / full['elapsed']:.1f} postings/s "
+        print(f"  {m} postings, {len(fulls)} runs: median {full['elapsed']:.1f} s = "
+              f"{m / full['elapsed']:.1f} postings/s "
               f"(runs: {rates}/s; target >= {TARGET_EMBED:.0f}) {_verdict(m / full['elapsed'] >= TARGET_EMBED)}; "
               f"{active} of {m * len(fulls)} active; load {load()}")
         cpu_ms = statistics.median(f["cpu"] for f in fulls) / m * 1000
