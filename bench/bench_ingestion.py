@@ -1,6 +1,7 @@
 """Ingestion throughput on this machine, against a loopback feed server (embedded services).
 
-    .venv/bin/python bench/bench_ingestion.py [--postings 2000] [--embedded-postings 640] [--runs 3] [--threshold]
+    .venv/bin/python bench/bench_ingestion.py [--postings 2000] [--embedded-postings 640] [--runs 3]
+        [--workers 2] [--threads 1] [--threshold]
     .venv/bin/python bench/bench_ingestion.py --equivalence   # the int8 ONNX model against the fp32 one, alone
 
 What it does, in order:
@@ -9,15 +10,21 @@ What it does, in order:
      another company, so nothing is a duplicate);
   3. list + normalize + dedup + store: one run of the source in this process, timed as a whole and
      per batch of 50 (median, p95); then the same run again (every posting unchanged);
-  4. the same including enrichment and embeddings: a fresh source, each stored batch enriched
-     inline (offline generator, all-MiniLM-L6-v2 batches of 32, near-duplicate check) until every
-     job is active; --runs times on fresh postings, the median run shown; then the floor: the model's
-     forward pass and the taxonomy's text search timed alone (what every new posting costs at least);
-  5. with --threshold (or --only-threshold, without 1-4): the near-duplicate threshold, fitted on half of a labelled set of
+  4. the profile: a fresh source stored and enriched inline in this process (offline generator,
+     embeddings, near-duplicate check), each stage's self time (wall and CPU) a posting, and the CPU
+     PostgreSQL and Redis spent;
+  5. the production path: --workers RQ worker processes (`cli worker`, a work horse forked per task,
+     EMBEDDINGS_THREADS=--threads), this process storing and queueing `ingest_enrich` tasks as the
+     `ingest_source` task does; --runs runs on fresh postings, timed until every job is active, the
+     median shown, with the CPU every process of the run used (workers and work horses, this one,
+     PostgreSQL, Redis): on a shared machine the wall figure is our share of it, the CPU figure what
+     the 2 cores would give if they were ours alone; then the floor: the model's forward pass and the
+     taxonomy's text search timed alone (what every new posting costs at least);
+  6. with --threshold (or --only-threshold, without 1-5): the near-duplicate threshold, fitted on half of a labelled set of
      same-company pairs (reworded reposts vs other postings of that company) and reported on the
      other half;
-  6. peak memory (max RSS) of this process;
-  7. with --equivalence (alone): cosine between the fp32 model's vectors (EMBEDDINGS_BACKEND=torch) and
+  7. peak memory (max RSS) of this process;
+  8. with --equivalence (alone): cosine between the fp32 model's vectors (EMBEDDINGS_BACKEND=torch) and
      the int8 ONNX model's (local) over the sample catalogue's descriptions and requirement phrases,
      and the model's CPU time a description for each.
 The embedded runs use EMBEDDINGS_BACKEND as set (default local: int8 ONNX); torch for the old figures.
@@ -82,21 +89,50 @@ def board(count: int, tag: str) -> dict:
     return {"jobs": jobs, "meta": {"total": count}}
 
 
-TIMERS: dict[str, float] = {}
+TIMERS: dict[str, list[float]] = {}  # stage: [wall s, CPU s of the calling thread]
+_STACK: list[list[float]] = []  # wall and CPU spent in timed callees of each open timed call
 
 
-def _timed(module, name: str, key: str) -> None:
-    """Add the time spent in module.name to TIMERS[key] (how the embedded run's time divides)."""
+def _timed(module, name: str, key) -> None:
+    """Add the self time of module.name (its time minus that of timed calls inside it), wall and CPU,
+    to TIMERS[key(args) or key]: where the profiled run's time goes, each second counted once."""
     original = getattr(module, name)
 
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
+        _STACK.append([0.0, 0.0])
         try:
             return original(*args, **kwargs)
         finally:
-            TIMERS[key] = TIMERS.get(key, 0.0) + time.perf_counter() - started
+            wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+            inner = _STACK.pop()
+            if _STACK:
+                _STACK[-1][0] += wall
+                _STACK[-1][1] += cpu
+            slot = TIMERS.setdefault(key(*args) if callable(key) else key, [0.0, 0.0])
+            slot[0] += wall - inner[0]
+            slot[1] += cpu - inner[1]
 
     setattr(module, name, wrapper)
+
+
+def profile_hooks() -> None:
+    """Timers on each stage of a posting's way in (self time, nested calls subtracted)."""
+    from career_app.services import embeddings as emb, enrichment
+    from career_app.services.ingestion import enrich as ingest_enrich
+    from jobs_worker import ingest
+
+    _timed(ingest, "run_source", "store: list, normalize, dedup, upsert (HTTP + PostgreSQL)")
+    from career_app.services import ingestion
+
+    _timed(ingestion, "enrich_batch", "enrichment bookkeeping: job reads, status writes, commits")
+    _timed(ingest_enrich, "_near_duplicate", "near-duplicate check (pgvector query)")
+    _timed(enrichment, "generate", "AI content (offline generator: taxonomy search, salary, guides)")
+    _timed(enrichment, "profile_many", "skill-evidence profiles (requirement parsing, profile writes)")
+    _timed(emb, "embed_phrases", "requirement phrase cache (Redis)")
+    _timed(emb, "embed_many", "embedding call overhead (cleaning, lock)")
+    _timed(emb, "_onnx_encode", "tokenization + padding")
+    _timed(emb, "_run", lambda kind, rows: f"model: {'descriptions, int8' if kind == 'int8' else 'phrases, fp32'}")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -146,6 +182,87 @@ def run_once(feeds, name: str, postings: dict, enrich: bool) -> dict:
             ingestion.enrich_batch(session, r, list(pending))
     elapsed = time.perf_counter() - started
     return {"elapsed": elapsed, "result": result, "batches": batch_times}
+
+
+def start_workers(count: int, threads: int) -> list:
+    """`count` RQ workers as `python -m career_app.cli run --role worker` starts them (a work horse
+    forked per task), each with EMBEDDINGS_THREADS=threads; back once all have loaded the model."""
+    from rq import Worker
+
+    from career_app.db import rq_redis
+
+    env = {**os.environ, "EMBEDDINGS_THREADS": str(threads), "LOG_LEVEL": "WARNING"}
+    procs = [subprocess.Popen([sys.executable, "-m", "career_app.cli", "worker", "--no-scheduler"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
+    deadline = time.monotonic() + 180
+    while len(Worker.all(connection=rq_redis())) < count:
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            stop_workers(procs)
+            raise RuntimeError("the RQ workers did not start")
+        time.sleep(0.2)
+    return procs
+
+
+def cpu_seconds(pids: set[int], marker: str | None = None) -> float:
+    """CPU time (user + system, with reaped children) of the processes `pids`, of every process whose
+    command line holds `marker` (the embedded servers) and of their children (RQ's work horses,
+    PostgreSQL's backends)."""
+    tick, stats = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                mine = int(entry.name) in pids or marker is not None and marker in (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), mine, sum(int(x) for x in fields[11:15]) / tick)
+    chosen = {pid for pid, (_, mine, _) in stats.items() if mine}
+    chosen |= {pid for pid, (parent, _, _) in stats.items() if parent in chosen}
+    return sum(stats[pid][2] for pid in chosen)
+
+
+def stop_workers(procs: list) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run_queued(feeds, name: str, postings: dict) -> dict:
+    """The production path: this process stores the postings (the `ingest_source` task's work) and
+    queues each stored batch's enrichment (`ingest_enrich`, 32 jobs a task) for the RQ workers; timed
+    until every job is active (or failed)."""
+    from sqlmodel import func, select
+
+    from career_app.db import app_redis, session_scope
+    from career_app.services import ingestion
+    from jobs_worker import ingest
+    from jobs_worker.tasks import _queue_enrichment
+    from models.ingestion import IngestSource
+    from models.ingestion_schemas import SourceCreate
+    from models.job import Job, JobStatus
+    from tests.feed_server import Reply
+
+    path = f"/v1/boards/{name}/jobs"
+    feeds.route(path, Reply(body=postings))
+    with session_scope() as session:
+        if session.get(IngestSource, name) is None:
+            ingestion.create_source(session, SourceCreate(
+                name=name, kind="greenhouse", url=feeds.url(path),
+                params={"allow_private_network": True, "http": {"rate_per_second": 10000, "burst": 1000}}))
+        run_id = ingestion.create_inline_run(session, name, "bench").id
+    started = time.perf_counter()
+    result = ingest.run_source(run_id, app_redis(), after_batch=_queue_enrichment)
+    while time.perf_counter() - started < 1800:  # every stored job enriched (or merged, or failed)
+        with session_scope() as session:
+            if not session.exec(select(func.count()).select_from(Job).where(
+                    Job.source == name, Job.status == JobStatus.processing)).one():
+                break
+        time.sleep(0.1)
+    return {"elapsed": time.perf_counter() - started, "result": result}
 
 
 def active_count(name: str) -> int:
@@ -297,7 +414,8 @@ def equivalence() -> None:
     for name, part in (("descriptions", cos[:n]), ("requirement phrases", cos[n:])):
         print(f"  {len(part)} {name}: cosine min {part.min():.4f}, p1 {np.percentile(part, 1):.4f}, median "
               f"{np.median(part):.4f} (target every one >= {TARGET_COSINE}) {_verdict(part.min() >= TARGET_COSINE)}")
-    print(f"  model CPU time a description (process time, both threads): torch fp32 {cpu_ms['torch']:.1f} ms, "
+    print(f"  model CPU time a description (process time, {settings.embeddings_threads} ONNX thread(s)): "
+          f"torch fp32 {cpu_ms['torch']:.1f} ms, "
           f"ONNX int8 {cpu_ms['local']:.1f} ms ({cpu_ms['torch'] / cpu_ms['local']:.1f}x)")
 
 
@@ -305,7 +423,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postings", type=int, default=2000)
     parser.add_argument("--embedded-postings", type=int, default=640)
-    parser.add_argument("--runs", type=int, default=3, help="embedded runs (fresh postings each): the median is shown")
+    parser.add_argument("--runs", type=int, default=3, help="queued runs (fresh postings each): the median is shown")
+    parser.add_argument("--workers", type=int, default=2, help="RQ worker processes of the queued runs (RQ_WORKERS)")
+    parser.add_argument("--threads", type=int, help="ONNX Runtime threads a worker (default: EMBEDDINGS_THREADS)")
     parser.add_argument("--threshold", action="store_true")
     parser.add_argument("--only-threshold", action="store_true")
     parser.add_argument("--equivalence", action="store_true")
@@ -319,51 +439,84 @@ def main() -> None:
         threshold_study()
         return
     data_dir = setup()
+    load = lambda: " ".join(f"{x:.1f}" for x in os.getloadavg())  # noqa: E731
     try:
-        from career_app import embedded
         from career_app.services import embeddings
+        from career_app.settings import settings  # after setup(): it reads the embedded services' URLs
         from tests.feed_server import FeedServer
 
+        args.threads = settings.embeddings_threads = args.threads or settings.embeddings_threads
         embeddings.load()
         print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-              f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-        with FeedServer() as feeds:
-            store = run_once(feeds, "bench-store", board(args.postings, "s"), enrich=False)
-            rerun = run_once(feeds, "bench-store", board(args.postings, "s"), enrich=False)
-            from career_app.services import embeddings as emb, enrichment
-            from career_app.services.ingestion import enrich as ingest_enrich
-
-            _timed(emb, "embed_many", f"model calls ({emb.variant()})")
-            _timed(emb, "embed_phrases", "requirement phrases (cache, and the model for new ones)")
-            _timed(enrichment, "generate", "AI content (offline generator: skills, salary, guides)")
-            _timed(ingest_enrich, "_near_duplicate", "near-duplicate checks (pgvector)")  # enrich_batch calls it there
-            fulls = [run_once(feeds, f"bench-full-{k}", board(args.embedded_postings, f"f{k}x"), enrich=True)
-                     for k in range(max(1, args.runs))]
-            timers = dict(TIMERS)  # before the floor's own model calls
-            bound = floor()
+              f"load average at the start: {load()}")
         n, m = args.postings, args.embedded_postings
+        with FeedServer() as feeds:
+            store = run_once(feeds, "bench-store", board(n, "s"), enrich=False)
+            rerun = run_once(feeds, "bench-store", board(n, "s"), enrich=False)
+            print(f"\nlist + normalize + dedup + store, {n} postings: {store['elapsed']:.1f} s = "
+                  f"{n / store['elapsed']:.0f} postings/s (target >= {TARGET_STORE:.0f}) "
+                  f"{_verdict(n / store['elapsed'] >= TARGET_STORE)}; per batch of 50: median "
+                  f"{statistics.median(store['batches']) * 1000:.0f} ms, "
+                  f"p95 {pct(store['batches'], 0.95) * 1000:.0f} ms")
+            print(f"  counters: {json.dumps({k: store['result'][k] for k in ('fetched', 'new', 'skipped', 'errors')})}")
+            print(f"same run again (all unchanged): {rerun['elapsed']:.1f} s = {n / rerun['elapsed']:.0f} postings/s; "
+                  f"skipped {rerun['result']['skipped']}, new {rerun['result']['new']}")
+
+            # 1. Where a posting's time goes: one process, enrichment inline, every stage timed.
+            profile_hooks()
+            cpu, server_cpu = time.process_time(), cpu_seconds(set(), str(data_dir))
+            profiled = run_once(feeds, "bench-profile", board(m, "p"), enrich=True)
+            cpu, server_cpu = time.process_time() - cpu, cpu_seconds(set(), str(data_dir)) - server_cpu
+            timers = dict(TIMERS)
+            TIMERS.clear()
+            print(f"\nprofile: {m} postings stored and enriched inline in this one process "
+                  f"({args.threads} model thread(s)): {profiled['elapsed']:.1f} s = {m / profiled['elapsed']:.1f} "
+                  f"postings/s; CPU a posting: this process {cpu / m * 1000:.1f} ms, PostgreSQL + Redis "
+                  f"{server_cpu / m * 1000:.1f} ms; load {load()}")
+            print("  wall ms, CPU ms a posting (self time of each stage):")
+            for key, (wall, used) in sorted(timers.items(), key=lambda kv: -kv[1][0]):
+                print(f"  {wall / m * 1000:6.1f} {used / m * 1000:6.1f}  {key}")
+            rest = profiled["elapsed"] - sum(w for w, _ in timers.values())
+            print(f"  {rest / m * 1000:6.1f}         the rest (glue)")
+
+            # 2. The production layout: RQ workers, a work horse forked per enrichment task.
+            procs = start_workers(args.workers, args.threads)
+            ours = {os.getpid(), *(proc.pid for proc in procs)}
+            try:
+                fulls = []
+                workers = {proc.pid for proc in procs}
+                for k in range(max(1, args.runs)):
+                    before = [cpu_seconds(ours, str(data_dir)), cpu_seconds(workers), time.process_time()]
+                    fulls.append(run_queued(feeds, f"bench-full-{k}", board(m, f"f{k}x")))
+                    after = [cpu_seconds(ours, str(data_dir)), cpu_seconds(workers), time.process_time()]
+                    fulls[-1]["cpu"], fulls[-1]["workers_cpu"], fulls[-1]["own_cpu"] = (
+                        b - a for a, b in zip(before, after))
+            finally:
+                stop_workers(procs)
+            bound = floor()
         full = sorted(fulls, key=lambda f: f["elapsed"])[len(fulls) // 2]  # the median run
-        print(f"\nlist + normalize + dedup + store, {n} postings: {store['elapsed']:.1f} s = "
-              f"{n / store['elapsed']:.0f} postings/s (target >= {TARGET_STORE:.0f}) "
-              f"{_verdict(n / store['elapsed'] >= TARGET_STORE)}; per batch of 50: "
-              f"median {statistics.median(store['batches']) * 1000:.0f} ms, p95 {pct(store['batches'], 0.95) * 1000:.0f} ms")
-        print(f"  counters: {json.dumps({k: store['result'][k] for k in ('fetched', 'new', 'skipped', 'errors')})}")
-        print(f"same run again (all unchanged): {rerun['elapsed']:.1f} s = {n / rerun['elapsed']:.0f} postings/s; "
-              f"skipped {rerun['result']['skipped']}, new {rerun['result']['new']}")
         active = sum(active_count(f"bench-full-{k}") for k in range(len(fulls)))
         rates = ", ".join(f"{m / f['elapsed']:.1f}" for f in fulls)
-        print(f"including enrichment + embeddings, {m} postings, {len(fulls)} runs: median {full['elapsed']:.1f} s = "
-              f"{m / full['elapsed']:.1f} postings/s (runs: {rates}/s; target >= {TARGET_EMBED:.0f}) "
-              f"{_verdict(m / full['elapsed'] >= TARGET_EMBED)}; {active} of "
-              f"{m * len(fulls)} active; per batch of 50 (median run): median "
-              f"{statistics.median(full['batches']) * 1000:.0f} ms, p95 {pct(full['batches'], 0.95) * 1000:.0f} ms")
-        for key, seconds in timers.items():
-            print(f"  of which {key}: {seconds / len(fulls):.1f} s a run = {seconds / (m * len(fulls)) * 1000:.1f} ms "
-                  f"per posting")
+        print(f"\nincluding enrichment + embeddings, the production path on these {os.cpu_count()} cores: this "
+              f"process stores (the ingest task's work) and queues each batch's enrichment; {args.workers} RQ "
+              f"worker process(es), {args.threads} model thread(s) each (RQ_WORKERS={args.workers}, "
+              f"EMBEDDINGS_THREADS={args.threads}); PostgreSQL and Redis on the same cores")
+        print(f"  {m} postings, {len(fulls)} runs: median {full['elapsed']:.1f} s = "
+              f"{m / full['elapsed']:.1f} postings/s "
+              f"(runs: {rates}/s; target >= {TARGET_EMBED:.0f}) {_verdict(m / full['elapsed'] >= TARGET_EMBED)}; "
+              f"{active} of {m * len(fulls)} active; load {load()}")
+        cpu_ms = statistics.median(f["cpu"] for f in fulls) / m * 1000
+        capacity = os.cpu_count() * 1000 / cpu_ms
+        print(f"  CPU of every process of the run (this one, the workers and their work horses, PostgreSQL, Redis): "
+              f"median {cpu_ms:.1f} ms a posting = {capacity:.0f} postings/s if the {os.cpu_count()} cores were ours "
+              f"alone (target >= {TARGET_EMBED:.0f}) {_verdict(capacity >= TARGET_EMBED)}")
+        print(f"    of which the workers and their work horses {full['workers_cpu'] / m * 1000:.1f} ms, this process "
+              f"(store, queueing, waiting) {full['own_cpu'] / m * 1000:.1f} ms, PostgreSQL + Redis "
+              f"{(full['cpu'] - full['workers_cpu'] - full['own_cpu']) / m * 1000:.1f} ms (the median run)")
         print(f"floor, timed alone on {128} catalogue texts (median {bound['tokens']:.0f} tokens, the model reads "
               f"{bound['max_seq_length']}): model {bound['model_ms']:.1f} ms a text + taxonomy search "
               f"{bound['extract_ms']:.1f} ms a description = at most {bound['ceiling']:.0f} postings/s in one process")
-        print(f"load average at the end (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(f"load average at the end (1, 5, 15 min): {load()}")
         if args.threshold:
             threshold_study()
         print(f"peak memory (max RSS of this process, model loaded): "

@@ -157,12 +157,13 @@ def _role_children(role: str | None, args, port: int) -> list:
     if args.no_frontend:
         web.append("--no-frontend")
     worker = [sys.executable, "-m", "career_app.cli", "worker"]
-    if role is None:  # all in one: the worker starts the scheduler process itself
-        return [Child("worker", worker), Child("web", web)]
+    more = [Child(f"worker-{i + 1}", [*worker, "--no-scheduler"]) for i in range(settings.rq_workers)]
+    if role is None:  # all in one: the first worker starts the scheduler process itself
+        return [Child("worker", worker), *more[1:], Child("web", web)]
     if role == "web":
         return [Child("web", web)]
     if role == "worker":
-        return [Child(f"worker-{i + 1}", [*worker, "--no-scheduler"]) for i in range(settings.rq_workers)]
+        return more
     return [Child("scheduler", [sys.executable, "-m", "jobs_worker.scheduler"])]
 
 

@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     public_url: str | None = None
     cors_origins: str = ""
     web_workers: int = 2
-    rq_workers: int = Field(default=1, ge=1, le=64)  # worker processes of `run --role worker`
+    # Worker processes of `run` (all in one) and `run --role worker`; one a core for ingestion throughput
+    rq_workers: int = Field(default=1, ge=1, le=64)
 
     jwt_secret: str | None = None
     # Fernet key (urlsafe base64 of 32 bytes) for mailbox passwords at rest; unset: derived from the
@@ -89,6 +90,10 @@ class Settings(BaseSettings):
     embeddings_backend: str = Field(default="local", pattern="^(local|torch|openai)$")
     # Where the int8 ONNX export of the bundled model is kept (unset: ~/.cache/career-copilot).
     embeddings_model_dir: Path | None = None
+    # ONNX Runtime threads per process for one text. 1: a 256-token text is too small to split well
+    # (2 threads spent twice the CPU for no faster answer, bench/bench_ingestion.py); more throughput
+    # comes from more worker processes (RQ_WORKERS), one a core.
+    embeddings_threads: int = Field(default=1, ge=1, le=64)
     openai_embedding_model: str = "text-embedding-3-small"
     # A job `processing` with no enrichment attempt started for this long may be retried by hand.
     enrich_stall_seconds: int = Field(default=180, ge=10, le=24 * 3600)

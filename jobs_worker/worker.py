@@ -7,6 +7,7 @@ taking the scheduler lock (needed for delayed retries) if another worker's has l
 process runs the ingestion schedules (jobs_worker.scheduler), unless the schedules run on their own
 (`run --role scheduler`)."""
 
+import gc
 import logging
 from datetime import timedelta
 
@@ -43,8 +44,16 @@ def run(burst: bool = False, schedule: bool = True) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s worker %(levelname)s %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_QuietMaintenance())
-    # Load the embedding model once, before RQ forks a child per job: children share it.
+    # Load the embedding model once, before RQ forks a child per job: children share it. So with what
+    # every enrichment task needs (the task module's imports, the skills taxonomy), which each child
+    # would build again; then the lot is frozen out of the collector's reach, so that a child's
+    # collections do not write to (and copy) the pages it shares with this process.
     embeddings.load()
+    import jobs_worker.tasks  # noqa: F401
+    from career_app.services.skills import taxonomy
+
+    taxonomy()
+    gc.freeze()
     conn = rq_redis()
     queues = [Queue(name, connection=conn) for name in QUEUES]
     worker = RecoveringWorker(queues, connection=conn, worker_ttl=WORKER_TTL,

@@ -25,11 +25,15 @@ DIMENSIONS = 384
 MAX_CHARS = 8000  # the model reads ~256 tokens; more text only costs time
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 # The int8 recipe: per-channel weights on every linear layer except the value projections and the
-# feed-forward output, whose inputs have outliers a per-tensor activation scale flattens. Measured on
-# the sample catalogue (320 descriptions, 270 requirement phrases): quantizing those too moved
-# short phrases to cosine 0.987; leaving them fp32 keeps every vector >= 0.99. The name is part of the
-# export's file name and of embeddings.variant(): change it with the recipe or INT8_MIN_TOKENS.
+# feed-forward outputs, whose inputs have outliers a per-tensor activation scale flattens. Measured on
+# the sample catalogue's 320 descriptions against the fp32 model (cosine min / model CPU a description,
+# one thread): all quantized 0.9885 / 13.7 ms; this recipe 0.9966 / 18.5 ms; only layers 0-1's
+# feed-forward outputs kept 0.9937 / 14.6 ms, but refitting the match calibration on those vectors
+# moved cosine_strong_fit from 0.55 to 0.525 (tests/unit/test_calibration.py), so not that one.
+# The name is part of the export's file name and of embeddings.variant(): change it with the recipe or
+# INT8_MIN_TOKENS.
 ONNX_RECIPE = "int8-pc-xv1-s128"
+_KEEP_FP32 = r"attention/self/value/|layer\.\d+/output/dense/"
 INT8_MIN_TOKENS = 128  # longer texts go through the int8 model, shorter ones through the fp32 export
 _lock = threading.Lock()
 
@@ -113,7 +117,7 @@ def export_onnx(force: bool = False) -> Path:
         graph = onnx.load(str(fp32)).graph
         weights = {i.name for i in graph.initializer}
         linear = [n.name for n in graph.node if n.op_type == "MatMul" and any(i in weights for i in n.input)]
-        keep_fp32 = [n for n in linear if re.search(r"attention/self/value/|layer\.\d+/output/dense/", n)]
+        keep_fp32 = [n for n in linear if re.search(_KEEP_FP32, n)]
         root = logging.getLogger()
         was, root.disabled = root.disabled, True  # its "consider pre-processing" warning
         try:
@@ -137,23 +141,42 @@ def _tokenizer():
 
 
 _sessions: dict[tuple[int, str], object] = {}
+PHRASE_BATCH = 64  # short texts a model run (fp32: a text's vector does not depend on its companions)
+
+
+def _threads() -> int:
+    from career_app.settings import settings
+
+    return settings.embeddings_threads
 
 
 def _session(kind: str):
-    """One ONNX Runtime session per process and kind: RQ forks a work horse per job, and a session's
-    thread pool does not survive a fork, so a child makes its own (~0.1 s) from the exported file."""
-    key = (os.getpid(), kind)
+    """One ONNX Runtime session per kind, made once per worker process (load() makes it before RQ
+    forks a work horse per job, ~0.1-1 s saved a job). With one thread a session has no thread pool
+    and a forked child uses its parent's; a pool does not survive a fork, so with more threads each
+    process makes its own."""
+    key = (0 if _threads() == 1 else os.getpid(), kind)
     if key not in _sessions:
         import onnxruntime
 
         export_onnx()
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = min(2, os.cpu_count() or 1)
-        for old in [k for k in _sessions if k[0] != key[0]]:
+        options.intra_op_num_threads = _threads()
+        options.inter_op_num_threads = 1  # one graph path at a time (sequential execution)
+        for old in [k for k in _sessions if k[0] not in (0, key[0])]:
             del _sessions[old]
         _sessions[key] = onnxruntime.InferenceSession(str(onnx_path(kind)), options,
                                                       providers=["CPUExecutionProvider"])
     return _sessions[key]
+
+
+def _run(kind: str, rows: list[list[int]]) -> np.ndarray:
+    """One model run on token rows padded to the longest (the mask hides the padding)."""
+    width = max(len(row) for row in rows)
+    ids, mask = np.zeros((len(rows), width), dtype=np.int64), np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)], mask[i, :len(row)] = row, 1
+    return _session(kind).run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
 
 
 def _onnx_encode(texts: list[str]) -> np.ndarray:
@@ -161,15 +184,19 @@ def _onnx_encode(texts: list[str]) -> np.ndarray:
     through the int8 model, shorter ones (requirement phrases, resume sentences) through the fp32
     export: the meaning thresholds of skill evidence sit there, and with int8 phrases the
     calibration's held-out phrase accuracy fell from 85.1% to 83.6% (bench/bench_calibration.py).
-    One text a run: the int8 layers quantize their input with one scale per run, so in a batch a
+    Long texts one a run: the int8 layers quantize their input with one scale per run, so in a batch a
     text's vector would depend on its companions (and their padding), and the same description
-    would get another vector in another batch. Alone, a text pays for no padding either."""
+    would get another vector in another batch (batches of 8 saved no CPU either). Short ones in
+    batches sorted by length, padded to the longest of each: exact to 1e-7, a fifth of the CPU."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for i, encoding in enumerate(_tokenizer().encode_batch(texts)):
-        ids = np.asarray([encoding.ids], dtype=np.int64)
-        session = _session("int8" if ids.shape[1] > INT8_MIN_TOKENS else "fp32")
-        out[i] = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                                    "token_type_ids": np.zeros_like(ids)})[0][0]
+    rows = [encoding.ids for encoding in _tokenizer().encode_batch(texts)]
+    short = sorted((i for i, row in enumerate(rows) if len(row) <= INT8_MIN_TOKENS), key=lambda i: len(rows[i]))
+    for start in range(0, len(short), PHRASE_BATCH):
+        chunk = short[start:start + PHRASE_BATCH]
+        out[chunk] = _run("fp32", [rows[i] for i in chunk])
+    for i, row in enumerate(rows):
+        if len(row) > INT8_MIN_TOKENS:
+            out[i] = _run("int8", [row])[0]
     return out
 
 
@@ -192,14 +219,16 @@ def _openai():
 
 
 def load() -> None:
-    """Ready the model now (worker start-up), not on the first request: the export if missing and
-    the tokenizer (the session itself is made per process)."""
+    """Ready the model now (worker start-up), not on the first request: the export if missing, the
+    tokenizer and the sessions (shared by forked children when single-threaded, see _session)."""
     backend = _backend()
     if backend == "torch":
         _model()
     elif backend == "local":
         export_onnx()
         _tokenizer()
+        for kind in ("int8", "fp32"):
+            _session(kind)
 
 
 def variant() -> str:

@@ -84,3 +84,50 @@ def test_each_distinct_phrase_is_embedded_once(monkeypatch):
     assert len(seen) == 1  # no model call: both came from the cache
     assert np.array_equal(again, first[[1, 0]])
     assert _phrase_redis().hlen(_phrase_key()) == 2
+
+
+def test_a_text_gets_the_same_vector_whatever_its_batch():
+    """Short texts run in length-sorted padded batches (fp32: the padding is masked), long ones one a
+    run (int8: a run's activation scale would otherwise mix texts): either way a text's vector does
+    not depend on the texts embedded with it."""
+    import numpy as np
+
+    long = "Registered nurse for a cardiac intensive care unit, twelve-hour shifts, BLS and ACLS required. " * 6
+    other = "Warehouse associate: forklift licence, picking and packing, night shifts, safety shoes. " * 7
+    short = ["Python", "Forklift operation and warehouse safety", "BLS", "Experience with Kubernetes clusters"]
+    together = np.asarray(embeddings.embed_many([long, *short, other]))
+    alone = np.asarray([embeddings.embed(t) for t in [long, *short, other]])
+    assert np.abs(together - alone).max() < 1e-5  # a batch-wide int8 scale would move them by ~1e-3
+
+
+def test_a_forked_work_horse_uses_the_sessions_made_before_the_fork():
+    """RQ forks a work horse per task: with one ONNX Runtime thread the sessions load() made in the
+    worker serve the horse (no thread pool to lose), with the same vectors."""
+    import os
+
+    import numpy as np
+
+    from career_app.settings import settings
+
+    assert settings.embeddings_threads == 1
+    embeddings.load()
+    texts = ["Python", "Backend engineer building Python APIs on PostgreSQL for a logistics platform. " * 5]
+    parent = np.asarray(embeddings.embed_many(texts), dtype=np.float32)
+    sessions = dict(embeddings._sessions)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its vectors and whether it made a session of its own
+        try:
+            child = np.asarray(embeddings.embed_many(texts), dtype=np.float32)
+            same = all(embeddings._sessions[k] is v for k, v in sessions.items()) and len(embeddings._sessions) == 2
+            os.write(write, child.tobytes() + bytes([same]))
+        finally:
+            os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 1 << 16):
+        data += chunk
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert data[-1] == 1
+    assert np.array_equal(np.frombuffer(data[:-1], dtype=np.float32).reshape(parent.shape), parent)

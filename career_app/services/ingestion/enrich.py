@@ -20,7 +20,10 @@ from models.job import Job, JobStatus, Visibility
 
 log = logging.getLogger(__name__)
 
-ENRICH_BATCH = 32  # jobs per enrichment task: one embedding batch
+# Jobs per enrichment task: a stored batch's worth (runs.BATCH_SIZE), one task each. Each task costs
+# the RQ worker a forked work horse, whose start and copied memory the batch shares
+# (bench/bench_ingestion.py prints the workers' CPU a posting).
+ENRICH_BATCH = 50
 # Fitted on half of a labelled set of same-company pairs (bench_ingestion.py --only-threshold):
 # reworded reposts >= 0.928, other roles of the company <= 0.908; held-out figures in the README.
 NEAR_DUPLICATE_THRESHOLD = 0.92
