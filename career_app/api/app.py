@@ -7,14 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.routing import Match, Mount
 
-from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, health, ingestion,
-                            jobs, notifications, overload, recommendations, resumes, tasks, users)
+from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, health,
+                            ingestion, jobs, notifications, overload, recommendations, resumes, tasks, users)
+from career_app.api.deps import caller
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
-from career_app.services import errors
+from career_app.db import app_redis
+from career_app.services import auth as auth_service, errors
 
 _STATUS = {
     errors.InvalidInput: 400,
@@ -29,7 +32,9 @@ _STATUS = {
 }
 
 
-async def _service_error(_request: Request, exc: errors.ServiceError) -> JSONResponse:
+async def _service_error(request: Request, exc: errors.ServiceError) -> JSONResponse:
+    if isinstance(exc, errors.Unprocessable):
+        return await _unprocessable(request, exc)
     status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
     headers = {}
     if isinstance(exc, errors.Unauthorized):
@@ -90,13 +95,42 @@ def _echoable(error: dict) -> dict:
     return error
 
 
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [_echoable(error) for error in islice(exc.errors(), ECHO_ITEMS)]
+async def _refused_caller(request: Request) -> JSONResponse | None:
+    """The 401 or 403 a request gets before anything it sent is judged. The route's caller dependency
+    (career_app.api.deps) already ran unless the body was not even JSON: FastAPI parses it first."""
+    route = request.scope.get("route")
+    access = contract._access(route) if isinstance(route, APIRoute) else None
+    if access is None:
+        return None
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    token = credentials.strip() if scheme.lower() == "bearer" else request.cookies.get(auth_service.SESSION_COOKIE)
+    try:
+        await caller(app_redis(), token or None, *access.roles)
+    except errors.ServiceError as exc:
+        return await _service_error(request, exc)
+    return None
+
+
+def _validation_response(errors: list[dict]) -> JSONResponse:
+    errors = [_echoable(error) for error in islice(errors, ECHO_ITEMS)]
     return JSONResponse({"detail": _json_safe(jsonable_encoder(errors, custom_encoder={bytes: repr}))},
                         status_code=422)
 
 
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return await _refused_caller(request) or _validation_response(exc.errors())
+
+
+async def _unprocessable(request: Request, exc: errors.Unprocessable) -> JSONResponse:
+    """A value refused by a service, in the same validation array as a schema's refusal."""
+    return await _refused_caller(request) or _validation_response(
+        [{"type": exc.kind, "loc": list(exc.field), "msg": exc.detail}])
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# Methods no route takes: answered 405 like any other method an API path does not take.
+_OTHER_METHODS = ("TRACE", "CONNECT")
 
 
 def _answer_unknown_api_paths(api: FastAPI) -> None:
@@ -115,7 +149,7 @@ def _answer_unknown_api_paths(api: FastAPI) -> None:
         return JSONResponse({"detail": "Not Found"}, status_code=404)
 
     for path in ("/api", "/api/{path:path}", "/health"):
-        api.add_api_route(path, unknown_api_path, methods=list(_METHODS), include_in_schema=False)
+        api.add_api_route(path, unknown_api_path, methods=[*_METHODS, *_OTHER_METHODS], include_in_schema=False)
 
 
 def build_api() -> FastAPI:
@@ -141,5 +175,6 @@ def build_api() -> FastAPI:
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
                    applications, content, enhanced_recommendations):
         api.include_router(module.router)
+    contract.install(api)
     _answer_unknown_api_paths(api)
     return api

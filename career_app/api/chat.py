@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from career_app import db
-from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.deps import AdminCaller, Caller, RedisDep, in_thread_session
 from career_app.api.sockets import (CLOSE_SESSION_ENDED, WS_DISCONNECTED, WS_MAX_FRAME_CHARS, BadFrame, SessionWatch,
                                     parse_frame, websocket_token)
 from career_app.services import auth, chat, coach, live, presence
@@ -28,43 +28,38 @@ Limit = Annotated[int, Query(ge=1, le=chat.MAX_PAGE_SIZE)]
 
 
 @router.post("/api/v1/chat/sessions", response_model=ChatSessionOut)
-async def create_session(r: RedisDep, token: Token, data: ChatSessionCreate | None = None) -> ChatSessionOut:
+async def create_session(r: RedisDep, user: Caller, data: ChatSessionCreate | None = None) -> ChatSessionOut:
     """Start a conversation with the coach (seekers), optionally about one job."""
-    user = await caller(r, token)
     job_id = data.job_id if data else None
     return await in_thread_session(lambda s: chat.create_session(s, r, user, job_id))
 
 
 @router.get("/api/v1/chat/sessions", response_model=Page[ChatSessionOut])
-async def list_sessions(r: RedisDep, token: Token, status: ChatStatus | None = None, skip: Skip = 0,
+async def list_sessions(user: Caller, status: ChatStatus | None = None, skip: Skip = 0,
                         limit: Limit = 20) -> Page[ChatSessionOut]:
     """Your conversations, most recent first; admins see every conversation (filter by status)."""
-    user = await caller(r, token)
     rows, total = await in_thread_session(lambda s: chat.list_sessions(s, user, status, skip, limit))
     return Page[ChatSessionOut](items=rows, total=total, skip=skip, limit=limit)
 
 
 @router.get("/api/v1/chat/sessions/{session_id}", response_model=ChatSessionOut)
-async def get_session(session_id: str, r: RedisDep, token: Token) -> ChatSessionOut:
-    user = await caller(r, token)
+async def get_session(session_id: str, user: Caller) -> ChatSessionOut:
     return await in_thread_session(lambda s: chat.describe(s, chat.get_visible(s, user, session_id)))
 
 
 @router.get("/api/v1/chat/sessions/{session_id}/messages", response_model=Page[ChatMessageOut])
-async def list_messages(session_id: str, r: RedisDep, token: Token, skip: Skip = 0,
+async def list_messages(session_id: str, user: Caller, skip: Skip = 0,
                         limit: Annotated[int, Query(ge=1, le=chat.MAX_PAGE_SIZE)] = 50,
                         order: Literal["oldest", "newest"] = "oldest") -> Page[ChatMessageOut]:
     """The conversation's messages, oldest first (or newest first with `order=newest`)."""
-    user = await caller(r, token)
     rows, total = await in_thread_session(
         lambda s: chat.messages(s, user, session_id, skip, limit, newest_first=order == "newest"))
     return Page[ChatMessageOut](items=rows, total=total, skip=skip, limit=limit)
 
 
 @router.post("/api/v1/chat/sessions/{session_id}/messages", response_model=ChatMessageOut)
-async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, token: Token) -> ChatMessageOut:
+async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, user: Caller) -> ChatMessageOut:
     """The seeker's message. The coach's reply streams on the websocket and lands in the messages."""
-    user = await caller(r, token)
     message, answer = await in_thread_session(lambda s: chat.post_user_message(s, r, user, session_id, data.content))
     if answer:
         coach.start_reply(message["session_id"])
@@ -72,31 +67,27 @@ async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, token:
 
 
 @router.post("/api/v1/chat/sessions/{session_id}/close", response_model=ChatSessionOut)
-async def close_session(session_id: str, r: RedisDep, token: Token) -> ChatSessionOut:
-    user = await caller(r, token)
+async def close_session(session_id: str, r: RedisDep, user: Caller) -> ChatSessionOut:
     return await in_thread_session(lambda s: chat.close(s, r, user, session_id))
 
 
 @router.post("/api/v1/admin/takeover", response_model=TakeoverOut, tags=["admin"])
-async def takeover(data: SessionRef, r: RedisDep, token: Token) -> TakeoverOut:
+async def takeover(data: SessionRef, r: RedisDep, admin: AdminCaller) -> TakeoverOut:
     """Take a conversation over from the AI: a reply being streamed stops, the seeker is told."""
-    admin = await caller(r, token, Role.admin)
     await in_thread_session(lambda s: chat.takeover(s, r, admin, data.session_id))
     return TakeoverOut(message="Takeover successful", session_id=data.session_id)
 
 
 @router.post("/api/v1/admin/release", response_model=TakeoverOut, tags=["admin"])
-async def release(data: SessionRef, r: RedisDep, token: Token) -> TakeoverOut:
+async def release(data: SessionRef, r: RedisDep, admin: AdminCaller) -> TakeoverOut:
     """Hand the conversation back to the AI coach."""
-    admin = await caller(r, token, Role.admin)
     await in_thread_session(lambda s: chat.release(s, r, admin, data.session_id))
     return TakeoverOut(message="Release successful", session_id=data.session_id)
 
 
 @router.post("/api/v1/admin/chat/{session_id}/messages", response_model=ChatMessageOut, tags=["admin"])
-async def admin_message(session_id: str, data: ChatMessageIn, r: RedisDep, token: Token) -> ChatMessageOut:
+async def admin_message(session_id: str, data: ChatMessageIn, r: RedisDep, admin: AdminCaller) -> ChatMessageOut:
     """An admin's reply (taking the conversation over first if the AI holds it)."""
-    admin = await caller(r, token, Role.admin)
     message = await in_thread_session(lambda s: chat.post_admin_message(s, r, admin, session_id, data.content))
     return ChatMessageOut.model_validate(message)
 

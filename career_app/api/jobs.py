@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ValidationError
 from sqlmodel import Session
 
-from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
-                                 viewer)
+from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SeekerCaller, SessionDep, Token, caller,
+                                 in_thread_session, viewer)
 from career_app.api.origins import public_base
 from career_app.services import (applications, job_import, jobs, matching, salary, saved_recommendations,
                                  tracker_insights)
@@ -159,31 +159,28 @@ async def search_jobs(
 
 
 @router.get("/recommendations", response_model=RecommendationList)
-async def recommendations(r: RedisDep, token: Token,
+async def recommendations(r: RedisDep, user: SeekerCaller,
                           limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
                           cursor: Cursor = None) -> RecommendationList:
     """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs) and, once you saved or
     applied to listings, to those too; never your own jobs nor listings you saved or applied to."""
-    user = await caller(r, token, Role.seeker)
     items, following = await in_thread_session(lambda s: matching.page(
         "recommendations:saved", limit, cursor, lambda n: saved_recommendations.recommend(s, r, user, n)))
     return RecommendationList(recommendations=items, total=len(items), next_cursor=following)
 
 
 @router.get("/insights", response_model=TrackerInsights)
-async def tracker_insights_route(r: RedisDep, token: Token) -> dict:
+async def tracker_insights_route(user: SeekerCaller) -> dict:
     """Your tracker in figures (seekers): counts by status, salary histogram, applications per ISO week,
     funnel applied -> interview -> offer, median days in each stage (from the timelines)."""
-    user = await caller(r, token, Role.seeker)
     return await in_thread_session(tracker_insights.insights, user.id)
 
 
 @router.post("/import", response_model=TrackedJobOut, status_code=201)
-async def import_job(data: JobImportRequest, r: RedisDep, token: Token) -> TrackedJobOut:
+async def import_job(data: JobImportRequest, user: SeekerCaller) -> TrackedJobOut:
     """Import a job from its page's URL onto your tracker (seekers): its schema.org JobPosting, else its
     OpenGraph/meta tags. 422 when the page cannot be fetched, is on an internal address, or holds no
     posting."""
-    user = await caller(r, token, Role.seeker)
     posting, _ = await anyio.to_thread.run_sync(job_import.read_posting, data.url)  # no DB connection held
     return await in_thread_session(
         lambda s: applications.tracked_out(s, [applications.create_tracked(s, user, posting)], user)[0])

@@ -38,7 +38,14 @@ class PayloadTooLarge(ServiceError):
 
 
 class Unprocessable(ServiceError):
-    """Well-formed, but the request cannot be served in the current state (422)."""
+    """A value the request sent is refused (422), for a reason its schema cannot state: `field` names it
+    as a validation error's `loc` (("query", "cursor"), ("body", "url"), ...) and `kind` is its `type`.
+    The REST layer answers it in the one 422 shape, the validation array. A request that cannot be
+    served in the current state of things is a Conflict (409), not this."""
+
+    def __init__(self, detail: str, field: tuple[str, ...] = ("body",), kind: str = "value_error"):
+        super().__init__(detail)
+        self.field, self.kind = field, kind
 
 
 class Unavailable(ServiceError):

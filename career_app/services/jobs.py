@@ -32,6 +32,7 @@ from models.user import Role, User
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+SALARY_ORDER = "salary_min must not exceed salary_max"
 _VERSION = VersionCounter("jobs:version")
 _ENRICHED_FIELDS = {"title", "description_raw", "skills_required", "salary_currency"}
 FEED_COLUMNS = (Job.id, Job.title, Job.skills_required, Job.status, Job.created_at, Job.company_name,
@@ -137,7 +138,7 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
             del changes[field]
     merged = {"salary_min": job.salary_min, "salary_max": job.salary_max, **changes}
     if merged["salary_min"] is not None and merged["salary_max"] is not None and merged["salary_min"] > merged["salary_max"]:
-        raise Unprocessable("salary_min must not exceed salary_max")
+        raise Unprocessable(SALARY_ORDER, ("body", "salary_min"), "salary_order")
     content_changed = any(field in changes and changes[field] != getattr(job, field) for field in _ENRICHED_FIELDS)
     for field, value in changes.items():
         setattr(job, field, value)
@@ -308,7 +309,7 @@ def feed_page(session: Session, skip: int = 0, limit: int = 20,
     if cursor is not None:
         created, after = cursors.decode("feed", cursor, 2)
         if not isinstance(created, datetime) or not isinstance(after, uuid.UUID):
-            raise Unprocessable(cursors.INVALID)
+            raise cursors.invalid()
         rows = read_rows(session, _FEED_BY_CURSOR, {"created": created, "id": after, "n": limit + 1})
     else:
         rows = read_rows(session, _FEED_BY_OFFSET, {"skip": skip, "n": limit + 1})
@@ -454,7 +455,7 @@ def _search_params(q: str | None = None, location: str | None = None, salary_min
               "skip": 0 if cursor else skip, "limit": limit}
     if salary_min is not None or salary_max is not None:  # the salary filter: in one currency, at dated rates
         if salary_min is not None and salary_max is not None and salary_min > salary_max:
-            raise Unprocessable("salary_min must not exceed salary_max")
+            raise Unprocessable(SALARY_ORDER, ("query", "salary_min"), "salary_order")
         params.update(currency=salary.check_currency(salary_currency or salary.FALLBACK_CURRENCY),
                       unsalaried=bool(include_unsalaried), rates=salary.rates().as_of)
     elif salary_currency is not None:

@@ -31,7 +31,7 @@ from career_app.services import cursors, embeddings, evidence, families, learnin
 from career_app.services.evidence import Evidence
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
-from career_app.services.errors import Forbidden, Unprocessable
+from career_app.services.errors import Conflict, Forbidden
 from career_app.services.skills import RequirementPart, taxonomy
 from career_app.settings import settings
 from models.job import Job, JobStatus, Visibility
@@ -168,7 +168,7 @@ def _require_seeker(user: User) -> None:
 def _require_resume(session: Session, user: User) -> Resume:
     resume = resumes.current(session, user.id)
     if resume is None or resume.embedding is None:
-        raise Unprocessable(NO_RESUME)
+        raise Conflict(NO_RESUME)
     return resume
 
 
@@ -232,7 +232,7 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
     job = jobs_service.get_visible(session, job_id, user)
     resume = _require_resume(session, user)
     if job.embedding is None:
-        raise Unprocessable(NO_JOB_EMBEDDING)
+        raise Conflict(NO_JOB_EMBEDDING)
     raw = float(session.exec(select(Job.embedding.cosine_distance(resume.embedding)).where(Job.id == job.id)).one())
     result = evaluate(1.0 - raw, resume_profile(session, user, resume), job_profile(session, job))
     threshold = settings.match_gap_threshold
@@ -273,7 +273,7 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
     _require_seeker(user)
     found = jobs_service.read_rows(session, _RESUME_SQL, (user.id,))
     if not found:
-        raise Unprocessable(NO_RESUME)
+        raise Conflict(NO_RESUME)
     resume = _ResumeDigest(*found[0])
     limit = max(1, min(limit, MAX_RECOMMENDATIONS))
     key = (jobs_service.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit)
@@ -301,7 +301,7 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
     else:
         score_after, id_after = cursors.decode(ranked, cursor, 2)
         if not isinstance(score_after, (int, float)) or not isinstance(id_after, uuid.UUID):
-            raise Unprocessable(cursors.INVALID)
+            raise cursors.invalid()
         items = fetch(MAX_RECOMMENDATIONS)
         at = next((k for k, item in enumerate(items) if item.job_id == id_after), None)
         rest = items[at + 1:] if at is not None else [item for item in items if item.match_score < score_after]
@@ -362,7 +362,7 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     out, unprofiled = [], []
     for job_id, dist, digest, vectors, profile, card in rows:
         if dist is None:  # no resume embedding to search around (none yet, or replaced meanwhile)
-            raise Unprocessable(NO_RESUME)
+            raise Conflict(NO_RESUME)
         digest = _json_loads(digest) if digest else {}
         level = digest.get("seniority") or {}
         if digest.get("v") != evidence.PROFILE_VERSION or not isinstance(digest.get("skills"), list):

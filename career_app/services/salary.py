@@ -96,7 +96,8 @@ def check_currency(value: str | None) -> str:
     """An ISO 4217 code the filter can use, upper-cased; Unprocessable otherwise."""
     code = (value or "").strip().upper()
     if code not in currencies():
-        raise Unprocessable(f"Unknown currency {value!r}: use an ISO 4217 code, one of {', '.join(currencies())}")
+        raise Unprocessable(f"Unknown currency {value!r}: use an ISO 4217 code, one of {', '.join(currencies())}",
+                            ("query", "salary_currency"), "currency_unknown")
     return code
 
 
