@@ -5,10 +5,12 @@ from itertools import islice
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from starlette.routing import Match, Mount
+from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount, Route
 
 from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, health,
                             ingestion, jobs, notifications, overload, recommendations, resumes, tasks, users)
@@ -122,6 +124,15 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return await _refused_caller(request) or _validation_response(exc.errors())
 
 
+async def _http_error(request: Request, exc: HTTPException):
+    """FastAPI answers a JSON body it cannot even decode (not UTF-8) with a 400 of its own: the same 422 as
+    for any other malformed JSON. Anything else as Starlette would."""
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        return await _refused_caller(request) or _validation_response(
+            [{"type": "json_invalid", "loc": ["body"], "msg": "The body is not JSON (or not UTF-8 text)"}])
+    return await http_exception_handler(request, exc)
+
+
 async def _unprocessable(request: Request, exc: errors.Unprocessable) -> JSONResponse:
     """A value refused by a service, in the same validation array as a schema's refusal."""
     return await _refused_caller(request) or _validation_response(
@@ -129,8 +140,6 @@ async def _unprocessable(request: Request, exc: errors.Unprocessable) -> JSONRes
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-# Methods no route takes: answered 405 like any other method an API path does not take.
-_OTHER_METHODS = ("TRACE", "CONNECT")
 
 
 def _answer_unknown_api_paths(api: FastAPI) -> None:
@@ -149,7 +158,9 @@ def _answer_unknown_api_paths(api: FastAPI) -> None:
         return JSONResponse({"detail": "Not Found"}, status_code=404)
 
     for path in ("/api", "/api/{path:path}", "/health"):
-        api.add_api_route(path, unknown_api_path, methods=[*_METHODS, *_OTHER_METHODS], include_in_schema=False)
+        route = Route(path, unknown_api_path, include_in_schema=False)
+        route.methods = None  # every method, TRACE or QUERY too: none of them may reach the web app behind
+        api.router.routes.append(route)
 
 
 def build_api() -> FastAPI:
@@ -172,6 +183,7 @@ def build_api() -> FastAPI:
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
+    api.add_exception_handler(HTTPException, _http_error)
     for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
                    applications, content, enhanced_recommendations):
         api.include_router(module.router)

@@ -43,7 +43,11 @@ async def list_applications(
         s, user, statuses=status, q=q, sort=sort, order=order, skip=skip, limit=limit, board=view == "board"))
 
 
-@router.post(BASE, response_model=ApplicationOut, status_code=201)
+_TRANSITION = {409: {"description": "Not an allowed status transition (the allowed ones are named)"}}
+
+
+@router.post(BASE, response_model=ApplicationOut, status_code=201,
+             responses={404: {"description": "No such job you may see"}})
 async def create_application(data: ApplicationCreate, r: RedisDep, user: SeekerCaller) -> ApplicationOut:
     """On a public listing or one of your tracked jobs (`job_id`), or ad hoc (company + title)."""
     return await in_thread_session(lambda s: applications.to_out(applications.create(s, r, user, data)))
@@ -55,14 +59,14 @@ async def get_application(application_id: str, user: SeekerCaller) -> Applicatio
     return await in_thread_session(applications.get, user, application_id)
 
 
-@router.patch(BASE + "/{application_id}", response_model=ApplicationOut)
+@router.patch(BASE + "/{application_id}", response_model=ApplicationOut, responses=_TRANSITION)
 async def update_application(application_id: str, data: ApplicationUpdate, r: RedisDep, user: SeekerCaller) -> ApplicationOut:
     """Change the fields sent (a new status must be an allowed transition: 409 naming those otherwise)."""
     return await in_thread_session(
         lambda s: applications.to_out(applications.update(s, r, user, application_id, data)))
 
 
-@router.post(BASE + "/{application_id}/status", response_model=ApplicationOut)
+@router.post(BASE + "/{application_id}/status", response_model=ApplicationOut, responses=_TRANSITION)
 async def change_status(application_id: str, data: StatusChange, r: RedisDep, user: SeekerCaller) -> ApplicationOut:
     """Move along the pipeline: saved -> applied -> interviewing -> offer -> accepted/declined; rejected
     or withdrawn from any open state. Anything else is a 409 naming the allowed moves."""
@@ -111,12 +115,15 @@ async def export_applications(
                              "Cache-Control": "no-store"})
 
 
-@router.post("/api/v1/import/applications", response_model=ImportReport)
+@router.post("/api/v1/import/applications", response_model=ImportReport,
+             responses={400: {"description": "The file or the mapping cannot be read as applications"}})
 async def import_applications(
     r: RedisDep, user: SeekerCaller,
-    file: Annotated[UploadFile, File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows")],
+    file: Annotated[UploadFile, File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows",
+                                     json_schema_extra={"minLength": 1})],
     dry_run: Annotated[bool, Query(description="Only check and preview; store nothing")] = False,
-    mapping: Annotated[str | None, Form(max_length=4_000, description='JSON {"Their header": "field"}')] = None,
+    mapping: Annotated[str | None, Form(max_length=4_000, description='JSON {"Their header": "field"}',
+                                        json_schema_extra={"contentMediaType": "application/json"})] = None,
 ) -> ImportReport:
     """Import applications: headers matched by common names (Company, Title, Status, Date applied, URL,
     Notes, ...) or your `mapping`; each row on its own, refused rows listed with their numbers;

@@ -25,9 +25,12 @@ from models.user import Role, User
 router = APIRouter(tags=["chat"])
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=chat.MAX_PAGE_SIZE)]
+_CLOSED = {409: {"description": "The conversation is closed"}}
+_HELD = {409: {"description": "The conversation is closed, or held by another admin / not by a human"}}
 
 
-@router.post("/api/v1/chat/sessions", response_model=ChatSessionOut)
+@router.post("/api/v1/chat/sessions", response_model=ChatSessionOut, responses={
+    403: {"description": "Seekers only"}, 404: {"description": "The job is not one you may see"}})
 async def create_session(r: RedisDep, user: Caller, data: ChatSessionCreate | None = None) -> ChatSessionOut:
     """Start a conversation with the coach (seekers), optionally about one job."""
     job_id = data.job_id if data else None
@@ -57,7 +60,9 @@ async def list_messages(session_id: str, user: Caller, skip: Skip = 0,
     return Page[ChatMessageOut](items=rows, total=total, skip=skip, limit=limit)
 
 
-@router.post("/api/v1/chat/sessions/{session_id}/messages", response_model=ChatMessageOut)
+@router.post("/api/v1/chat/sessions/{session_id}/messages", response_model=ChatMessageOut, responses={
+    403: {"description": "Only the seeker writes here (admins reply from the admin chat)"}, **_CLOSED,
+    429: {"description": "Too many messages a minute"}})
 async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, user: Caller) -> ChatMessageOut:
     """The seeker's message. The coach's reply streams on the websocket and lands in the messages."""
     message, answer = await in_thread_session(lambda s: chat.post_user_message(s, r, user, session_id, data.content))
@@ -66,26 +71,29 @@ async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, user: 
     return ChatMessageOut.model_validate(message)
 
 
-@router.post("/api/v1/chat/sessions/{session_id}/close", response_model=ChatSessionOut)
+@router.post("/api/v1/chat/sessions/{session_id}/close", response_model=ChatSessionOut, responses=_CLOSED)
 async def close_session(session_id: str, r: RedisDep, user: Caller) -> ChatSessionOut:
     return await in_thread_session(lambda s: chat.close(s, r, user, session_id))
 
 
-@router.post("/api/v1/admin/takeover", response_model=TakeoverOut, tags=["admin"])
+@router.post("/api/v1/admin/takeover", response_model=TakeoverOut, tags=["admin"],
+             responses={404: {"description": "No such conversation"}, **_HELD})
 async def takeover(data: SessionRef, r: RedisDep, admin: AdminCaller) -> TakeoverOut:
     """Take a conversation over from the AI: a reply being streamed stops, the seeker is told."""
     await in_thread_session(lambda s: chat.takeover(s, r, admin, data.session_id))
     return TakeoverOut(message="Takeover successful", session_id=data.session_id)
 
 
-@router.post("/api/v1/admin/release", response_model=TakeoverOut, tags=["admin"])
+@router.post("/api/v1/admin/release", response_model=TakeoverOut, tags=["admin"],
+             responses={404: {"description": "No such conversation"}, **_HELD})
 async def release(data: SessionRef, r: RedisDep, admin: AdminCaller) -> TakeoverOut:
     """Hand the conversation back to the AI coach."""
     await in_thread_session(lambda s: chat.release(s, r, admin, data.session_id))
     return TakeoverOut(message="Release successful", session_id=data.session_id)
 
 
-@router.post("/api/v1/admin/chat/{session_id}/messages", response_model=ChatMessageOut, tags=["admin"])
+@router.post("/api/v1/admin/chat/{session_id}/messages", response_model=ChatMessageOut, tags=["admin"],
+             responses=_HELD)
 async def admin_message(session_id: str, data: ChatMessageIn, r: RedisDep, admin: AdminCaller) -> ChatMessageOut:
     """An admin's reply (taking the conversation over first if the AI holds it)."""
     message = await in_thread_session(lambda s: chat.post_admin_message(s, r, admin, session_id, data.content))

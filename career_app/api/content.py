@@ -23,7 +23,8 @@ BASE = "/api/v1/content"
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
-@router.post(BASE + "/generate", response_model=TaskAccepted, status_code=202)
+@router.post(BASE + "/generate", response_model=TaskAccepted, status_code=202, responses={
+    404: {"description": "No such job you may see"}, 409: {"description": "No resume uploaded yet"}})
 async def generate(data: GenerateRequest, conn: RQDep, user: SeekerCaller) -> TaskAccepted:
     """Write a document from your resume and a job (`job_id`) or a typed company and role. The task
     streams the text to you live (`content_delta` events) and ends with `content_id`."""

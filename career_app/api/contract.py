@@ -37,6 +37,11 @@ BEYOND_SCHEMA = {
     "job_page_unusable": "a URL whose page cannot be fetched, is on an internal address or holds no job posting",
     "salary_order": "salary_min above salary_max (with the job's stored values for a change)",
     "read_as_role": "a body valid for one of the operation's shapes but not the one the caller's role uses",
+    "headline_not_a_role": "a profile headline that reads as a section heading or as the person's name",
+    "source_url_kind": "an ingestion source's catalogue file name where its kind needs an http(s) URL",
+    "cron_invalid": "a schedule that is not a valid 5-field cron expression",
+    "params_invalid": "source parameters over 10,000 characters as JSON, or holding a NUL character",
+    "time_zone_unknown": "a time zone name this server's tz database does not know",
 }
 
 

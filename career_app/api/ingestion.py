@@ -22,6 +22,8 @@ router = APIRouter(prefix="/api/v1", tags=["ingestion"])
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 _CONFLICT = {409: {"description": "A run is already in progress; `task_id` names it"}}
+_RUN = {**_CONFLICT, 403: {"description": "Admins only (providers too for the trigger), and the source is enabled"},
+        404: {"description": "No such source"}}
 
 
 def _admin(session, r, token):
@@ -42,7 +44,8 @@ async def list_sources(_caller: AdminCaller) -> list[SourceOut]:
     return await in_thread_session(ingestion.list_sources)
 
 
-@router.post("/admin/sources", response_model=SourceOut, status_code=201)
+@router.post("/admin/sources", response_model=SourceOut, status_code=201,
+             responses={409: {"description": "A source of that name exists"}})
 async def create_source(data: SourceCreate, r: RedisDep, _caller: AdminCaller, token: Token) -> SourceOut:
     def create(session):
         _admin(session, r, token)
@@ -82,7 +85,7 @@ async def delete_source(name: str, r: RedisDep, _caller: AdminCaller, token: Tok
 # --- triggers ---------------------------------------------------------------------------------
 
 
-@router.post("/admin/ingest/trigger", response_model=IngestAccepted, status_code=202, responses=_CONFLICT)
+@router.post("/admin/ingest/trigger", response_model=IngestAccepted, status_code=202, responses=_RUN)
 async def trigger(r: RedisDep, conn: RQDep, user: StaffCaller,
                   scraper_name: Annotated[SafeText | None, Query(max_length=40)] = None):
     """Run one source (`scraper_name`) or, without it, every enabled source, in the background
@@ -124,7 +127,7 @@ async def get_run(run_id: uuid.UUID, _caller: AdminCaller) -> RunOut:
     return RunOut.model_validate(await in_thread_session(ingestion.get_run, run_id))
 
 
-@router.post("/admin/ingest/runs/{run_id}/retry", response_model=IngestAccepted, status_code=202, responses=_CONFLICT)
+@router.post("/admin/ingest/runs/{run_id}/retry", response_model=IngestAccepted, status_code=202, responses=_RUN)
 async def retry_run(run_id: uuid.UUID, r: RedisDep, conn: RQDep, user: AdminCaller):
     """Run the source of a logged run again (a retry after a failed or partial run)."""
     try:
@@ -147,7 +150,7 @@ def _wait_done(r, run_id: uuid.UUID, seconds: float) -> None:
 
 @router.post("/admin/ingest/{source_name}", response_model=SourceRunResult, responses={
     202: {"model": SourceRunResult, "description": "Still running after `wait` seconds: the counters so far"},
-    **_CONFLICT})
+    **_RUN})
 async def ingest_source(source_name: str, r: RedisDep, conn: RQDep, user: AdminCaller,
                         wait: Annotated[int, Query(ge=0, le=300, description="Seconds to wait for the run")] = 60):
     """Run one source and answer its result `{source, result: {fetched, new, skipped, errors,
@@ -174,7 +177,7 @@ async def ingestion_status(r: RedisDep, conn: RQDep, _caller: AdminCaller) -> In
     return await in_thread_session(lambda s: ingestion.status(s, r, conn))
 
 
-@router.post("/job-ingestion/run", response_model=IngestAccepted, status_code=202, responses=_CONFLICT)
+@router.post("/job-ingestion/run", response_model=IngestAccepted, status_code=202, responses=_RUN)
 async def ingestion_run(r: RedisDep, conn: RQDep, user: AdminCaller, data: RunRequest | None = None):
     """Run the named sources (or every enabled one) one after the other in one background task."""
     wanted = (data or RunRequest()).sources

@@ -92,6 +92,14 @@ def currencies() -> list[str]:
     return sorted(c for c in known if c)
 
 
+def _currency_pattern() -> str:
+    """The codes check_currency takes, in any case, as a JSON Schema pattern."""
+    return "^(?:" + "|".join("".join(f"[{c}{c.lower()}]" for c in code) for code in currencies()) + ")$"
+
+
+CURRENCY_PATTERN = _currency_pattern()
+
+
 def check_currency(value: str | None) -> str:
     """An ISO 4217 code the filter can use, upper-cased; Unprocessable otherwise."""
     code = (value or "").strip().upper()

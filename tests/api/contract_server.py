@@ -1,0 +1,81 @@
+"""A live API server of its own for the contract tests: one app process on a database and Redis numbers
+of its own (what schemathesis creates, deletes and starts, such as ingestion runs queued for a worker,
+never reaches the other tests), with a seeker, a provider and an admin signed in."""
+
+import os
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.api.conftest import web_apps
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_REDIS_DB, RQ_REDIS_DB = 7, 8
+PASSWORD = "contract-password-1"
+
+
+def _register(url: str, role: str) -> str:
+    body = {"email": f"contract-{role}-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD,
+            "full_name": f"Contract {role}", "role": role}
+    resp = httpx.post(f"{url}/api/v1/auth/register", json=body, timeout=30)
+    assert resp.status_code == 201, resp.text
+    return resp.json()["access_token"]
+
+
+def _admin(url: str, env: dict) -> str:
+    email = f"contract-admin-{uuid.uuid4().hex[:8]}@example.com"
+    done = subprocess.run([sys.executable, "-m", "career_app.cli", "create-admin", email, "--password-stdin"],
+                          input=PASSWORD + "\n", cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    resp = httpx.post(f"{url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["access_token"]
+
+
+@contextmanager
+def contract_server(data_dir: Path, service_env: dict[str, str]):
+    """(base URL, {"seeker": token, "provider": token, "admin": token}, environment) of a fresh server."""
+    import redis
+
+    from career_app import embedded
+    from career_app.db import redis_url_for_db
+
+    database = f"contract_{uuid.uuid4().hex[:8]}"
+    env = {**service_env, "DATABASE_URL": embedded.ensure_postgres(data_dir, database=database),
+           "REDIS_URL": redis_url_for_db(APP_REDIS_DB), "RQ_REDIS_DB": str(RQ_REDIS_DB)}
+    try:
+        done = subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
+        with web_apps(env, 1) as (app,):
+            tokens = {role: _register(app.url, role) for role in ("seeker", "provider")}
+            tokens["admin"] = _admin(app.url, env)
+            yield app.url, tokens, env
+    finally:
+        embedded.drop_database(data_dir, database)
+        for number in (APP_REDIS_DB, RQ_REDIS_DB):
+            redis.Redis.from_url(redis_url_for_db(number)).flushdb()
+
+
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+
+
+def run_schemathesis(url: str, token: str | None, examples: int, seed: int | None = 1,
+                     report: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Every check of schemathesis over every operation of the served document, as `token`'s owner
+    (anonymous without one). Signing out is left to the anonymous run: it would revoke the token."""
+    command = [str(SCHEMATHESIS), "run", f"{url}/api/openapi.json", "--checks", "all", "--max-examples",
+               str(examples), "--workers", "2", "--no-color", "--request-timeout", "30",
+               "--suppress-health-check", "all"]
+    command += ["--seed", str(seed), "--generation-deterministic"] if seed is not None else \
+        ["--generation-database", "none"]
+    if token:
+        command += ["--header", f"Authorization: Bearer {token}", "--exclude-path", "/api/v1/auth/logout"]
+    if report is not None:
+        command += ["--report", "junit", "--report-junit-path", str(report)]
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks", "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
