@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from models.application import ApplicationStatus
 from models.job import TrackingStatus
 from models.job_schemas import JobOut, OptionalUrl, SkillName, _check_skills, _check_url, _JobFields, _tidy_line
-from models.schemas import (HTTP_URL_PATTERN, SPACE_CLASS, JsonPattern, NoControl, no_control_chars,
+from models.schemas import (HTTP_URL_PATTERN, PLAIN_SPACE_CLASS, JsonPattern, NoControl, no_control_chars,
                             visible_pattern)
 
 # A title: at least 2 characters besides spaces; where it may be left out, blank reads as none.
 Title = JsonPattern(visible_pattern(2))
-OptionalTitle = JsonPattern(f"{visible_pattern(2)}|^[{SPACE_CLASS}]*$")
+OptionalTitle = JsonPattern(f"{visible_pattern(2)}|^[{PLAIN_SPACE_CLASS}]*$")
 
 MAX_NOTES = 10_000
 MAX_BULK_IDS = 500

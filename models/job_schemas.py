@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from models.job import MAX_SALARY, PAY_PERIODS, EmploymentType, JobStatus, RemoteOption
 from models.schemas import HTTP_URL_PATTERN, SPACE_CLASS, JsonPattern, NoControl, no_control_chars, visible_pattern
@@ -70,7 +71,8 @@ class _JobFields(BaseModel):
     @model_validator(mode="after")
     def _salary_order(self):
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
-            raise ValueError("salary_min must not exceed salary_max")
+            # A rule across two fields, which no schema states: a type of its own (api/contract.py).
+            raise PydanticCustomError("salary_order", "salary_min must not exceed salary_max")
         return self
 
 

@@ -1,6 +1,7 @@
 """The FastAPI application mounted into Reflex through api_transformer."""
 
 import math
+import re
 from itertools import islice
 
 from fastapi import FastAPI, Request
@@ -8,9 +9,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi import routing
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
-from starlette.routing import Match, Mount, Route
+from starlette.routing import Route, compile_path
 
 from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, health,
                             ingestion, jobs, notifications, overload, recommendations, resumes, tasks, users)
@@ -142,17 +144,32 @@ async def _unprocessable(request: Request, exc: errors.Unprocessable) -> JSONRes
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
+def _api_paths(api: FastAPI) -> list[tuple[tuple[str, re.Pattern], set[str]]]:
+    """(path template and its pattern, methods) of every API route, in the router's order."""
+    paths = []
+    for context in routing.iter_route_contexts(api.router.routes):
+        route = context.original_route
+        if isinstance(route, (APIRoute, Route)) and route.endpoint is not None and context.path and \
+                getattr(route, "methods", None) and route.endpoint.__name__ != "unknown_api_path":
+            paths.append(((context.path, compile_path(context.path)[0]), set(route.methods)))
+    return paths
+
+
 def _answer_unknown_api_paths(api: FastAPI) -> None:
     """Reflex is mounted behind this app (api_transformer mounts it at ""), so an /api path no route
     serves, or an API path with the wrong method, would otherwise get the web app's HTML. Answer
     them in JSON here; these must stay the last routes."""
 
     async def unknown_api_path(request: Request) -> JSONResponse:
-        # The methods another API route would take this path with, asked the way the router asks.
-        allowed = [method for method in _METHODS
-                   if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
-                          for route in api.router.routes
-                          if not isinstance(route, Mount) and getattr(route, "endpoint", None) is not unknown_api_path)]
+        # The methods an API route takes this path with, asked the way the router asks, and of those the
+        # ones of the most specific path (/jobs/feed, not /jobs/{job_id}): the methods the document lists.
+        served: dict[str, str] = {}
+        for path, methods in _api_paths(api):
+            if path[1].match(request.url.path):
+                for method in methods:
+                    served.setdefault(method, path[0])
+        specific = min(served.values(), key=lambda path: path.count("{"), default=None)
+        allowed = [method for method in _METHODS if specific is not None and served.get(method) == specific]
         if allowed:
             return JSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)})
         return JSONResponse({"detail": "Not Found"}, status_code=404)

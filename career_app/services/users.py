@@ -74,6 +74,8 @@ def profile(user: User, resume: Resume | None = None, session: Session | None = 
 
 def update_profile(session: Session, r: redis.Redis, user: User, data: ProfileUpdate) -> User:
     changes = data.model_dump(exclude_unset=True)
+    if "full_name" in changes and changes["full_name"] is None:
+        del changes["full_name"]  # null: unchanged (the name is required, so it cannot be cleared)
     if "full_name" in changes and not changes["full_name"]:
         raise InvalidInput("full_name must not be blank")
     if "skills" in changes:

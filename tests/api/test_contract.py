@@ -29,4 +29,3 @@ def test_schemathesis_finds_nothing(server, who):
     done = run_schemathesis(url, tokens.get(who), EXAMPLES, SEED, report=ARTIFACTS / f"schemathesis-{who}.xml")
     (ARTIFACTS / f"schemathesis-{who}.txt").write_text(done.stdout + done.stderr)
     assert done.returncode == 0, (done.stdout + done.stderr)[-12_000:]
-    assert " 0 failures" not in done.stdout and "No issues found" in done.stdout or "passed" in done.stdout
