@@ -133,7 +133,7 @@ async def search_jobs(
         "Yearly, in salary_currency: listings whose yearly range reaches it (its top at least this)"))] = None,
     salary_max: Annotated[int | None, Query(ge=0, le=MAX_SALARY, description=(
         "Yearly, in salary_currency: listings whose yearly range starts at most at it"))] = None,
-    salary_currency: Annotated[str | None, Query(min_length=3, max_length=3, pattern=salary.CURRENCY_PATTERN, description=(
+    salary_currency: Annotated[str | None, Query(min_length=3, max_length=3, json_schema_extra={"pattern": salary.CURRENCY_PATTERN}, description=(
         "ISO 4217 code salary_min/salary_max are in (default: the currency of your profile's country, else USD). "
         "Salaries in other currencies are converted at the reference rates named in the answer (rates_as_of); "
         "hourly, daily, weekly and monthly pay compare as yearly (2080 h, 260 days, 52 weeks, 12 months)")),
