@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from models.ingestion import RunStatus, SourceKind
-from models.schemas import (HTTP_URL_PATTERN, PLAIN_SPACE_CLASS, SPACE_CLASS, JsonPattern, NoControl,
+from models.schemas import (HTTP_URL_PATTERN, PLAIN_SPACE_CLASS, SPACE_CLASS, JsonBool, JsonPattern, NoControl,
                             no_control_chars)
 
 SOURCE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -79,7 +79,7 @@ class SourceCreate(BaseModel):
     params: dict = Field(default_factory=dict)
     schedule: Annotated[str | None, NoControl] = Field(default=None, max_length=100,
                                                        description="Cron in UTC, e.g. '0 */6 * * *'")
-    enabled: bool = True
+    enabled: JsonBool = True
 
     _name = field_validator("name")(check_source_name)
     _schedule = field_validator("schedule")(check_schedule)
@@ -98,7 +98,7 @@ class SourceUpdate(BaseModel):
     url: Annotated[str | None, SourceUrl] = Field(default=None, max_length=2000)
     params: dict | None = None
     schedule: Annotated[str | None, NoControl] = Field(default=None, max_length=100)
-    enabled: bool | None = None
+    enabled: JsonBool | None = None
 
     _schedule = field_validator("schedule")(check_schedule)
     _params = field_validator("params")(lambda v: None if v is None else _check_params(v))

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from models.notification import Category, Priority
+from models.schemas import JsonBool, JsonNumber
 
 MAX_MARK_IDS = 500
 HH_MM_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -50,7 +51,7 @@ class MarkReadRequest(BaseModel):
     """Either `ids` (your own notifications; unknown or other people's ids are ignored) or `all: true`."""
 
     ids: list[uuid.UUID] | None = Field(default=None, max_length=MAX_MARK_IDS)
-    all: bool = False
+    all: JsonBool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> Self:
@@ -81,8 +82,8 @@ class NotificationSettingsUpdate(BaseModel):
     """Only the fields sent change. Quiet hours are set (or cleared with nulls) as a pair."""
 
     muted_categories: list[Category] | None = Field(default=None, max_length=len(Category))
-    in_app: bool | None = None
-    email: bool | None = None
+    in_app: JsonBool | None = None
+    email: JsonBool | None = None
     quiet_start: str | None = Field(default=None, pattern=HH_MM_PATTERN,
                                     description='"HH:MM" (24 h), or null to clear quiet hours')
     quiet_end: str | None = Field(default=None, pattern=HH_MM_PATTERN,
@@ -90,7 +91,7 @@ class NotificationSettingsUpdate(BaseModel):
     # The zones are this machine's tz database: the schema states their shape, the check their names.
     time_zone: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$",
                                   description='An IANA time zone name, e.g. "Europe/Lisbon"')
-    match_threshold: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    match_threshold: JsonNumber | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
 
     @field_validator("quiet_start", "quiet_end")
     @classmethod

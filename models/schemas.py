@@ -5,7 +5,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
 from models.user import Role
 
@@ -79,6 +81,20 @@ class JsonPattern:
 
 
 NoControl = JsonPattern(NO_CONTROL_PATTERN)
+
+
+def _json_number(value):
+    """JSON numbers as JSON Schema reads them: never a string or a boolean (pydantic's lax mode takes
+    "1" and true for 1); an integer may be written 2.0, as JSON Schema allows."""
+    if isinstance(value, (bool, str)):
+        raise PydanticCustomError("number_type", "Input should be a number")
+    return value
+
+
+# Body fields of JSON number and boolean types: exactly what the document's types say.
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
+JsonNumber = Annotated[float, BeforeValidator(_json_number)]
+JsonBool = StrictBool
 # A query-string text parameter: control characters (NUL above all) are a 422, never a database error.
 SafeText = Annotated[str, AfterValidator(no_control_chars), NoControl]
 

@@ -71,7 +71,8 @@ async def update_source(name: str, data: SourceUpdate, r: RedisDep, _caller: Adm
     return await in_thread_session(update)
 
 
-@router.delete("/admin/sources/{name}", status_code=204)
+@router.delete("/admin/sources/{name}", status_code=204,
+               responses={409: {"description": "A run of this source is in progress"}})
 async def delete_source(name: str, r: RedisDep, _caller: AdminCaller, token: Token,
                         close_jobs: Annotated[bool, Query(description="Close the jobs only this source lists")] = True):
     def delete(session):
