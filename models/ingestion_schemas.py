@@ -103,6 +103,17 @@ class SourceUpdate(BaseModel):
     _schedule = field_validator("schedule")(check_schedule)
     _params = field_validator("params")(lambda v: None if v is None else _check_params(v))
 
+    @field_validator("url")
+    @classmethod
+    def _url_shape(cls, value: str | None) -> str | None:
+        """An http(s) URL or a catalogue file name (whether the kind takes it is the service's check)."""
+        if value is None:
+            return None
+        try:
+            return check_source_url(value, SourceKind.file)
+        except ValueError:
+            raise ValueError("must be an http(s) URL, or the .json file of a `file` source") from None
+
 
 class RunOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validat
 from pydantic_core import PydanticCustomError
 
 from models.job import MAX_SALARY, PAY_PERIODS, EmploymentType, JobStatus, RemoteOption
-from models.schemas import (HTTP_URL_PATTERN, SPACE_CLASS, JsonInt, JsonNumber, JsonPattern, NoControl, no_control_chars,
+from models.schemas import (HTTP_URL_PATTERN, SPACE_CLASS, JsonPattern, NoControl, json_int, json_number, no_control_chars,
                             visible_pattern)
 
 # What a URL field takes: an http(s) URL, or nothing (blank reads as none).
@@ -54,8 +54,8 @@ class _JobFields(BaseModel):
 
     company_name: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
     location: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
-    salary_min: JsonInt | None = Field(default=None, ge=0, le=MAX_SALARY)
-    salary_max: JsonInt | None = Field(default=None, ge=0, le=MAX_SALARY)
+    salary_min: json_int(ge=0, le=MAX_SALARY) | None = None
+    salary_max: json_int(ge=0, le=MAX_SALARY) | None = None
     salary_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
     remote_option: RemoteOption | None = None
     employment_type: EmploymentType | None = None
@@ -304,8 +304,8 @@ class SkillsGapReport(BaseModel):
 class ReenrichRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    batch_size: JsonInt | None = Field(default=None, ge=1, le=100)
-    pause_seconds: JsonNumber | None = Field(default=None, ge=0, le=600, allow_inf_nan=False)
+    batch_size: json_int(ge=1, le=100) | None = None
+    pause_seconds: json_number(ge=0, le=600) | None = None
 
 
 MatchResult.model_rebuild()

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from models.notification import Category, Priority
-from models.schemas import JsonBool, JsonNumber
+from models.schemas import JsonBool, json_number
 
 MAX_MARK_IDS = 500
 HH_MM_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -91,7 +91,7 @@ class NotificationSettingsUpdate(BaseModel):
     # The zones are this machine's tz database: the schema states their shape, the check their names.
     time_zone: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$",
                                   description='An IANA time zone name, e.g. "Europe/Lisbon"')
-    match_threshold: JsonNumber | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    match_threshold: json_number(ge=0, le=1) | None = None
 
     @field_validator("quiet_start", "quiet_end")
     @classmethod

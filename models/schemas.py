@@ -91,9 +91,16 @@ def _json_number(value):
     return value
 
 
-# Body fields of JSON number and boolean types: exactly what the document's types say.
-JsonInt = Annotated[int, BeforeValidator(_json_number)]
-JsonNumber = Annotated[float, BeforeValidator(_json_number)]
+# Body fields of JSON number and boolean types: exactly what the document's types say. The bounds come
+# before the check, so that the document states them as minimum and maximum.
+def json_int(**bounds):
+    return Annotated[int, Field(**bounds), BeforeValidator(_json_number)]
+
+
+def json_number(**bounds):
+    return Annotated[float, Field(allow_inf_nan=False, **bounds), BeforeValidator(_json_number)]
+
+
 JsonBool = StrictBool
 # A query-string text parameter: control characters (NUL above all) are a 422, never a database error.
 SafeText = Annotated[str, AfterValidator(no_control_chars), NoControl]

@@ -62,19 +62,32 @@ def contract_server(data_dir: Path, service_env: dict[str, str]):
 
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+PUBLIC = r"^/(health|api/v1/|api/v1/auth/.*|api/v1/jobs/(feed|search|\{job_id\}|\{job_id\}/details))$"
+# The operations each caller is run over: every one a caller of that kind may use (the others answer it 403,
+# which the access matrix checks, test_access_matrix.py). Signing out is left to the anonymous run: it would
+# revoke the token of the others.
+SCOPE = {
+    "anonymous": ["--include-path-regex", PUBLIC],
+    "seeker": ["--exclude-tag", "admin", "--exclude-tag", "ingestion", "--exclude-path", "/api/v1/auth/logout"],
+    "provider": ["--exclude-tag", "admin", "--exclude-tag", "applications", "--exclude-tag", "content",
+                 "--exclude-tag", "resumes", "--exclude-tag", "recommendations",
+                 "--exclude-path", "/api/v1/auth/logout"],
+    "admin": ["--exclude-tag", "applications", "--exclude-tag", "content", "--exclude-tag", "resumes",
+              "--exclude-tag", "recommendations", "--exclude-path", "/api/v1/auth/logout"],
+}
 
 
-def run_schemathesis(url: str, token: str | None, examples: int, seed: int | None = 1,
+def run_schemathesis(url: str, who: str, token: str | None, examples: int, seed: int | None = 1,
                      report: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Every check of schemathesis over every operation of the served document, as `token`'s owner
-    (anonymous without one). Signing out is left to the anonymous run: it would revoke the token."""
+    """Every check and phase of schemathesis over the operations of SCOPE[who] in the served document,
+    with `token` (none for the anonymous run); the hooks of tests/api/schemathesis_hooks.py."""
     command = [str(SCHEMATHESIS), "run", f"{url}/api/openapi.json", "--checks", "all", "--max-examples",
                str(examples), "--workers", "2", "--no-color", "--request-timeout", "30",
-               "--suppress-health-check", "all"]
+               "--suppress-health-check", "all", *SCOPE[who]]
     command += ["--seed", str(seed), "--generation-deterministic"] if seed is not None else \
         ["--generation-database", "none"]
     if token:
-        command += ["--header", f"Authorization: Bearer {token}", "--exclude-path", "/api/v1/auth/logout"]
+        command += ["--header", f"Authorization: Bearer {token}"]
     if report is not None:
         command += ["--report", "junit", "--report-junit-path", str(report)]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks", "PYTHONPATH": str(ROOT)}

@@ -1,5 +1,7 @@
-"""The OpenAPI document is the contract, exactly: schemathesis, every check, over every operation of the
-live server, anonymously and as a seeker, a provider and an admin, finds nothing.
+"""The OpenAPI document is the contract, exactly: schemathesis, every check and phase, over the live server
+as a seeker, a provider and an admin (each over the operations its kind of caller may use; what the others
+answer it is the access matrix's, test_access_matrix.py) and anonymously (public operations and signing
+out; every run also calls each operation without its token), finds nothing.
 
 `make test` runs CONTRACT_EXAMPLES (default 10) examples per operation with a fixed seed, so a failure
 replays; `make contract` runs many more with a random seed."""
@@ -26,7 +28,7 @@ def server(data_dir, service_env):
 def test_schemathesis_finds_nothing(server, who):
     url, tokens, _env = server
     ARTIFACTS.mkdir(exist_ok=True)
-    done = run_schemathesis(url, tokens.get(who), EXAMPLES, SEED, report=ARTIFACTS / f"schemathesis-{who}.xml",
+    done = run_schemathesis(url, who, tokens.get(who), EXAMPLES, SEED, report=ARTIFACTS / f"schemathesis-{who}.xml",
                             timeout=540 + 30 * EXAMPLES)
     (ARTIFACTS / f"schemathesis-{who}.txt").write_text(done.stdout + done.stderr)
     assert done.returncode == 0, (done.stdout + done.stderr)[-12_000:]
