@@ -15,6 +15,7 @@ from psycopg.pq import TransactionStatus
 from pydantic import TypeAdapter
 from sqlalchemy import and_, func, or_, tuple_
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
@@ -157,7 +158,10 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
     if needs_enrichment or (content_changed and job.status == JobStatus.processing):
         _enqueue_enrichment(conn, job, user)
     invalidate(r)
-    session.refresh(job)
+    try:
+        session.refresh(job)
+    except InvalidRequestError:  # deleted by a request that ran meanwhile: gone, not a server error
+        raise NotFound("Job not found") from None
     announce(r, job)
     return job
 

@@ -65,11 +65,13 @@ def filter_failure(context, failure, case, response) -> bool:
 
 @schemathesis.hook
 def map_case(context, case):
-    if case.operation.path.endswith("/admin/ingest/{source_name}") and case.query and "wait" in case.query:
+    if case.operation.path.endswith("/admin/ingest/{source_name}"):
+        query = case.query if case.query is not None else {}
         try:
-            case.query["wait"] = min(int(case.query["wait"]), 1)
+            query["wait"] = min(int(query.get("wait", 1)), 1)  # absent: the server's default is 60 s
         except (TypeError, ValueError):
             pass  # not a number: the server refuses it, as it should
+        case.query = query
     return case
 
 
