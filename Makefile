@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed-requirements
 export REFLEX_USE_NPM := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: venv run test test-fast browser openapi migrate admin clean-data demo contract
+.PHONY: imap-server venv run test test-fast browser openapi migrate admin clean-data demo contract
 
 # The venv is reused while requirements.txt is unchanged.
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m career_app.cli embeddings-export  # the int8 ONNX model, from the bundled weights
 	cp requirements.txt $(STAMP)
 
 venv: $(STAMP)
@@ -32,11 +33,15 @@ demo: migrate
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: venv browser
+# Debian's Dovecot serves the mailbox tests' IMAP account on loopback (tests/imap_server.py).
+imap-server:
+	@test -x /usr/sbin/dovecot || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null)
+
+test: venv browser imap-server
 	$(PY) -m pytest
 
 # Everything but the browser tests (no production build of the frontend).
-test-fast: venv
+test-fast: venv imap-server
 	$(PY) -m pytest --ignore=tests/e2e
 
 # The API contract, harder than `make test` does it: schemathesis (every check) as each kind of caller with

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     data_dir: Path = Path(".data")
+    # Private files (resumes, exports): written by web processes, read by workers. Several machines
+    # point it at one shared volume; unset: DATA_DIR/private.
+    files_dir: Path | None = None
     database_url: str | None = None
     redis_url: str | None = None
     rq_redis_db: int = 1
@@ -25,8 +28,13 @@ class Settings(BaseSettings):
     public_url: str | None = None
     cors_origins: str = ""
     web_workers: int = 2
+    rq_workers: int = Field(default=1, ge=1, le=64)  # worker processes of `run --role worker`
 
     jwt_secret: str | None = None
+    # Fernet key (urlsafe base64 of 32 bytes) for mailbox passwords at rest; unset: derived from the
+    # server secret (JWT_SECRET or the one generated into DATA_DIR).
+    mailbox_key: str | None = None
+    mailbox_sync_minutes: int = Field(default=5, ge=1, le=1440)
     access_token_minutes: int = Field(default=720, ge=5, le=60 * 24 * 30)
     cookie_secure: bool = False
 
@@ -60,9 +68,23 @@ class Settings(BaseSettings):
     llm_config_file: Path = Path("config/llm_config.json")
     # The offline coach streams its answer word by word at this pace (seconds per word).
     coach_offline_word_delay: float = Field(default=0.02, ge=0, le=1)
+    # The support desk (services/desk.py): a conversation held by an admin who has not answered the
+    # seeker for this long returns to the AI; a request for a person not answered within
+    # HUMAN_SLA_SECONDS alerts every online admin once; waiting times turn amber at half of it, red past it.
+    takeover_idle_minutes: float = Field(default=10, gt=0, le=24 * 60)
+    human_sla_seconds: int = Field(default=120, ge=5, le=24 * 3600)
+    # How often the worker's scheduler looks for idle holders and missed SLAs.
+    desk_sweep_seconds: float = Field(default=15, ge=0.5, le=600)
+    # Auto-assignment: a request for a person goes at once to the online advisor holding the fewest
+    # conversations, if one holds fewer than CHAT_ADMIN_CAPACITY; the sweep hands out what still waits.
+    chat_auto_assign: bool = False
+    chat_admin_capacity: int = Field(default=5, ge=1, le=100)
     openai_api_key: str | None = None
     openai_base_url: str | None = None
-    embeddings_backend: str = Field(default="local", pattern="^(local|openai)$")
+    # local: the bundled model as int8 ONNX; torch: the same in fp32 (the fallback); openai: a server
+    embeddings_backend: str = Field(default="local", pattern="^(local|torch|openai)$")
+    # Where the int8 ONNX export of the bundled model is kept (unset: ~/.cache/career-copilot).
+    embeddings_model_dir: Path | None = None
     openai_embedding_model: str = "text-embedding-3-small"
     # A job `processing` with no enrichment attempt started for this long may be retried by hand.
     enrich_stall_seconds: int = Field(default=180, ge=10, le=24 * 3600)
@@ -80,6 +102,14 @@ class Settings(BaseSettings):
     # Importing a job from its URL refuses loopback/private/internal addresses; tests serving pages on
     # loopback turn this on. Never in production.
     import_allow_private_hosts: bool = False
+    # Sign-in through OpenID Connect providers (services/oidc.py); a provider without a client id is not offered.
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+    oidc_name: str = Field(default="Single sign-on", min_length=1, max_length=40)
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_discovery_url: str | None = None
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -148,3 +148,13 @@ def ingest_enrich(job_ids: list[str]) -> dict:
     with session_scope() as session:
         return ingestion.enrich_batch(session, r, [uuid.UUID(j) for j in job_ids],
                                       on_live=lambda job: _quietly(notifications.announce_job_matches, session, r, job))
+
+
+def sync_mailbox(mailbox_id: str) -> dict:
+    """Read one mailbox's new messages (career_app.services.mailbox): one run at a time per mailbox."""
+    from career_app.services import mailbox
+
+    r = app_redis()
+    r.delete(f"mailbox:queued:{mailbox_id}")
+    with session_scope() as session:
+        return mailbox.sync(session, r, mailbox_id).model_dump(mode="json")

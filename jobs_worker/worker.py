@@ -4,7 +4,8 @@ Timings are short so that a dead worker is noticed quickly: the worker heartbeat
 WORKER_TTL - 15 s when idle and every JOB_MONITORING_INTERVAL s during a job, and every
 MAINTENANCE_INTERVAL s (and at start) it requeues jobs that dead workers abandoned and retries
 taking the scheduler lock (needed for delayed retries) if another worker's has lapsed. A child
-process runs the ingestion schedules (jobs_worker.scheduler)."""
+process runs the ingestion schedules (jobs_worker.scheduler), unless the schedules run on their own
+(`run --role scheduler`)."""
 
 import logging
 from datetime import timedelta
@@ -38,7 +39,7 @@ class RecoveringWorker(Worker):
         super().run_maintenance_tasks()
 
 
-def run(burst: bool = False) -> None:
+def run(burst: bool = False, schedule: bool = True) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s worker %(levelname)s %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_QuietMaintenance())
@@ -49,7 +50,7 @@ def run(burst: bool = False) -> None:
     worker = RecoveringWorker(queues, connection=conn, worker_ttl=WORKER_TTL,
                               job_monitoring_interval=JOB_MONITORING_INTERVAL, maintenance_interval=MAINTENANCE_INTERVAL)
     # Ingestion schedules, in a child process (one holder of its lock among all workers).
-    schedules = None if burst else scheduler.start(worker.name)
+    schedules = scheduler.start(worker.name) if schedule and not burst else None
     try:
         worker.work(burst=burst, with_scheduler=True)
     finally:

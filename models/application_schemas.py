@@ -73,6 +73,8 @@ class TrackedJobOut(JobOut):
     tracking_status: TrackingStatus | None = None
     source_url: str | None = None
     listing_id: uuid.UUID | None = None
+    application_id: uuid.UUID | None = Field(default=None, description="Your application on this job, if any")
+    application_status: ApplicationStatus | None = None
 
 
 # --- applications --------------------------------------------------------------------------------
@@ -229,6 +231,14 @@ class ImportRowError(BaseModel):
     errors: list[str]
 
 
+class ImportDuplicate(BaseModel):
+    row: int
+    company_name: str
+    job_title: str
+    of_row: int | None = Field(description="The earlier row of the file it repeats; null: an application already tracked")
+    reason: str = Field(description="What it duplicates, in words")
+
+
 class ImportPreviewRow(BaseModel):
     row: int
     company_name: str
@@ -247,6 +257,7 @@ class ImportReport(BaseModel):
     rows: int = Field(description="Data rows read")
     created: int = Field(description="Applications created (with dry_run: that would be)")
     duplicates: int = Field(description="Rows skipped: already tracked (same job URL, or company + title) or repeated")
+    duplicate_rows: list[ImportDuplicate] = Field(default=[], description="The first 200 duplicates, with what each repeats")
     error_count: int
     errors: list[ImportRowError] = Field(description="The first 200 rows refused, with the reasons")
     preview: list[ImportPreviewRow] = Field(description="The first 20 rows to create")

@@ -12,6 +12,7 @@ from models.base import utcnow
 
 class ChatStatus(StrEnum):
     active_ai = "active_ai"  # the AI coach answers
+    waiting_human = "waiting_human"  # the seeker asked for a person; the AI answers until one takes over
     human = "human"  # an admin holds the conversation (admin_id)
     closed = "closed"
 
@@ -47,6 +48,14 @@ class ChatSession(SQLModel, table=True):
     waiting_since: datetime | None = Field(default=None, sa_column=_when(True))
     # Seeker messages no admin has looked at yet.
     unread_for_admin: int = 0
+    # The support desk (services/desk.py): when the seeker last asked for a person, when a person first
+    # answered that request, when the SLA alert went out for it, the holder's last act (the idle
+    # hand-back clock) and the admin the seeker is asked to rate after a human conversation ended.
+    requested_at: datetime | None = Field(default=None, sa_column=_when(True))
+    first_response_at: datetime | None = Field(default=None, sa_column=_when(True))
+    sla_notified_at: datetime | None = Field(default=None, sa_column=_when(True))
+    admin_active_at: datetime | None = Field(default=None, sa_column=_when(True))
+    rating_admin_id: uuid.UUID | None = Field(default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL")))
 
 
 class ChatMessage(SQLModel, table=True):
@@ -64,3 +73,5 @@ class ChatMessage(SQLModel, table=True):
     interrupted: bool = False
     # Which model wrote an assistant message ("offline" for the built-in coach).
     generated_by: str | None = Field(default=None, max_length=120)
+    # Who the seeker sees as the writer: "AI coach", the admin's display name, the seeker's name.
+    author_name: str = Field(default="", max_length=120)

@@ -31,6 +31,12 @@ class ChatSessionOut(BaseModel):
     unread_for_admin: int = 0
     seeker_name: str = ""
     job_title: str = ""
+    assignee_id: uuid.UUID | None = Field(default=None, description="The admin holding the conversation")
+    assignee_name: str = ""
+    requested_at: datetime | None = Field(default=None, description="When the seeker asked for a person")
+    first_response_at: datetime | None = None
+    rating_requested: bool = Field(default=False, description="The seeker is asked to rate the advisor")
+    last_seeker_message: str = Field(default="", description="The seeker's latest message (first 200 characters)")
 
 
 class ChatMessageOut(BaseModel):
@@ -42,6 +48,7 @@ class ChatMessageOut(BaseModel):
     created_at: datetime
     interrupted: bool = False
     generated_by: str | None = None
+    author_name: str = Field(default="", description='"AI coach", the advisor\'s display name or the seeker\'s')
 
 
 class ChatMessageIn(BaseModel):
@@ -65,3 +72,89 @@ class SessionRef(BaseModel):
 class TakeoverOut(BaseModel):
     message: str
     session_id: uuid.UUID
+
+
+class QueueState(BaseModel):
+    """A seeker's place among the conversations waiting for a person."""
+    session_id: uuid.UUID
+    status: ChatStatus
+    position: int | None = Field(description="1 = next; None when not waiting")
+    waiting: int = Field(description="Conversations waiting in all")
+    estimated_wait_seconds: int | None = None
+    advisors_online: int = 0
+
+
+class QueueEntry(BaseModel):
+    session: ChatSessionOut
+    position: int
+    waited_seconds: int
+
+
+class TransferIn(BaseModel):
+    admin_id: uuid.UUID
+
+
+class NoteIn(BaseModel):
+    content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+
+class NoteOut(BaseModel):
+    id: int
+    session_id: uuid.UUID
+    author_id: uuid.UUID | None
+    author_name: str
+    content: str
+    created_at: datetime
+
+
+class CannedIn(BaseModel):
+    shortcut: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                          description="Typed after / in the reply box: lowercase letters, digits, - and _")
+    content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+
+class CannedOut(CannedIn):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+
+
+class RatingIn(BaseModel):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=1000)
+
+
+class RatingOut(BaseModel):
+    session_id: uuid.UUID
+    admin_id: uuid.UUID | None
+    score: int
+    comment: str
+    created_at: datetime
+
+
+class AdminRatings(BaseModel):
+    admin_id: uuid.UUID
+    admin_name: str
+    average: float
+    count: int
+    last_comments: list[str]
+
+
+class AuditOut(BaseModel):
+    id: int
+    action: str
+    actor_id: uuid.UUID | None
+    actor_name: str
+    detail: dict
+    created_at: datetime
+
+
+class HeartbeatIn(BaseModel):
+    idle_seconds: float = Field(default=0, ge=0, le=365 * 24 * 3600,
+                                description="Seconds since the admin last used the app (away from 120)")
+
+
+class AdvisorPresence(BaseModel):
+    online: int = Field(description="Advisors online (not away)")
+    away: int = 0
+    advisors: list[dict] = Field(default_factory=list, description="admins only: id, name, state")

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 
 from models.content import ContentType, EmailKind, Length, Tone, VersionSource
 from models.schemas import SafeText, Visible
@@ -21,7 +21,9 @@ class GenerateRequest(BaseModel):
     tone: Tone
     length: Length
     email_kind: EmailKind | None = None
-    instructions: SafeText | None = Field(default=None, max_length=MAX_INSTRUCTIONS)
+    # `prompt`: the name career-copilot-api.md gives this control ("prompt/tone controls")
+    instructions: SafeText | None = Field(default=None, max_length=MAX_INSTRUCTIONS,
+                                          validation_alias=AliasChoices("instructions", "prompt"))
 
     @model_validator(mode="after")
     def _complete(self) -> "GenerateRequest":

@@ -30,6 +30,13 @@ class SourceKind(StrEnum):
     rss = "rss"
     jsonld = "jsonld"
     file = "file"
+    remotive = "remotive"
+    arbeitnow = "arbeitnow"
+    remoteok = "remoteok"
+    jobicy = "jobicy"
+    himalayas = "himalayas"
+    themuse = "themuse"
+    landingjobs = "landingjobs"
 
 
 class RunStatus(StrEnum):

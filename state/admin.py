@@ -8,7 +8,7 @@ from career_app import db
 from career_app.services import users
 from models.user import Role
 from state.auth import AuthState
-from state.common import pages_for
+from state.common import page_label, pages_for
 
 PAGE_SIZE = 20
 
@@ -28,7 +28,7 @@ class AdminUsersState(AuthState):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {self.page_count} · {self.total} users"
+        return page_label(self.page, self.total, PAGE_SIZE, "user")
 
     async def _reload(self):
         if await self._verified_user(Role.admin) is None:

@@ -12,11 +12,15 @@ from career_app.services.errors import ServiceError
 from models.job import JobStatus
 from models.user import Role
 from state.auth import AuthState
-from state.common import arm_stall_check, in_session, job_row, pages_for, reloads_jobs
+from state.common import arm_stall_check, in_session, job_row, page_label, reloads_jobs
 from state.live import follow, live_state, unfollow
 
 PAGE_SIZE = 20
 STATUS_FILTERS = ("all", *[s.value for s in JobStatus])
+# What the status filter shows for each value.
+STATUS_LABELS = {"enrich_failed": "Enrichment failed", "processing": "Being enriched", "active": "Live",
+                 "closed": "Closed", "all": "All listings"}
+assert set(STATUS_LABELS) == set(STATUS_FILTERS)
 
 
 def _admin_rows(session, admin, status: str, skip: int) -> tuple[list[dict[str, str]], int]:
@@ -39,7 +43,7 @@ class AdminJobsState(AuthState):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {pages_for(self.total, PAGE_SIZE)} · {self.total} jobs"
+        return page_label(self.page, self.total, PAGE_SIZE, "listing")
 
     @rx.var
     def task_running(self) -> bool:

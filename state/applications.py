@@ -23,7 +23,7 @@ from models.application import TRANSITIONS, ApplicationStatus
 from models.application_schemas import ApplicationCreate, ApplicationUpdate, InterviewRound
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import in_session
+from state.common import byline, in_session, plural
 from state.live import follow, live_state, own_topic
 
 STATUSES = [s.value for s in ApplicationStatus]
@@ -112,8 +112,12 @@ class ApplicationsState(AuthState):
     search: str = ""
     sort: str = "updated_at"
     order: str = "desc"
-    # drag and drop: the card being dragged (set on dragstart, used on drop)
-    _dragging: str = ""  # backend only: a drag start sends nothing back to the browser
+    # drag and drop (components/kanban.py): the card pressed (mousedown) and the card being dragged
+    # (set on dragstart when it is the pressed one, used on drop); backend only
+    _pressed: str = ""
+    _dragging: str = ""
+    _drag_refused: bool = False
+    dragging: bool = False  # a card is being dragged: the board's edge strips scroll it
     # bulk
     selected: list[str] = []
     bulk_target: str = "rejected"
@@ -145,6 +149,8 @@ class ApplicationsState(AuthState):
     import_name: str = ""
     import_summary: dict[str, int] = {}
     import_errors: list[dict[str, str]] = []
+    import_duplicates: list[dict[str, str]] = []
+    import_summary_text: str = ""
     import_preview: list[dict[str, str]] = []
     import_columns: str = ""  # which field each header of the file fills
     import_busy: bool = False
@@ -209,6 +215,14 @@ class ApplicationsState(AuthState):
             return
         await follow(self, live.user(user.id))  # before reading: no change slips between the two
         await self._reload(user)
+        # /applications?open=<id> (the tracker's "Open application"): that card's drawer
+        if wanted := str(self.router.url.query_parameters.get("open") or ""):
+            self.drawer_error, self.drawer_notice = "", ""
+            if await self._load_detail(user, wanted):
+                self.drawer_key += 1
+                self.drawer_open = True
+            else:
+                self.error, self.drawer_error = self.drawer_error, ""
 
     async def on_live(self, topic: str, event: dict) -> None:
         """Any change of this user's applications (this tab, another tab, REST, an import): read the board
@@ -285,12 +299,35 @@ class ApplicationsState(AuthState):
         await self._move(app_id, status)
 
     @rx.event
+    def press(self, app_id: str):
+        self._pressed = app_id
+
+    @rx.event
     def drag_start(self, app_id: str):
-        self._dragging = app_id
+        """The drag moves this card only when it is the card that was pressed: the browser starts the drag
+        on whatever is under the press point by then, another card if the board re-rendered or scrolled
+        in between (components/kanban.py). Such a drag moves nothing."""
+        pressed, self._pressed = self._pressed, ""
+        if app_id and app_id == pressed:
+            self._dragging, self._drag_refused, self.dragging = app_id, False, True
+        else:
+            self._dragging, self._drag_refused = "", True
+
+    @rx.event
+    def drag_end(self):
+        """After the drop (if any): a drag released outside every column leaves nothing behind."""
+        self._dragging, self._drag_refused, self._pressed = "", False, ""
+        if self.dragging:
+            self.dragging = False
 
     @rx.event
     async def drop_on(self, status: str):
-        app_id, self._dragging = self._dragging, ""
+        app_id, self._dragging, self.dragging = self._dragging, "", False
+        if self._drag_refused:
+            self._drag_refused = False
+            self.error = ""
+            self.notice = "The board changed under the pointer, so nothing was moved; drag the card again."
+            return
         if app_id and not any(c["id"] == app_id for c in getattr(self, f"cards_{status}", [])):  # not its own column
             await self._move(app_id, status)
 
@@ -518,7 +555,7 @@ class ApplicationsState(AuthState):
     @rx.event
     def open_import(self):
         self.import_step, self.import_error, self.import_progress = "upload", "", 0
-        self.import_summary, self.import_errors, self.import_preview = {}, [], []
+        self.import_summary, self.import_errors, self.import_preview, self.import_duplicates = {}, [], [], []
 
     @rx.event
     def close_import(self):
@@ -531,7 +568,11 @@ class ApplicationsState(AuthState):
     def _show_report(self, report) -> None:
         self.import_summary = {"rows": report.rows, "created": report.created, "duplicates": report.duplicates,
                                "errors": report.error_count}
+        self.import_summary_text = byline(plural(report.rows, "row"),
+                                          f"{report.created:,} {'to create' if report.dry_run else 'created'}",
+                                          plural(report.duplicates, "duplicate"), f"{report.error_count:,} with errors")
         self.import_errors = [{"row": str(e.row), "errors": "; ".join(e.errors)} for e in report.errors[:50]]
+        self.import_duplicates = [{"row": str(d.row), "reason": d.reason} for d in report.duplicate_rows[:50]]
         self.import_columns = ", ".join(f"{header} → {field.replace('_', ' ')}" for header, field in report.columns.items())
         self.import_preview = [{"row": str(p.row), "company": p.company_name, "title": p.job_title,
                                 "status": p.status.value, "applied": p.applied_on.isoformat() if p.applied_on else ""}
@@ -587,6 +628,6 @@ class ApplicationsState(AuthState):
         await asyncio.to_thread(db.app_redis().delete, key)
         self._show_report(report)
         self.import_busy, self.import_progress, self.import_step = False, 100, "done"
-        self.notice = f"Imported {report.created} applications ({report.duplicates} duplicates skipped, " \
-                      f"{report.error_count} rows refused)."
+        self.notice = f"Imported {plural(report.created, 'application')} ({plural(report.duplicates, 'duplicate')} " \
+                      f"skipped, {plural(report.error_count, 'row')} refused)."
         await self._reload(user)

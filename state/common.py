@@ -52,6 +52,20 @@ def pages_for(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 job", "2 jobs", "1,200 jobs" (`many` for an irregular plural)."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def byline(*parts: str | None) -> str:
+    """Parts of a line joined by " · ", the empty ones left out (no dangling separator)."""
+    return " · ".join(p for p in parts if p)
+
+
+def page_label(page: int, total: int, page_size: int, word: str) -> str:
+    return f"Page {page + 1} of {pages_for(total, page_size)} · {plural(total, word)}"
+
+
 def money(low: int | None, high: int | None, currency: str | None, period: str | None = None) -> str:
     """A salary as posted (yearly amounts shown per `period`): "27.50 – 33.10 EUR an hour"."""
     return salary.posted_text(low, high, currency, period)

@@ -8,10 +8,10 @@ import reflex as rx
 from career_app import db
 from career_app.services import tasks
 from career_app.services.errors import ServiceError
-from career_app.services import ingestion, live, tracker_insights
+from career_app.services import ingestion, live, resumes, tracker_insights
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session
+from state.common import byline, in_session, plural
 from state.live import follow, later, live_state, own_topic
 
 TERMINAL = ("finished", "failed", "canceled", "stopped")
@@ -38,6 +38,9 @@ class DashboardState(AuthState):
     salary_rows: list[dict[str, str | int]] = []
     salary_title: str = "Salary range of the jobs"
     funnel_rates: str = ""
+    # seekers: the resume on file ("" before the first upload), so the page says what to do next
+    resume_name: str = ""
+    resume_skills_found: str = ""
     # admins: whether the instance has no live job yet (then the sample catalogue is offered)
     empty_catalogue: bool = False
 
@@ -86,7 +89,8 @@ class DashboardState(AuthState):
             f" · {others} in other currencies not shown" if others else "")
         rates = [(label, funnel[key]) for label, key in (("applied → interview", "applied_to_interview_rate"),
                                                          ("interview → offer", "interview_to_offer_rate"))]
-        self.funnel_rates = " · ".join(f"{label} {round(rate * 100)}%" for label, rate in rates if rate is not None)
+        self.funnel_rates = byline(plural(found["total"], "application"),
+                                   *[f"{label} {round(rate * 100)}%" for label, rate in rates if rate is not None])
         self.insights_loaded = True
 
     @rx.event
@@ -96,7 +100,16 @@ class DashboardState(AuthState):
         if user is None:
             return
         await follow(self, live.user(user.id))  # before reading: no change slips between the two
+        await self._read_resume()
         await self._read_insights()
+
+    async def _read_resume(self) -> None:
+        def read(session):
+            resume = resumes.current(session, self._user_id)
+            return (resume.file_name or "your resume", len(resume.skills or [])) if resume else ("", 0)
+
+        self.resume_name, skills = await in_session(read)
+        self.resume_skills_found = plural(skills, "skill") + " found"
 
     @rx.event
     async def load_admin(self):

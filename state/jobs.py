@@ -10,7 +10,7 @@ from models.job import MAX_SALARY
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
-from state.common import REMOTE_LABEL, in_session, pages_for
+from state.common import REMOTE_LABEL, byline, in_session, page_label, pages_for
 
 PAGE_SIZE = 20
 
@@ -21,6 +21,7 @@ def feed_row(item: JobFeedItem) -> dict[str, str]:
         "title": item.title,
         "company": item.company_name or "",
         "location": item.location or "",
+        "byline": byline(item.company_name, item.location),
         "remote": REMOTE_LABEL.get(item.remote_option or "", ""),
         "skills": ", ".join(item.skills_required[:6]),
         "salary": salary.posted_text(item.salary_min, item.salary_max, item.salary_currency, item.salary_period),
@@ -56,7 +57,15 @@ class JobFeedState(AuthState):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {self.page_count} · {self.total} jobs"
+        return page_label(self.page, self.total, PAGE_SIZE, "job")
+
+    @rx.var
+    def next_href(self) -> str:
+        return f"/jobs?page={self.page + 2}" if self.page + 1 < self.page_count else ""
+
+    @rx.var
+    def prev_href(self) -> str:
+        return f"/jobs?page={self.page}" if self.page > 0 else ""
 
     async def _reload(self):
         self.loading, self.error = True, ""
@@ -85,10 +94,26 @@ class JobFeedState(AuthState):
 
     @rx.event
     async def load(self):
+        """The page number comes from the URL (?page=3, from 1), so back, reload and a shared link
+        keep the place; Previous and Next are links to the neighbouring pages."""
+        try:
+            self.page = max(0, min(int(self.router.url.query_parameters.get("page", "1")), 10_000) - 1)
+        except ValueError:
+            self.page = 0
         user = await self._verified_user()
         if not self.rates_note:  # first visit: the filter's currency is the seeker's country's, else USD
             self.salary_currency = salary.default_currency(user.location if user is not None else None)
             self.rates_note = rates_note()
+        async for _ in self._reload():
+            yield
+
+    async def _first_page(self):
+        """New filters show their first page. From ?page=N the address changes to /jobs, whose load
+        reads the filters (kept in this state) again; else the list reloads in place."""
+        self.page = 0
+        if self.router.url.query_parameters.get("page"):
+            yield rx.redirect("/jobs")
+            return
         async for _ in self._reload():
             yield
 
@@ -99,52 +124,34 @@ class JobFeedState(AuthState):
         self.company = str(form.get("company", ""))[:100]
         self.skills = str(form.get("skills", ""))[:400]
         self.salary_min = str(form.get("salary_min", ""))[:12]
-        self.page = 0
-        async for _ in self._reload():
-            yield
+        async for update in self._first_page():
+            yield update
 
     @rx.event
     async def set_remote_only(self, value: bool):
-        self.remote_only, self.page = bool(value), 0
-        async for _ in self._reload():
-            yield
+        self.remote_only = bool(value)
+        async for update in self._first_page():
+            yield update
 
     @rx.event
     async def set_salary_currency(self, value: str):
         self.salary_currency = value if value in salary.currencies() else salary.FALLBACK_CURRENCY
         if self.salary_min.strip():
-            self.page = 0
-            async for _ in self._reload():
-                yield
+            async for update in self._first_page():
+                yield update
 
     @rx.event
     async def set_include_unsalaried(self, value: bool):
         self.include_unsalaried = bool(value)
         if self.salary_min.strip():
-            self.page = 0
-            async for _ in self._reload():
-                yield
+            async for update in self._first_page():
+                yield update
 
     @rx.event
     async def set_posted_within(self, value: str):
         self.posted_within = value if value in ("any", "1", "7", "30") else "any"
-        self.page = 0
-        async for _ in self._reload():
-            yield
-
-    @rx.event
-    async def next_page(self):
-        if self.page + 1 < self.page_count:
-            self.page += 1
-            async for _ in self._reload():
-                yield
-
-    @rx.event
-    async def prev_page(self):
-        if self.page > 0:
-            self.page -= 1
-            async for _ in self._reload():
-                yield
+        async for update in self._first_page():
+            yield update
 
 
 def _level(level: str | None, years: float | None) -> str:
@@ -256,7 +263,7 @@ class JobPageState(AuthState):
             self.match_loading, self.match_error = False, exc.detail
             return
         self.match = {
-            "score": f"{round(result.similarity_score * 100)}",
+            "score": matching.match_percent(result.similarity_score),
             "raw": f"{result.raw_similarity:.2f}",
             "coverage": f"{round(result.skill_coverage * 100)}",
             "gap": "yes" if result.gap_detected else "no",

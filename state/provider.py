@@ -9,7 +9,7 @@ from career_app.services.errors import ServiceError
 from models.job_schemas import JobCreate, JobUpdate
 from models.user import Role
 from state.auth import AuthState, validation_message
-from state.common import arm_stall_check, in_session, job_row, pages_for, reloads_jobs
+from state.common import arm_stall_check, in_session, job_row, page_label, reloads_jobs
 from state.live import follow, live_state, own_topic
 
 PAGE_SIZE = 20
@@ -40,14 +40,20 @@ class ProviderState(AuthState):
 
     @rx.var
     def posted_notice(self) -> str:
+        """The confirmation of the job just posted, following its enrichment (it stays until the next post)."""
         posted = next((r for r in self.rows if r["id"] == self.posted_job_id), None)
-        if posted is None or posted["status"] != "processing" or posted["stalled"]:
+        if posted is None:
             return ""
-        return "Job posted. AI enrichment is running; it goes live when it finishes."
+        said = f"Job posted. “{posted['title']}” "
+        if posted["status"] == "active":
+            return said + "is live in the feed."
+        if posted["status"] == "enrich_failed" or posted["stalled"]:
+            return said + "did not finish its AI enrichment; retry it in your jobs."
+        return said + "is being enriched by AI; it goes live when it finishes."
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page + 1} of {pages_for(self.total, PAGE_SIZE)} · {self.total} jobs"
+        return page_label(self.page, self.total, PAGE_SIZE, "job")
 
     async def _reload(self, user) -> None:
         self.rows, self.total = await in_session(_owned_rows, user, self.page * PAGE_SIZE)

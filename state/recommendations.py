@@ -11,7 +11,7 @@ from career_app.services.errors import ServiceError
 from models.enhanced_schemas import EnhancedRecommendations
 from models.user import Role
 from state.auth import AuthState
-from state.common import in_session
+from state.common import byline, in_session
 from state.live import follow, later, live_state, own_topic
 
 TERMINAL = ("finished", "failed", "canceled", "stopped")
@@ -42,6 +42,7 @@ class RecommendationsState(AuthState):
         self.rows = [{
             "id": str(i.job_id), "title": i.title, "company": i.company_name or "", "location": i.location or "",
             "remote": "Remote" if i.remote else "", "score": str(round(i.match_score * 100)),
+            "byline": byline(i.company_name, i.location, "Remote" if i.remote else ""),
             "matched": ", ".join(i.matched_skills[:6]), "missing": ", ".join(i.missing_skills[:6]),
             "seniority": SENIORITY.get(i.seniority_fit, ""),
         } for i in items]
@@ -68,6 +69,8 @@ class EnhancedState(AuthState):
             "id": str(i.job_id), "title": i.title, "company": i.company_name or "", "band": i.band,
             "color": BAND_COLOR[i.band], "score": str(round(i.match_score * 100)),
             "must": f"{len(i.must_have_matched)} of {len(i.must_have_matched) + len(i.must_have_missing)}",
+            "byline": byline(i.company_name, f"match {round(i.match_score * 100)}%", "must-haves shown "
+                             f"{len(i.must_have_matched)} of {len(i.must_have_matched) + len(i.must_have_missing)}"),
             **{f"reason{k}": (i.reasons[k] if k < len(i.reasons) else "") for k in range(3)},
         } for i in result.items]
 

@@ -209,7 +209,9 @@ class StudioState(AuthState):
         self.content_id, self.title, self.generated_by = str(detail.id), detail.title, detail.generated_by
         self.latest_version = detail.latest_version
         self.text = latest.text
+        # "latest" is decided here: in the page, a str/int comparison of var casts is always unequal
         self.versions = [{"number": str(v.number), "source": v.source.value, "flags": str(len(v.unsupported_claims)),
+                          "latest": "yes" if v.number == detail.latest_version else "",
                           "when": v.created_at.strftime("%H:%M:%S")} for v in reversed(detail.versions)]
         self._show_claims(latest.text, [c.model_dump() for c in latest.unsupported_claims])
         self.notes = [item.text for item in latest.structure if item.section == "note"]
@@ -253,12 +255,18 @@ class StudioState(AuthState):
 
     @rx.event
     async def show_diff(self, number: str):
-        """The differences between a version and the newest one."""
+        """The differences between a version and the newest one; on the newest, what it changed from the
+        one before (never a version against itself)."""
         user = await self._seeker()
         if user is None or not self.content_id:
             return
         try:
-            await self._diff(user, int(number), self.latest_version)
+            chosen = int(number)
+            if chosen >= self.latest_version:
+                chosen = self.latest_version - 1
+            if chosen < 1:
+                raise ValueError
+            await self._diff(user, chosen, self.latest_version)
         except (ServiceError, ValueError) as exc:
             self.error = getattr(exc, "detail", "No such version")
 

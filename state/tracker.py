@@ -1,5 +1,5 @@
 """/tracker: the seeker's own tracked jobs (private jobs and saved listings), paginated, with add,
-edit, delete, "import from URL" (services/job_import.py) and "start an application"; and the
+edit, delete, "import from URL" (services/job_import.py) and "Apply" (its one application); and the
 "Save to tracker" button of the public job page (TrackerSaveState)."""
 
 import asyncio
@@ -11,10 +11,11 @@ from pydantic import ValidationError
 from career_app import db
 from career_app.services import applications, job_import, jobs
 from career_app.services.errors import ServiceError
-from models.application_schemas import ApplicationCreate, TrackedJobCreate, TrackedJobUpdate
+from models.application_schemas import TrackedJobCreate, TrackedJobUpdate
 from models.job import TrackingStatus, Visibility
 from models.user import Role
 from state.auth import AuthState, validation_message
+from state.applications import STATUS_LABEL
 from state.common import in_session, money, pages_for
 
 
@@ -31,6 +32,8 @@ def _row(item) -> dict[str, str]:
         "tracking": TRACKING_LABEL.get(item.tracking_status.value if item.tracking_status else "", ""),
         "saved_listing": str(item.listing_id) if item.listing_id else "",
         "url": item.external_apply_url or item.source_url or "", "added": item.created_at.strftime("%Y-%m-%d"),
+        "application_id": str(item.application_id) if item.application_id else "",
+        "application": STATUS_LABEL.get(item.application_status.value, "") if item.application_status else "",
     }
 
 
@@ -185,19 +188,27 @@ class TrackerState(AuthState):
         await self._reload(user)
 
     @rx.event
-    async def start_application(self, job_id: str):
-        """An application (status saved) on this tracked job; it shows on the board."""
+    async def apply(self, job_id: str):
+        """"Apply": the job's one application (services/applications/tracked.py), filed as Applied today
+        with the job's notes; when it exists already (a second click), the board opens it."""
         user = await self._seeker()
         if user is None:
             return
-        self.error = ""
+        self.error, self.notice = "", ""
+
+        def apply(session) -> tuple[str, bool, str]:
+            app, created = applications.apply(session, db.app_redis(), user, job_id)
+            return str(app.id), created, f"{app.job_title} at {app.company_name}"
+
         try:
-            app = await in_session(lambda s: applications.create(
-                s, db.app_redis(), user, ApplicationCreate(job_id=job_id)))
-        except (ServiceError, ValidationError) as exc:
-            self.error = getattr(exc, "detail", "This job cannot take an application")
+            app_id, created, label = await in_session(apply)
+        except ServiceError as exc:
+            self.error = exc.detail
             return
-        self.notice = f"Application for {app.job_title} at {app.company_name} added to your board."
+        if not created:
+            return rx.redirect(f"/applications?open={app_id}")
+        self.notice = f"Applied: {label} is on your board as Applied, dated today."
+        await self._reload(user)
 
     # --- import from URL -----------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ class LoopbackLLM:
         self.delay = delay
         self.stream_delay = stream_delay  # seconds between the words of a streamed chat answer
         self.chat_answer = "Loopback coach: practise your STAR stories and show Kubernetes in a project."
+        self.answer: dict | None = None  # the JSON a structured request gets instead of ANALYSIS
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -59,7 +60,7 @@ class LoopbackLLM:
             return 500, None
         system = body["messages"][0]["content"]
         repairing = len(body["messages"]) > 2
-        payload = ANALYSIS
+        payload = self.answer if self.answer is not None else ANALYSIS
         if "resume-tailoring" in system:
             payload = self.repaired_guides if repairing and self.repaired_guides is not None else self.guides
         if self.mode == "invalid_once" and not repairing and count % 2 == 1:

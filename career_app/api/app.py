@@ -14,14 +14,16 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.routing import Route, compile_path
 
-from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, health,
-                            ingestion, jobs, notifications, overload, recommendations, resumes, tasks, users)
+from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, feedback,
+                            health, help_articles, ingestion, jobs, mailbox, market, notifications, oauth, overload,
+                            recommendations, resumes, root, social, tasks, tokens, users)
+from career_app.api import token_scopes
 from career_app.api.deps import caller
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
 from career_app.db import app_redis
-from career_app.services import auth as auth_service, errors
+from career_app.services import api_tokens, auth as auth_service, errors
 
 _STATUS = {
     errors.InvalidInput: 400,
@@ -36,10 +38,15 @@ _STATUS = {
 }
 
 
+def http_status(exc: errors.ServiceError) -> int:
+    """The HTTP status of a service error (the MCP server reports the same)."""
+    return next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+
+
 async def _service_error(request: Request, exc: errors.ServiceError) -> JSONResponse:
     if isinstance(exc, errors.Unprocessable):
         return await _unprocessable(request, exc)
-    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+    status = http_status(exc)
     headers = {}
     if isinstance(exc, errors.Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
@@ -110,6 +117,8 @@ async def _refused_caller(request: Request) -> JSONResponse | None:
     scheme, _, credentials = authorization.partition(" ")
     token = credentials.strip() if scheme.lower() == "bearer" else request.cookies.get(auth_service.SESSION_COOKIE)
     try:
+        if token and scheme.lower() == "bearer" and api_tokens.is_personal(token):
+            token = token_scopes.scoped(request, token)  # as deps.request_token reads it
         await caller(app_redis(), token or None, *access.roles)
     except errors.ServiceError as exc:
         return await _service_error(request, exc)
@@ -196,14 +205,19 @@ def build_api() -> FastAPI:
     # Cross-site writes with the session cookie are refused before they take an admission slot;
     # KnownHost is outermost, so nothing (Reflex and its static files included) sees an unchecked Host.
     api.add_middleware(SameOriginWrites)
+    api.add_middleware(root.JsonAtRoot)  # GET / for JSON clients (Ottobon's root); the page for browsers
     api.add_middleware(SecurityHeadersMiddleware)
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     api.add_exception_handler(HTTPException, _http_error)
-    for module in (health, auth, users, resumes, jobs, recommendations, admin, tasks, chat, notifications, ingestion,
-                   applications, content, enhanced_recommendations):
+    for module in (health, auth, oauth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat,
+                   notifications, ingestion, applications, content, enhanced_recommendations, market, social,
+                   feedback, help_articles, mailbox, root):
         api.include_router(module.router)
+    from career_app.mcp.server import endpoint as mcp_endpoint  # the MCP server at /mcp (streamable HTTP)
+
+    api.add_route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     contract.install(api)
     _answer_unknown_api_paths(api)
     return api

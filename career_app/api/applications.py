@@ -9,7 +9,8 @@ import json
 from typing import Annotated, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 
 from career_app.api.deps import RedisDep, SeekerCaller, in_thread_session
 from career_app.services import applications
@@ -115,25 +116,39 @@ async def export_applications(
                              "Cache-Control": "no-store"})
 
 
-@router.post("/api/v1/import/applications", response_model=ImportReport,
+def _is_json(request: Request) -> bool:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
+
+
+@router.post("/api/v1/import/applications", response_model=ImportReport, openapi_extra={"requestBody": {"content": {
+    "application/json": {"schema": {"description": 'A JSON list of rows, or {"applications": [...]} (at most 1 MB)',
+                                    "oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]}}}}},
              responses={400: {"description": "The file or the mapping cannot be read as applications"}})
 async def import_applications(
-    r: RedisDep, user: SeekerCaller,
-    file: Annotated[UploadFile, File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows",
-                                     json_schema_extra={"minLength": 1})],
+    request: Request, r: RedisDep, user: SeekerCaller,
+    file: Annotated[UploadFile | None,
+                    File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows",
+                         json_schema_extra={"minLength": 1})] = None,
     dry_run: Annotated[bool, Query(description="Only check and preview; store nothing")] = False,
     mapping: Annotated[str | None, Form(max_length=4_000, description='JSON {"Their header": "field"}',
                                         json_schema_extra={"contentMediaType": "application/json"})] = None,
 ) -> ImportReport:
     """Import applications: headers matched by common names (Company, Title, Status, Date applied, URL,
     Notes, ...) or your `mapping`; each row on its own, refused rows listed with their numbers;
-    duplicates (same job URL, or company + title, already tracked or repeated) skipped."""
+    duplicates (same job URL, or company + title, already tracked or repeated) skipped. A multipart
+    `file`, or the JSON rows as the request body."""
+    if file is None and not _is_json(request):
+        raise RequestValidationError([{"type": "missing", "loc": ("body", "file"), "msg": "Field required",
+                                       "input": None}])
     try:
         fields = json.loads(mapping) if mapping else None
     except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past the parser's depth
         fields = None
     if mapping and not (isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())):
         raise InvalidInput('mapping must be a JSON object {"Their header": "field"}')
-    data = await file.read(applications.MAX_IMPORT_BYTES + 1)
-    return await in_thread_session(lambda s: applications.import_file(s, user, data, file.filename, dry_run=dry_run,
+    if file is None:  # career-copilot-api.md's "CSV/JSON ingestion": the rows sent as the body
+        data, name = await request.body(), "applications.json"
+    else:
+        data, name = await file.read(applications.MAX_IMPORT_BYTES + 1), file.filename
+    return await in_thread_session(lambda s: applications.import_file(s, user, data, name, dry_run=dry_run,
                                                                       mapping=fields, r=r))

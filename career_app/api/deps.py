@@ -13,12 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from career_app import db
-from career_app.services import auth
+from career_app.api import token_scopes
+from career_app.services import api_tokens, auth
 from career_app.services.errors import Unauthorized
 from models.user import Role, User
 
 T = TypeVar("T")
-_bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login")
+_bearer = HTTPBearer(auto_error=False, description="JWT from /api/v1/auth/login, or a personal API token")
 
 
 async def get_session() -> AsyncIterator[Session]:
@@ -63,8 +64,11 @@ RQDep = Annotated[redis.Redis, Depends(get_rq_redis)]
 
 
 async def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str | None:
-    """Bearer header for API clients, else the browser's HttpOnly session cookie."""
+    """Bearer header for API clients, else the browser's HttpOnly session cookie. A personal API
+    token gets the scope this route needs (token_scopes), or a 403 on a route that takes none."""
     if credentials is not None:
+        if api_tokens.is_personal(credentials.credentials):
+            return token_scopes.scoped(request, credentials.credentials)
         return credentials.credentials
     return request.cookies.get(auth.SESSION_COOKIE)
 

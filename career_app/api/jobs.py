@@ -15,8 +15,8 @@ from career_app.api.origins import public_base
 from career_app.services import (applications, cursors, job_import, jobs, matching, salary,
                                  saved_recommendations, tracker_insights)
 from career_app.services.errors import ServiceError, Unprocessable
-from models.application_schemas import (JobImportRequest, TrackedJobCreate, TrackedJobOut, TrackedJobUpdate,
-                                        TrackerInsights)
+from models.application_schemas import (ApplicationOut, JobImportRequest, TrackedJobCreate, TrackedJobOut,
+                                        TrackedJobUpdate, TrackerInsights)
 from models.job import MAX_SALARY, Visibility
 from models.user import Role
 from models.job_schemas import (JobAccepted, JobCreate, JobFeedItem, JobOut, JobSearchPage, JobUpdate, MatchResult,
@@ -142,6 +142,8 @@ async def search_jobs(
         "With salary_min/salary_max: also list jobs whose salary cannot be compared (none posted, no currency, "
         "or one without a reference rate)"))] = False,
     skills: Annotated[list[SafeText] | None, Query(max_length=20, description="Every skill listed must be required")] = None,
+    tech_stack: Annotated[list[SafeText] | None, Query(max_length=20, description=(
+        "The same filter as skills, by the name career-copilot-api.md gives it"))] = None,
     remote_only: bool = False,
     company: Annotated[SafeText | None, Query(max_length=100)] = None,
     posted_within_days: Annotated[int | None, Query(ge=1, le=365)] = None,
@@ -150,6 +152,12 @@ async def search_jobs(
     cursor: Cursor = None,
     scope: Scope = "listings",
 ):
+    if tech_stack:
+        skills = [*(skills or []), *tech_stack]
+        if len(skills) > 20:
+            raise RequestValidationError([{"type": "too_long", "loc": ("query", "tech_stack"),
+                                           "msg": "skills and tech_stack name at most 20 skills together",
+                                           "input": None}])
     if salary_currency is None and (salary_min is not None or salary_max is not None):
         salary_currency = await _filter_currency(r, token)
     filters = dict(q=q, location=location, salary_min=salary_min, salary_max=salary_max,
@@ -238,6 +246,16 @@ def save_listing(job_id: str, user: CurrentUser, session: SessionDep):
     entry, created = applications.save_listing(session, user, job_id)
     out = applications.tracked_out(session, [entry], user)[0]
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
+
+
+@router.post("/{job_id}/apply", response_model=ApplicationOut, status_code=201,
+             responses={200: {"model": ApplicationOut, "description": "You already applied: that application"},
+                        403: {"description": "Seekers only"}, 409: {"description": "Not a job on your tracker"}})
+def apply_to_tracked(job_id: str, user: CurrentUser, session: SessionDep, r: RedisDep):
+    """Apply to one of your tracked jobs (seekers): one application per tracked job, filed as applied
+    today with the job's notes (201); once it exists, the same application again (200)."""
+    app, created = applications.apply(session, r, user, job_id)
+    return JSONResponse(applications.to_out(app).model_dump(mode="json"), status_code=201 if created else 200)
 
 
 @router.delete("/{job_id}", status_code=204, responses={403: {"description": "Not your job"}})

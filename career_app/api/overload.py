@@ -117,10 +117,26 @@ class AdmissionControl:
             await send_busy(send)
             return
         self.in_flight += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.in_flight -= 1
+
+        async def send_then_release(message) -> None:
+            # The slot is free once the whole answer is handed to the server, not when the app's
+            # coroutine ends: on a busy event loop that resumes later, after the client may already
+            # have sent its next request on the same connection, which would then count twice.
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                release()
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_then_release)
         finally:
-            self.in_flight -= 1
+            release()
 
 
 DISCONNECTED = "career_app.db_disconnected"  # scope key: this request met a dropped connection

@@ -4,7 +4,7 @@ from career_app.pages.common import frame
 from components.forms import choice
 from components.job_status import enrichment_progress
 from components.layout import error_callout, info_callout
-from state.admin_jobs import STATUS_FILTERS, AdminJobsState
+from state.admin_jobs import STATUS_LABELS, AdminJobsState
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -42,16 +42,18 @@ def _reenrich_card() -> rx.Component:
 
 def admin_jobs() -> rx.Component:
     return frame(
-        rx.heading("Jobs", size="7", on_unmount=AdminJobsState.leave),
+        rx.heading("Enrichment", size="7", on_unmount=AdminJobsState.leave),
+        rx.text("Listings as the AI enrichment left them: retry the ones that failed, or enrich them all again.",
+                color_scheme="gray", size="2"),
         _reenrich_card(),
         error_callout(AdminJobsState.error),
-        rx.hstack(rx.text("Status", size="2"),
-                  choice(list(STATUS_FILTERS), AdminJobsState.status_filter, AdminJobsState.set_status_filter,
-                         aria_label="Filter by status"),
+        rx.hstack(rx.text("Show", size="2"),
+                  choice(STATUS_LABELS, AdminJobsState.status_filter, AdminJobsState.set_status_filter,
+                         aria_label="Show listings", id="enrichment-filter"),
                   align="center", spacing="2"),
         rx.cond(
             AdminJobsState.rows.length() == 0,
-            rx.text("No jobs with this status.", color_scheme="gray"),
+            rx.text("No listings here.", color_scheme="gray", id="admin-jobs-empty"),
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(c) for c in
                                                ("Title", "Company", "Status", "Error", "Posted", "")])),

@@ -4,7 +4,7 @@ import reflex as rx
 
 from career_app.pages.common import frame
 from components.forms import choice
-from components.kanban import drag_card, drop_column
+from components.kanban import drag_card, drop_column, edge_strips
 from components.layout import error_callout, info_callout, loading_block
 from state.applications import SORT_LABEL, STATUS_LABEL, STATUSES, ApplicationsState as S
 
@@ -26,10 +26,14 @@ def _status_select(value, on_change, aria_label, **props) -> rx.Component:
                         **props)
 
 
-CARD_STYLE = {"padding": "0.6em", "border_radius": "8px", "background": "var(--color-panel-solid)",
-              "border": "1px solid var(--gray-a5)", "box_shadow": "var(--shadow-1)"}
+# Compact cards and columns: all eight columns fit side by side at 1366 px (narrower screens scroll the board).
+CARD_STYLE = {"padding": "0.45em", "border_radius": "8px", "background": "var(--color-panel-solid)",
+              "border": "1px solid var(--gray-a5)", "box_shadow": "var(--shadow-1)", "font_size": "0.9em",
+              "min_width": "0", "overflow_wrap": "anywhere"}
 OPEN_STYLE = {"all": "unset", "cursor": "pointer", "color": "var(--accent-11)", "font_size": "0.9em",
-              "line_height": "1.35"}
+              "line_height": "1.3", "min_width": "0"}
+COLUMN_MIN = "9em"  # 8 x 144 px + gaps (1208 px) fit the board of a 1280 px window, and of 1366 px with room
+NOWRAP = {"white_space": "nowrap"}  # a date breaks before it, never at its hyphens
 
 
 def _card(c: rx.Var) -> rx.Component:
@@ -47,21 +51,25 @@ def _card(c: rx.Var) -> rx.Component:
                              class_name="card-open", style=OPEN_STYLE),
                 align="start", spacing="2", width="100%",
             ),
-            rx.cond(c["applied"] != "", rx.text("Applied ", c["applied"], size="1", color_scheme="gray")),
+            rx.cond(c["applied"] != "",
+                    rx.text("Applied ", rx.el.span(c["applied"], style=NOWRAP), size="1", color_scheme="gray")),
             rx.cond(c["next_interview"] != "",
-                    rx.text("Interview ", c["next_interview"], size="1", color_scheme="blue")),
+                    rx.text("Interview ", rx.el.span(c["next_interview"], style=NOWRAP), size="1",
+                            color_scheme="blue")),
             rx.hstack(
                 rx.cond(c["next"] != "",
                         rx.button("→ " + c["next_label"], size="1", variant="soft", class_name="card-advance",
                                   on_click=S.move(c["id"], c["next"]),
                                   aria_label="Move " + name + " to " + c["next_label"])),
                 _status_select(c["status"], lambda v: S.move(c["id"], v), "Status of " + name,
-                               class_name="card-status"),
-                spacing="2", wrap="wrap", align="center",
+                               class_name="card-status", max_width="100%"),
+                spacing="1", wrap="wrap", align="center",
             ),
             spacing="1", width="100%",
         ),
+        on_press=S.press(c["id"]),
         on_drag_start=S.drag_start(c["id"]),
+        on_drag_end=S.drag_end,
         class_name="kanban-card",
         custom_attrs={"data-id": c["id"], "data-status": c["status"]},
         style={**CARD_STYLE, "cursor": "grab", "width": "100%"},
@@ -74,7 +82,7 @@ def _column(status: str) -> rx.Component:
         S.shown_statuses.contains(status),
         drop_column(
             rx.vstack(
-                rx.hstack(rx.heading(STATUS_LABEL[status], size="3"),
+                rx.hstack(rx.heading(STATUS_LABEL[status], size="2"),
                           rx.badge(S.counts[status], variant="soft", class_name="column-count"),
                           align="center", justify="between", width="100%"),
                 rx.foreach(getattr(S, f"cards_{status}"), _card),
@@ -86,17 +94,25 @@ def _column(status: str) -> rx.Component:
             id=f"column-{status}",
             role="region",
             aria_label=f"{STATUS_LABEL[status]} column",
-            style={"min_width": "15em", "width": "15em", "flex_shrink": "0", "padding": "0.6em",
-                   "border_radius": "10px", "background": "var(--gray-a2)", "border": "1px solid var(--gray-a4)",
-                   "min_height": "12em"},
+            style={"min_width": "0", "padding": "0.4em", "border_radius": "10px", "background": "var(--gray-a2)",
+                   "border": "1px solid var(--gray-a4)", "min_height": "12em"},
         ),
     )
 
 
 def _board() -> rx.Component:
+    """One grid column per shown status, each at least COLUMN_MIN wide; wider than the window, the board
+    scrolls sideways, and while a card is dragged its edge strips scroll it."""
     return rx.box(
-        rx.hstack(*[_column(s) for s in STATUSES], spacing="3", align="start"),
-        id="kanban", width="100%", style={"overflow_x": "auto", "padding_bottom": "0.5em"},
+        rx.box(
+            rx.el.div(*[_column(s) for s in STATUSES],
+                      style={"display": "grid", "grid_auto_flow": "column",
+                             "grid_auto_columns": f"minmax({COLUMN_MIN}, 1fr)", "gap": "0.5em",
+                             "align_items": "start"}),
+            id="kanban", width="100%", style={"overflow_x": "auto", "padding_bottom": "0.5em"},
+        ),
+        rx.cond(S.dragging, edge_strips("kanban")),
+        position="relative", width="100%",
     )
 
 
@@ -263,16 +279,19 @@ def _drawer() -> rx.Component:
                         rx.grid(
                             rx.vstack(rx.el.label("Round", html_for="round-name", style=LABEL_STYLE),
                                       rx.input(id="round-name", name="name", required=True, max_length=120,
-                                               placeholder="Phone screen"), spacing="1"),
+                                               placeholder="Phone screen", width="100%"), spacing="1", min_width="0"),
                             rx.vstack(rx.el.label("Date and time", html_for="round-when", style=LABEL_STYLE),
-                                      rx.input(id="round-when", name="scheduled_at", type="datetime-local"),
-                                      spacing="1"),
+                                      rx.input(id="round-when", name="scheduled_at", type="datetime-local", width="100%"),
+                                      spacing="1", min_width="0"),
                             rx.vstack(rx.el.label("Outcome", html_for="round-outcome", style=LABEL_STYLE),
                                       rx.el.select(*[rx.el.option(o.capitalize(), value=o)
                                                      for o in ("pending", "passed", "failed")],
                                                    id="round-outcome", name="outcome", default_value="pending",
                                                    style={"padding": "0.4em"}), spacing="1"),
-                            columns="3", spacing="2", width="100%"),
+                            # a datetime-local input needs about 13em: it gets its width, not a third of the row
+                            # (it overlapped the Outcome select); one field a row on a phone
+                            grid_template_columns=rx.breakpoints(initial="1fr", sm="minmax(0, 1fr) 16em auto"),
+                            spacing="2", width="100%"),
                         rx.el.label("Feedback", html_for="round-feedback", style=LABEL_STYLE),
                         rx.text_area(id="round-feedback", name="feedback", rows="2", width="100%", max_length=5000),
                         rx.button("Add round", type="submit", size="2", variant="soft", id="add-round"),
@@ -306,11 +325,7 @@ def _drawer() -> rx.Component:
 
 
 def _summary() -> rx.Component:
-    s = S.import_summary
-    return rx.text(s["rows"].to(str), " rows · ", s["created"].to(str),
-                   rx.cond(S.import_step == "done", " created · ", " to create · "),
-                   s["duplicates"].to(str), " duplicates · ", s["errors"].to(str), " with errors",
-                   id="import-summary", weight="medium")
+    return rx.text(S.import_summary_text, id="import-summary", weight="medium")
 
 
 def _import_dialog() -> rx.Component:
@@ -352,6 +367,11 @@ def _import_dialog() -> rx.Component:
                             rx.foreach(S.import_errors, lambda e: rx.text("Row ", e["row"], ": ", e["errors"],
                                                                           size="1", color_scheme="red")),
                             spacing="1", id="import-errors", width="100%")),
+                        rx.cond(S.import_duplicates.length() > 0, rx.vstack(
+                            rx.heading("Duplicates skipped", size="2"),
+                            rx.foreach(S.import_duplicates, lambda d: rx.text("Row ", d["row"], ": ", d["reason"],
+                                                                              size="1", color_scheme="gray")),
+                            spacing="1", id="import-duplicates", width="100%")),
                         rx.cond((S.import_step == "preview") & (S.import_preview.length() > 0), rx.table.root(
                             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
                                                            ("Row", "Company", "Title", "Status", "Applied")])),

@@ -1,12 +1,12 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.layout import error_callout, loading_block
+from components.layout import error_callout, link_button, loading_block
 from state.dashboard import DashboardState
 
 ROLE_INTRO = {
-    "seeker": "Upload your resume to get matched to jobs, see your recommendations and your skill gap, track "
-              "your applications on a Kanban board, ask the career coach, and write cover letters in the studio.",
+    "seeker": "Get matched to jobs, see your recommendations and your skill gap, track your applications on a "
+              "Kanban board, ask the career coach, and write cover letters in the studio.",
     "provider": "Post jobs and follow their AI enrichment from your provider console.",
     "admin": "Manage users, ingest jobs from career sites and job boards, follow enrichment, and answer seekers' "
              "chats live.",
@@ -16,12 +16,14 @@ ROLE_INTRO = {
 def _admin_card() -> rx.Component:
     """On an empty instance, the way to a first catalogue (the admin pages themselves are in the navigation)."""
     return rx.box(
+        rx.text("Chats waiting for an answer, failed listings and queues are on the ",
+                rx.link("admin home", href="/admin", weight="medium", id="admin-home-link"), ".", size="2"),
         rx.cond(
             DashboardState.empty_catalogue,
             rx.callout(
                 rx.hstack(rx.text("No job is live yet. Load the bundled sample catalogue (320 postings) to try the "
                                   "platform."),
-                          rx.link(rx.button("Load the sample catalogue", size="2"), href="/admin/ingestion"),
+                          link_button("Load the sample catalogue", size="2", href="/admin/ingestion"),
                           wrap="wrap", spacing="3", align="center"),
                 icon="info", width="100%", id="empty-catalogue"),
         ),
@@ -91,6 +93,36 @@ def _chart(title: str | rx.Var, data: rx.Var, x_key: str, chart_id: str) -> rx.C
     )
 
 
+def _next_steps() -> rx.Component:
+    """Seekers: where they stand with their resume, and the pages that follow from it."""
+    return rx.box(
+        rx.cond(
+            ~DashboardState.insights_loaded, rx.fragment(),
+            rx.cond(
+                DashboardState.resume_name == "",
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("file-up")),
+                    rx.callout.text("Start with your resume: ", rx.link("upload it", href="/resume", weight="medium"),
+                                    " to get matched to jobs and see your skill gap."),
+                    width="100%"),
+                rx.card(rx.flex(
+                    rx.hstack(rx.icon("file-check", size=16),
+                              rx.text("Your resume: ", rx.text.strong(DashboardState.resume_name), " (",
+                                      DashboardState.resume_skills_found, ")", size="2"),
+                              align="center", spacing="2"),
+                    rx.spacer(),
+                    # named apart from the navigation's "Recommended", "Skill gap" and "Resume"
+                    rx.link("Jobs matched to you", href="/recommended", size="2", weight="medium"),
+                    rx.link("What to learn next", href="/skills-gap", size="2", weight="medium"),
+                    rx.link("Upload a newer file", href="/resume", size="2"),
+                    column_gap="1.2em", row_gap="0.4em", wrap="wrap", align="center", width="100%"),
+                    width="100%"),
+            ),
+        ),
+        id="dashboard-resume", width="100%",
+    )
+
+
 def _tracker_card() -> rx.Component:
     """Seekers: the application tracker in charts (empty state until there is something to show)."""
     return rx.card(
@@ -105,7 +137,7 @@ def _tracker_card() -> rx.Component:
                             " or import the spreadsheet you keep; your funnel, weekly activity and salary range "
                             "show here.", color_scheme="gray", size="2", id="tracker-empty"),
                     rx.vstack(
-                        rx.text(DashboardState.tracker_total, " applications · ", DashboardState.funnel_rates,
+                        rx.text(DashboardState.funnel_rates,
                                 size="2", color_scheme="gray", id="tracker-summary"),
                         rx.grid(
                             _chart("Funnel", DashboardState.funnel_rows, "stage", "chart-funnel"),
@@ -134,7 +166,7 @@ def dashboard() -> rx.Component:
                                     role="status", width="100%", id="denied-notice")),
                 rx.heading("Welcome, ", DashboardState.user_name, size="7", id="dashboard-heading"),
                 rx.text(rx.match(DashboardState.user_role, *ROLE_INTRO.items(), ""), color_scheme="gray"),
-                rx.cond(DashboardState.user_role == "seeker", _tracker_card()),
+                rx.cond(DashboardState.user_role == "seeker", rx.fragment(_next_steps(), _tracker_card())),
                 rx.cond(DashboardState.user_role == "admin", _admin_card()),
                 rx.grid(_profile_card(), _export_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
                         width="100%"),

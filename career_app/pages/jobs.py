@@ -4,7 +4,7 @@ import reflex as rx
 
 from career_app.pages.common import frame
 from career_app.services import salary
-from components.layout import error_callout, loading_block
+from components.layout import error_callout, link_button, loading_block
 from career_app.pages.tracker import save_to_tracker
 from state.jobs import JobFeedState, JobPageState
 
@@ -64,7 +64,7 @@ def _job_card(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(rx.heading(row["title"], size="4"), rx.spacer(),
                           rx.cond(row["remote"] != "", rx.badge(row["remote"], color_scheme="green")), width="100%"),
-                rx.text(row["company"], " · ", row["location"], color_scheme="gray", size="2"),
+                rx.text(row["byline"], color_scheme="gray", size="2", class_name="byline"),
                 rx.cond(row["salary"] != "", rx.text(row["salary"], size="2")),
                 rx.text(row["skills"], size="1", color_scheme="gray"),
                 rx.text("Posted ", row["posted"], size="1", color_scheme="gray"),
@@ -75,6 +75,14 @@ def _job_card(row: rx.Var) -> rx.Component:
         href="/jobs/" + row["id"].to(str), underline="none", color="inherit", width="100%",
         class_name="job-card",
     )
+
+
+def _page_link(label: str, href: rx.Var, link_id: str) -> rx.Component:
+    """A page of the feed is its own address (?page=N): a full page load, which opens at the top and
+    leaves the place in the history for back and reload."""
+    return rx.cond(href != "",
+                   rx.button(rx.el.a(label, href=href, id=link_id), as_child=True, variant="soft"),
+                   rx.button(label, variant="soft", disabled=True))
 
 
 def jobs_feed() -> rx.Component:
@@ -93,10 +101,9 @@ def jobs_feed() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.button("Previous", on_click=JobFeedState.prev_page, variant="soft", disabled=JobFeedState.page == 0),
-            rx.text(JobFeedState.page_label, size="2", color_scheme="gray"),
-            rx.button("Next", on_click=JobFeedState.next_page, variant="soft",
-                      disabled=JobFeedState.page + 1 >= JobFeedState.page_count),
+            _page_link("Previous", JobFeedState.prev_href, "feed-prev"),
+            rx.text(JobFeedState.page_label, size="2", color_scheme="gray", id="feed-page-label"),
+            _page_link("Next", JobFeedState.next_href, "feed-next"),
             align="center", spacing="3",
         ),
     )
@@ -104,11 +111,13 @@ def jobs_feed() -> rx.Component:
 
 def _pillar_tabs() -> rx.Component:
     return rx.tabs.root(
+        # on a phone the tabs scroll sideways rather than being cut off ("Interv...")
         rx.tabs.list(
-            rx.tabs.trigger("Description", value="description"),
-            rx.tabs.trigger("Skills", value="skills"),
-            rx.tabs.trigger("Resume guide", value="guide"),
-            rx.tabs.trigger("Interview prep", value="prep"),
+            *[rx.tabs.trigger(label, value=value, flex_shrink="0") for label, value in
+              (("Description", "description"), ("Skills", "skills"), ("Resume guide", "guide"),
+               ("Interview prep", "prep"))],
+            style={"overflow_x": "auto", "overflow_y": "hidden", "flex_wrap": "nowrap", "scrollbar_width": "thin"},
+            id="job-tabs",
         ),
         rx.tabs.content(rx.text(JobPageState.job["description"], white_space="pre-wrap", padding_top="1em"),
                         value="description"),
@@ -189,7 +198,7 @@ def _match_panel() -> rx.Component:
             rx.cond(
                 JobPageState.match.contains("score"),
                 rx.vstack(
-                    rx.hstack(rx.heading(JobPageState.match["score"], "%", size="8", id="match-score"),
+                    rx.hstack(rx.heading(JobPageState.match["score"], size="8", id="match-score"),
                               rx.cond(JobPageState.match["gap"] == "yes",
                                       rx.badge(JobPageState.match["verdict"], color_scheme="amber", size="2",
                                                id="match-gap"),
@@ -256,14 +265,16 @@ def job_page() -> rx.Component:
                                        icon="info", size="1", id="offline-notice")),
                     rx.hstack(
                         rx.cond(JobPageState.job["apply_url"] != "",
-                                rx.link(rx.button("Apply on the company site"), href=JobPageState.job["apply_url"],
-                                        is_external=True)),
+                                link_button("Apply on the company site", href=JobPageState.job["apply_url"],
+                                            link_props={"is_external": True})),
                         rx.cond(JobPageState.can_match,
-                                rx.link(rx.button("Ask the coach about this job", variant="soft"),
-                                        href="/coach?job=" + JobPageState.job["id"].to(str), id="ask-coach")),
+                                link_button("Ask the coach about this job", variant="soft",
+                                            href="/coach?job=" + JobPageState.job["id"].to(str),
+                                            link_props={"id": "ask-coach"})),
                         rx.cond(JobPageState.can_match,
-                                rx.link(rx.button("Write a cover letter", variant="soft"),
-                                        href="/studio?job=" + JobPageState.job["id"].to(str), id="write-cover-letter")),
+                                link_button("Write a cover letter", variant="soft",
+                                            href="/studio?job=" + JobPageState.job["id"].to(str),
+                                            link_props={"id": "write-cover-letter"})),
                         rx.cond(JobPageState.can_match, save_to_tracker()),
                         spacing="3", wrap="wrap",
                     ),

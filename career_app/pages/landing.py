@@ -1,6 +1,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from components.layout import link_button
 from state.auth import AuthState
 
 # Only what the app does today.
@@ -31,7 +32,7 @@ def _feature(icon: str, title: str, text: str) -> rx.Component:
 
 def _hero_buttons(*buttons: tuple[str, str, str]) -> rx.Component:
     return rx.flex(
-        *[rx.link(rx.button(label, size="3", variant=variant), href=href) for label, href, variant in buttons],
+        *[link_button(label, size="3", variant=variant, href=href) for label, href, variant in buttons],
         spacing="3", wrap="wrap",
     )
 

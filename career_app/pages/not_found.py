@@ -1,6 +1,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from components.layout import link_button
 
 
 def not_found() -> rx.Component:
@@ -11,8 +12,8 @@ def not_found() -> rx.Component:
             rx.text("There is nothing at this address. It may have moved, or the link may be mistyped.",
                     color_scheme="gray", align="center"),
             rx.hstack(
-                rx.link(rx.button("Go to the home page", size="3"), href="/", id="not-found-home"),
-                rx.link(rx.button("Browse jobs", size="3", variant="outline"), href="/jobs"),
+                link_button("Go to the home page", size="3", href="/", link_props={"id": "not-found-home"}),
+                link_button("Browse jobs", size="3", variant="outline", href="/jobs"),
                 spacing="3", wrap="wrap", justify="center",
             ),
             spacing="4", align="center", padding_y="4em", width="100%",

@@ -1,6 +1,9 @@
 import reflex as rx
 
 from career_app.pages.common import frame
+from career_app.pages.profile_mailbox import mailbox_card
+from career_app.pages.profile_tokens import tokens_card
+from career_app.pages.support_widgets import linked_identities_card
 from components.layout import error_callout, link_callout, loading_block
 from state.profile import ProfileState as S
 
@@ -105,10 +108,14 @@ def profile_page() -> rx.Component:
                 error_callout(S.error),
                 rx.cond(S.loading, loading_block("Loading your profile…"),
                         rx.card(_form(), width="100%")),
+                linked_identities_card(),
+                mailbox_card(),
+                tokens_card(),
                 spacing="4", width="100%",
             ),
-            rx.cond(S.signed_in, rx.text("The profile page is for job seekers; your account details are on the "
-                                         "dashboard."), loading_block()),
+            rx.cond(S.signed_in, rx.vstack(
+                rx.text("The profile page is for job seekers; your account details are on the dashboard."),
+                linked_identities_card(), spacing="4", width="100%"), loading_block()),
         ),
         max_width="48em",
     )

@@ -52,7 +52,14 @@ def _post_form() -> rx.Component:
                               default_value=ProviderState.draft["external_apply_url"]),
                 error_callout(ProviderState.form_error),
                 info_callout(ProviderState.form_notice),
-                info_callout(ProviderState.posted_notice),
+                rx.cond(ProviderState.posted_notice != "",
+                        rx.callout.root(
+                            rx.callout.icon(rx.icon("circle-check")),
+                            rx.callout.text(ProviderState.posted_notice, " ",
+                                            # a plain anchor: on a phone the list is below the form
+                                            rx.el.a("See it in your jobs", href="#your-jobs",
+                                                    style={"font_weight": "500", "color": "var(--accent-11)"})),
+                            color_scheme="green", role="status", width="100%", id="posted-notice")),
                 rx.hstack(
                     rx.button(rx.cond(ProviderState.editing_id != "", "Save changes", "Post job"), type="submit",
                               loading=ProviderState.posting, id="post-job"),
@@ -108,7 +115,7 @@ def _job_row(row: rx.Var) -> rx.Component:
 def _job_table() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Your jobs", size="4"),
+            rx.heading("Your jobs", size="4", id="your-jobs", style={"scroll_margin_top": "1em"}),
             error_callout(ProviderState.list_error),
             rx.cond(
                 ProviderState.rows.length() == 0,
@@ -133,8 +140,12 @@ def provider_console() -> rx.Component:
     return frame(
         rx.cond(
             (ProviderState.user_role == "provider") | (ProviderState.user_role == "admin"),
-            rx.vstack(rx.heading("Provider console", size="7"), _post_form(), _job_table(), spacing="4",
-                      width="100%"),
+            rx.vstack(rx.heading("Provider console", size="7"),
+                      # side by side on a wide screen: the list stays in view while posting
+                      rx.grid(_post_form(), _job_table(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4",
+                              width="100%", align_items="start"),
+                      spacing="4", width="100%"),
             rx.cond(ProviderState.signed_in, rx.text("The provider console is for job providers."), loading_block()),
-        )
+        ),
+        max_width="90em",
     )

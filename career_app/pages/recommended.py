@@ -14,7 +14,7 @@ def _rec_card(row: rx.Var) -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.link(rx.heading(row["title"], size="4"), href="/jobs/" + row["id"].to(str)),
-                rx.text(row["company"], " · ", row["location"], " ", row["remote"], size="2", color_scheme="gray"),
+                rx.text(row["byline"], size="2", color_scheme="gray", class_name="byline"),
                 rx.text("You have: ", row["matched"], size="1"),
                 rx.cond(row["missing"] != "", rx.text("To learn: ", row["missing"], size="1", color_scheme="amber")),
                 rx.cond(row["seniority"] != "", rx.text(row["seniority"], size="1", color_scheme="gray")),
@@ -40,8 +40,7 @@ def _banded_card(row: rx.Var) -> rx.Component:
             rx.badge(row["band"], color_scheme=row["color"], size="2", class_name="band", min_width="4.5em"),
             rx.vstack(
                 rx.link(rx.text(row["title"], weight="bold"), href="/jobs/" + row["id"].to(str)),
-                rx.text(row["company"], " · match ", row["score"], "% · must-haves shown ", row["must"], size="1",
-                        color_scheme="gray"),
+                rx.text(row["byline"], size="1", color_scheme="gray", class_name="byline"),
                 rx.el.ul(_reason(row["reason0"]), _reason(row["reason1"]), _reason(row["reason2"]),
                          style={"padding_left": "1.2em", "font_size": "0.85em"}),
                 spacing="1",

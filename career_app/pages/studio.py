@@ -3,7 +3,7 @@
 import reflex as rx
 
 from career_app.pages.common import frame
-from components.layout import error_callout
+from components.layout import error_callout, link_button
 from state.studio import EMAIL_LABEL, KIND_LABEL, TYPED, StudioState as S
 
 TONES = ("formal", "warm", "confident", "concise")
@@ -99,14 +99,14 @@ def _editor() -> rx.Component:
         rx.hstack(rx.heading(rx.cond(S.title != "", S.title, "Your document"), size="4"), rx.spacer(),
                   rx.cond(S.generated_by == "offline", rx.badge("offline writer")),
                   rx.cond(S.content_id != "", rx.hstack(
-                      rx.link(rx.button("Export DOCX", variant="outline", size="1"), href=S.export_docx,
-                              id="studio-export-docx", is_external=True),
-                      rx.link(rx.button("Export PDF", variant="outline", size="1"), href=S.export_pdf,
-                              id="studio-export-pdf", is_external=True), spacing="2")),
+                      link_button("Export DOCX", variant="outline", size="1", href=S.export_docx,
+                                  link_props={"id": "studio-export-docx", "is_external": True}),
+                      link_button("Export PDF", variant="outline", size="1", href=S.export_pdf,
+                                  link_props={"id": "studio-export-pdf", "is_external": True}), spacing="2")),
                   width="100%", align="center"),
         rx.text_area(value=S.text, on_change=S.set_text, rows="18", width="100%", id="studio-editor",
                      aria_label="Document text", placeholder="Generate a document; it appears here as it is written.",
-                     read_only=S.generating, font_family="ui-serif, Georgia, serif"),
+                     read_only=S.generating),
         rx.hstack(rx.button("Save as new version", on_click=S.save_version, disabled=S.content_id == "",
                             id="studio-save"),
                   rx.cond(S.notice != "", rx.text(S.notice, size="2", color_scheme="green", id="studio-notice")),
@@ -142,11 +142,16 @@ def _versions() -> rx.Component:
             rx.cond(v["flags"] != "0", rx.badge(v["flags"], " flagged", color_scheme="red")),
             rx.text(v["when"], size="1", color_scheme="gray"),
             rx.spacer(),
-            rx.cond(v["number"] != S.latest_version.to(str), rx.hstack(
-                rx.button("Diff", size="1", variant="soft", on_click=S.show_diff(v["number"]),
-                          id="studio-diff-" + v["number"]),
-                rx.button("Restore", size="1", variant="outline", on_click=S.restore(v["number"]),
-                          id="studio-restore-" + v["number"]), spacing="1")),
+            rx.cond(v["latest"] == "yes",
+                    # the newest: what it changed from the version before (none before version 1)
+                    rx.cond(v["number"] != "1",
+                            rx.button("Changes", size="1", variant="soft", on_click=S.show_diff(v["number"]),
+                                      id="studio-diff-" + v["number"])),
+                    rx.hstack(
+                        rx.button("Diff", size="1", variant="soft", on_click=S.show_diff(v["number"]),
+                                  id="studio-diff-" + v["number"]),
+                        rx.button("Restore", size="1", variant="outline", on_click=S.restore(v["number"]),
+                                  id="studio-restore-" + v["number"]), spacing="1")),
             width="100%", align="center", class_name="studio-version", key=v["number"])),
         spacing="2", width="100%", id="studio-versions"))
 

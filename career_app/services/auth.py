@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from career_app import db
-from career_app.services import live
+from career_app.services import api_tokens, live
 from career_app.services.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
 from career_app.services.versions import VersionCounter
 from career_app.settings import settings
@@ -167,12 +167,23 @@ def revoke_token(r: redis.Redis, claims: dict) -> None:
 def user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
     """The active user an access token belongs to. The role comes from the database, not the token.
     A token made for one purpose only (the notifications socket) is refused."""
+    return _user_and_expiry(session, r, token)[0]
+
+
+def _user_and_expiry(session: Session, r: redis.Redis, token: str | None) -> tuple[User, float]:
     if not token:
         raise Unauthorized("Not authenticated")
+    if api_tokens.is_personal(token):
+        # Only a route's Bearer header gives a personal token its scope (deps.request_token); the web
+        # session, websockets and admin routes never do.
+        scope = getattr(token, "scope", None)
+        if not isinstance(token, api_tokens.ScopedToken):
+            raise Unauthorized("Personal API tokens are accepted on the REST API and MCP only")
+        return api_tokens.user_for(session, token, scope)
     claims = decode_token(token)
     if "purpose" in claims:
         raise Unauthorized("This token is only valid for its own purpose, not as a bearer token")
-    return _claimed_user(session, r, claims)
+    return _claimed_user(session, r, claims), float(claims["exp"])
 
 
 def _claimed_user(session: Session, r: redis.Redis, claims: dict) -> User:
@@ -239,9 +250,9 @@ def user_from_socket_token(session: Session, r: redis.Redis, token: str | None) 
 IDENTITY_CACHE_SECONDS = 5.0
 _IDENTITY_CACHE_ENTRIES = 10_000
 REFRESH_AHEAD_SECONDS = 1.0
-_refreshing: dict[tuple[str, str], float] = {}  # entries one caller is refreshing right now
+_refreshing: dict[tuple, float] = {}  # entries one caller is refreshing right now
 _identity_version = VersionCounter("auth:identity-version")
-_identities: dict[tuple[str, str], tuple[float, User]] = {}
+_identities: dict[tuple, tuple[float, User]] = {}
 
 
 def identity_changed(r: redis.Redis) -> None:
@@ -254,7 +265,7 @@ def cached_user(token: str | None) -> User | None:
     REFRESH_AHEAD_SECONDS of an entry one caller gets None (and refreshes it) while the others still
     use it: a busy token never sends all its concurrent requests to the database at once."""
     version = _identity_version.mirrored()
-    key = (version, token)
+    key = _cache_key(version, token)
     entry = _identities.get(key) if token and version is not None else None
     now = time.monotonic()
     if entry is None or entry[0] <= now:
@@ -267,16 +278,22 @@ def cached_user(token: str | None) -> User | None:
 def remembered_user_from_token(session: Session, r: redis.Redis, token: str | None) -> User:
     """user_from_token, remembered for cached_user (never past the token's own expiry)."""
     version = _identity_version.current(r)  # read first: a change meanwhile makes the entry unreachable
+    key = _cache_key(version, token)
     try:
-        user = user_from_token(session, r, token)
-        lifetime = min(IDENTITY_CACHE_SECONDS, decode_token(token)["exp"] - time.time())
+        user, expires = _user_and_expiry(session, r, token)
+        lifetime = min(IDENTITY_CACHE_SECONDS, expires - time.time())
         if len(_identities) >= _IDENTITY_CACHE_ENTRIES:
             _identities.clear()
             _refreshing.clear()
-        _identities[(version, token)] = (time.monotonic() + lifetime, user)
+        _identities[key] = (time.monotonic() + lifetime, user)
         return user
     finally:
-        _refreshing.pop((version, token), None)
+        _refreshing.pop(key, None)
+
+
+def _cache_key(version, token: str | None) -> tuple:
+    # A personal token is remembered per scope: allowed on one route says nothing of another.
+    return version, token, getattr(token, "scope", None), isinstance(token, api_tokens.ScopedToken)
 
 
 def require_role(user: User, *roles: Role) -> User:

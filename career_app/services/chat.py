@@ -7,14 +7,17 @@ a crash never loses what a client was told. The AI's replies are written by serv
 import re
 import time
 import uuid
+from datetime import timedelta
 
 import redis
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from career_app.services import live, notifications, presence
 from career_app.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
+from models.base import utcnow
 from models.chat import ChatMessage, ChatRole, ChatSession, ChatStatus
+from models.chat_desk import ChatAudit
 from models.chat_schemas import MAX_MESSAGE_CHARS, ChatMessageOut, ChatSessionOut
 from models.job import Job
 from models.notification import Category, Priority
@@ -27,6 +30,12 @@ SESSION_NOT_FOUND = "Chat session not found"
 JOINED_NOTE = "A human agent has joined the chat."
 LEFT_NOTE = "The human agent has left the chat; the AI coach continues."
 QUEUED_NOTE = "A human agent holds this conversation and will answer shortly."
+AI_NAME = "AI coach"
+REQUESTED_NOTE = ("I have asked a career advisor to join this conversation. Until one does, I keep answering "
+                  "your questions here.")
+IDLE_NOTE = "The advisor has not answered for a while, so the AI coach continues; you can ask for a person again."
+IDLE_ADMIN_NOTE = "Handed back to the AI coach: no answer to the seeker for {minutes:g} minutes."
+AI_ANSWERS = (ChatStatus.active_ai, ChatStatus.waiting_human)  # the AI coach answers in these states
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -40,9 +49,11 @@ def message_json(message: ChatMessage) -> dict:
     return message_out(message).model_dump(mode="json")
 
 
-def session_out(chat: ChatSession, seeker_name: str = "", job_title: str = "") -> ChatSessionOut:
+def session_out(chat: ChatSession, seeker_name: str = "", job_title: str = "", assignee_name: str = "") -> ChatSessionOut:
     out = ChatSessionOut.model_validate(chat, from_attributes=True)
     out.seeker_name, out.job_title = seeker_name, job_title
+    out.assignee_id, out.assignee_name = chat.admin_id, assignee_name if chat.admin_id else ""
+    out.rating_requested = chat.rating_admin_id is not None
     return out
 
 
@@ -68,11 +79,20 @@ def get_visible(session: Session, user: User, session_id, lock: bool = False) ->
 
 
 def _named(session: Session, chats: list[ChatSession]) -> list[ChatSessionOut]:
-    user_ids = {c.user_id for c in chats}
+    user_ids = {c.user_id for c in chats} | {c.admin_id for c in chats if c.admin_id}
     job_ids = {c.job_id for c in chats if c.job_id}
     names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(user_ids))).all()) if user_ids else {}
     titles = dict(session.exec(select(Job.id, Job.title).where(Job.id.in_(job_ids))).all()) if job_ids else {}
-    return [session_out(c, names.get(c.user_id, ""), titles.get(c.job_id, "")) for c in chats]
+    # The seeker's latest message per conversation (the admin list shows it): one index walk each.
+    last_asked = dict(session.exec(
+        select(ChatMessage.session_id, func.left(ChatMessage.content, 200))
+        .where(ChatMessage.session_id.in_([c.id for c in chats]), ChatMessage.role == ChatRole.user)
+        .distinct(ChatMessage.session_id).order_by(ChatMessage.session_id, ChatMessage.id.desc())).all()) if chats else {}
+    out = [session_out(c, names.get(c.user_id, ""), titles.get(c.job_id, ""), names.get(c.admin_id, ""))
+           for c in chats]
+    for o in out:
+        o.last_seeker_message = last_asked.get(o.id, "")
+    return out
 
 
 def describe(session: Session, chat: ChatSession) -> ChatSessionOut:
@@ -80,14 +100,17 @@ def describe(session: Session, chat: ChatSession) -> ChatSessionOut:
 
 
 def list_sessions(session: Session, user: User, status: ChatStatus | None = None, skip: int = 0,
-                  limit: int = 20) -> tuple[list[ChatSessionOut], int]:
-    """A seeker's own conversations; an admin's view is every conversation. Most recent first."""
+                  limit: int = 20, assignee_id: uuid.UUID | None = None) -> tuple[list[ChatSessionOut], int]:
+    """A seeker's own conversations; an admin's view is every conversation (or those one admin holds).
+    Most recent first."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     query = select(ChatSession)
     if user.role != Role.admin:
         query = query.where(ChatSession.user_id == user.id)
     if status is not None:
         query = query.where(ChatSession.status == status)
+    if assignee_id is not None:
+        query = query.where(ChatSession.admin_id == assignee_id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(ChatSession.last_message_at.desc(), ChatSession.id)
                         .offset(skip).limit(limit)).all()
@@ -161,18 +184,26 @@ def _take_rate_slot(r: redis.Redis, user: User) -> None:
 
 
 def _append(session: Session, chat: ChatSession, role: ChatRole, content: str, author: uuid.UUID | None,
-            **fields) -> ChatMessage:
-    message = ChatMessage(session_id=chat.id, role=role, content=content, author_id=author, **fields)
+            author_name: str = "", **fields) -> ChatMessage:
+    message = ChatMessage(session_id=chat.id, role=role, content=content, author_id=author,
+                          author_name=author_name[:120], **fields)
     session.add(message)
     chat.last_message_at = message.created_at
     chat.last_message_preview = content[:200]
     return message
 
 
+def audit(session: Session, chat_id: uuid.UUID, action: str, actor: User | None = None, **detail) -> None:
+    """One row of the conversation's audit trail, committed with the change it records."""
+    session.add(ChatAudit(session_id=chat_id, action=action, actor_id=actor.id if actor else None,
+                          actor_name=actor.full_name if actor else "system", detail=detail))
+
+
 def _announce(session: Session, r: redis.Redis, chat: ChatSession, event: dict) -> None:
     """After the commit: the event to the conversation's watchers, the new summary to the admins."""
-    live.publish(r, live.conv(chat.id), {**event, "session_status": chat.status.value})
-    live.publish(r, live.ADMINS, {"type": "session_update", "session": describe(session, chat).model_dump(mode="json")})
+    summary = describe(session, chat).model_dump(mode="json")
+    live.publish(r, live.conv(chat.id), {**event, "session_status": chat.status.value, "session": summary})
+    live.publish(r, live.ADMINS, {"type": "session_update", "session": summary})
 
 
 def post_user_message(session: Session, r: redis.Redis, user: User, session_id, content: object) -> tuple[dict, bool]:
@@ -185,18 +216,27 @@ def post_user_message(session: Session, r: redis.Redis, user: User, session_id, 
     if chat.status == ChatStatus.closed:
         raise Conflict("This conversation is closed")
     _take_rate_slot(r, user)
-    message = _append(session, chat, ChatRole.user, text, user.id)
+    message = _append(session, chat, ChatRole.user, text, user.id, user.full_name)
     chat.waiting_since = chat.waiting_since or message.created_at
     chat.unread_for_admin += 1
     session.commit()
     data = message_json(message)
     _announce(session, r, chat, {"type": "user_message", "message": data})
-    return data, chat.status == ChatStatus.active_ai
+    return data, chat.status in AI_ANSWERS
 
 
 def _require_admin(user: User) -> None:
     if user.role != Role.admin:
         raise Forbidden("Admin access required")
+
+
+def _name_of(session: Session, user_id) -> str:
+    return session.exec(select(User.full_name).where(User.id == user_id)).first() or "another admin"
+
+
+def _held_by_other(session: Session, chat: ChatSession) -> Conflict:
+    name = _name_of(session, chat.admin_id)
+    return Conflict(f"{name} holds this conversation")
 
 
 def _admin_chat(session: Session, admin: User, session_id) -> ChatSession:
@@ -207,20 +247,65 @@ def _admin_chat(session: Session, admin: User, session_id) -> ChatSession:
     if chat.status == ChatStatus.closed:
         raise Conflict("This conversation is closed")
     if chat.status == ChatStatus.human and chat.admin_id != admin.id:
-        raise Conflict("Another admin holds this conversation")
+        raise _held_by_other(session, chat)
     return chat
 
 
-def takeover(session: Session, r: redis.Redis, admin: User, session_id) -> ChatSessionOut:
-    """An admin takes the conversation from the AI (any reply being streamed stops)."""
-    chat = _admin_chat(session, admin, session_id)
-    if chat.status == ChatStatus.human:  # already theirs: nothing to announce again
+def request_human(session: Session, r: redis.Redis, user: User, session_id) -> ChatSessionOut:
+    """The seeker asks for a person: the conversation joins the queue (the AI keeps answering)."""
+    chat = get_visible(session, user, session_id, lock=True)
+    if chat.user_id != user.id:
+        raise Forbidden("Only the seeker asks for a person")
+    if chat.status == ChatStatus.closed:
+        raise Conflict("This conversation is closed")
+    if chat.status != ChatStatus.active_ai:  # already waiting, or a person holds it: nothing to do
         return describe(session, chat)
-    chat.status, chat.admin_id = ChatStatus.human, admin.id
-    note = _append(session, chat, ChatRole.system, JOINED_NOTE, admin.id)
+    now = utcnow()
+    chat.status, chat.requested_at, chat.first_response_at, chat.sla_notified_at = ChatStatus.waiting_human, now, None, None
+    note = _append(session, chat, ChatRole.assistant, REQUESTED_NOTE, None, AI_NAME, generated_by="desk")
+    audit(session, chat.id, "requested", user)
+    session.commit()
+    _announce(session, r, chat, {"type": "human_requested", "message": message_json(note)})
+    from career_app.services import desk  # desk builds on this module
+
+    if not desk.auto_assign(session, r, chat.id):
+        desk.publish_queue(session, r)
+    session.refresh(chat)
+    return describe(session, chat)
+
+
+def takeover(session: Session, r: redis.Redis, admin: User, session_id, auto: bool = False) -> ChatSessionOut:
+    """An admin takes the conversation from the AI or the queue (any reply being streamed stops).
+    One conditional UPDATE decides between admins acting at once: exactly one wins, the others are
+    told who holds it."""
+    _require_admin(admin)
+    chat = _load(session, session_id)
+    if chat is None:
+        raise NotFound(SESSION_NOT_FOUND)
+    now = utcnow()
+    won = session.execute(update(ChatSession).where(ChatSession.id == chat.id, ChatSession.status.in_(AI_ANSWERS))
+                       .values(status=ChatStatus.human, admin_id=admin.id, admin_active_at=now, rating_admin_id=None)
+                       .returning(ChatSession.requested_at)).first()
+    if won is None:
+        session.rollback()
+        chat = _load(session, session_id, lock=True)
+        if chat.status == ChatStatus.closed:
+            raise Conflict("This conversation is closed")
+        if chat.admin_id != admin.id:
+            raise _held_by_other(session, chat)
+        return describe(session, chat)  # already theirs: nothing to announce again
+    session.refresh(chat)
+    note = _append(session, chat, ChatRole.system, JOINED_NOTE, admin.id, admin.full_name)
+    waited = (now - chat.requested_at).total_seconds() if chat.requested_at else None
+    audit(session, chat.id, "taken_over", admin, waited_seconds=round(waited, 1) if waited is not None else None,
+          **({"auto_assigned": True} if auto else {}))
     session.commit()
     _announce(session, r, chat, {"type": "admin_takeover", "event": "admin_takeover", "note": JOINED_NOTE,
                                  "admin_name": admin.full_name, "message": message_json(note)})
+    if waited is not None:
+        from career_app.services import desk
+
+        desk.publish_queue(session, r)
     notifications.notify(session, r, chat.user_id, type="admin_joined_chat", category=Category.chat,
                          priority=Priority.high, title="A career advisor joined your chat",
                          message=f"{admin.full_name} joined “{chat.title}”.", data={"session_id": str(chat.id)},
@@ -228,16 +313,72 @@ def takeover(session: Session, r: redis.Redis, admin: User, session_id) -> ChatS
     return describe(session, chat)
 
 
+def transfer(session: Session, r: redis.Redis, admin: User, session_id, to_admin_id) -> ChatSessionOut:
+    """The holder hands the conversation to another admin (who holds it from now on)."""
+    chat = _admin_chat(session, admin, session_id)
+    if chat.status != ChatStatus.human:
+        raise Conflict("Only a conversation you hold can be transferred; take it over first")
+    target = session.get(User, uuid.UUID(str(to_admin_id)))
+    if target is None or target.role != Role.admin or not target.is_active:
+        raise InvalidInput("Transfer to an active admin")
+    if target.id == admin.id:
+        raise InvalidInput("You already hold this conversation")
+    chat.admin_id, chat.admin_active_at = target.id, utcnow()
+    text = f"{admin.full_name} handed the conversation to {target.full_name}."
+    note = _append(session, chat, ChatRole.system, text, admin.id, admin.full_name)
+    audit(session, chat.id, "transferred", admin, to_id=str(target.id), to_name=target.full_name)
+    session.commit()
+    _announce(session, r, chat, {"type": "admin_transfer", "admin_name": target.full_name,
+                                 "message": message_json(note)})
+    notifications.notify(session, r, target.id, type="chat_transferred", category=Category.chat,
+                         priority=Priority.high, title="A conversation was handed to you",
+                         message=f"{admin.full_name} handed you “{chat.title}”.", data={"session_id": str(chat.id)},
+                         action_url=f"/admin/chat?session={chat.id}")
+    return describe(session, chat)
+
+
+def _hand_back(session: Session, r: redis.Redis, chat: ChatSession, actor: User | None, how: str,
+               seeker_note: str) -> None:
+    """Back to the AI; the seeker is asked to rate the advisor who held it."""
+    holder = chat.admin_id
+    chat.status, chat.admin_id, chat.rating_admin_id = ChatStatus.active_ai, None, holder
+    note = _append(session, chat, ChatRole.system, seeker_note, actor.id if actor else None,
+                   actor.full_name if actor else "")
+    audit(session, chat.id, "released", actor, how=how, holder_id=str(holder) if holder else None)
+    session.commit()
+    _announce(session, r, chat, {"type": "admin_release", "event": "admin_release", "note": seeker_note,
+                                 "how": how, "message": message_json(note)})
+
+
 def release(session: Session, r: redis.Redis, admin: User, session_id) -> ChatSessionOut:
+    """The holder hands the conversation back to the AI. The caller then has the coach answer the
+    seeker's last unanswered message (coach.answer_pending), in the process that has an event loop."""
     chat = _admin_chat(session, admin, session_id)
     if chat.status != ChatStatus.human:
         raise Conflict("This conversation is not held by a human")
-    chat.status, chat.admin_id = ChatStatus.active_ai, None
-    note = _append(session, chat, ChatRole.system, LEFT_NOTE, admin.id)
-    session.commit()
-    _announce(session, r, chat, {"type": "admin_release", "event": "admin_release", "note": LEFT_NOTE,
-                                 "message": message_json(note)})
+    _hand_back(session, r, chat, admin, "by_hand", LEFT_NOTE)
     return describe(session, chat)
+
+
+def release_idle(session: Session, r: redis.Redis, session_id, idle_before) -> bool:
+    """The idle hand-back (the worker's sweep): only if the holder still has not acted since
+    `idle_before`, checked under the row lock. The note goes to the seeker and to the admins."""
+    chat = _load(session, session_id, lock=True)
+    if (chat is None or chat.status != ChatStatus.human or chat.admin_active_at is None
+            or chat.admin_active_at >= idle_before):
+        session.rollback()
+        return False
+    holder = chat.admin_id
+    _hand_back(session, r, chat, None, "idle", IDLE_NOTE)
+    minutes = (utcnow() - idle_before).total_seconds() / 60
+    live.publish(r, live.ADMINS, {"type": "desk_note", "session_id": str(chat.id), "admin_id": str(holder),
+                                  "note": IDLE_ADMIN_NOTE.format(minutes=round(minutes, 1))})
+    if holder:
+        notifications.notify(session, r, holder, type="chat_handed_back", category=Category.chat,
+                             title="A conversation went back to the AI coach",
+                             message=IDLE_ADMIN_NOTE.format(minutes=round(minutes, 1)) + f" (“{chat.title}”)",
+                             data={"session_id": str(chat.id)}, action_url=f"/admin/chat?session={chat.id}")
+    return True
 
 
 def post_admin_message(session: Session, r: redis.Redis, admin: User, session_id, content: object) -> dict:
@@ -248,8 +389,13 @@ def post_admin_message(session: Session, r: redis.Redis, admin: User, session_id
         session.rollback()
         takeover(session, r, admin, session_id)
         chat = _admin_chat(session, admin, session_id)
-    message = _append(session, chat, ChatRole.admin, text, admin.id)
-    chat.waiting_since, chat.unread_for_admin = None, 0
+    message = _append(session, chat, ChatRole.admin, text, admin.id, admin.full_name)
+    now = utcnow()
+    chat.waiting_since, chat.unread_for_admin, chat.admin_active_at = None, 0, now
+    if chat.requested_at is not None and chat.first_response_at is None:
+        chat.first_response_at = now
+        audit(session, chat.id, "first_response", admin,
+              wait_seconds=round((now - chat.requested_at).total_seconds(), 1))
     session.commit()
     data = message_json(message)
     _announce(session, r, chat, {"type": "admin_message", "message": data, "admin_name": admin.full_name})
@@ -275,9 +421,17 @@ def mark_read_by_admin(session: Session, r: redis.Redis, admin: User, session_id
 def close(session: Session, r: redis.Redis, user: User, session_id) -> ChatSessionOut:
     chat = get_visible(session, user, session_id, lock=True)
     if chat.status != ChatStatus.closed:
+        was_waiting = chat.status == ChatStatus.waiting_human
+        if chat.status == ChatStatus.human:
+            chat.rating_admin_id = chat.admin_id  # a human conversation closed: the seeker rates it
         chat.status, chat.admin_id, chat.waiting_since = ChatStatus.closed, None, None
+        audit(session, chat.id, "closed", user)
         session.commit()
         _announce(session, r, chat, {"type": "session_closed", "event": "session_closed"})
+        if was_waiting:
+            from career_app.services import desk
+
+            desk.publish_queue(session, r)
     return describe(session, chat)
 
 
@@ -288,11 +442,11 @@ def save_reply(session: Session, r: redis.Redis, session_id: uuid.UUID, content:
     chat = _load(session, session_id, lock=True)
     if chat is None:
         return None
-    interrupted = cut_short or chat.status != ChatStatus.active_ai
+    interrupted = cut_short or chat.status not in AI_ANSWERS
     if not content.strip() and interrupted:
         session.rollback()
         return None
-    message = _append(session, chat, ChatRole.assistant, content, None, interrupted=interrupted,
+    message = _append(session, chat, ChatRole.assistant, content, None, AI_NAME, interrupted=interrupted,
                       generated_by=generated_by)
     newer = session.exec(select(func.count()).where(ChatMessage.session_id == chat.id, ChatMessage.id > answered_up_to,
                                                     ChatMessage.role == ChatRole.user)).one()
@@ -302,3 +456,9 @@ def save_reply(session: Session, r: redis.Redis, session_id: uuid.UUID, content:
     data = message_json(message)
     _announce(session, r, chat, {"type": "ai_reply", "message": data, "content": content, "stream_id": stream_id})
     return data
+
+
+def idle_cutoff(now=None):
+    from career_app.settings import settings
+
+    return (now or utcnow()) - timedelta(minutes=settings.takeover_idle_minutes)

@@ -48,15 +48,18 @@ class CoachContext:
     question: str = ""
     answered_up_to: int = 0
     situation: Situation | None = None  # what the answer is made of (coach_answers)
+    status: ChatStatus = ChatStatus.active_ai
 
 
 def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None:
     """What the coach knows, or None when there is nothing for the AI to answer (a human holds the
     conversation, it is closed, or the last message is not the seeker's)."""
     chat_row = chat._load(session, session_id)
-    if chat_row is None or chat_row.status != ChatStatus.active_ai:
+    if chat_row is None or chat_row.status not in chat.AI_ANSWERS:
         return None
     recent = chat.recent(session, chat_row.id, MEMORY_MESSAGES)
+    while recent and recent[-1].role == ChatRole.system:  # "the advisor left": the question before it counts
+        recent.pop()
     if not recent or recent[-1].role != ChatRole.user:
         return None
     seeker = session.get(User, chat_row.user_id)
@@ -99,7 +102,8 @@ def load_context(session: Session, session_id: uuid.UUID) -> CoachContext | None
     return CoachContext(
         session_id=chat_row.id, seeker_name=seeker.full_name if seeker else "", skills=skills,
         resume_excerpt=(resume.text[:1500] if resume else ""), job=job_info, match=match_info, history=history,
-        question=recent[-1].content, answered_up_to=recent[-1].id or 0, situation=situation)
+        question=recent[-1].content, answered_up_to=recent[-1].id or 0, situation=situation,
+        status=chat_row.status)
 
 
 def unanswered(session: Session, session_id: uuid.UUID) -> bool:
@@ -146,7 +150,30 @@ async def _offline_chunks(ctx: CoachContext):
         await asyncio.sleep(settings.coach_offline_word_delay)
 
 
+_WANTS_PERSON = re.compile(r"\b(human|real person|a person|someone real|advisor|adviser|agent|talk to (?:a|some)one)\b",
+                           re.IGNORECASE)
+OFFER_PERSON = ("\n\nIf you would rather talk this through with a person, choose “Ask for a person” and a career "
+                "advisor will join.")
+ASKED_PERSON = "\n\n(A career advisor has been asked to join; I keep answering until they do.)"
+
+
+def _coda(ctx: CoachContext) -> str:
+    """What the coach adds after its answer: a person was asked, or the offer to ask one when the seeker
+    seems to want one."""
+    if ctx.status == ChatStatus.waiting_human:
+        return ASKED_PERSON
+    return OFFER_PERSON if _WANTS_PERSON.search(ctx.question) else ""
+
+
 async def _chunks(ctx: CoachContext):
+    label = llm.OFFLINE
+    async for label, chunk in _answer_chunks(ctx):
+        yield label, chunk
+    if coda := _coda(ctx):
+        yield label, coda
+
+
+async def _answer_chunks(ctx: CoachContext):
     if not llm.configured("chat"):
         async for item in _offline_chunks(ctx):
             yield item
@@ -187,8 +214,18 @@ async def _in_session(fn, *args):
 def resume_if_unanswered(status: ChatStatus, last_role: ChatRole | None, session_id) -> None:
     """When someone opens a conversation whose last message the AI never answered (the process
     writing the reply died), answer it now. The reply lock keeps this from doubling a live reply."""
-    if status == ChatStatus.active_ai and last_role == ChatRole.user:
-        start_reply(session_id)
+    if status in chat.AI_ANSWERS and last_role in (ChatRole.user, ChatRole.system):
+        start_reply(session_id)  # answer() itself checks there is a seeker's question to answer
+
+
+def answer_pending(session_id) -> None:
+    """After a release: the seeker's last unanswered message gets the coach's reply (from a web process)."""
+    start_reply(session_id)
+
+
+def answer_blocking(session_id: str) -> None:
+    """The same from an RQ worker (the idle hand-back found by the scheduler's sweep)."""
+    asyncio.run(answer(uuid.UUID(str(session_id))))
 
 
 async def _hold(lock: str) -> None:

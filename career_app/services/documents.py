@@ -52,8 +52,28 @@ def sniff_type(data: bytes) -> str:
     raise InvalidInput("Unsupported file type: upload a PDF or DOCX resume")
 
 
+# Symbols that PDF and Word text carries but no web font draws. Word's bullets come out of a PDF
+# in the Private Use Area (Symbol's U+F0B7, Wingdings' U+F0A7, U+F076, U+F0D8 ...): shown as a
+# missing-glyph box in an evidence quote. They become a plain bullet; typographic ligatures become
+# their letters; invisible characters go.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_BULLETS = re.compile("^[ \t]*[\u2022\u2023\u2043\u2219\u25aa\u25ab\u25cf\u25e6\u25a0\u25a1\u25b8\u25ba"
+                      "\u27a2\u27a4\u2756\u2713\u2714\u2794\u29bf\u2027]+[ \t]*", re.MULTILINE)
+_SYMBOL_WORDS = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                               "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
+                               "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
+                               "\ufeff": None, "\ufffd": None})
+
+
+def normalize_symbols(text: str) -> str:
+    """Bullets, ligatures and invisible characters as plain text: a line's bullet of any shape
+    becomes "• ", a Private Use Area symbol elsewhere a bullet too (it stands for an icon)."""
+    text = _PRIVATE_USE.sub("\u2022", text.translate(_SYMBOL_WORDS))
+    return _BULLETS.sub("\u2022 ", text)
+
+
 def _tidy(text: str) -> str:
-    text = text.replace("\x00", "")
+    text = normalize_symbols(text.replace("\x00", ""))
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     text = re.sub(r"\n\s*\n+", "\n\n", text)
     return text.strip()[:MAX_TEXT_CHARS]

@@ -14,9 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-import numpy as np
 import redis
-
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -177,7 +175,7 @@ def profile_many(jobs: list[Job]) -> None:
     profiles = [evidence.job_profile(job.title, job.description_raw, list(job.skills_required or []),
                                      list(job.skills or []), embed=False) for job in jobs]
     phrases = [req.phrase for profile in profiles for req in profile.requirements]
-    vectors = np.asarray(embeddings.embed_many(phrases), dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+    vectors = embeddings.embed_phrases(phrases)  # one call; a phrase seen before costs no model time
     at = 0
     for job, profile in zip(jobs, profiles):
         profile.vectors = vectors[at:at + len(profile.requirements)]

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from career_app.services import embeddings, seniority
+from career_app.services.documents import normalize_symbols
 from career_app.services.skills import RequirementPart, taxonomy
 
 KINDS = ("specialization", "skill", "term", "duty")
@@ -102,7 +103,7 @@ class ResumeProfile:
 
 def _resume_lines(text: str) -> list[str]:
     out = []
-    for raw in text.splitlines():
+    for raw in normalize_symbols(text).splitlines():  # texts stored before symbols were normalized
         line = " ".join(raw.strip(" \t•|-*·▪◦").split())
         if len(line) >= 3 and not _CONTACT.search(line):
             out.append(line)
@@ -205,8 +206,7 @@ def job_profile(title: str, description: str, skills_required: list[str], skills
                 embed: bool = True) -> JobProfile:
     profile = JobProfile(job_requirements(skills_required, skills), seniority.of_job(title, description))
     if embed:
-        profile.vectors = np.asarray(embeddings.embed_many([r.phrase for r in profile.requirements]),
-                                     dtype=np.float32).reshape(-1, embeddings.DIMENSIONS)
+        profile.vectors = embeddings.embed_phrases([r.phrase for r in profile.requirements])
     return profile
 
 

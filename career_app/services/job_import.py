@@ -319,15 +319,43 @@ def _is_html(page: Page) -> bool:
     return kind in ("", "text/html", "application/xhtml+xml") or page.body.lstrip()[:1] == b"<"
 
 
-def posting_from_page(page: Page) -> tuple[TrackedJobCreate, str]:
+# --- LinkedIn: one job's public page, read only through its JSON-LD --------------------------------
+
+_LINKEDIN_HOST = re.compile(r"(^|\.)linkedin\.com$", re.I)
+_LINKEDIN_JOB_PATH = re.compile(r"^/jobs/view/(?:[^/]*?-)?(\d{6,20})/?$")
+_LINKEDIN_JOB_QUERY = re.compile(r"(?:^|&)currentJobId=(\d{6,20})(?:&|$)")
+LINKEDIN_NOT_A_JOB = ("Only the link of one LinkedIn job can be imported (linkedin.com/jobs/view/...): searches, "
+                      "feeds and profiles are not read")
+LINKEDIN_NO_POSTING = ("LinkedIn does not show this job's details without signing in, and we do not sign in to "
+                       "LinkedIn or scrape it: add the job by hand instead")
+
+
+def is_linkedin(url: str) -> bool:
+    return bool(_LINKEDIN_HOST.search(urlsplit(url).hostname or ""))
+
+
+def linkedin_job_url(url: str) -> str:
+    """The canonical public page of the one LinkedIn job a link names (a job page, or a search with
+    currentJobId); Unprocessable for any other LinkedIn page. LinkedIn forbids scraping: the app
+    reads one page a person asked for, and only the schema.org JobPosting the page offers."""
+    parts = urlsplit(url)
+    found = _LINKEDIN_JOB_PATH.match(parts.path) or _LINKEDIN_JOB_QUERY.search(parts.query)
+    if found is None:
+        raise Unprocessable(LINKEDIN_NOT_A_JOB)
+    return f"https://www.linkedin.com/jobs/view/{found.group(1)}/"
+
+
+def posting_from_page(page: Page, jsonld_only: bool = False) -> tuple[TrackedJobCreate, str]:
     """The tracked job a page describes and how it was read ("json-ld" or "meta"); 422 when the page
-    holds no posting."""
+    holds no posting (with `jsonld_only`, a page without a JobPosting holds none)."""
     if not _is_html(page):
         raise _refused("The URL does not point to a web page (it is not HTML)")
     parts = parse_page(page.body)
     found = postings_in(parts)
     if found:
         raw, how = raw_posting(found[0], url=page.url, external_id=page.url), "json-ld"
+    elif jsonld_only:
+        raise Unprocessable(LINKEDIN_NO_POSTING)
     elif (raw := _meta_posting(parts, page.url)) is not None:
         how = "meta"
     else:
@@ -352,5 +380,9 @@ def posting_from_page(page: Page) -> tuple[TrackedJobCreate, str]:
 
 
 def read_posting(url: str) -> tuple[TrackedJobCreate, str]:
-    """Fetch and read a job page (no database): the blocking part, run outside any session."""
+    """Fetch and read a job page (no database): the blocking part, run outside any session. A LinkedIn
+    link is read as its one job's public page, through its JSON-LD only."""
+    url = _check_url(url)
+    if is_linkedin(url):
+        return posting_from_page(fetch(linkedin_job_url(url)), jsonld_only=True)
     return posting_from_page(fetch(url))

@@ -27,12 +27,18 @@ log = logging.getLogger(__name__)
 
 PREFIX = "live:"
 ADMINS = "admins"
+ADVISORS = "advisors"  # advisors going online/away/offline (services/presence.py): seekers follow it
 RESYNC = {"type": "resync"}
 QUEUE_SIZE = 1000  # events a slow subscriber may fall behind by before it is told to resync
 
 
 def conv(session_id) -> str:
     return f"conv:{session_id}"
+
+
+def notes(session_id) -> str:
+    """A conversation's internal notes: followed by admins' sockets and tabs only."""
+    return f"notes:{session_id}"
 
 
 def user(user_id) -> str:

@@ -87,6 +87,15 @@ class Score:
     missing_must: list[str] = field(default_factory=list)  # missing requirements the job asks for by name
 
 
+def match_percent(score: float) -> str:
+    """A calibrated score as people read it, the same on the match page and in notifications: "87%"."""
+    return f"{round(score * 100)}%"
+
+
+def match_words(score: float) -> str:
+    return f"{match_percent(score)} match"
+
+
 def is_gap(result: Score, threshold: float | None = None) -> bool:
     """The verdict: a gap when the score is under the threshold or the resume lacks a must-have,
     however close the rest of it reads."""
@@ -475,3 +484,26 @@ def reprofile(session: Session, everything: bool = False, batch: int = 50) -> di
                     done[kind] += 1
             session.commit()
     return done
+
+
+def reembed(session: Session, batch: int = 64) -> dict:
+    """Embed again, with the model variant this process uses (embeddings.variant), every stored
+    vector: listings (not closed) and resumes, then every skill-evidence profile (reprofile with
+    `everything`). After a change of EMBEDDINGS_BACKEND or of the int8 recipe. Batched commits."""
+    from career_app.services import enrichment
+
+    done = {"jobs": 0, "resumes": 0}
+    for model, kind, text_of in ((Job, "jobs", enrichment.embedding_text), (Resume, "resumes", lambda row: row.text)):
+        query = select(model.id).where(model.embedding.is_not(None))
+        if kind == "jobs":
+            query = query.where(Job.status != JobStatus.closed)
+        ids = list(session.exec(query).all())
+        for start in range(0, len(ids), batch):
+            rows = [row for row in (session.get(model, i) for i in ids[start:start + batch]) if row is not None]
+            for row, vector in zip(rows, embeddings.embed_many([text_of(row) for row in rows])):
+                row.embedding = vector
+                session.add(row)
+                done[kind] += 1
+            session.commit()
+    profiled = reprofile(session, everything=True)
+    return {**done, "profiled_jobs": profiled["jobs"], "profiled_resumes": profiled["resumes"]}

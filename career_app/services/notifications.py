@@ -410,10 +410,11 @@ def _digest_text(jobs: list[dict], count: int) -> tuple[str, str]:
     best = jobs[0]
     what = f"{best['title']} at {best['company_name']}" if best.get("company_name") else best["title"]
     if count == 1:
-        return "New job match", f"{what} matches your profile (score {best['score']:.2f})."
+        return "New job match", f"{what} matches your profile ({matching.match_words(best['score'])})."
     more = count - 1
     return (f"{count} new job matches",
-            f"{what} (score {best['score']:.2f}) and {more} more job{'s' if more != 1 else ''} match your profile.")
+            f"{what} ({matching.match_words(best['score'])}) and {more} more job{'s' if more != 1 else ''} match "
+            "your profile.")
 
 
 def _add_to_digest(session: Session, r: redis.Redis, user_id: uuid.UUID, entry: dict) -> Notification | None:

@@ -1,5 +1,6 @@
-"""Private file storage under DATA_DIR/private, never served directly: files leave only through
-signed, expiring download links checked by `open_signed`."""
+"""Private file storage under FILES_DIR (default DATA_DIR/private), never served directly: files leave
+only through signed, expiring download links checked by `open_signed`. Web processes write (uploads,
+staging) and workers read (parsing), so machines of one deployment share FILES_DIR."""
 
 import base64
 import hashlib
@@ -19,7 +20,7 @@ _KEY_RE = re.compile(r"^[a-z]+/[0-9a-f-]{36}/[0-9a-f]{32}\.[a-z]{2,5}$")
 
 
 def _root() -> Path:
-    return settings.data_dir.resolve() / "private"
+    return (settings.files_dir or settings.data_dir / "private").resolve()
 
 
 def _path(key: str) -> Path:

@@ -54,6 +54,8 @@ TASKS = {
                            result_ttl=7 * 24 * 3600),
     "ingest_enrich": TaskSpec("jobs_worker.tasks.ingest_enrich", queue=BULK_QUEUE, timeout=900,
                               retry_intervals=(30, 120, 600)),
+    # One mailbox read: resumable by UID, so the next scheduled run is the retry.
+    "sync_mailbox": TaskSpec("jobs_worker.tasks.sync_mailbox", timeout=600, result_ttl=3600),
 }
 
 

@@ -9,11 +9,14 @@ point at a mirror or a test server) + `params`. Adapters only read and map; norm
 storage are career_app.services.ingestion's. Every request goes through the shared PoliteClient."""
 
 from jobs_worker.sources.base import Adapter
-from jobs_worker.sources import ashby, file, greenhouse, jsonld, lever, rss, smartrecruiters, workable, workday
+from jobs_worker.sources import (arbeitnow, ashby, file, greenhouse, himalayas, jobicy, jsonld, landingjobs, lever, remoteok,
+                                 remotive, rss, smartrecruiters, themuse, workable, workday)
 
 ADAPTERS: dict[str, type[Adapter]] = {
     module.Source.kind: module.Source
-    for module in (greenhouse, lever, ashby, smartrecruiters, workable, workday, rss, jsonld, file)
+    for module in (greenhouse, lever, ashby, smartrecruiters, workable, workday, rss, jsonld, file,
+                   # public job boards' APIs (terms in each module's docstring)
+                   remotive, arbeitnow, remoteok, jobicy, himalayas, themuse, landingjobs)
 }
 
 

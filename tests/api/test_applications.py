@@ -245,7 +245,10 @@ def test_export_csv_and_xlsx_neutralise_formulas_and_round_trip(client, register
     add(client, seeker, company_name="=HYPERLINK(\"http://evil.example\",\"x\")", job_title="+SUM(A1:A9)",
         notes="@cmd|' /C calc'!A0", status="applied", applied_on="2026-10-01", job_url="https://jobs.example/1")
     add(client, seeker, company_name="Acme", job_title="-2+3 Engineer", location="Remote")
-    add(client, seeker, company_name="Umbrella", job_title="Chemist", status="interviewing")
+    umbrella = add(client, seeker, company_name="Umbrella", job_title="Chemist", status="interviewing")
+    rounds = [{"name": "Phone screen", "scheduled_at": "2026-11-20T14:00:00", "outcome": "passed",
+               "feedback": "Good on\nSQL"}, {"name": "=Onsite"}]
+    assert client.patch(f"{APPS}/{umbrella['id']}", headers=bearer(seeker), json={"interviews": rounds}).status_code == 200
     add(client, other, company_name="Not yours", job_title="Hidden")
 
     resp = client.get("/api/v1/export/applications.csv", headers=bearer(seeker), params={"sort": "company_name",
@@ -258,6 +261,8 @@ def test_export_csv_and_xlsx_neutralise_formulas_and_round_trip(client, register
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'-2+3 Engineer" in cells
     assert "'@cmd|' /C calc'!A0" in cells and "Not yours" not in cells
+    # interview rounds as words, not JSON
+    assert rows[3][rows[0].index("interviews")] == "Phone screen, 2026-11-20 14:00, passed (Good on SQL); =Onsite, pending"
 
     filtered = client.get("/api/v1/export/applications.xlsx", headers=bearer(seeker),
                           params={"status": "interviewing"})
@@ -294,7 +299,14 @@ def test_import_csv_rows_errors_duplicates_and_dry_run(client, register):
     report = dry.json()
     assert report["dry_run"] and report["rows"] == 8 and report["created"] == 2 and report["duplicates"] == 3
     assert [e["row"] for e in report["errors"]] == [4, 5, 6] and report["error_count"] == 3
-    assert "status" in report["errors"][0]["errors"][0] and "applied_on" in report["errors"][1]["errors"][0]
+    assert report["errors"][0]["errors"] == ["the status 'ghosted' is not one we know; use one of: saved, applied, "
+                                             "interviewing, offer, accepted, declined, rejected or withdrawn"]
+    assert report["errors"][1]["errors"] == ["the applied date '31/31/2026' is not a date; use YYYY-MM-DD"]
+    assert report["errors"][2]["errors"] == ["the company is empty"]
+    assert [(d["row"], d["of_row"], d["reason"]) for d in report["duplicate_rows"]] == [
+        (3, None, "is Existing Co — Welder, already in your applications"),
+        (7, 2, "has the same job link as row 2 (Wayne Enterprises — Engineer)"),
+        (9, 2, "repeats row 2 (Wayne Enterprises — Engineer)")]
     assert [p["company_name"] for p in report["preview"]] == ["Wayne Enterprises", "Cyberdyne"]
     assert report["columns"] == {"Company": "company_name", "Position": "job_title", "Stage": "status",
                                  "Date Applied": "applied_on", "Link": "job_url", "Comments": "notes"}
@@ -316,7 +328,8 @@ def test_import_json_xlsx_mapping_and_malformed_files(client, register):
     items = [{"employer": "Initrode", "role": "Tester", "status": "applied"}, "not an object",
              {"employer": "Initrode", "role": "Lead"}]
     report = upload(client, seeker, "a.json", json_bytes({"applications": items})).json()
-    assert report["created"] == 2 and report["errors"] == [{"row": 2, "errors": ["not an object"]}]
+    assert report["created"] == 2 and report["errors"][0]["row"] == 2
+    assert report["errors"][0]["errors"][0].startswith("this item is not an object")
 
     book = xlsx({"Notes": [["just", "some", "text"]],
                  "Pipeline": [["Firm name", "Opening", "Where"], ["Vandelay", "Importer", "NYC"], [None, None, None],

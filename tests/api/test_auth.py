@@ -199,7 +199,7 @@ def test_a_remembered_caller_is_refreshed_by_one_request_while_the_others_still_
         with session_scope() as session:
             auth_service.remembered_user_from_token(session, app_redis(), token)
         time.sleep(0.05)
-    key = (auth_service._identity_version.mirrored(), token)
+    key = auth_service._cache_key(auth_service._identity_version.mirrored(), token)
     user = auth_service._identities[key][1]
     auth_service._identities[key] = (time.monotonic() + auth_service.REFRESH_AHEAD_SECONDS / 2, user)
     assert auth_service.cached_user(token) is None, "the first caller near expiry refreshes"

@@ -178,7 +178,7 @@ def test_two_sockets_see_everything_live_and_queued_while_human(client, people):
             assert message["message"]["content"] == "Hi, I am Sam from the team."
         tab1.send_text("Thanks Sam, can you look at my resume?")
         queued, _ = until(tab1, "queued")
-        assert queued["message"]["content"].startswith("Thanks Sam")
+        assert queued["stored"]["content"].startswith("Thanks Sam") and queued["message"] == queued["note"]
         for ws in (tab2, admin):
             seen, _ = until(ws, "user_message")
             assert seen["message"]["content"].startswith("Thanks Sam")

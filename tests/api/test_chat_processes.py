@@ -106,3 +106,52 @@ def test_a_web_process_killed_mid_conversation_loses_nothing(apps, make_admin):
     finally:
         a.start()
         a.wait_healthy()
+
+
+def test_desk_across_processes_typing_presence_and_one_takeover_wins(apps, make_admin):
+    """Typing and advisor presence cross processes; two admins taking over through two processes at
+    the same moment: exactly one wins, the other is told who holds it."""
+    import threading
+
+    a, b = apps
+    seeker, admin, admin2 = register(a.url), admin_token(b.url, make_admin), admin_token(a.url, make_admin)
+    sid = httpx.post(f"{a.url}/api/v1/chat/sessions", headers=auth(seeker)).json()["id"]
+    with socket(a.url, sid, seeker) as mine, socket(b.url, sid, admin) as theirs:
+        until(mine, "history_replay")
+        until(theirs, "history_replay")
+        queued = httpx.post(f"{a.url}/api/v1/chat/sessions/{sid}/request-human", headers=auth(seeker)).json()
+        assert queued["status"] == "waiting_human"
+        until(theirs, "human_requested")
+        mine.send(json.dumps({"type": "typing"}))
+        typing, _ = until(theirs, "typing")
+        assert typing["role"] == "seeker"
+        # Presence: an advisor going away then coming back, seen by the seeker on the other process.
+        httpx.post(f"{b.url}/api/v1/admin/chat/presence", json={"idle_seconds": 300}, headers=auth(admin))
+        def presence_of(state: str) -> dict:  # (the admin's socket opening made them online first)
+            for _ in range(5):
+                event, _ = until(mine, "advisor_presence")
+                if event["state"] == state:
+                    return event
+            raise AssertionError(f"no {state}")
+
+        presence_of("away")
+        theirs.send(json.dumps({"type": "heartbeat", "idle_seconds": 0}))
+        assert presence_of("online")["online"] >= 1
+        results, barrier = {}, threading.Barrier(2)
+
+        def take(url, token):
+            barrier.wait()
+            results[url] = httpx.post(f"{url}/api/v1/admin/chat/{sid}/takeover", headers=auth(token))
+
+        threads = [threading.Thread(target=take, args=args) for args in ((a.url, admin2), (b.url, admin))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        codes = sorted(r.status_code for r in results.values())
+        assert codes == [200, 409], codes
+        won = next(r for r in results.values() if r.status_code == 200).json()
+        lost = next(r for r in results.values() if r.status_code == 409).json()
+        assert lost["detail"] == f"{won['assignee_name']} holds this conversation"
+        joined, _ = until(mine, "admin_takeover")
+        assert joined["session"]["assignee_id"] == won["assignee_id"]

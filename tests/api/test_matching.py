@@ -321,6 +321,33 @@ def test_reprofile_fills_rows_stored_before_profiles(client, register, nurse):
         assert session.get(Job, uuid.UUID(job_id)).match_profile["v"] == evidence.PROFILE_VERSION
 
 
+def test_reembed_replaces_stored_vectors_with_the_current_model(client, register, nurse):
+    """After a change of embedding model (EMBEDDINGS_BACKEND, the int8 recipe) `cli reembed`
+    embeds stored listings, resumes and requirement phrases again; the pool's copy follows."""
+    import numpy as np
+
+    provider, _ = register("provider")
+    job_id = _enriched_job(_user(provider).id, "Pediatric Nurse", ["PALS"], NURSE_JOB)
+    stale = _vector(0.3)  # what another model left
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
+        job.embedding, job.requirement_vectors = stale, b"\0" * len(job.requirement_vectors)
+        resume = session.exec(select(Resume).where(Resume.user_id == _user(nurse).id)).one()
+        resume.embedding = stale
+        session.commit()
+    with session_scope() as session:
+        done = matching.reembed(session)
+    assert done["jobs"] >= 1 and done["resumes"] >= 1 and done["profiled_jobs"] >= 1
+    with session_scope() as session:
+        job = session.get(Job, uuid.UUID(job_id))
+        fresh = np.asarray(embeddings.embed(enrichment.embedding_text(job)))
+        assert float(np.dot(job.embedding, fresh)) > 0.9999
+        assert job.requirement_vectors != b"\0" * len(job.requirement_vectors)
+        resume = session.exec(select(Resume).where(Resume.user_id == _user(nurse).id)).one()
+        assert float(np.dot(resume.embedding, embeddings.embed(resume.text))) > 0.9999
+    assert abs(_match_row(job_id).embedding[0] - fresh[0]) < 1e-5
+
+
 def _match_row(job_id: str):
     from models.job import JobMatchRow
 

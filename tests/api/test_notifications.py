@@ -614,6 +614,8 @@ def test_new_jobs_reach_matching_seekers_in_one_digest_an_hour(client, register,
     assert digest.category == Category.job_match and digest.action_url == f"/jobs/{first}"
     assert digest.data["count"] == 1 and [j["job_id"] for j in digest.data["jobs"]] == [first]
     assert digest.data["jobs"][0]["score"] >= 0.7 and "Acme Cloud" in digest.message
+    # the score in words, as the match page shows it: "(87% match)", never "score 0.87"
+    assert f"({round(digest.data['jobs'][0]['score'] * 100)}% match)" in digest.message and "score" not in digest.message
     assert _pushed_ids(events) == [str(digest.id)]
     client.post("/api/v1/notifications/mark-read", headers=bearer(fan_token), json={"ids": [str(digest.id)]})
 

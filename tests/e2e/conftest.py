@@ -15,23 +15,42 @@ from playwright.sync_api import expect
 
 from career_app.serve import build_frontend
 from tests.conftest import ARTIFACTS, ROOT, free_port
+from tests.oidc_server import LoopbackOIDC
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = ARTIFACTS / "screenshots"
 WEB_WORKERS = 2
+# The tests' frontend is built apart from .web: `make run` in the same checkout serves .web, and a
+# build for the tests' port rewrote it under the running app (its pages stopped connecting).
+TEST_WEB_DIR = ROOT / ".web-test"
 
 
 @pytest.fixture(scope="session")
-def app_url(service_env, worker):
+def loopback_idp():
+    """The OpenID Connect provider the app offers as "Google" (tests/oidc_server.py)."""
+    server = LoopbackOIDC().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(service_env, worker, loopback_idp):
     port = free_port()
     # Two backend workers, as in production: a tab's live updates may come from either.
     env = {**service_env, "PORT": str(port), "REFLEX_USE_NPM": "1", "GRANIAN_WORKERS": str(WEB_WORKERS),
+           "GOOGLE_CLIENT_ID": loopback_idp.client_id, "GOOGLE_CLIENT_SECRET": loopback_idp.client_secret,
+           "GOOGLE_DISCOVERY_URL": loopback_idp.discovery_url,
+           "REFLEX_WEB_WORKDIR": str(TEST_WEB_DIR), "REFLEX_STATES_WORKDIR": str(ROOT / ".states-test"),
            "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{service_env.get('PATH', '')}"}
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / "web.log"
     log = open(log_path, "w")
+    served = ROOT / ".web" / "build" / "client" / "index.html"
+    before = served.stat().st_mtime_ns if served.exists() else None
     build_frontend(port, env)  # the first production build installs npm packages
+    assert (TEST_WEB_DIR / "build" / "client" / "index.html").exists(), "the tests' frontend was not built apart"
+    assert (served.stat().st_mtime_ns if served.exists() else None) == before, "the build rewrote .web"
     proc = subprocess.Popen(
         [os.sys.executable, "-m", "career_app.serve", "--port", str(port), "--workers", str(WEB_WORKERS)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -112,5 +112,5 @@ def test_admin_sees_users_page(page, app_url, shot, make_admin):
     expect(page.locator("#users-page-label")).to_contain_text("Page 1 of")
     page.get_by_label("Search users").fill(email.split("@")[0])
     page.get_by_role("button", name="Search").click()
-    expect(page.locator("#users-page-label")).to_contain_text("1 users")
+    expect(page.locator("#users-page-label")).to_contain_text("1 user")
     shot("admin-users")

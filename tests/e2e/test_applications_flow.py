@@ -100,7 +100,7 @@ def test_board_moves_persist_drawer_import(page, app_url, shot):
     page.locator("#import-upload input[type=file]").set_input_files(files=[{
         "name": "apps.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}])
     page.locator("#import-preview").click()
-    expect(page.locator("#import-summary")).to_contain_text("4 rows · 2 to create · 1 duplicates · 1 with errors")
+    expect(page.locator("#import-summary")).to_contain_text("4 rows · 2 to create · 1 duplicate · 1 with errors")
     expect(page.locator("#import-errors")).to_contain_text("Row 5")
     expect(page.locator("#import-columns")).to_contain_text("Date applied → applied on")
     expect(page.locator("#import-preview-table")).to_contain_text(f"Initech {tag}")
@@ -191,12 +191,12 @@ def test_tracked_jobs_page_and_application_from_a_tracked_job(page, new_page, ap
     page.locator("#field-location").fill("Gotham")
     page.locator("#tracker-save").click()
     expect(row).to_contain_text("Gotham")
-    # an application on it shows on the board with the job's company and title
-    row.get_by_role("button", name=f"Start an application for Platform Engineer {tag}").click()
-    expect(page.get_by_text(f"Application for Platform Engineer {tag} at Wayne {tag} added")).to_be_visible()
+    # Apply: its application shows on the board (as Applied) with the job's company and title
+    row.get_by_role("button", name=f"Apply to Platform Engineer {tag}").click()
+    expect(page.get_by_text(f"Applied: Platform Engineer {tag} at Wayne {tag} is on your board")).to_be_visible()
     page.goto(f"{app_url}/applications")
     wait_ready(page)
-    expect(_card(page, "saved", f"Wayne {tag}")).to_contain_text(f"Platform Engineer {tag}")
+    expect(_card(page, "applied", f"Wayne {tag}")).to_contain_text(f"Platform Engineer {tag}")
     # and it survives the job's removal from the tracker
     page.goto(f"{app_url}/tracker")
     wait_ready(page)
@@ -205,7 +205,7 @@ def test_tracked_jobs_page_and_application_from_a_tracked_job(page, new_page, ap
     expect(row).to_have_count(0)
     page.goto(f"{app_url}/applications")
     wait_ready(page)
-    expect(_card(page, "saved", f"Wayne {tag}")).to_be_visible()
+    expect(_card(page, "applied", f"Wayne {tag}")).to_be_visible()
     # import from URL: an internal address is refused with the reason
     page.goto(f"{app_url}/tracker")
     wait_ready(page)

@@ -209,7 +209,7 @@ def test_stalled_enrichment_shows_its_age_and_can_be_retried(new_page, page, app
     admin = _signed_in_admin(new_page, app_url, make_admin)
     admin.goto(f"{app_url}/admin/jobs")
     wait_ready(admin)
-    _choose(admin, "Filter by status", "processing")
+    _choose(admin, "Show listings", "Being enriched")
     admin_row = admin.locator("#admin-jobs tr", has_text=title)
     expect(admin_row.locator(".enrichment-age")).to_have_text(stalled_text)
     admin.screenshot(path=str(SCREENSHOTS / "test_jobs_flow-admin-stalled.png"), full_page=True)

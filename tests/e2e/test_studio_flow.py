@@ -63,6 +63,14 @@ def test_generate_edit_diff_restore(page, app_url, shot):
     diff = page.locator("#studio-diff")
     expect(diff).to_contain_text("Changes from version 1 to version 2")
     expect(diff.locator("ins")).to_contain_text("Hooli Labs")
+    # the newest version: no Restore, and its diff is from the version before, never with itself
+    expect(page.locator("#studio-restore-2")).to_have_count(0)
+    page.locator("#studio-diff-2").click()
+    expect(diff).to_contain_text("Changes from version 1 to version 2")
+    # the editor writes in the app's font, not a serif
+    fonts = editor.evaluate("e => [getComputedStyle(e).fontFamily, getComputedStyle(document.querySelector('main'))"
+                            ".fontFamily]")
+    assert fonts[0] == fonts[1] and "Georgia" not in fonts[0], fonts
     shot("edited")
 
     page.locator("#studio-restore-1").click()

@@ -47,3 +47,34 @@ def test_zip_that_is_not_a_docx_is_refused():
         archive.writestr("notes.txt", "hello " * 50)
     with pytest.raises(InvalidInput, match="Unsupported"):
         documents.extract(buf.getvalue())
+
+
+def test_bullets_and_symbols_are_plain_text():
+    # Word's bullets as a PDF gives them (Symbol U+F0B7, Wingdings U+F0A7 in the Private Use Area, which
+    # no web font draws), other bullet shapes, ligatures, a soft hyphen, invisible and replacement characters
+    raw = ("\uf0b7\tBuilt payment APIs in Python\n\uf0a7 Led a team of ﬁve\n  ▪  Managed PostgreSQL\n"
+           "➢Mentored staff\nSQL\u00a0and data\u00adbases\u200b \ufffdreports\nPhone \uf028 555 0100")
+    assert documents.normalize_symbols(raw) == (
+        "• Built payment APIs in Python\n• Led a team of five\n• Managed PostgreSQL\n• Mentored staff\n"
+        "SQL and databases reports\nPhone • 555 0100")
+    assert documents.normalize_symbols("Skills: Python • SQL") == "Skills: Python • SQL"  # a bullet inside stays
+
+
+def test_extracted_docx_bullets_reach_evidence_quotes_without_boxes():
+    import io
+
+    import docx
+
+    from career_app.services import evidence
+    document = docx.Document()
+    document.add_paragraph("Jordan Rivera")
+    document.add_paragraph("\uf0b7\tBuilt payment APIs in Python and PostgreSQL for a bank")
+    document.add_paragraph("\uf0b7\tLed a team of five engineers shipping services on AWS")
+    buf = io.BytesIO()
+    document.save(buf)
+    text = documents.extract(buf.getvalue()).text
+    assert "\uf0b7" not in text and "• Built payment APIs" in text
+    quote = evidence.resume_profile(text, embed=False).skills["Python"]
+    assert quote == "Built payment APIs in Python and PostgreSQL for a bank"
+    # a text stored before extraction normalized it gives the same quote
+    assert evidence.resume_profile(text.replace("•", "\uf0b7"), embed=False).skills["Python"] == quote

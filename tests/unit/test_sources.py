@@ -10,6 +10,7 @@ import pytest
 from career_app.services.ingestion import Normalized, PostingError, SourceSpec, normalize
 from jobs_worker import sources
 from jobs_worker.http import FetchError, HttpPolicy, PoliteClient
+from models.ingestion import SourceKind
 from models.job import EmploymentType, RemoteOption
 from tests.feed_server import FeedServer, Reply, fixture, fixture_json
 
@@ -44,7 +45,9 @@ def ok(items) -> dict[str, Normalized]:
 
 def test_every_kind_has_an_adapter():
     assert set(sources.ADAPTERS) == {"greenhouse", "lever", "ashby", "smartrecruiters", "workable", "workday", "rss",
-                                     "jsonld", "file"}
+                                     "jsonld", "file", "remotive", "arbeitnow", "remoteok", "jobicy", "himalayas",
+                                     "themuse", "landingjobs"}
+    assert set(sources.ADAPTERS) == {kind.value for kind in SourceKind}
 
 
 def test_greenhouse_sanitizes_unescaped_html_and_refuses_a_posting_without_title(server):

@@ -47,6 +47,30 @@ def _own(session: Session, user: User, application_id: str | uuid.UUID, deleted:
     return app
 
 
+def _job_keys(session: Session, user: User, job: Job) -> set[uuid.UUID]:
+    """A listing and the seeker's tracker entry that saves it are one job."""
+    keys = {job.id} | ({job.listing_id} if job.listing_id else set())
+    keys.update(session.exec(select(Job.id).where(Job.owner_id == user.id, Job.listing_id == job.id)).all())
+    return keys
+
+
+def on_job(session: Session, user: User, job: Job, lock: bool = False) -> Application | None:
+    """The seeker's one application on this job (deleted ones aside), if any. The rule: one per job.
+    lock: the job's row is held until the commit, so two requests at once cannot both add one."""
+    if lock:
+        session.exec(select(Job.id).where(Job.id == job.id).with_for_update()).first()
+    return session.exec(select(Application).where(Application.user_id == user.id,
+                                                  col(Application.job_id).in_(_job_keys(session, user, job)),
+                                                  col(Application.deleted_at).is_(None))
+                        .order_by(col(Application.created_at))).first()
+
+
+def _one_per_job(existing: Application | None) -> None:
+    if existing is not None:
+        raise Conflict(f"You already have an application for this job ({existing.company_name} · "
+                       f"{existing.job_title}, {existing.status.value}, id {existing.id}); change that one instead")
+
+
 def allowed(status: ApplicationStatus) -> list[ApplicationStatus]:
     return list(TRANSITIONS[status])
 
@@ -101,6 +125,7 @@ def create(session: Session, r: redis.Redis, user: User, data: ApplicationCreate
         fields.setdefault("location", source.location)
         fields.setdefault("job_url", source.external_apply_url or job.source_url)
         fields["job_id"] = job.id
+        _one_per_job(on_job(session, user, job, lock=True))
     if fields["status"] != ApplicationStatus.saved and fields.get("applied_on") is None:
         fields["applied_on"] = date.today()
     app = Application(user_id=user.id, **{k: v for k, v in fields.items() if v is not None})
@@ -201,6 +226,8 @@ def delete(session: Session, user: User, application_id: str, r: redis.Redis | N
 
 def restore(session: Session, user: User, application_id: str, r: redis.Redis | None = None) -> Application:
     app = _own(session, user, application_id, deleted=True, lock=True)
+    if app.job_id is not None and (job := session.get(Job, app.job_id)) is not None:
+        _one_per_job(on_job(session, user, job, lock=True))
     app.deleted_at, app.updated_at = None, utcnow()
     _event(session, app, "restored")
     session.commit()

@@ -3,7 +3,7 @@ formulas neutralised) and a PDF report (counts by status, a bar chart, the table
 
 import csv
 import io
-import json
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,12 +28,29 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
+def rounds_text(rounds: list[dict] | None) -> str:
+    """Interview rounds as a person writes them in a cell: "Phone screen, 2026-11-20 14:00, passed
+    (Good on SQL); Onsite, pending"."""
+    parts = []
+    for item in rounds or []:
+        when = item.get("scheduled_at")
+        if when:
+            try:
+                when = datetime.fromisoformat(str(when)).strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                pass
+        feedback = " ".join(str(item.get("feedback") or "").split())
+        words = ", ".join(str(w) for w in (item.get("name"), when, item.get("outcome") or "pending") if w)
+        parts.append(words + (f" ({feedback})" if feedback else ""))
+    return "; ".join(parts)
+
+
 def _cell(app: Application, column: str) -> str:
     value = getattr(app, column)
     if value is None:
         return ""
     if column == "interviews":
-        return json.dumps(value, ensure_ascii=False) if value else ""
+        return neutralise(rounds_text(value))
     return neutralise(value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 

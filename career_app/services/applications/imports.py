@@ -21,8 +21,10 @@ from career_app.services.applications.core import _seeker
 from career_app.services.applications.exports import _FORMULA_STARTS
 from career_app.services.applications.notify import _publish_changed
 from career_app.services.errors import InvalidInput, PayloadTooLarge
+from career_app.services.plain_errors import field_words, quoted, sentences
 from models.application import Application, ApplicationEvent
-from models.application_schemas import ApplicationCreate, ImportPreviewRow, ImportReport, ImportRowError
+from models.application_schemas import (ApplicationCreate, ImportDuplicate, ImportPreviewRow, ImportReport,
+                                        ImportRowError)
 from models.base import utcnow
 from models.user import User
 
@@ -235,7 +237,7 @@ def _date_word(value: str, day_first: bool | None) -> str:
     if (match := _NUMERIC_DATE.fullmatch(text)) is not None:
         first, second, year = int(match[1]), int(match[2]), int(match[3])
         if first != second and first <= 12 and second <= 12 and day_first is None:
-            raise ValueError(f"{value} could be day/month or month/day; write it as YYYY-MM-DD")
+            raise ValueError("could be day/month or month/day; write it as YYYY-MM-DD")
         day, month = (first, second) if (day_first or first > 12) and second <= 12 else (second, first)
         try:
             return date(year, month, day).isoformat()
@@ -266,6 +268,19 @@ def _dedup_key(company: str, title: str) -> str:
 
 def _url_key(url: str | None) -> str | None:
     return url.strip().lower().rstrip("/") if url else None
+
+
+def _duplicate(number: int, item: ApplicationCreate, first: tuple, *, same_link: bool) -> ImportDuplicate:
+    """Which row repeats what: an application already tracked, or an earlier row of the file."""
+    earlier, company, title = first
+    what = f"{company} — {title}"
+    how = "has the same job link as" if same_link else "is"
+    if earlier is None:
+        reason = f"{how} {what}, already in your applications"
+    else:
+        reason = f"has the same job link as row {earlier} ({what})" if same_link else f"repeats row {earlier} ({what})"
+    return ImportDuplicate(row=number, company_name=item.company_name, job_title=item.job_title, of_row=earlier,
+                           reason=reason)
 
 
 def import_file(session: Session, user: User, data: bytes, file_name: str | None, *, dry_run: bool = False,
@@ -300,39 +315,45 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
                      .bindparams(user_id=str(user.id)))
     existing = session.exec(select(Application.company_name, Application.job_title, Application.job_url)
                             .where(Application.user_id == user.id, col(Application.deleted_at).is_(None))).all()
-    seen_keys = {_dedup_key(c, t) for c, t, _ in existing}
-    seen_urls = {_url_key(u) for _, _, u in existing if u}
-    errors, duplicates, error_count, valid = [], 0, 0, []
+    # What each key was first seen as: an application already tracked, or an earlier row of the file.
+    seen_keys = {_dedup_key(c, t): (None, c, t) for c, t, _ in existing}
+    seen_urls = {_url_key(u): (None, c, t) for c, t, u in existing if u}
+    errors, duplicate_rows, duplicates, error_count, valid = [], [], 0, 0, []
     for number, row in rows:
         if row is None:
-            problems = ["not an object"]
+            problems = ["this item is not an object with named fields (e.g. {\"company\": …, \"title\": …})"]
         else:
             fields = {field: _as_text(row[index]) for index, field in columns.items() if index < len(row)}
             if fields.get("status"):
                 fields["status"] = _status_word(fields["status"])
-            unclear = []
+            unclear = [f"{field_words(name)} is empty" for name in ("company_name", "job_title") if not fields.get(name)]
             if fields.get("applied_on"):
                 try:
                     fields["applied_on"] = _date_word(fields["applied_on"], day_first)
                 except ValueError as exc:
-                    unclear, fields["applied_on"] = [f"applied_on: {exc}"], None
+                    unclear.append(f"{field_words('applied_on')} {quoted(fields['applied_on'])} {exc}")
+                    fields["applied_on"] = None
             try:
                 item = ApplicationCreate.model_validate({k: v for k, v in fields.items() if v is not None})
                 problems = unclear
             except ValidationError as exc:
-                problems = unclear + [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in exc.errors()]
+                # the empty company or title is said once, not again as the schema's "give job_id, or ..."
+                problems = unclear + [p for p in sentences(exc) if not (unclear and p.startswith("give job_id"))]
         if problems:
             error_count += 1
             if len(errors) < MAX_ROW_ERRORS:
                 errors.append(ImportRowError(row=number, errors=problems))
             continue
         key, url = _dedup_key(item.company_name, item.job_title), _url_key(item.job_url)
-        if key in seen_keys or (url and url in seen_urls):
+        first = seen_keys.get(key) or (seen_urls.get(url) if url else None)
+        if first is not None:
             duplicates += 1
+            if len(duplicate_rows) < MAX_ROW_ERRORS:
+                duplicate_rows.append(_duplicate(number, item, first, same_link=key not in seen_keys))
             continue
-        seen_keys.add(key)
+        seen_keys[key] = (number, item.company_name, item.job_title)
         if url:
-            seen_urls.add(url)
+            seen_urls[url] = (number, item.company_name, item.job_title)
         valid.append((number, item))
 
     if not dry_run and valid:
@@ -350,5 +371,5 @@ def import_file(session: Session, user: User, data: bytes, file_name: str | None
     preview = [ImportPreviewRow(row=number, **item.model_dump(include=set(IMPORT_FIELDS)))
                for number, item in valid[:PREVIEW_ROWS]]
     return ImportReport(dry_run=dry_run, rows=len(rows), created=len(valid), duplicates=duplicates,
-                        error_count=error_count, errors=errors, preview=preview,
+                        duplicate_rows=duplicate_rows, error_count=error_count, errors=errors, preview=preview,
                         columns={str(headers[i]): field for i, field in columns.items()})
