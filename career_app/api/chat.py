@@ -107,7 +107,7 @@ async def rate(session_id: str, data: RatingIn, r: RedisDep, user: Caller) -> Ra
 
 @router.get("/api/v1/chat/sessions/{session_id}/transcript", response_class=PlainTextResponse,
             responses={200: {"content": {"text/plain": {}}}})
-async def transcript(session_id: str, r: RedisDep, user: Caller) -> PlainTextResponse:
+async def transcript(session_id: str, user: Caller) -> PlainTextResponse:
     """The conversation as text, without internal notes (the seeker's own, or any for an admin)."""
     text = await in_thread_session(lambda s: desk.transcript(s, user, session_id))
     return PlainTextResponse(text, headers={"Content-Disposition": f'inline; filename="chat-{session_id}.txt"'})
@@ -129,7 +129,7 @@ async def heartbeat(data: HeartbeatIn, r: RedisDep, admin: AdminCaller) -> Advis
 
 
 @router.get("/api/v1/admin/chat/queue", response_model=list[QueueEntry], tags=["admin"])
-async def admin_queue(r: RedisDep, admin: AdminCaller, limit: Limit = 50) -> list[QueueEntry]:
+async def admin_queue(admin: AdminCaller, limit: Limit = 50) -> list[QueueEntry]:
     """Conversations waiting for a person, oldest request first, with how long each has waited."""
     return await in_thread_session(lambda s: desk.queue(s, admin, limit))
 
@@ -166,42 +166,42 @@ async def add_note(session_id: str, data: NoteIn, r: RedisDep, admin: AdminCalle
 
 
 @router.get("/api/v1/admin/chat/{session_id}/notes", response_model=list[NoteOut], tags=["admin"])
-async def list_notes(session_id: str, r: RedisDep, admin: AdminCaller) -> list[NoteOut]:
+async def list_notes(session_id: str, admin: AdminCaller) -> list[NoteOut]:
     return await in_thread_session(lambda s: desk.notes(s, admin, session_id))
 
 
 @router.get("/api/v1/admin/chat/{session_id}/audit", response_model=list[AuditOut], tags=["admin"])
-async def audit_trail(session_id: str, r: RedisDep, admin: AdminCaller) -> list[AuditOut]:
+async def audit_trail(session_id: str, admin: AdminCaller) -> list[AuditOut]:
     """Requested, taken over, transferred, released (by whom, idle or by hand), notes added, rated: who and when."""
     return await in_thread_session(lambda s: desk.audit_trail(s, admin, session_id))
 
 
 @router.get("/api/v1/admin/chat/ratings", response_model=list[AdminRatings], tags=["admin"])
-async def ratings(r: RedisDep, admin: AdminCaller) -> list[AdminRatings]:
+async def ratings(admin: AdminCaller) -> list[AdminRatings]:
     """CSAT per advisor: the average, the count and the last comments."""
     return await in_thread_session(lambda s: desk.ratings_by_admin(s, admin))
 
 
 @router.get("/api/v1/admin/canned-replies", response_model=list[CannedOut], tags=["admin"])
-async def canned_list(r: RedisDep, admin: AdminCaller) -> list[CannedOut]:
+async def canned_list(admin: AdminCaller) -> list[CannedOut]:
     return await in_thread_session(lambda s: desk.canned_list(s, admin))
 
 
 @router.post("/api/v1/admin/canned-replies", response_model=CannedOut, status_code=201, tags=["admin"],
              responses={409: {"description": "The shortcut exists already, or there are as many replies as allowed"}})
-async def canned_create(data: CannedIn, r: RedisDep, admin: AdminCaller) -> CannedOut:
+async def canned_create(data: CannedIn, admin: AdminCaller) -> CannedOut:
     """A reusable reply, inserted by typing /shortcut in the reply box."""
     return await in_thread_session(lambda s: desk.canned_create(s, admin, data.shortcut, data.content))
 
 
 @router.put("/api/v1/admin/canned-replies/{canned_id}", response_model=CannedOut, tags=["admin"],
             responses={409: {"description": "Another reply has this shortcut"}})
-async def canned_update(canned_id: str, data: CannedIn, r: RedisDep, admin: AdminCaller) -> CannedOut:
+async def canned_update(canned_id: str, data: CannedIn, admin: AdminCaller) -> CannedOut:
     return await in_thread_session(lambda s: desk.canned_update(s, admin, canned_id, data.shortcut, data.content))
 
 
 @router.delete("/api/v1/admin/canned-replies/{canned_id}", status_code=204, tags=["admin"])
-async def canned_delete(canned_id: str, r: RedisDep, admin: AdminCaller) -> Response:
+async def canned_delete(canned_id: str, admin: AdminCaller) -> Response:
     await in_thread_session(lambda s: desk.canned_delete(s, admin, canned_id))
     return Response(status_code=204)
 
