@@ -159,7 +159,7 @@ def _api_paths(api: FastAPI) -> list[tuple[tuple[str, re.Pattern], set[str]]]:
     for context in routing.iter_route_contexts(api.router.routes):
         route = context.original_route
         if isinstance(route, (APIRoute, Route)) and route.endpoint is not None and context.path and \
-                getattr(route, "methods", None) and route.endpoint.__name__ != "unknown_api_path":
+                getattr(route, "methods", None) and getattr(route.endpoint, "__name__", "") != "unknown_api_path":
             paths.append(((context.path, compile_path(context.path)[0]), set(route.methods)))
     return paths
 

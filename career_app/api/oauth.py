@@ -69,7 +69,8 @@ async def oauth_login(provider: ProviderName, request: Request, r: RedisDep,
 
 @router.get("/oauth/{provider}/callback", include_in_schema=True,
             responses={303: {"description": "Signed in: the session cookie is set"},
-                       400: {"description": "Refused: an HTML page says why"}})
+                       400: {"description": "Refused: an HTML page says why"},
+                       404: {"description": "Not configured"}})
 def oauth_callback(provider: ProviderName, request: Request, session: SessionDep, r: RedisDep,
                    state: Annotated[str | None, Query(max_length=200)] = None,
                    code: Annotated[str | None, Query(max_length=2000)] = None,
@@ -98,7 +99,8 @@ def linked_identities(user: CurrentUser, session: SessionDep) -> IdentitiesOut:
 
 
 @router.delete("/identities/{provider}", response_model=IdentitiesOut,
-               responses={409: {"description": "The account has no password"}})
+               responses={404: {"description": "No such linked sign-in"},
+                          409: {"description": "The account has no password"}})
 def unlink_identity(provider: ProviderName, user: CurrentUser, session: SessionDep) -> IdentitiesOut:
     """Unlink a provider; allowed only while the account has a password."""
     return oidc.unlink(session, user.id, provider)

@@ -40,7 +40,8 @@ async def leaderboard(user: Caller,
     return await in_thread_session(social.leaderboard, user, month)
 
 
-@router.post("/shares", response_model=ShareCreated, status_code=201)
+@router.post("/shares", response_model=ShareCreated, status_code=201,
+             responses={404: {"description": "No resume to share, or not a job you may see"}})
 async def create_share(data: ShareCreate, request: Request, user: Caller) -> ShareCreated:
     """A link to your resume or a job, opened without sign-in until it expires or you revoke it. The
     link is in this answer only."""

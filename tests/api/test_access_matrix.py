@@ -58,6 +58,13 @@ TRACKED = {"title": "Tracked role", "company_name": "Matrix Co"}
 LISTING = {"title": "Matrix listing", "description_raw": "A listing for the access matrix test, long enough.",
            "company_name": "Matrix Co"}
 SOURCE = {"kind": "rss", "url": "http://127.0.0.1:9/feed.xml", "enabled": True}
+MAILBOX = {"host": "127.0.0.1", "port": 9, "tls": False, "username": "matrix", "password": "app-password"}
+
+
+def _canned() -> dict:
+    return {"shortcut": f"matrix-{uuid.uuid4().hex[:8]}", "content": "A canned reply"}
+
+
 GENERATE = {"type": "cover_letter", "company": "Matrix Co", "role": "Analyst", "tone": "formal", "length": "short"}
 
 # fmt: off
@@ -74,6 +81,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/jobs/search"): Row(200, 200, 200, 200, 200),
     ("GET", "/api/v1/jobs/{job_id}"): Row(404, 200, 404, 404, 404),  # a tracked job: its owner's alone
     ("GET", "/api/v1/jobs/{job_id}/details"): Row(404, 200, 404, 404, 404),
+    ("GET", "/api/v1/market/snapshot"): Row(200, 200, 200, 200, 200),
+    ("GET", "/api/v1/help-articles"): Row(200, 200, 200, 200, 200),
+    ("GET", "/api/v1/help-articles/{slug}"): Row(404, 404, 404, 404, 200),  # a draft: admins only
+    ("POST", "/api/v1/feedback"): Row(400, 400, 400, 400, 400, json={"message": " "}),  # empty: sends nothing
+    ("GET", "/api/v1/social/shared/{share_token}"): Row(404, 404, 404, 404, 404),  # no such link
+    ("GET", "/api/v1/auth/oauth/providers"): Row(200, 200, 200, 200, 200),
+    ("GET", "/api/v1/auth/oauth/{provider}/login"): Row(404, 404, 404, 404, 404, ids={"provider": "google"}),
+    ("GET", "/api/v1/auth/oauth/{provider}/callback"): Row(404, 404, 404, 404, 404, ids={"provider": "google"}),
     # --- any signed-in caller ------------------------------------------------------------------------
     ("GET", "/api/v1/auth/me"): Row(401, 200, 200, 200, 200),
     ("GET", "/api/v1/users/me"): Row(401, 200, 200, 200, 200),
@@ -99,6 +114,23 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/chat/sessions/{session_id}/messages"): Row(401, 200, 404, 404, 200),
     ("POST", "/api/v1/chat/sessions/{session_id}/messages"): Row(401, 200, 404, 404, 403, json={"content": "Hello"}),
     ("POST", "/api/v1/chat/sessions/{session_id}/close"): Row(401, 200, 404, 404, 200, fresh=("session_id",)),
+    ("POST", "/api/v1/chat/sessions/{session_id}/request-human"): Row(401, 200, 404, 404, 403, fresh=("session_id",)),
+    ("GET", "/api/v1/chat/sessions/{session_id}/queue"): Row(401, 200, 404, 404, 200),
+    ("POST", "/api/v1/chat/sessions/{session_id}/rating"): Row(401, 409, 404, 404, 403, json={"score": 5}),
+    ("GET", "/api/v1/chat/sessions/{session_id}/transcript"): Row(401, 200, 404, 404, 200),
+    ("GET", "/api/v1/chat/advisors"): Row(401, 200, 200, 200, 200),
+    ("GET", "/api/v1/auth/identities"): Row(401, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/auth/identities/{provider}"): Row(401, 404, 404, 404, 404, ids={"provider": "google"}),  # none linked
+    ("GET", "/api/v1/users/me/tokens"): Row(401, 200, 200, 200, 200),
+    ("POST", "/api/v1/users/me/tokens"): Row(401, 201, 201, 201, 201, json={"name": "matrix", "scopes": ["jobs:read"]}),
+    ("DELETE", "/api/v1/users/me/tokens/{token_id}"): Row(401, 204, 404, 404, 404, fresh=("token_id",)),
+    ("GET", "/api/v1/social/activity"): Row(401, 200, 200, 200, 200),
+    ("GET", "/api/v1/social/settings"): Row(401, 200, 200, 200, 200),
+    ("PATCH", "/api/v1/social/settings"): Row(401, 200, 200, 200, 200, json={"leaderboard": False}),
+    ("GET", "/api/v1/social/leaderboard"): Row(401, 200, 200, 200, 200),
+    ("GET", "/api/v1/social/shares"): Row(401, 200, 200, 200, 200),
+    ("POST", "/api/v1/social/shares"): Row(401, 201, 201, 404, 404, json={"kind": "resume"}),  # 404: no resume
+    ("DELETE", "/api/v1/social/shares/{share_id}"): Row(401, 200, 404, 404, 404, fresh=("share_id",)),
     # --- seekers --------------------------------------------------------------------------------
     ("POST", "/api/v1/users/resume"): Row(401, 200, 200, 403, 403, files=lambda ids: _pdf()),
     ("POST", "/api/v1/resume/upload"): Row(401, 202, 202, 403, 403, files=lambda ids: _pdf()),
@@ -106,6 +138,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/users/me/resume"): Row(401, 200, 200, 403, 403),
     ("GET", "/api/v1/jobs/recommendations"): Row(401, 200, 200, 403, 403),
     ("GET", "/api/v1/jobs/insights"): Row(401, 200, 200, 403, 403),
+    ("POST", "/api/v1/jobs/{job_id}/apply"): Row(401, 201, 404, 403, 403, fresh=("job_id",)),
+    ("GET", "/api/v1/mailboxes"): Row(401, 200, 200, 403, 403),
+    ("POST", "/api/v1/mailboxes"): Row(401, 201, 201, 403, 403, json=lambda ids: MAILBOX),
+    ("PATCH", "/api/v1/mailboxes/{mailbox_id}"): Row(401, 200, 404, 403, 403, json={"auto_apply": False}),
+    ("DELETE", "/api/v1/mailboxes/{mailbox_id}"): Row(401, 204, 404, 403, 403,  # a seeker has 5 at most
+                                                      ids={"mailbox_id": "doomed_mailbox"}),
+    ("POST", "/api/v1/mailboxes/{mailbox_id}/sync"): Row(401, 202, 404, 403, 403),
+    ("GET", "/api/v1/mailboxes/proposals"): Row(401, 200, 200, 403, 403),
+    ("POST", "/api/v1/mailboxes/proposals/{proposal_id}/accept"): Row(401, 404, 404, 403, 403),  # nobody's
+    ("POST", "/api/v1/mailboxes/proposals/{proposal_id}/dismiss"): Row(401, 404, 404, 403, 403),
     ("POST", "/api/v1/jobs/import"): Row(401, 422, 422, 403, 403, json={"url": "http://127.0.0.1:9/job"}),
     ("GET", "/api/v1/recommendations/jobs"): Row(401, 200, 200, 403, 403),
     ("GET", "/api/v1/recommendations/skills-gap"): Row(401, 200, 200, 403, 403),
@@ -160,6 +202,28 @@ TABLE: dict[tuple[str, str], Row] = {
                                                         ids={"source_name": "name"}, fresh=("name",)),
     ("GET", "/api/v1/job-ingestion/status"): Row(401, 403, 403, 403, 200),
     ("POST", "/api/v1/job-ingestion/run"): Row(401, 403, 403, 403, 409, json=lambda ids: {"sources": [ids["name"]]}),
+    ("GET", "/api/v1/admin/feedback"): Row(401, 403, 403, 403, 200),
+    ("GET", "/api/v1/admin/feedback/{feedback_id}/screenshot"): Row(401, 403, 403, 403, 404),  # nobody's feedback
+    ("PATCH", "/api/v1/admin/feedback/{feedback_id}"): Row(401, 403, 403, 403, 404, json={"status": "done"}),
+    ("POST", "/api/v1/admin/feedback/{feedback_id}/reply"): Row(401, 403, 403, 403, 404, json={"message": "Thanks"}),
+    ("POST", "/api/v1/help-articles"): Row(401, 403, 403, 403, 201, json=lambda ids: {
+        "slug": f"matrix-{uuid.uuid4().hex[:8]}", "title": "Matrix", "category": "matrix", "body": "Text."}),
+    ("PATCH", "/api/v1/help-articles/{slug}"): Row(401, 403, 403, 403, 200, json={"summary": "Matrix"}),
+    # the advisors' desk
+    ("GET", "/api/v1/admin/chat/queue"): Row(401, 403, 403, 403, 200),
+    ("GET", "/api/v1/admin/chat/ratings"): Row(401, 403, 403, 403, 200),
+    ("POST", "/api/v1/admin/chat/presence"): Row(401, 403, 403, 403, 200, json={"idle_seconds": 0}),
+    ("GET", "/api/v1/admin/chat/{session_id}/audit"): Row(401, 403, 403, 403, 200),
+    ("GET", "/api/v1/admin/chat/{session_id}/notes"): Row(401, 403, 403, 403, 200),
+    ("POST", "/api/v1/admin/chat/{session_id}/notes"): Row(401, 403, 403, 403, 201, json={"content": "A note"}),
+    ("POST", "/api/v1/admin/chat/{session_id}/takeover"): Row(401, 403, 403, 403, 200, fresh=("session_id",)),
+    ("POST", "/api/v1/admin/chat/{session_id}/release"): Row(401, 403, 403, 403, 409),  # the AI holds it
+    ("POST", "/api/v1/admin/chat/{session_id}/transfer"): Row(401, 403, 403, 403, 409, json=lambda ids: {
+        "admin_id": str(uuid.uuid4())}),  # only a conversation you hold
+    ("GET", "/api/v1/admin/canned-replies"): Row(401, 403, 403, 403, 200),
+    ("POST", "/api/v1/admin/canned-replies"): Row(401, 403, 403, 403, 201, json=lambda ids: _canned()),
+    ("PUT", "/api/v1/admin/canned-replies/{canned_id}"): Row(401, 403, 403, 403, 200, json=lambda ids: _canned()),
+    ("DELETE", "/api/v1/admin/canned-replies/{canned_id}"): Row(401, 403, 403, 403, 204, fresh=("canned_id",)),
 }
 # fmt: on
 
@@ -238,6 +302,14 @@ MAKERS: dict[str, Any] = {
     "name": lambda w: w._made("admin", "POST", "/api/v1/admin/sources", "name",
                               json=SOURCE | {"name": f"matrix-{uuid.uuid4().hex[:8]}"}),
     "run_id": _run,
+    "canned_id": lambda w: w._made("admin", "POST", "/api/v1/admin/canned-replies", "id", json=_canned()),
+    "slug": lambda w: w._made("admin", "POST", "/api/v1/help-articles", "slug", json={
+        "slug": f"matrix-{uuid.uuid4().hex[:8]}", "title": "Matrix", "category": "matrix", "body": "Text."}),
+    "token_id": lambda w: w._made("owner", "POST", "/api/v1/users/me/tokens", "id",
+                                  json={"name": "matrix", "scopes": ["jobs:read"]}),
+    "share_id": lambda w: w._made("owner", "POST", "/api/v1/social/shares", "id", json={"kind": "resume"}),
+    "mailbox_id": lambda w: w._made("owner", "POST", "/api/v1/mailboxes", "id", json=MAILBOX),
+    "doomed_mailbox": lambda w: w._made("owner", "POST", "/api/v1/mailboxes", "id", json=MAILBOX),
 }
 
 
