@@ -24,7 +24,7 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 
 @router.post(BASE + "/generate", response_model=TaskAccepted, status_code=202, responses={
-    404: {"description": "No such job you may see"}, 409: {"description": "No resume uploaded yet"}})
+    404: {"description": "No such job you may see"}, 422: {"description": "No resume uploaded yet (type resume_missing)"}})
 async def generate(data: GenerateRequest, conn: RQDep, user: SeekerCaller) -> TaskAccepted:
     """Write a document from your resume and a job (`job_id`) or a typed company and role. The task
     streams the text to you live (`content_delta` events) and ends with `content_id`."""

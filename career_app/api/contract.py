@@ -42,6 +42,8 @@ BEYOND_SCHEMA = {
     "cron_invalid": "a schedule that is not a valid 5-field cron expression",
     "params_invalid": "source parameters over 10,000 characters as JSON, or holding a NUL character",
     "time_zone_unknown": "a time zone name this server's tz database does not know",
+    "resume_missing": "the caller has no resume yet (upload one first): ottobon-jobs-api.md's 422 for matching",
+    "job_not_enriched": "the job has no embedding yet (AI enrichment still processing): ottobon-jobs-api.md's 422",
 }
 
 
@@ -123,19 +125,32 @@ def derived_codes(route: APIRoute) -> set[int]:
     return codes
 
 
+def _error_content_ref(name: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
 def _error_content(model: type[BaseModel]) -> dict:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+    return _error_content_ref(model.__name__)
+
+
+def _no_body_schema(entry: dict) -> bool:
+    return not entry.get("content") or entry["content"].get("application/json") in (None, {}, {"schema": {}})
 
 
 def _declare(operation: dict, codes: set[int]) -> None:
     """Adds `codes` to the operation's responses and gives every error response its body schema."""
     responses = operation["responses"]
     for code in sorted(codes | {int(c) for c in responses if c.isdigit()}):
+        if code == 422:  # FastAPI's, with the validation array; a route's own 422 gets the same body
+            entry = responses.get(str(code))
+            if entry is not None and _no_body_schema(entry):
+                entry["content"] = _error_content_ref("HTTPValidationError")
+            continue
         if code not in _DEFAULTS:
-            continue  # successes are the route's own; 422 is FastAPI's, with the validation array
+            continue  # successes are the route's own
         description, model = _DEFAULTS[code]
         entry = responses.setdefault(str(code), {"description": description})
-        if not entry.get("content") or entry["content"].get("application/json") in (None, {}, {"schema": {}}):
+        if _no_body_schema(entry):
             entry["content"] = _error_content(model)
         if code in (429, 503):
             entry.setdefault("headers", _RETRY_AFTER)

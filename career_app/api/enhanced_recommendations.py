@@ -9,7 +9,7 @@ from models.enhanced_schemas import EnhancedRecommendations, EnhancedRunAccepted
 router = APIRouter(prefix="/api/v1/enhanced-recommendations", tags=["recommendations"])
 
 
-@router.post("/run", response_model=EnhancedRunAccepted, status_code=202, responses={409: {"description": "No resume uploaded yet"}})
+@router.post("/run", response_model=EnhancedRunAccepted, status_code=202, responses={422: {"description": "No resume uploaded yet (type resume_missing)"}})
 async def run(conn: RQDep, user: SeekerCaller) -> EnhancedRunAccepted:
     """Your 50 nearest listings sorted into Great / Good / Fair / Poor with two or three reasons each,
     missing must-haves weighing twice as much as nice-to-haves: by the LLM when one is configured,
@@ -21,7 +21,7 @@ async def run(conn: RQDep, user: SeekerCaller) -> EnhancedRunAccepted:
 
 
 @router.get("/latest", response_model=EnhancedRecommendations,
-            responses={404: {"description": "No run for your current resume yet"}, 409: {"description": "No resume uploaded yet"}})
+            responses={404: {"description": "No run for your current resume yet"}, 422: {"description": "No resume uploaded yet (type resume_missing)"}})
 async def latest(r: RedisDep, user: SeekerCaller) -> EnhancedRecommendations:
     """The last run made for your current resume (404 when there is none yet)."""
     return await in_thread_session(lambda s: enhanced.latest(s, r, user))

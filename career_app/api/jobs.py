@@ -171,7 +171,7 @@ async def search_jobs(
     return _json(body)
 
 
-@router.get("/recommendations", response_model=RecommendationList, responses={409: {"description": "No resume uploaded yet"}})
+@router.get("/recommendations", response_model=RecommendationList, responses={422: {"description": "No resume uploaded yet (type resume_missing)"}})
 async def recommendations(r: RedisDep, user: SeekerCaller,
                           limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
                           cursor: Cursor = None) -> RecommendationList:
@@ -273,7 +273,8 @@ def retry_enrichment(job_id: str, user: CurrentUser, session: SessionDep, conn: 
 
 
 @router.post("/{job_id}/match", response_model=MatchResult, responses={
-    403: {"description": "Seekers only"}, 409: {"description": "No resume uploaded yet, or the job is not enriched yet"}})
+    403: {"description": "Seekers only"}, 422: {"description": "No resume uploaded yet (type resume_missing), or the job is not "
+                                     "enriched yet (job_not_enriched)"}})
 def match_job(job_id: str, user: CurrentUser, session: SessionDep) -> MatchResult:
     """How well your resume fits this job: calibrated score, the skill gap and what to learn."""
     return matching.match(session, user, job_id)

@@ -13,7 +13,7 @@ from models.job_schemas import JobRecommendation, SkillsGapReport
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
 
-@router.get("/jobs", response_model=list[JobRecommendation], responses={409: {"description": "No resume uploaded yet"}})
+@router.get("/jobs", response_model=list[JobRecommendation], responses={422: {"description": "No resume uploaded yet (type resume_missing)"}})
 async def recommended_jobs(request: Request, r: RedisDep, user: SeekerCaller,
                            limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
                            cursor: Cursor = None):

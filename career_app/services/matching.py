@@ -31,7 +31,7 @@ from career_app.services import cursors, embeddings, evidence, families, learnin
 from career_app.services.evidence import Evidence
 from career_app.services import jobs as jobs_service
 from career_app.services import resumes
-from career_app.services.errors import Conflict, Forbidden
+from career_app.services.errors import Forbidden, Unprocessable
 from career_app.services.skills import RequirementPart, taxonomy
 from career_app.settings import settings
 from models.job import Job, JobStatus, Visibility
@@ -55,6 +55,16 @@ COSINE_STRONG_FIT = CALIBRATION.cosine_strong_fit
 SEMANTIC_WEIGHT = CALIBRATION.semantic_weight
 NO_RESUME = "User has no resume embedding (upload a resume first)"
 NO_JOB_EMBEDDING = "Job has no embedding (AI enrichment still processing)"
+
+
+# 422s, as ottobon-jobs-api.md documents them for matching, in the one 422 shape (the validation array);
+# their types are in career_app.api.contract.BEYOND_SCHEMA (no schema can tell whether a resume was uploaded).
+def no_resume(detail: str = NO_RESUME) -> Unprocessable:
+    return Unprocessable(detail, (), "resume_missing")
+
+
+def not_enriched() -> Unprocessable:
+    return Unprocessable(NO_JOB_EMBEDDING, ("path", "job_id"), "job_not_enriched")
 CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence and seniority (bench_matching)
 HNSW_EF_SEARCH = CANDIDATE_POOL  # candidates kept per search (bench/bench_matching.py: recall and latency)
 MAX_RECOMMENDATIONS = 50
@@ -177,7 +187,7 @@ def _require_seeker(user: User) -> None:
 def _require_resume(session: Session, user: User) -> Resume:
     resume = resumes.current(session, user.id)
     if resume is None or resume.embedding is None:
-        raise Conflict(NO_RESUME)
+        raise no_resume()
     return resume
 
 
@@ -241,7 +251,7 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
     job = jobs_service.get_visible(session, job_id, user)
     resume = _require_resume(session, user)
     if job.embedding is None:
-        raise Conflict(NO_JOB_EMBEDDING)
+        raise not_enriched()
     raw = float(session.exec(select(Job.embedding.cosine_distance(resume.embedding)).where(Job.id == job.id)).one())
     result = evaluate(1.0 - raw, resume_profile(session, user, resume), job_profile(session, job))
     threshold = settings.match_gap_threshold
@@ -282,7 +292,7 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
     _require_seeker(user)
     found = jobs_service.read_rows(session, _RESUME_SQL, (user.id,))
     if not found:
-        raise Conflict(NO_RESUME)
+        raise no_resume()
     resume = _ResumeDigest(*found[0])
     limit = max(1, min(limit, MAX_RECOMMENDATIONS))
     key = (jobs_service.cache_version(r), user.id, resume.storage_key, tuple(user.skills or ()), limit)
@@ -371,7 +381,7 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     out, unprofiled = [], []
     for job_id, dist, digest, vectors, profile, card in rows:
         if dist is None:  # no resume embedding to search around (none yet, or replaced meanwhile)
-            raise Conflict(NO_RESUME)
+            raise no_resume()
         digest = _json_loads(digest) if digest else {}
         level = digest.get("seniority") or {}
         if digest.get("v") != evidence.PROFILE_VERSION or not isinstance(digest.get("skills"), list):

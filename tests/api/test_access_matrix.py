@@ -101,7 +101,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/v1/jobs/{job_id}"): Row(401, 204, 404, 404, 404, fresh=("job_id",)),
     ("POST", "/api/v1/jobs/{job_id}/retry-enrichment"): Row(401, 409, 404, 404, 404),
     ("POST", "/api/v1/jobs/{job_id}/save"): Row(401, 409, 404, 403, 403),
-    ("POST", "/api/v1/jobs/{job_id}/match"): Row(401, 409, 404, 403, 403),  # 409: a tracked job has no embedding
+    ("POST", "/api/v1/jobs/{job_id}/match"): Row(401, 422, 404, 403, 403),  # 422: a tracked job has no embedding
     ("GET", "/api/v1/jobs/provider"): Row(401, 403, 403, 200, 200),
     ("GET", "/api/v1/notifications"): Row(401, 200, 200, 200, 200),
     ("POST", "/api/v1/notifications/mark-read"): Row(401, 200, 200, 200, 200, json={"all": True}),

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from career_app.api.contract import BEYOND_SCHEMA
 from tests.api.conftest import bearer
 
 ERROR_BODIES = {"#/components/schemas/ErrorDetail", "#/components/schemas/ConflictDetail",
@@ -57,7 +58,7 @@ def test_role_and_state_answers_are_declared(spec):
     assert "403" in paths["/api/v1/admin/users"]["get"]["responses"]
     assert "403" in paths["/api/v1/applications"]["get"]["responses"]
     assert {"404", "409"} <= set(paths["/api/v1/applications/{application_id}/status"]["post"]["responses"])
-    assert "409" in paths["/api/v1/jobs/recommendations"]["get"]["responses"]
+    assert "422" in paths["/api/v1/jobs/recommendations"]["get"]["responses"]  # no resume (ottobon-jobs-api.md)
     assert "429" in paths["/api/v1/chat/sessions/{session_id}/messages"]["post"]["responses"]
     assert "Retry-After" in paths["/api/v1/jobs/feed"]["get"]["responses"]["503"]["headers"]
     assert "401" in paths["/api/v1/auth/me"]["get"]["responses"]
@@ -128,12 +129,19 @@ def test_every_422_is_the_validation_array(client, register):
     assert detail[0]["type"] in ("json_invalid", "string_unicode")
 
 
-def test_a_seeker_without_a_resume_gets_a_409_not_a_422(client, register):
+def test_a_seeker_without_a_resume_gets_the_documented_422_as_a_validation_array(client, register):
+    """ottobon-jobs-api.md documents 422 for matching without a resume; the body is the one 422 shape, with a
+    type the document lists as beyond any schema (so schemathesis accepts it for a schema-valid request)."""
     seeker, _ = register("seeker")
-    for path in ("/api/v1/jobs/recommendations", "/api/v1/recommendations/jobs"):
-        resp = client.get(path, headers=bearer(seeker))
-        assert resp.status_code == 409 and "resume" in resp.json()["detail"], resp.text
-    assert client.post("/api/v1/enhanced-recommendations/run", headers=bearer(seeker)).status_code == 409
+    spec = client.get("/api/openapi.json").json()
+    for method, path in (("GET", "/api/v1/jobs/recommendations"), ("GET", "/api/v1/recommendations/jobs"),
+                         ("POST", "/api/v1/enhanced-recommendations/run")):
+        resp = client.request(method, path, headers=bearer(seeker))
+        detail = _validation_array(resp)
+        assert detail[0]["type"] == "resume_missing" and "resume" in detail[0]["msg"], resp.text
+        declared = spec["paths"][path][method.lower()]["responses"]["422"]
+        assert declared["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/HTTPValidationError"}
+    assert "resume_missing" in BEYOND_SCHEMA
 
 
 def _pattern(spec, schema_name, field):
