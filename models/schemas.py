@@ -53,7 +53,7 @@ def visible_pattern(minimum: int = 1) -> str:
 # An http(s) URL as the checks of the schemas read one (_check_url, check_source_url): a scheme, a host, no
 # white space or control character inside, white space around it dropped.
 HTTP_URL_PATTERN = (f"^[{SPACE_CLASS}]*[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE_CLASS}{CONTROL_CLASS}/?#\\[\\]]+"
-                    f"[^{SPACE_CLASS}{CONTROL_CLASS}]*[{SPACE_CLASS}]*$")
+                    f"(?:[/?#][^{SPACE_CLASS}{CONTROL_CLASS}]*)?[{SPACE_CLASS}]*$")
 
 
 class JsonPattern:

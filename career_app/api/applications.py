@@ -121,14 +121,14 @@ def _is_json(request: Request) -> bool:
 
 
 @router.post("/api/v1/import/applications", response_model=ImportReport, openapi_extra={"requestBody": {"content": {
-    "application/json": {"schema": {"description": 'A JSON list of rows, or {"applications": [...]} (at most 1 MB)',
+    "application/json": {"schema": {"description": 'A JSON list of rows, or {"applications": [...]} (at most 1 MB); '
+                                                   'a multipart body without a file is refused',
                                     "oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]}}}}},
              responses={400: {"description": "The file or the mapping cannot be read as applications"}})
 async def import_applications(
     request: Request, r: RedisDep, user: SeekerCaller,
-    file: Annotated[UploadFile | None,
-                    File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows",
-                         json_schema_extra={"minLength": 1})] = None,
+    file: Annotated[UploadFile, File(description="CSV, JSON or XLSX (by content), at most 5 MB and 10,000 rows",
+                                     json_schema_extra={"minLength": 1})] = None,  # or the JSON rows as the body
     dry_run: Annotated[bool, Query(description="Only check and preview; store nothing")] = False,
     mapping: Annotated[str | None, Form(max_length=4_000, description='JSON {"Their header": "field"}',
                                         json_schema_extra={"contentMediaType": "application/json"})] = None,
@@ -138,8 +138,8 @@ async def import_applications(
     duplicates (same job URL, or company + title, already tracked or repeated) skipped. A multipart
     `file`, or the JSON rows as the request body."""
     if file is None and not _is_json(request):
-        raise RequestValidationError([{"type": "missing", "loc": ("body", "file"), "msg": "Field required",
-                                       "input": None}])
+        raise RequestValidationError([{"type": "file_missing", "loc": ("body", "file"), "input": None,
+                                       "msg": "A multipart body needs a file (or send the rows as a JSON body)"}])
     try:
         fields = json.loads(mapping) if mapping else None
     except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past the parser's depth

@@ -42,6 +42,8 @@ BEYOND_SCHEMA = {
     "cron_invalid": "a schedule that is not a valid 5-field cron expression",
     "params_invalid": "source parameters over 10,000 characters as JSON, or holding a NUL character",
     "time_zone_unknown": "a time zone name this server's tz database does not know",
+    "skills_too_many": "skills and tech_stack of a search naming more than 20 skills together",
+    "file_missing": "a multipart import without its file (optional in the form: the rows may be a JSON body instead)",
     "resume_missing": "the caller has no resume yet (upload one first): ottobon-jobs-api.md's 422 for matching",
     "job_not_enriched": "the job has no embedding yet (AI enrichment still processing): ottobon-jobs-api.md's 422",
 }
@@ -134,7 +136,11 @@ def _error_content(model: type[BaseModel]) -> dict:
 
 
 def _no_body_schema(entry: dict) -> bool:
-    return not entry.get("content") or entry["content"].get("application/json") in (None, {}, {"schema": {}})
+    """No JSON body schema; a route that answers in another media type only (an HTML page) keeps it."""
+    content = entry.get("content") or {}
+    if any(media != "application/json" for media in content) and content.get("application/json") in (None, {}):
+        return False
+    return content.get("application/json") in (None, {}, {"schema": {}})
 
 
 def _declare(operation: dict, codes: set[int]) -> None:

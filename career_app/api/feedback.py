@@ -44,10 +44,11 @@ def send_feedback(
     address: Annotated[str, Depends(client_address)],
     token: Annotated[str | None, Depends(request_token)],
     as_json: Annotated[FeedbackJson | None, Depends(_json_fields)],
-    message: Annotated[str | None, Form(max_length=feedback.MAX_MESSAGE_CHARS + 100)] = None,
+    message: Annotated[str | None, Form(min_length=1, max_length=feedback.MAX_MESSAGE_CHARS + 100)] = None,
     category: Annotated[str, Form(max_length=20)] = "other",
     page: Annotated[str, Form(max_length=feedback.MAX_PAGE_CHARS + 100)] = "",
-    screenshot: Annotated[UploadFile | None, File(description="PNG or JPEG, at most 5 MB")] = None,
+    # UploadFile, not UploadFile | None: the document then types it a file (binary), never null
+    screenshot: Annotated[UploadFile, File(description="PNG or JPEG, at most 5 MB")] = None,
 ) -> FeedbackOut:
     """Send feedback, signed in or not: a message, its category (bug, idea, praise, other), the page it
     came from, and an optional screenshot (re-encoded; its metadata is not kept). Multipart form, or a

@@ -155,7 +155,7 @@ async def search_jobs(
     if tech_stack:
         skills = [*(skills or []), *tech_stack]
         if len(skills) > 20:
-            raise RequestValidationError([{"type": "too_long", "loc": ("query", "tech_stack"),
+            raise RequestValidationError([{"type": "skills_too_many", "loc": ("query", "tech_stack"),
                                            "msg": "skills and tech_stack name at most 20 skills together",
                                            "input": None}])
     if salary_currency is None and (salary_min is not None or salary_max is not None):

@@ -20,7 +20,8 @@ async def list_mailboxes(user: SeekerCaller) -> list[MailboxOut]:
     return await in_thread_session(mailbox.list_mailboxes, user)
 
 
-@router.post("", response_model=MailboxOut, status_code=201)
+@router.post("", response_model=MailboxOut, status_code=201,
+             responses={409: {"description": "As many mailboxes as allowed already"}})
 async def connect(data: MailboxConnect, conn: RQDep, user: SeekerCaller) -> MailboxOut:
     """Connect an IMAP mailbox (an app password, encrypted at rest); the first read starts at once."""
 
@@ -58,13 +59,15 @@ async def list_proposals(user: SeekerCaller,
     return await in_thread_session(lambda s: mailbox.proposals(s, user, state))
 
 
-@router.post("/proposals/{proposal_id}/accept", response_model=ProposalOut)
+@router.post("/proposals/{proposal_id}/accept", response_model=ProposalOut, responses={
+    409: {"description": "Decided already, the application is gone, or it cannot move so"}})
 async def accept(proposal_id: str, r: RedisDep, user: SeekerCaller) -> ProposalOut:
     """Apply the change to the application (the tracker's transition rule; 409 if it cannot move)."""
     return await in_thread_session(lambda s: mailbox.accept(s, r, user, proposal_id))
 
 
-@router.post("/proposals/{proposal_id}/dismiss", status_code=204)
+@router.post("/proposals/{proposal_id}/dismiss", status_code=204,
+             responses={409: {"description": "Decided already"}})
 async def dismiss(proposal_id: str, user: SeekerCaller) -> Response:
     await in_thread_session(mailbox.dismiss, user, proposal_id)
     return Response(status_code=204)

@@ -47,7 +47,8 @@ async def oauth_providers() -> list[OAuthProviderOut]:
 
 
 @router.get("/oauth/{provider}/login", include_in_schema=True, status_code=302,
-            responses={302: {"description": "To the provider's consent page"}, 404: {"description": "Not configured"}})
+            responses={302: {"description": "To the provider's consent page"},
+                       404: {"description": "Not configured: an HTML page says so", "content": {"text/html": {}}}})
 async def oauth_login(provider: ProviderName, request: Request, r: RedisDep,
                       next_path: Annotated[str, Query(alias="next", max_length=512)] = "/dashboard"):
     """Redirect to the provider with `state`, `nonce` and a PKCE S256 challenge. `next` is a
@@ -69,8 +70,8 @@ async def oauth_login(provider: ProviderName, request: Request, r: RedisDep,
 
 @router.get("/oauth/{provider}/callback", include_in_schema=True,
             responses={303: {"description": "Signed in: the session cookie is set"},
-                       400: {"description": "Refused: an HTML page says why"},
-                       404: {"description": "Not configured"}})
+                       400: {"description": "Refused: an HTML page says why", "content": {"text/html": {}}},
+                       404: {"description": "Not configured: an HTML page says so", "content": {"text/html": {}}}})
 def oauth_callback(provider: ProviderName, request: Request, session: SessionDep, r: RedisDep,
                    state: Annotated[str | None, Query(max_length=200)] = None,
                    code: Annotated[str | None, Query(max_length=2000)] = None,
