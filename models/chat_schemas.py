@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator
 
 from models.chat import ChatRole, ChatStatus
-from models.schemas import CONTROL_CLASS, SPACE_CLASS, JsonPattern
+from models.schemas import CONTROL_CLASS, SPACE_CLASS, JsonPattern, json_number
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -150,8 +150,8 @@ class AuditOut(BaseModel):
 
 
 class HeartbeatIn(BaseModel):
-    idle_seconds: float = Field(default=0, ge=0, le=365 * 24 * 3600,
-                                description="Seconds since the admin last used the app (away from 120)")
+    idle_seconds: json_number(ge=0, le=365 * 24 * 3600) = Field(
+        default=0, description="Seconds since the admin last used the app (away from 120)")
 
 
 class AdvisorPresence(BaseModel):

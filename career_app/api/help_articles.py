@@ -45,7 +45,8 @@ def create_article(data: HelpArticleIn, _admin: AdminUser, session: SessionDep) 
     return help_centre.create(session, data)
 
 
-@router.patch("/help-articles/{slug}", response_model=HelpArticleOut)
+@router.patch("/help-articles/{slug}", response_model=HelpArticleOut, responses={
+    400: {"description": "title, category, body or published set to null (they can change, not go)"}})
 def update_article(slug: str, data: HelpArticleUpdate, _admin: AdminUser, session: SessionDep) -> HelpArticleOut:
     """Admins: edit an article, publish it (`published: true`) or unpublish it."""
     return help_centre.update(session, slug[:80], data)

@@ -1,19 +1,35 @@
 """Schemathesis hooks of the contract test (loaded through SCHEMATHESIS_HOOKS by tests/api/test_contract.py
 and `make contract`).
 
-Only two things are adjusted, both for rules a JSON Schema cannot state (career_app/api/contract.py):
+Only these things are adjusted, both for rules a JSON Schema cannot state (career_app/api/contract.py):
 - a schema-valid request refused with 422 is accepted when every error in the validation array is one of
   those rules: an error type in BEYOND_SCHEMA, or the loc ["body"] of a rule across the body's fields
   (each such rule is named in its schema's description); a 400 is accepted only where the operation
   declares one (the content of an uploaded file: a PDF, DOCX, CSV, JSON or XLSX the generator cannot make);
 - an ingestion run asked to wait for its result waits at most a second (the test server has no worker,
   so the run would otherwise hold the request for the whole `wait`);
-- the plain-text 404 of a path with a line break, which the API never sees (see filter_failure).
+- the plain-text 404 of a path with a line break, which the API never sees (see filter_failure);
+- ast.parse made one call at a time (a CPython 3.11 bug, see below), which is no check at all.
 Every other failure of every check stands."""
 
+import ast
 import json
+import threading
 
 import schemathesis
+
+# CPython 3.11's ast.parse is not safe in two threads at once ("AST constructor recursion depth mismatch"), and
+# hypothesis parses lambdas' source to describe strategies while both schemathesis workers generate cases.
+_PARSING = threading.Lock()
+_parse = ast.parse
+
+
+def _parse_one_at_a_time(*args, **kwargs):
+    with _PARSING:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _parse_one_at_a_time
 
 from career_app.api.contract import BEYOND_SCHEMA
 
