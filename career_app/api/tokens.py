@@ -10,7 +10,8 @@ from models.api_token_schemas import ApiTokenCreate, ApiTokenCreated, ApiTokenOu
 router = APIRouter(prefix="/api/v1/users/me/tokens", tags=["users"])
 
 
-@router.post("", response_model=ApiTokenCreated, status_code=201)
+@router.post("", response_model=ApiTokenCreated, status_code=201,
+             responses={409: {"description": "As many tokens as allowed already; revoke one first"}})
 async def create_token(data: ApiTokenCreate, user: Caller) -> ApiTokenCreated:
     """A new token with `scopes`, valid `expires_in_days`; `token` is shown this once."""
     return await in_thread_session(api_tokens.create, user, data)
