@@ -9,6 +9,12 @@ from jobs_worker.http import FetchError, PoliteClient
 MAX_PAGES = 500  # a feed that never stops paginating is cut off (the run is then partial, never complete)
 
 
+def json_items(body, key: str) -> list[dict]:
+    """The objects listed under `key` of a board's JSON answer; nothing for any other shape."""
+    items = body.get(key) if isinstance(body, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
 class ListingTruncated(FetchError):
     """The listing was cut off by a bound: what was read is stored, but nothing may be closed."""
 
@@ -33,6 +39,10 @@ class Adapter:
         for page in range(self.max_pages):
             yield page
         raise ListingTruncated(self.spec.url, f"more than {self.max_pages} pages: listing cut off")
+
+    def query(self, names) -> dict:
+        """The source's params among `names`, as the query of a board's API."""
+        return {name: self.params[name] for name in names if name in self.params}
 
     def list_postings(self) -> Iterator[RawPosting]:
         raise NotImplementedError

@@ -8,7 +8,7 @@ Terms: link back to the job's Jobicy URL and name Jobicy as the source; do not p
 other job sites (Jooble, Google Jobs, LinkedIn...); no more than a few requests an hour."""
 
 from career_app.services.ingestion import RawPosting
-from jobs_worker.sources.base import Adapter
+from jobs_worker.sources.base import Adapter, json_items
 
 QUERY = ("count", "geo", "industry", "tag")
 
@@ -17,9 +17,8 @@ class Source(Adapter):
     kind = "jobicy"
 
     def list_postings(self):
-        body = self.client.get_json(self.spec.url, params={k: self.params[k] for k in QUERY if k in self.params})
-        for job in (body.get("jobs") if isinstance(body, dict) else None) or []:
-            if isinstance(job, dict) and job.get("id") is not None:
+        for job in json_items(self.client.get_json(self.spec.url, params=self.query(QUERY)), "jobs"):
+            if job.get("id") is not None:
                 yield self._posting(job)
 
     def _posting(self, job: dict) -> RawPosting:

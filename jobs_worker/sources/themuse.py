@@ -18,7 +18,7 @@ class Source(Adapter):
     kind = "themuse"
 
     def list_postings(self):
-        query = {k: self.params[k] for k in QUERY if k in self.params}
+        query = self.query(QUERY)
         for page in self.pages():
             body = self.client.get_json(self.spec.url, params={**query, "page": page})
             batch = (body.get("results") if isinstance(body, dict) else None) or []
