@@ -46,6 +46,8 @@ BEYOND_SCHEMA = {
     "file_missing": "a multipart import without its file (optional in the form: the rows may be a JSON body instead)",
     "resume_missing": "the caller has no resume yet (upload one first): ottobon-jobs-api.md's 422 for matching",
     "job_not_enriched": "the job has no embedding yet (AI enrichment still processing): ottobon-jobs-api.md's 422",
+    "family_unknown": "an occupational family this server does not know (any case, spaces around it ignored)",
+    "country_unknown": "a country given neither as an ISO 3166-1 alpha-2 code nor as a name this server knows",
 }
 
 

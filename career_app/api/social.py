@@ -34,8 +34,9 @@ async def update_settings(change: SocialSettingsUpdate, user: Caller) -> SocialS
 
 @router.get("/leaderboard", response_model=Leaderboard)
 async def leaderboard(user: Caller,
-                      month: Annotated[str | None, Query(max_length=7, description="YYYY-MM (UTC); this month "
-                                                                                   "by default")] = None) -> Leaderboard:
+                      month: Annotated[str | None, Query(max_length=7, pattern=f"^{social.MONTH_PATTERN}$",
+                                                         description="YYYY-MM (UTC) from 2000-01 to 2100-12; this "
+                                                                     "month by default")] = None) -> Leaderboard:
     """Applications sent and interviews won in a month by those who opted in, under pseudonyms."""
     return await in_thread_session(social.leaderboard, user, month)
 

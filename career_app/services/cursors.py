@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 
 from career_app.services.auth import _server_secret
-from career_app.services.errors import Unprocessable
+from career_app.services.errors import Unprocessable, invalid_query
 from career_app.settings import settings
 
 INVALID = "Invalid cursor: use the next_cursor of a previous page of the same list"
@@ -22,7 +22,7 @@ MAX_LENGTH = 512
 
 
 def invalid() -> Unprocessable:
-    return Unprocessable(INVALID, ("query", "cursor"), "cursor_invalid")
+    return invalid_query("cursor", INVALID, "cursor_invalid")
 _TAG_BYTES = 10
 
 

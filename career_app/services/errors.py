@@ -48,5 +48,11 @@ class Unprocessable(ServiceError):
         self.field, self.kind = field, kind
 
 
+def invalid_query(name: str, detail: str, kind: str = "value_error") -> Unprocessable:
+    """A query parameter's value refused by a service: the 422 names it where it came from, ["query", name]
+    (a service cannot tell a query value from a body one; the one helper for every query check keeps it so)."""
+    return Unprocessable(detail, ("query", name), kind)
+
+
 class Unavailable(ServiceError):
     """A service the request needs is down or out of capacity (503)."""

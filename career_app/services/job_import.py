@@ -341,7 +341,7 @@ def linkedin_job_url(url: str) -> str:
     parts = urlsplit(url)
     found = _LINKEDIN_JOB_PATH.match(parts.path) or _LINKEDIN_JOB_QUERY.search(parts.query)
     if found is None:
-        raise Unprocessable(LINKEDIN_NOT_A_JOB)
+        raise _refused(LINKEDIN_NOT_A_JOB)
     return f"https://www.linkedin.com/jobs/view/{found.group(1)}/"
 
 
@@ -355,7 +355,7 @@ def posting_from_page(page: Page, jsonld_only: bool = False) -> tuple[TrackedJob
     if found:
         raw, how = raw_posting(found[0], url=page.url, external_id=page.url), "json-ld"
     elif jsonld_only:
-        raise Unprocessable(LINKEDIN_NO_POSTING)
+        raise _refused(LINKEDIN_NO_POSTING)
     elif (raw := _meta_posting(parts, page.url)) is not None:
         how = "meta"
     else:

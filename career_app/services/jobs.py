@@ -20,7 +20,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
 from career_app.services import countries, cursors, enrichment, live, salary, tasks
-from career_app.services.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable
+from career_app.services.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable, invalid_query
 from career_app.services.response_cache import JsonCache
 from career_app.services.versions import VersionCounter
 from career_app.services.skills import taxonomy
@@ -427,7 +427,7 @@ def search(session: Session, r: redis.Redis, *, q: str | None = None, location: 
                             posted_within_days, skip, limit, cursor, salary_currency, include_unsalaried)
     if scope != "listings":
         if scope not in SCOPES:
-            raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")
+            raise invalid_query("scope", f"scope must be one of {', '.join(SCOPES)}")
         if user is None:
             raise Unauthorized("Sign in to search your own jobs")
         return _search(session, r, params, None, scope, user.id)
@@ -459,7 +459,7 @@ def _search_params(q: str | None = None, location: str | None = None, salary_min
               "skip": 0 if cursor else skip, "limit": limit}
     if salary_min is not None or salary_max is not None:  # the salary filter: in one currency, at dated rates
         if salary_min is not None and salary_max is not None and salary_min > salary_max:
-            raise Unprocessable(SALARY_ORDER, ("query", "salary_min"), "salary_order")
+            raise invalid_query("salary_min", SALARY_ORDER, "salary_order")
         params.update(currency=salary.check_currency(salary_currency or salary.FALLBACK_CURRENCY),
                       unsalaried=bool(include_unsalaried), rates=salary.rates().as_of)
     elif salary_currency is not None:

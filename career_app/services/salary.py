@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from career_app.services import countries, families
-from career_app.services.errors import Unprocessable
+from career_app.services.errors import invalid_query
 from career_app.settings import settings
 from models.job import MAX_SALARY, PAY_PERIODS, PUBLIC_ACTIVE, Job
 from models.job_schemas import SalaryEstimate, posted_amount
@@ -104,8 +104,8 @@ def check_currency(value: str | None) -> str:
     """An ISO 4217 code the filter can use, upper-cased; Unprocessable otherwise."""
     code = (value or "").strip().upper()
     if code not in currencies():
-        raise Unprocessable(f"Unknown currency {value!r}: use an ISO 4217 code, one of {', '.join(currencies())}",
-                            ("query", "salary_currency"), "currency_unknown")
+        raise invalid_query("salary_currency", f"Unknown currency {value!r}: use an ISO 4217 code, one of "
+                            f"{', '.join(currencies())}", "currency_unknown")
     return code
 
 

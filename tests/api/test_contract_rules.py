@@ -8,6 +8,8 @@ import uuid
 import pytest
 
 from career_app.api.contract import BEYOND_SCHEMA
+from career_app.services import social
+from career_app.services.errors import Unprocessable
 from tests.api.conftest import bearer
 
 ERROR_BODIES = {"#/components/schemas/ErrorDetail", "#/components/schemas/ConflictDetail",
@@ -117,6 +119,15 @@ def test_every_422_is_the_validation_array(client, register):
     assert detail[0]["loc"] == ["query", "cursor"] and detail[0]["type"] == "cursor_invalid"
     detail = _validation_array(client.get("/api/v1/jobs/search", params={"salary_min": 10, "salary_max": 1}))
     assert detail[0]["loc"] == ["query", "salary_min"] and detail[0]["type"] == "salary_order"
+    detail = _validation_array(client.get("/api/v1/jobs/search", params={"salary_currency": "XQZ"}))
+    assert detail[0]["loc"] == ["query", "salary_currency"]
+    # a query value a service refuses names the parameter too (errors.invalid_query), never the loose ["body"]
+    detail = _validation_array(client.get("/api/v1/market/snapshot", params={"country": "Atlantis"}))
+    assert detail[0]["loc"] == ["query", "country"] and detail[0]["type"] == "country_unknown"
+    assert social.month_start("2100-12").year == 2100
+    with pytest.raises(Unprocessable) as refused:
+        social.month_start("2026-13")
+    assert refused.value.field == ("query", "month")
     detail = _validation_array(client.post("/api/v1/jobs/import", json={"url": "http://127.0.0.1:9/job"},
                                            headers=bearer(seeker)))
     assert detail[0]["loc"] == ["body", "url"] and detail[0]["type"] == "job_page_unusable"
