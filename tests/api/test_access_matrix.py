@@ -18,6 +18,7 @@ with the status each caller gets, plus what the request needs:
 Callers are tried anonymous first and the owner last."""
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -313,11 +314,40 @@ MAKERS: dict[str, Any] = {
 }
 
 
+@contextmanager
+def _no_work_left_behind():
+    """The matrix queues real tasks that nothing works here: ingestion runs, the whole catalogue's
+    re-enrichment, enrichment, banding, documents, exports. Left on the session's queues, the worker a
+    later test starts would run them under that test's LLM (an enhanced-recommendations test counted
+    16 model calls for its 2). So every task the matrix queued and no worker has taken is deleted
+    afterwards; its runs are then expired as lost, as for a task that vanished (ingestion.start)."""
+    from rq import Queue
+
+    from career_app.db import rq_redis
+    from career_app.services.tasks import QUEUES
+
+    conn = rq_redis()
+    queues = [Queue(name, connection=conn) for name in QUEUES]
+    registries = [registry for q in queues for registry in (q.scheduled_job_registry, q.deferred_job_registry)]
+    before = {job_id for q in queues for job_id in q.get_job_ids()} | \
+        {job_id for registry in registries for job_id in registry.get_job_ids()}
+    try:
+        yield
+    finally:
+        for q in queues:
+            for job_id in set(q.get_job_ids()) - before:
+                if (job := q.fetch_job(job_id)) is not None:
+                    job.delete()
+        for registry in registries:
+            for job_id in set(registry.get_job_ids()) - before:
+                registry.remove(job_id, delete_job=True)
+
+
 @pytest.fixture(scope="module")
 def world(api, make_admin):
     from fastapi.testclient import TestClient
 
-    with TestClient(api, base_url="http://localhost") as client:
+    with TestClient(api, base_url="http://localhost") as client, _no_work_left_behind():
         def register(role="seeker"):
             body = {"email": f"matrix-{role}-{uuid.uuid4().hex[:8]}@example.com", "password": "correct-horse-1",
                     "full_name": f"Matrix {role}", "role": role}
