@@ -320,10 +320,12 @@ def _no_work_left_behind():
     re-enrichment, enrichment, banding, documents, exports. Left on the session's queues, the worker a
     later test starts would run them under that test's LLM (an enhanced-recommendations test counted
     16 model calls for its 2). So every task the matrix queued and no worker has taken is deleted
-    afterwards; its runs are then expired as lost, as for a task that vanished (ingestion.start)."""
+    afterwards; its runs are then expired as lost, as for a task that vanished (ingestion.start), and
+    the re-enrichment lock it took is released."""
     from rq import Queue
 
-    from career_app.db import rq_redis
+    from career_app.db import app_redis, rq_redis
+    from career_app.services import enrichment
     from career_app.services.tasks import QUEUES
 
     conn = rq_redis()
@@ -334,13 +336,19 @@ def _no_work_left_behind():
     try:
         yield
     finally:
+        deleted = set()
         for q in queues:
             for job_id in set(q.get_job_ids()) - before:
                 if (job := q.fetch_job(job_id)) is not None:
                     job.delete()
+                    deleted.add(job_id)
         for registry in registries:
             for job_id in set(registry.get_job_ids()) - before:
                 registry.remove(job_id, delete_job=True)
+                deleted.add(job_id)
+        # the re-enrichment's lock is released by its task only (a later test's re-enrichment would get 409)
+        if app_redis().get(enrichment.REENRICH_LOCK) in deleted:
+            enrichment.finish_reenrich(app_redis())
 
 
 @pytest.fixture(scope="module")
