@@ -46,8 +46,13 @@ NO_CONTROL_PATTERN = f"^[^{CONTROL_CLASS}]*$"
 
 
 def visible_pattern(minimum: int = 1) -> str:
-    """Text without control characters that has at least `minimum` characters besides white space."""
-    return f"^[^{CONTROL_CLASS}]*(?:[^{CONTROL_CLASS}{SPACE_CLASS}][^{CONTROL_CLASS}]*){{{minimum},}}$"
+    """Text without control characters that has at least `minimum` characters besides white space.
+    Written so that a backtracking engine (Python's re, ECMA-262's) matches in linear time: the spaces
+    before each of the first `minimum` visible characters and that character are disjoint classes, so
+    there is one way to match. (`[^C]*(?:[^CS][^C]*){n,}` says the same but takes exponential time on
+    a long text ending in a control character: schemathesis' generator stalled for minutes on it.)"""
+    visible = f"[^{CONTROL_CLASS}{SPACE_CLASS}]"
+    return f"^(?:[{PLAIN_SPACE_CLASS}]*{visible}){{{minimum}}}[^{CONTROL_CLASS}]*$"
 
 
 # An http(s) URL as the checks of the schemas read one (_check_url, check_source_url): a scheme, a host, no

@@ -195,3 +195,29 @@ def test_an_undeclared_method_is_a_405_naming_the_declared_ones(client, method):
     assert resp.status_code == 405 and resp.json() == {"detail": "Method Not Allowed"}
     assert resp.headers["allow"] == "GET"
     assert client.request(method, f"/api/v1/applications/{uuid.uuid4()}/status").headers["allow"] == "POST"
+
+
+_ALMOST = ["a" * 5000 + "\x00", " a" * 2500 + "\x01", "a " * 2500 + "\n\x00", "http://" + "a" * 5000 + " \x00"]
+_SEARCH_EACH = ("import json, re, sys\n"
+                "for pattern in json.load(sys.stdin):\n"
+                f"    [re.search(pattern, text) for text in {_ALMOST!r}]\n"
+                "    print(flush=True)\n")
+
+
+def test_every_pattern_takes_linear_time_in_a_backtracking_engine(spec):
+    """Python's re (which generators of test data such as schemathesis use) and ECMA-262's engine backtrack: a
+    pattern with nested overlapping repeats takes exponential time on a long text that almost matches
+    (visible_pattern's first form stalled schemathesis for minutes). Each stated pattern runs on such texts."""
+    import json
+    import subprocess
+    import sys
+
+    patterns = sorted({p for p in re.findall(r'"pattern":\s*("(?:[^"\\]|\\.)*")', json.dumps(spec))})
+    patterns = [json.loads(p) for p in patterns]
+    try:
+        done = subprocess.run([sys.executable, "-c", _SEARCH_EACH], input=json.dumps(patterns), capture_output=True,
+                              text=True, timeout=60)
+    except subprocess.TimeoutExpired as exc:
+        stuck = (exc.stdout or b"").count(b"\n") if isinstance(exc.stdout, bytes) else (exc.stdout or "").count("\n")
+        raise AssertionError(f"no answer within a minute from the pattern {patterns[stuck]!r}") from None
+    assert done.returncode == 0 and done.stdout.count("\n") == len(patterns), done.stderr[-2000:]
