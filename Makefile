@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-requirements
 export REFLEX_USE_NPM := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: imap-server venv run test test-fast browser openapi migrate admin clean-data demo
+.PHONY: imap-server venv run test test-fast browser openapi migrate admin clean-data demo contract
 
 # The venv is reused while requirements.txt is unchanged.
 $(STAMP): requirements.txt
@@ -43,6 +43,12 @@ test: venv browser imap-server
 # Everything but the browser tests (no production build of the frontend).
 test-fast: venv imap-server
 	$(PY) -m pytest --ignore=tests/e2e
+
+# The API contract, harder than `make test` does it: schemathesis (every check) as each kind of caller with
+# 100 examples per operation and a random seed (tests/api/test_contract.py), then the access matrix.
+contract: venv
+	CONTRACT_EXAMPLES=100 CONTRACT_RANDOM_SEED=1 $(PY) -m pytest tests/api/test_contract.py tests/api/test_access_matrix.py \
+		tests/api/test_contract_rules.py
 
 openapi: venv
 	$(PY) scripts/generate_openapi.py

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from models.schemas import no_control_chars
+from models.schemas import NoControl, json_int, no_control_chars
 
 # What a token may do; each REST route and MCP tool names the one it needs (career_app/api/token_scopes.py).
 Scope = Literal["jobs:read", "tracker:read", "tracker:write", "applications:read", "applications:write",
@@ -18,9 +18,9 @@ MAX_TOKEN_DAYS = 365
 class ApiTokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(no_control_chars)]
+    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(no_control_chars), NoControl]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(SCOPES))]
-    expires_in_days: Annotated[int, Field(ge=1, le=MAX_TOKEN_DAYS)] = 90
+    expires_in_days: json_int(ge=1, le=MAX_TOKEN_DAYS) = 90
 
 
 class ApiTokenOut(BaseModel):

@@ -3,14 +3,19 @@ bulk status changes."""
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.application import ApplicationStatus
 from models.job import TrackingStatus
-from models.job_schemas import JobOut, _check_skills, _check_url, _JobFields, _tidy_line
-from models.schemas import no_control_chars
+from models.job_schemas import JobOut, OptionalUrl, SkillName, _check_skills, _check_url, _JobFields, _tidy_line
+from models.schemas import (HTTP_URL_PATTERN, PLAIN_SPACE_CLASS, JsonPattern, NoControl, no_control_chars,
+                            visible_pattern)
+
+# A title: at least 2 characters besides spaces; where it may be left out, blank reads as none.
+Title = JsonPattern(visible_pattern(2))
+OptionalTitle = JsonPattern(f"{visible_pattern(2)}|^[{PLAIN_SPACE_CLASS}]*$")
 
 MAX_NOTES = 10_000
 MAX_BULK_IDS = 500
@@ -19,7 +24,7 @@ MAX_BULK_IDS = 500
 def _title(value: str | None) -> str | None:
     """A title on one line, at least 2 characters besides spaces."""
     value = _tidy_line(value)
-    if value is not None and len(value) < 2:
+    if value is not None and len(value.replace(" ", "")) < 2:
         raise ValueError("needs at least 2 characters besides spaces")
     return value
 
@@ -33,10 +38,11 @@ def _notes(value: str | None) -> str | None:
 
 
 class _TrackedFields(_JobFields):
-    description_raw: str | None = Field(default=None, max_length=20_000)
-    skills_required: list[str] | None = Field(default=None, max_length=50, description="The tech stack")
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
-    source_url: str | None = Field(default=None, max_length=2000, description="Where you found the job")
+    description_raw: Annotated[str | None, NoControl] = Field(default=None, max_length=20_000)
+    skills_required: list[SkillName] | None = Field(default=None, max_length=50, description="The tech stack")
+    notes: Annotated[str | None, NoControl] = Field(default=None, max_length=MAX_NOTES)
+    source_url: Annotated[str | None, OptionalUrl] = Field(default=None, max_length=2000,
+                                                           description="Where you found the job")
 
     _source = field_validator("source_url")(_check_url)
     _notes = field_validator("notes", "description_raw")(_notes)
@@ -46,14 +52,14 @@ class _TrackedFields(_JobFields):
 class TrackedJobCreate(_TrackedFields):
     """A job a seeker tracks for themself: private, never in the feed, search or recommendations."""
 
-    title: str = Field(min_length=2, max_length=200)
+    title: Annotated[str, Title] = Field(min_length=2, max_length=200)
     tracking_status: TrackingStatus = TrackingStatus.saved
 
     _title = field_validator("title")(_title)
 
 
 class TrackedJobUpdate(_TrackedFields):
-    title: str | None = Field(default=None, min_length=2, max_length=200)
+    title: Annotated[str | None, Title] = Field(default=None, min_length=2, max_length=200)
     tracking_status: TrackingStatus | None = None
 
     _title = field_validator("title")(_title)
@@ -77,10 +83,10 @@ class TrackedJobOut(JobOut):
 class InterviewRound(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=120, description="e.g. Phone screen, Onsite 2")
+    name: Annotated[str, NoControl] = Field(min_length=1, max_length=120, description="e.g. Phone screen, Onsite 2")
     scheduled_at: datetime | None = None
     outcome: Literal["pending", "passed", "failed"] = "pending"
-    feedback: str | None = Field(default=None, max_length=5_000)
+    feedback: Annotated[str | None, NoControl] = Field(default=None, max_length=5_000)
 
     _name = field_validator("name")(_tidy_line)
     _feedback = field_validator("feedback")(_notes)
@@ -89,13 +95,15 @@ class InterviewRound(BaseModel):
 class _ApplicationFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    job_url: str | None = Field(default=None, max_length=2000)
-    location: str | None = Field(default=None, max_length=200)
+    job_url: Annotated[str | None, OptionalUrl] = Field(default=None, max_length=2000)
+    location: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
     applied_on: date | None = None
     interviews: list[InterviewRound] | None = Field(default=None, max_length=30)
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
-    resume_sent: str | None = Field(default=None, max_length=200, description="Which resume you sent")
-    cover_letter_sent: str | None = Field(default=None, max_length=200, description="Which cover letter you sent")
+    notes: Annotated[str | None, NoControl] = Field(default=None, max_length=MAX_NOTES)
+    resume_sent: Annotated[str | None, NoControl] = Field(default=None, max_length=200,
+                                                          description="Which resume you sent")
+    cover_letter_sent: Annotated[str | None, NoControl] = Field(default=None, max_length=200,
+                                                                description="Which cover letter you sent")
 
     _url = field_validator("job_url")(_check_url)
     _lines = field_validator("location", "resume_sent", "cover_letter_sent")(_tidy_line)
@@ -106,8 +114,8 @@ class ApplicationCreate(_ApplicationFields):
     """On a public listing or one of your tracked jobs (`job_id`), or ad hoc (`company_name` + `job_title`)."""
 
     job_id: uuid.UUID | None = None
-    company_name: str | None = Field(default=None, max_length=200)
-    job_title: str | None = Field(default=None, max_length=200)
+    company_name: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
+    job_title: Annotated[str | None, OptionalTitle] = Field(default=None, max_length=200)
     status: ApplicationStatus = ApplicationStatus.saved
 
     _company = field_validator("company_name")(_tidy_line)
@@ -123,8 +131,8 @@ class ApplicationCreate(_ApplicationFields):
 class ApplicationUpdate(_ApplicationFields):
     """Only the fields sent change; a new `status` must be an allowed transition."""
 
-    company_name: str | None = Field(default=None, max_length=200)
-    job_title: str | None = Field(default=None, max_length=200)
+    company_name: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
+    job_title: Annotated[str | None, OptionalTitle] = Field(default=None, max_length=200)
     status: ApplicationStatus | None = None
 
     _company = field_validator("company_name")(_tidy_line)
@@ -135,7 +143,7 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: ApplicationStatus
-    note: str | None = Field(default=None, max_length=1_000, description="Kept on the timeline")
+    note: Annotated[str | None, NoControl] = Field(default=None, max_length=1_000, description="Kept on the timeline")
 
     _note = field_validator("note")(_notes)
 
@@ -200,7 +208,7 @@ class BulkStatusRequest(BaseModel):
 
     ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_IDS)
     status: ApplicationStatus
-    note: str | None = Field(default=None, max_length=1_000)
+    note: Annotated[str | None, NoControl] = Field(default=None, max_length=1_000)
 
     _note = field_validator("note")(_notes)
 
@@ -261,9 +269,14 @@ class JobImportRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=8, max_length=2000)
+    url: Annotated[str, JsonPattern(HTTP_URL_PATTERN)] = Field(min_length=8, max_length=2000)
 
-    _url = field_validator("url")(_check_url)
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if _check_url(value) is None:
+            raise ValueError("must be an http(s) URL")
+        return value.strip()
 
 
 # --- insights ------------------------------------------------------------------------------------

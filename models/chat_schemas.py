@@ -3,9 +3,12 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, field_validator
 
 from models.chat import ChatRole, ChatStatus
+from models.schemas import CONTROL_CLASS, SPACE_CLASS, JsonPattern, json_number
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -49,7 +52,17 @@ class ChatMessageOut(BaseModel):
 
 
 class ChatMessageIn(BaseModel):
-    content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    content: Annotated[str, JsonPattern(f"[^{CONTROL_CLASS}{SPACE_CLASS}]")] = Field(
+        min_length=1, max_length=MAX_MESSAGE_CHARS, description="Control characters are dropped; something must remain")
+
+    @field_validator("content")
+    @classmethod
+    def _something_left(cls, value: str) -> str:
+        from models.schemas import CONTROL_RE
+
+        if not CONTROL_RE.sub("", value).strip():
+            raise ValueError("must hold some text besides spaces and control characters")
+        return value
 
 
 class SessionRef(BaseModel):
@@ -137,8 +150,8 @@ class AuditOut(BaseModel):
 
 
 class HeartbeatIn(BaseModel):
-    idle_seconds: float = Field(default=0, ge=0, le=365 * 24 * 3600,
-                                description="Seconds since the admin last used the app (away from 120)")
+    idle_seconds: json_number(ge=0, le=365 * 24 * 3600) = Field(
+        default=0, description="Seconds since the admin last used the app (away from 120)")
 
 
 class AdvisorPresence(BaseModel):

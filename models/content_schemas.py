@@ -2,12 +2,12 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 
 from models.content import ContentType, EmailKind, Length, Tone, VersionSource
-from models.schemas import SafeText
+from models.schemas import SafeText, Visible
 
 MAX_INSTRUCTIONS = 1000
 MAX_TEXT = 50_000
@@ -89,7 +89,14 @@ class ContentList(BaseModel):
 
 
 class VersionCreate(BaseModel):
-    text: SafeText = Field(min_length=1, max_length=MAX_TEXT)
+    text: Annotated[SafeText, Visible] = Field(min_length=1, max_length=MAX_TEXT)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
 
 
 class DiffOp(BaseModel):

@@ -6,15 +6,27 @@ import uuid
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from models.ingestion import RunStatus, SourceKind
-from models.schemas import no_control_chars
+from models.schemas import (HTTP_URL_PATTERN, PLAIN_SPACE_CLASS, SPACE_CLASS, JsonBool, JsonPattern, NoControl,
+                            no_control_chars)
 
 SOURCE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 # Path words of the ingestion routes that a source may not be named after.
 RESERVED_NAMES = {"all", "trigger", "runs", "status", "sample-catalogue"}
 FILE_NAME_RE = re.compile(r"^(file:)?[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\.json$")
+# The same rules for the OpenAPI document: a name (any case, spaces around it dropped) that is not one of
+# the reserved path words, and an http(s) URL or, for a `file` source, a catalogue file of the bundled data.
+_RESERVED = "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+                     for word in sorted(RESERVED_NAMES))
+SourceName = JsonPattern(f"^[{SPACE_CLASS}]*[A-Za-z0-9][A-Za-z0-9_-]{{0,39}}[{SPACE_CLASS}]*$")
+SourceName.forbidden = {"pattern": f"^[{SPACE_CLASS}]*(?:{_RESERVED})[{SPACE_CLASS}]*$"}
+SourceUrl = JsonPattern(f"{HTTP_URL_PATTERN.replace(SPACE_CLASS, PLAIN_SPACE_CLASS)}|^[{PLAIN_SPACE_CLASS}]*(?:file:)?"
+                        f"[A-Za-z0-9_][A-Za-z0-9_.-]{{0,120}}\\.json[{PLAIN_SPACE_CLASS}]*$")
 
 
 def check_source_name(value: str) -> str:
@@ -31,7 +43,7 @@ def check_schedule(value: str | None) -> str | None:
 
     value = " ".join(no_control_chars(value).split())
     if len(value.split()) != 5 or not croniter.is_valid(value):
-        raise ValueError("a 5-field cron expression such as '0 */6 * * *' (UTC)")
+        raise PydanticCustomError("cron_invalid", "a 5-field cron expression such as '0 */6 * * *' (UTC)")
     return value
 
 
@@ -40,29 +52,34 @@ def check_source_url(value: str, kind: SourceKind | str | None) -> str:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.hostname and not any(c.isspace() for c in value):
         return value
-    if kind == SourceKind.file and FILE_NAME_RE.fullmatch(value):
-        return value  # a catalogue file in the bundled data folder (never a path elsewhere)
+    if FILE_NAME_RE.fullmatch(value):
+        if kind == SourceKind.file:
+            return value  # a catalogue file in the bundled data folder (never a path elsewhere)
+        # Valid by the schema (which cannot relate url to kind): a type of its own (api/contract.py).
+        raise PydanticCustomError("source_url_kind", "only a `file` source names a catalogue file; others need an "
+                                                     "http(s) URL")
     raise ValueError("must be an http(s) URL (a `file` source may also name a .json file of the bundled catalogue)")
 
 
 def _check_params(value: dict) -> dict:
     encoded = json.dumps(value)
     if len(encoded) > 10_000:
-        raise ValueError("parameters are limited to 10,000 characters")
+        raise PydanticCustomError("params_invalid", "parameters are limited to 10,000 characters")
     if "\\u0000" in encoded:  # PostgreSQL's jsonb cannot hold NUL
-        raise ValueError("parameters must not contain NUL characters")
+        raise PydanticCustomError("params_invalid", "parameters must not contain NUL characters")
     return value
 
 
 class SourceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(max_length=40)
+    name: Annotated[str, SourceName] = Field(max_length=40)
     kind: SourceKind
-    url: str = Field(max_length=2000)
+    url: Annotated[str, SourceUrl] = Field(max_length=2000)
     params: dict = Field(default_factory=dict)
-    schedule: str | None = Field(default=None, max_length=100, description="Cron in UTC, e.g. '0 */6 * * *'")
-    enabled: bool = True
+    schedule: Annotated[str | None, NoControl] = Field(default=None, max_length=100,
+                                                       description="Cron in UTC, e.g. '0 */6 * * *'")
+    enabled: JsonBool = True
 
     _name = field_validator("name")(check_source_name)
     _schedule = field_validator("schedule")(check_schedule)
@@ -78,13 +95,24 @@ class SourceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: SourceKind | None = None
-    url: str | None = Field(default=None, max_length=2000)
+    url: Annotated[str | None, SourceUrl] = Field(default=None, max_length=2000)
     params: dict | None = None
-    schedule: str | None = Field(default=None, max_length=100)
-    enabled: bool | None = None
+    schedule: Annotated[str | None, NoControl] = Field(default=None, max_length=100)
+    enabled: JsonBool | None = None
 
     _schedule = field_validator("schedule")(check_schedule)
     _params = field_validator("params")(lambda v: None if v is None else _check_params(v))
+
+    @field_validator("url")
+    @classmethod
+    def _url_shape(cls, value: str | None) -> str | None:
+        """An http(s) URL or a catalogue file name (whether the kind takes it is the service's check)."""
+        if value is None:
+            return None
+        try:
+            return check_source_url(value, SourceKind.file)
+        except ValueError:
+            raise ValueError("must be an http(s) URL, or the .json file of a `file` source") from None
 
 
 class RunOut(BaseModel):

@@ -2,13 +2,20 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from models.job import MAX_SALARY, PAY_PERIODS, EmploymentType, JobStatus, RemoteOption
-from models.schemas import no_control_chars
+from models.schemas import (HTTP_URL_PATTERN, SPACE_CLASS, JsonPattern, NoControl, json_int, json_number, no_control_chars,
+                            visible_pattern)
+
+# What a URL field takes: an http(s) URL, or nothing (blank reads as none).
+OptionalUrl = JsonPattern(f"{HTTP_URL_PATTERN}|^[{SPACE_CLASS}]*$")
+# A skill: at most 60 characters (blank ones are dropped).
+SkillName = Annotated[str, Field(max_length=60), NoControl]
 
 
 
@@ -45,14 +52,14 @@ def _check_skills(value: list[str]) -> list[str]:
 class _JobFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=20_000)
 
-    company_name: str | None = Field(default=None, max_length=200)
-    location: str | None = Field(default=None, max_length=200)
-    salary_min: int | None = Field(default=None, ge=0, le=MAX_SALARY, strict=True)
-    salary_max: int | None = Field(default=None, ge=0, le=MAX_SALARY, strict=True)
+    company_name: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
+    location: Annotated[str | None, NoControl] = Field(default=None, max_length=200)
+    salary_min: json_int(ge=0, le=MAX_SALARY) | None = None
+    salary_max: json_int(ge=0, le=MAX_SALARY) | None = None
     salary_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
     remote_option: RemoteOption | None = None
     employment_type: EmploymentType | None = None
-    external_apply_url: str | None = Field(default=None, max_length=2000)
+    external_apply_url: Annotated[str | None, OptionalUrl] = Field(default=None, max_length=2000)
 
     _lines = field_validator("company_name", "location", mode="after")(_tidy_line)
     _url = field_validator("external_apply_url")(_check_url)
@@ -65,7 +72,8 @@ class _JobFields(BaseModel):
     @model_validator(mode="after")
     def _salary_order(self):
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
-            raise ValueError("salary_min must not exceed salary_max")
+            # A rule across two fields, which no schema states: a type of its own (api/contract.py).
+            raise PydanticCustomError("salary_order", "salary_min must not exceed salary_max")
         return self
 
 
@@ -79,15 +87,15 @@ def _check_text(value: str | None, info) -> str | None:
     value = no_control_chars(value).strip()
     if info.field_name == "title":
         value = " ".join(value.split())
-    if len(value) < _MIN_LENGTH[info.field_name]:
+    if len("".join(value.split())) < _MIN_LENGTH[info.field_name]:
         raise ValueError(f"needs at least {_MIN_LENGTH[info.field_name]} characters besides spaces")
     return value
 
 
 class JobCreate(_JobFields):
-    title: str = Field(min_length=3, max_length=200)
-    description_raw: str = Field(min_length=20, max_length=20_000)
-    skills_required: list[str] = Field(default_factory=list, max_length=50)
+    title: Annotated[str, JsonPattern(visible_pattern(3))] = Field(min_length=3, max_length=200)
+    description_raw: Annotated[str, JsonPattern(visible_pattern(20))] = Field(min_length=20, max_length=20_000)
+    skills_required: list[SkillName] = Field(default_factory=list, max_length=50)
 
     _skills = field_validator("skills_required")(_check_skills)
     _text = field_validator("title", "description_raw")(_check_text)
@@ -96,9 +104,10 @@ class JobCreate(_JobFields):
 class JobUpdate(_JobFields):
     """Every field optional; changing the title, description or skills re-runs enrichment."""
 
-    title: str | None = Field(default=None, min_length=3, max_length=200)
-    description_raw: str | None = Field(default=None, min_length=20, max_length=20_000)
-    skills_required: list[str] | None = Field(default=None, max_length=50)
+    title: Annotated[str | None, JsonPattern(visible_pattern(3))] = Field(default=None, min_length=3, max_length=200)
+    description_raw: Annotated[str | None, JsonPattern(visible_pattern(20))] = Field(default=None, min_length=20,
+                                                                                      max_length=20_000)
+    skills_required: list[SkillName] | None = Field(default=None, max_length=50)
     status: Literal["active", "closed"] | None = None
 
     _skills = field_validator("skills_required")(lambda v: None if v is None else _check_skills(v))
@@ -295,8 +304,8 @@ class SkillsGapReport(BaseModel):
 class ReenrichRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    batch_size: int | None = Field(default=None, ge=1, le=100)
-    pause_seconds: float | None = Field(default=None, ge=0, le=600, allow_inf_nan=False)
+    batch_size: json_int(ge=1, le=100) | None = None
+    pause_seconds: json_number(ge=0, le=600) | None = None
 
 
 MatchResult.model_rebuild()

@@ -7,27 +7,27 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from models.mailbox import MailboxState, MailKind, ProposalState
-from models.schemas import no_control_chars
+from models.schemas import JsonBool, NoControl, no_control_chars
 
-Line = Annotated[str, AfterValidator(no_control_chars)]
+Line = Annotated[str, AfterValidator(no_control_chars), NoControl]
 
 
 class MailboxConnect(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    host: Annotated[Line, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.-]+$")]
+    host: Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.-]+$")]
     port: Annotated[int, Field(ge=1, le=65535)] = 993
-    tls: bool = True
+    tls: JsonBool = True
     username: Annotated[Line, Field(min_length=1, max_length=254)]
     password: Annotated[SecretStr, Field(min_length=1, max_length=512)]
     folder: Annotated[Line, Field(min_length=1, max_length=200)] = "INBOX"
-    auto_apply: bool = False
+    auto_apply: JsonBool = False
 
 
 class MailboxSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    auto_apply: bool
+    auto_apply: JsonBool
 
 
 class MailboxOut(BaseModel):
@@ -39,7 +39,7 @@ class MailboxOut(BaseModel):
     tls: bool
     username: str
     folder: str
-    auto_apply: bool
+    auto_apply: JsonBool
     state: MailboxState
     state_detail: str | None = None
     checked_at: datetime | None = None

@@ -8,11 +8,14 @@ from typing import Any, Self
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from models.notification import Category, Priority
+from models.schemas import JsonBool, json_number
 
 MAX_MARK_IDS = 500
-_HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+HH_MM_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+_HH_MM = re.compile(HH_MM_PATTERN)
 
 
 @cache
@@ -48,7 +51,7 @@ class MarkReadRequest(BaseModel):
     """Either `ids` (your own notifications; unknown or other people's ids are ignored) or `all: true`."""
 
     ids: list[uuid.UUID] | None = Field(default=None, max_length=MAX_MARK_IDS)
-    all: bool = False
+    all: JsonBool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> Self:
@@ -79,17 +82,21 @@ class NotificationSettingsUpdate(BaseModel):
     """Only the fields sent change. Quiet hours are set (or cleared with nulls) as a pair."""
 
     muted_categories: list[Category] | None = Field(default=None, max_length=len(Category))
-    in_app: bool | None = None
-    email: bool | None = None
-    quiet_start: str | None = Field(default=None, description='"HH:MM" (24 h), or null to clear quiet hours')
-    quiet_end: str | None = Field(default=None, description='"HH:MM" (24 h), or null to clear quiet hours')
-    time_zone: str | None = Field(default=None, max_length=64)
-    match_threshold: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    in_app: JsonBool | None = None
+    email: JsonBool | None = None
+    quiet_start: str | None = Field(default=None, pattern=HH_MM_PATTERN,
+                                    description='"HH:MM" (24 h), or null to clear quiet hours')
+    quiet_end: str | None = Field(default=None, pattern=HH_MM_PATTERN,
+                                  description='"HH:MM" (24 h), or null to clear quiet hours')
+    # The zones are this machine's tz database: the schema states their shape, the check their names.
+    time_zone: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$",
+                                  description='An IANA time zone name, e.g. "Europe/Lisbon"')
+    match_threshold: json_number(ge=0, le=1) | None = None
 
     @field_validator("quiet_start", "quiet_end")
     @classmethod
     def _clock_time(cls, value: str | None) -> str | None:
-        if value is not None and not _HH_MM.match(value):
+        if value is not None and not _HH_MM.fullmatch(value):
             raise ValueError('must be a 24-hour "HH:MM" time such as "22:00"')
         return value
 
@@ -97,7 +104,7 @@ class NotificationSettingsUpdate(BaseModel):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None and value not in time_zones():
-            raise ValueError('must be an IANA time zone name such as "Europe/Lisbon" or "UTC"')
+            raise PydanticCustomError("time_zone_unknown", 'must be an IANA time zone name such as "Europe/Lisbon" or "UTC"')
         return value
 
     @model_validator(mode="after")

@@ -5,7 +5,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
 from models.user import Role
 
@@ -32,8 +34,81 @@ def no_control_chars(value: str | None) -> str | None:
     return value
 
 
+# The same rules as JSON Schema patterns, so that the OpenAPI document states them (a `\\uXXXX` escape
+# reads alike in ECMA-262, which JSON Schema uses, and in Python's re, which generators of test data use).
+CONTROL_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# What str.split() and str.strip() take for white space (ECMA-262's \s is another set).
+SPACE_CLASS = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# The white space of SPACE_CLASS that is not also a control character (a value checked for control
+# characters before its surrounding spaces are dropped may only have these around it).
+PLAIN_SPACE_CLASS = r"\t\n\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_CONTROL_PATTERN = f"^[^{CONTROL_CLASS}]*$"
+
+
+def visible_pattern(minimum: int = 1) -> str:
+    """Text without control characters that has at least `minimum` characters besides white space.
+    Written so that a backtracking engine (Python's re, ECMA-262's) matches in linear time: the spaces
+    before each of the first `minimum` visible characters and that character are disjoint classes, so
+    there is one way to match. (`[^C]*(?:[^CS][^C]*){n,}` says the same but takes exponential time on
+    a long text ending in a control character: schemathesis' generator stalled for minutes on it.)"""
+    visible = f"[^{CONTROL_CLASS}{SPACE_CLASS}]"
+    return f"^(?:[{PLAIN_SPACE_CLASS}]*{visible}){{{minimum}}}[^{CONTROL_CLASS}]*$"
+
+
+# An http(s) URL as the checks of the schemas read one (_check_url, check_source_url): a scheme, a host, no
+# white space or control character inside, white space around it dropped.
+HTTP_URL_PATTERN = (f"^[{SPACE_CLASS}]*[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE_CLASS}{CONTROL_CLASS}/?#\\[\\]]+"
+                    f"(?:[/?#][^{SPACE_CLASS}{CONTROL_CLASS}]*)?[{SPACE_CLASS}]*$")
+
+
+class JsonPattern:
+    """Annotated metadata that states a validator's rule as a JSON Schema `pattern`: on the string (each
+    string of a list; the string branch of an optional one). The validator still does the checking."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self.forbidden: dict | None = None  # a schema the value must not match (JSON Schema `not`)
+
+    def _apply(self, schema: dict) -> None:
+        if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+            schema["pattern"] = self.pattern
+            if self.forbidden:
+                schema["not"] = self.forbidden
+        elif schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+            self._apply(schema["items"])
+        for branch in schema.get("anyOf", ()):
+            self._apply(branch)
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        self._apply(schema)
+        return schema
+
+
+NoControl = JsonPattern(NO_CONTROL_PATTERN)
+
+
+def _json_number(value):
+    """JSON numbers as JSON Schema reads them: never a string or a boolean (pydantic's lax mode takes
+    "1" and true for 1); an integer may be written 2.0, as JSON Schema allows."""
+    if isinstance(value, (bool, str)):
+        raise PydanticCustomError("number_type", "Input should be a number")
+    return value
+
+
+# Body fields of JSON number and boolean types: exactly what the document's types say. The bounds come
+# before the check, so that the document states them as minimum and maximum.
+def json_int(**bounds):
+    return Annotated[int, Field(**bounds), BeforeValidator(_json_number)]
+
+
+def json_number(**bounds):
+    return Annotated[float, Field(allow_inf_nan=False, **bounds), BeforeValidator(_json_number)]
+
+
+JsonBool = StrictBool
 # A query-string text parameter: control characters (NUL above all) are a 422, never a database error.
-SafeText = Annotated[str, AfterValidator(no_control_chars)]
+SafeText = Annotated[str, AfterValidator(no_control_chars), NoControl]
 
 
 def check_password(value: str) -> str:
@@ -51,12 +126,18 @@ def normalise_email(value: str) -> str:
     return value
 
 
+Email = JsonPattern(f"^[{PLAIN_SPACE_CLASS}]*[^@{SPACE_CLASS}{CONTROL_CLASS}]+@[^@{SPACE_CLASS}{CONTROL_CLASS}]+"
+                    f"\\.[^@.{SPACE_CLASS}{CONTROL_CLASS}]{{2,}}[{PLAIN_SPACE_CLASS}]*$")
+Visible = JsonPattern(visible_pattern(1))
+
+
 class RegisterRequest(BaseModel):
-    email: str
-    password: str = Field(min_length=8, max_length=128)
-    full_name: str = Field(min_length=1, max_length=120)
+    email: Annotated[str, Email] = Field(max_length=254)
+    password: Annotated[str, Visible] = Field(min_length=8, max_length=128)
+    full_name: Annotated[str, Visible] = Field(min_length=1, max_length=120)
     role: Literal["seeker", "provider"] = "seeker"
-    username: str | None = None
+    username: Annotated[str | None, JsonPattern(f"^[{SPACE_CLASS}]*$|^[{SPACE_CLASS}]*[A-Za-z0-9_.-]{{3,32}}"
+                                                f"[{SPACE_CLASS}]*$")] = None
 
     _email = field_validator("email")(normalise_email)
     _password = field_validator("password")(check_password)
@@ -83,9 +164,9 @@ class RegisterRequest(BaseModel):
 class LoginRequest(BaseModel):
     """Sign in with an email address or a username."""
 
-    email: str | None = Field(default=None, max_length=254)
-    username: str | None = Field(default=None, max_length=254)
-    password: str = Field(min_length=1, max_length=128)
+    email: Annotated[str | None, NoControl] = Field(default=None, max_length=254)
+    username: Annotated[str | None, NoControl] = Field(default=None, max_length=254)
+    password: Annotated[str, Visible] = Field(min_length=1, max_length=128)
 
     _identifiers = field_validator("email", "username")(no_control_chars)
     _password = field_validator("password")(check_password)
@@ -199,18 +280,21 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=120)
-    headline: str | None = Field(default=None, max_length=160)
-    location: str | None = Field(default=None, max_length=120)
-    skills: list[str] | None = Field(default=None, max_length=100)
+    full_name: Annotated[str | None, Visible] = Field(default=None, min_length=1, max_length=120)
+    headline: Annotated[str | None, NoControl] = Field(default=None, max_length=160)
+    location: Annotated[str | None, NoControl] = Field(default=None, max_length=120)
+    skills: list[Annotated[str, Field(max_length=60), NoControl]] | None = Field(default=None, max_length=100)
     # Checked by the service against the families and levels it knows; empty or null: read from the resume.
     family: str | None = Field(default=None, max_length=40)
     seniority: str | None = Field(default=None, max_length=16)
 
     @field_validator("full_name", "headline", "location")
     @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        return None if value is None else " ".join(no_control_chars(value).split())
+    def _one_line(cls, value: str | None, info) -> str | None:
+        value = None if value is None else " ".join(no_control_chars(value).split())
+        if info.field_name == "full_name" and value == "":
+            raise ValueError("must not be blank")
+        return value
 
     @field_validator("skills")
     @classmethod

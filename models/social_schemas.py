@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from models.schemas import JsonBool
 from models.social import ShareKind
 
 Milestone = Literal["applied", "interview", "offer"]
@@ -23,11 +24,11 @@ class SocialSettingsOut(BaseModel):
 class SocialSettingsUpdate(BaseModel):
     """Only the choices sent change."""
 
-    public_milestones: bool | None = None
-    community_feed: bool | None = None
-    leaderboard: bool | None = None
-    show_name: bool | None = None
-    show_companies: bool | None = None
+    public_milestones: JsonBool | None = None
+    community_feed: JsonBool | None = None
+    leaderboard: JsonBool | None = None
+    show_name: JsonBool | None = None
+    show_companies: JsonBool | None = None
 
 
 class OwnMilestone(BaseModel):

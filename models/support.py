@@ -9,6 +9,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Index, LargeBinary, Text, U
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
+from models.schemas import JsonBool
 
 
 def _when(nullable: bool = False, **kwargs) -> Column:
@@ -163,7 +164,7 @@ class HelpArticleIn(BaseModel):
     summary: str = PField(default="", max_length=300)
     body: str = PField(min_length=1, max_length=50_000)
     page: str | None = PField(default=None, max_length=120, pattern=r"^/[a-z0-9/_-]*$")
-    published: bool = False
+    published: JsonBool = False
 
 
 class HelpArticleUpdate(BaseModel):
@@ -172,7 +173,7 @@ class HelpArticleUpdate(BaseModel):
     summary: str | None = PField(default=None, max_length=300)
     body: str | None = PField(default=None, min_length=1, max_length=50_000)
     page: str | None = PField(default=None, max_length=120, pattern=r"^/[a-z0-9/_-]*$")
-    published: bool | None = None
+    published: JsonBool | None = None
 
 
 class HelpArticleSummary(BaseModel):

@@ -37,7 +37,8 @@ def list_jobs(
     return Page[JobOut](items=[jobs.to_out(j, admin) for j in rows], total=total, skip=skip, limit=limit)
 
 
-@router.post("/reenrich", response_model=TaskAccepted, status_code=202)
+@router.post("/reenrich", response_model=TaskAccepted, status_code=202,
+             responses={409: {"description": "A re-enrichment is already running"}})
 def reenrich(admin: AdminUser, r: RedisDep, conn: RQDep, data: ReenrichRequest | None = None) -> TaskAccepted:
     """Re-run enrichment for every listing missing a resume guide, interview prep or embedding,
     in batches (3 jobs, 3 s pause by default); progress at /api/v1/tasks/{task_id}."""

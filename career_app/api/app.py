@@ -1,21 +1,29 @@
 """The FastAPI application mounted into Reflex through api_transformer."""
 
 import math
+import re
 from itertools import islice
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.routing import Match, Mount
+from fastapi import routing
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.routing import Route, compile_path
 
-from career_app.api import (admin, applications, auth, chat, content, enhanced_recommendations, feedback, health,
-                            help_articles, ingestion, jobs, mailbox, market, notifications, oauth, overload,
+from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, feedback,
+                            health, help_articles, ingestion, jobs, mailbox, market, notifications, oauth, overload,
                             recommendations, resumes, root, social, tasks, tokens, users)
+from career_app.api import token_scopes
+from career_app.api.deps import caller
 from career_app.api.limits import BodySizeLimit
 from career_app.api.origins import KnownHost, SameOriginWrites
 from career_app.api.security_headers import SecurityHeadersMiddleware
-from career_app.services import errors
+from career_app.db import app_redis
+from career_app.services import api_tokens, auth as auth_service, errors
 
 _STATUS = {
     errors.InvalidInput: 400,
@@ -35,7 +43,9 @@ def http_status(exc: errors.ServiceError) -> int:
     return next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
 
 
-async def _service_error(_request: Request, exc: errors.ServiceError) -> JSONResponse:
+async def _service_error(request: Request, exc: errors.ServiceError) -> JSONResponse:
+    if isinstance(exc, errors.Unprocessable):
+        return await _unprocessable(request, exc)
     status = http_status(exc)
     headers = {}
     if isinstance(exc, errors.Unauthorized):
@@ -96,13 +106,62 @@ def _echoable(error: dict) -> dict:
     return error
 
 
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [_echoable(error) for error in islice(exc.errors(), ECHO_ITEMS)]
+async def _refused_caller(request: Request) -> JSONResponse | None:
+    """The 401 or 403 a request gets before anything it sent is judged. The route's caller dependency
+    (career_app.api.deps) already ran unless the body was not even JSON: FastAPI parses it first."""
+    route = request.scope.get("route")
+    access = contract._access(route) if isinstance(route, APIRoute) else None
+    if access is None:
+        return None
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    token = credentials.strip() if scheme.lower() == "bearer" else request.cookies.get(auth_service.SESSION_COOKIE)
+    try:
+        if token and scheme.lower() == "bearer" and api_tokens.is_personal(token):
+            token = token_scopes.scoped(request, token)  # as deps.request_token reads it
+        await caller(app_redis(), token or None, *access.roles)
+    except errors.ServiceError as exc:
+        return await _service_error(request, exc)
+    return None
+
+
+def _validation_response(errors: list[dict]) -> JSONResponse:
+    errors = [_echoable(error) for error in islice(errors, ECHO_ITEMS)]
     return JSONResponse({"detail": _json_safe(jsonable_encoder(errors, custom_encoder={bytes: repr}))},
                         status_code=422)
 
 
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return await _refused_caller(request) or _validation_response(exc.errors())
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    """FastAPI answers a JSON body it cannot even decode (not UTF-8) with a 400 of its own: the same 422 as
+    for any other malformed JSON. Anything else as Starlette would."""
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        return await _refused_caller(request) or _validation_response(
+            [{"type": "json_invalid", "loc": ["body"], "msg": "The body is not JSON (or not UTF-8 text)"}])
+    return await http_exception_handler(request, exc)
+
+
+async def _unprocessable(request: Request, exc: errors.Unprocessable) -> JSONResponse:
+    """A value refused by a service, in the same validation array as a schema's refusal."""
+    return await _refused_caller(request) or _validation_response(
+        [{"type": exc.kind, "loc": list(exc.field), "msg": exc.detail}])
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _api_paths(api: FastAPI) -> list[tuple[tuple[str, re.Pattern], set[str]]]:
+    """(path template and its pattern, methods) of every API route, in the router's order."""
+    paths = []
+    for context in routing.iter_route_contexts(api.router.routes):
+        route = context.original_route
+        if isinstance(route, (APIRoute, Route)) and route.endpoint is not None and context.path and \
+                getattr(route, "methods", None) and getattr(route.endpoint, "__name__", "") != "unknown_api_path":
+            paths.append(((context.path, compile_path(context.path)[0]), set(route.methods)))
+    return paths
 
 
 def _answer_unknown_api_paths(api: FastAPI) -> None:
@@ -111,17 +170,23 @@ def _answer_unknown_api_paths(api: FastAPI) -> None:
     them in JSON here; these must stay the last routes."""
 
     async def unknown_api_path(request: Request) -> JSONResponse:
-        # The methods another API route would take this path with, asked the way the router asks.
-        allowed = [method for method in _METHODS
-                   if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
-                          for route in api.router.routes
-                          if not isinstance(route, Mount) and getattr(route, "endpoint", None) is not unknown_api_path)]
+        # The methods an API route takes this path with, asked the way the router asks, and of those the
+        # ones of the most specific path (/jobs/feed, not /jobs/{job_id}): the methods the document lists.
+        served: dict[str, str] = {}
+        for path, methods in _api_paths(api):
+            if path[1].match(request.url.path):
+                for method in methods:
+                    served.setdefault(method, path[0])
+        specific = min(served.values(), key=lambda path: path.count("{"), default=None)
+        allowed = [method for method in _METHODS if specific is not None and served.get(method) == specific]
         if allowed:
             return JSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)})
         return JSONResponse({"detail": "Not Found"}, status_code=404)
 
     for path in ("/api", "/api/{path:path}", "/health"):
-        api.add_api_route(path, unknown_api_path, methods=list(_METHODS), include_in_schema=False)
+        route = Route(path, unknown_api_path, include_in_schema=False)
+        route.methods = None  # every method, TRACE or QUERY too: none of them may reach the web app behind
+        api.router.routes.append(route)
 
 
 def build_api() -> FastAPI:
@@ -145,6 +210,7 @@ def build_api() -> FastAPI:
     api.add_middleware(KnownHost)
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
+    api.add_exception_handler(HTTPException, _http_error)
     for module in (health, auth, oauth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat,
                    notifications, ingestion, applications, content, enhanced_recommendations, market, social,
                    feedback, help_articles, mailbox, root):
@@ -152,5 +218,6 @@ def build_api() -> FastAPI:
     from career_app.mcp.server import endpoint as mcp_endpoint  # the MCP server at /mcp (streamable HTTP)
 
     api.add_route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    contract.install(api)
     _answer_unknown_api_paths(api)
     return api

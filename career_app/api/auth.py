@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import RedirectResponse
 
-from career_app.api.deps import RedisDep, SessionDep, Token, caller, client_address, request_token
+from career_app.api.deps import Caller, RedisDep, SessionDep, client_address, request_token
 from career_app.services import auth
 from career_app.services.errors import ServiceError
 from career_app.settings import settings
@@ -54,8 +54,8 @@ def logout(response: Response, r: RedisDep, token: Annotated[str | None, Depends
 
 
 @router.get("/me", response_model=UserOut)
-async def me(r: RedisDep, token: Token) -> UserOut:
-    return UserOut.model_validate(await caller(r, token))
+async def me(user: Caller) -> UserOut:
+    return UserOut.model_validate(user)
 
 
 @router.get("/session/{code}", include_in_schema=False)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse
 
 from career_app import db
-from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.deps import AdminCaller, Caller, RedisDep, in_thread_session
 from career_app.api.sockets import (CLOSE_SESSION_ENDED, WS_DISCONNECTED, WS_MAX_FRAME_CHARS, BadFrame, SessionWatch,
                                     parse_frame, websocket_token)
 from career_app.services import auth, chat, coach, desk, live, presence
@@ -28,215 +28,205 @@ from models.user import Role, User
 router = APIRouter(tags=["chat"])
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=chat.MAX_PAGE_SIZE)]
+_CLOSED = {409: {"description": "The conversation is closed"}}
+_HELD = {409: {"description": "The conversation is closed, or held by another admin / not by a human"}}
 
 
-@router.post("/api/v1/chat/sessions", response_model=ChatSessionOut)
-async def create_session(r: RedisDep, token: Token, data: ChatSessionCreate | None = None) -> ChatSessionOut:
+@router.post("/api/v1/chat/sessions", response_model=ChatSessionOut, responses={
+    403: {"description": "Seekers only"}, 404: {"description": "The job is not one you may see"}})
+async def create_session(r: RedisDep, user: Caller, data: ChatSessionCreate | None = None) -> ChatSessionOut:
     """Start a conversation with the coach (seekers), optionally about one job."""
-    user = await caller(r, token)
     job_id = data.job_id if data else None
     return await in_thread_session(lambda s: chat.create_session(s, r, user, job_id))
 
 
 @router.get("/api/v1/chat/sessions", response_model=Page[ChatSessionOut])
-async def list_sessions(r: RedisDep, token: Token, status: ChatStatus | None = None, skip: Skip = 0,
+async def list_sessions(user: Caller, status: ChatStatus | None = None, skip: Skip = 0,
                         limit: Limit = 20, mine: bool = False) -> Page[ChatSessionOut]:
     """Your conversations, most recent first; admins see every conversation (filter by status, or
     `mine=true`: those the calling admin holds)."""
-    user = await caller(r, token)
     assignee = user.id if mine and user.role == Role.admin else None
     rows, total = await in_thread_session(lambda s: chat.list_sessions(s, user, status, skip, limit, assignee))
     return Page[ChatSessionOut](items=rows, total=total, skip=skip, limit=limit)
 
 
 @router.get("/api/v1/chat/sessions/{session_id}", response_model=ChatSessionOut)
-async def get_session(session_id: str, r: RedisDep, token: Token) -> ChatSessionOut:
-    user = await caller(r, token)
+async def get_session(session_id: str, user: Caller) -> ChatSessionOut:
     return await in_thread_session(lambda s: chat.describe(s, chat.get_visible(s, user, session_id)))
 
 
 @router.get("/api/v1/chat/sessions/{session_id}/messages", response_model=Page[ChatMessageOut])
-async def list_messages(session_id: str, r: RedisDep, token: Token, skip: Skip = 0,
+async def list_messages(session_id: str, user: Caller, skip: Skip = 0,
                         limit: Annotated[int, Query(ge=1, le=chat.MAX_PAGE_SIZE)] = 50,
                         order: Literal["oldest", "newest"] = "oldest") -> Page[ChatMessageOut]:
     """The conversation's messages, oldest first (or newest first with `order=newest`)."""
-    user = await caller(r, token)
     rows, total = await in_thread_session(
         lambda s: chat.messages(s, user, session_id, skip, limit, newest_first=order == "newest"))
     return Page[ChatMessageOut](items=rows, total=total, skip=skip, limit=limit)
 
 
-@router.post("/api/v1/chat/sessions/{session_id}/messages", response_model=ChatMessageOut)
-async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, token: Token) -> ChatMessageOut:
+@router.post("/api/v1/chat/sessions/{session_id}/messages", response_model=ChatMessageOut, responses={
+    403: {"description": "Only the seeker writes here (admins reply from the admin chat)"}, **_CLOSED,
+    429: {"description": "Too many messages a minute"}})
+async def send_message(session_id: str, data: ChatMessageIn, r: RedisDep, user: Caller) -> ChatMessageOut:
     """The seeker's message. The coach's reply streams on the websocket and lands in the messages."""
-    user = await caller(r, token)
     message, answer = await in_thread_session(lambda s: chat.post_user_message(s, r, user, session_id, data.content))
     if answer:
         coach.start_reply(message["session_id"])
     return ChatMessageOut.model_validate(message)
 
 
-@router.post("/api/v1/chat/sessions/{session_id}/close", response_model=ChatSessionOut)
-async def close_session(session_id: str, r: RedisDep, token: Token) -> ChatSessionOut:
-    user = await caller(r, token)
+@router.post("/api/v1/chat/sessions/{session_id}/close", response_model=ChatSessionOut, responses=_CLOSED)
+async def close_session(session_id: str, r: RedisDep, user: Caller) -> ChatSessionOut:
     return await in_thread_session(lambda s: chat.close(s, r, user, session_id))
 
 
-@router.post("/api/v1/chat/sessions/{session_id}/request-human", response_model=QueueState)
-async def request_human(session_id: str, r: RedisDep, token: Token) -> QueueState:
+@router.post("/api/v1/chat/sessions/{session_id}/request-human", response_model=QueueState, responses={
+    403: {"description": "Only the seeker asks for a person"}, **_CLOSED})
+async def request_human(session_id: str, r: RedisDep, user: Caller) -> QueueState:
     """Ask for a person: the conversation joins the queue (status `waiting_human`); the AI keeps
     answering until an advisor takes over. Returns the place in the queue and an estimated wait;
     `queue_update` events on the websocket keep them current."""
-    user = await caller(r, token)
     return await in_thread_session(lambda s: (chat.request_human(s, r, user, session_id),
                                               desk.queue_state(s, r, user, session_id))[1])
 
 
 @router.get("/api/v1/chat/sessions/{session_id}/queue", response_model=QueueState)
-async def queue_state(session_id: str, r: RedisDep, token: Token) -> QueueState:
-    user = await caller(r, token)
+async def queue_state(session_id: str, r: RedisDep, user: Caller) -> QueueState:
     return await in_thread_session(lambda s: desk.queue_state(s, r, user, session_id))
 
 
-@router.post("/api/v1/chat/sessions/{session_id}/rating", response_model=RatingOut, status_code=201)
-async def rate(session_id: str, data: RatingIn, r: RedisDep, token: Token) -> RatingOut:
+@router.post("/api/v1/chat/sessions/{session_id}/rating", response_model=RatingOut, status_code=201, responses={
+    403: {"description": "Only the seeker rates their conversation"},
+    409: {"description": "There is no advisor conversation to rate"}})
+async def rate(session_id: str, data: RatingIn, r: RedisDep, user: Caller) -> RatingOut:
     """“How did the advisor do?”: 1-5 and a comment, once after each human conversation was released or
     closed (409 when there is nothing to rate)."""
-    user = await caller(r, token)
     return await in_thread_session(lambda s: desk.rate(s, r, user, session_id, data.score, data.comment))
 
 
 @router.get("/api/v1/chat/sessions/{session_id}/transcript", response_class=PlainTextResponse,
             responses={200: {"content": {"text/plain": {}}}})
-async def transcript(session_id: str, r: RedisDep, token: Token) -> PlainTextResponse:
+async def transcript(session_id: str, user: Caller) -> PlainTextResponse:
     """The conversation as text, without internal notes (the seeker's own, or any for an admin)."""
-    user = await caller(r, token)
     text = await in_thread_session(lambda s: desk.transcript(s, user, session_id))
     return PlainTextResponse(text, headers={"Content-Disposition": f'inline; filename="chat-{session_id}.txt"'})
 
 
 @router.get("/api/v1/chat/advisors", response_model=AdvisorPresence)
-async def advisors(r: RedisDep, token: Token) -> AdvisorPresence:
+async def advisors(r: RedisDep, user: Caller) -> AdvisorPresence:
     """Whether an advisor is online before asking for one; admins also see who."""
-    user = await caller(r, token)
     rows = await asyncio.to_thread(presence.advisors, r)
     return AdvisorPresence(**presence.counts(rows), advisors=rows if user.role == Role.admin else [])
 
 
 @router.post("/api/v1/admin/chat/presence", response_model=AdvisorPresence, tags=["admin"])
-async def heartbeat(data: HeartbeatIn, r: RedisDep, token: Token) -> AdvisorPresence:
+async def heartbeat(data: HeartbeatIn, r: RedisDep, admin: AdminCaller) -> AdvisorPresence:
     """An advisor's heartbeat (every 30 s): online, or away once idle for 2 minutes; offline without one."""
-    admin = await caller(r, token, Role.admin)
     await asyncio.to_thread(presence.heartbeat, r, admin.id, admin.full_name, data.idle_seconds)
     rows = await asyncio.to_thread(presence.advisors, r)
     return AdvisorPresence(**presence.counts(rows), advisors=rows)
 
 
 @router.get("/api/v1/admin/chat/queue", response_model=list[QueueEntry], tags=["admin"])
-async def admin_queue(r: RedisDep, token: Token, limit: Limit = 50) -> list[QueueEntry]:
+async def admin_queue(admin: AdminCaller, limit: Limit = 50) -> list[QueueEntry]:
     """Conversations waiting for a person, oldest request first, with how long each has waited."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: desk.queue(s, admin, limit))
 
 
-@router.post("/api/v1/admin/chat/{session_id}/takeover", response_model=ChatSessionOut, tags=["admin"])
-async def admin_takeover(session_id: str, r: RedisDep, token: Token) -> ChatSessionOut:
+@router.post("/api/v1/admin/chat/{session_id}/takeover", response_model=ChatSessionOut, tags=["admin"],
+             responses=_HELD)
+async def admin_takeover(session_id: str, r: RedisDep, admin: AdminCaller) -> ChatSessionOut:
     """Take the conversation (from the AI or the queue): it is assigned to you. When another admin got
     it first: 409 naming who holds it."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: chat.takeover(s, r, admin, session_id))
 
 
-@router.post("/api/v1/admin/chat/{session_id}/release", response_model=ChatSessionOut, tags=["admin"])
-async def admin_release(session_id: str, r: RedisDep, token: Token) -> ChatSessionOut:
+@router.post("/api/v1/admin/chat/{session_id}/release", response_model=ChatSessionOut, tags=["admin"],
+             responses=_HELD)
+async def admin_release(session_id: str, r: RedisDep, admin: AdminCaller) -> ChatSessionOut:
     """Hand the conversation back to the AI coach, which answers the seeker's last unanswered message."""
-    admin = await caller(r, token, Role.admin)
     out = await in_thread_session(lambda s: chat.release(s, r, admin, session_id))
     coach.answer_pending(out.id)
     return out
 
 
-@router.post("/api/v1/admin/chat/{session_id}/transfer", response_model=ChatSessionOut, tags=["admin"])
-async def admin_transfer(session_id: str, data: TransferIn, r: RedisDep, token: Token) -> ChatSessionOut:
+@router.post("/api/v1/admin/chat/{session_id}/transfer", response_model=ChatSessionOut, tags=["admin"], responses={
+    400: {"description": "Not an active admin, or you already hold it"},
+    409: {"description": "Only a conversation you hold can be transferred"}})
+async def admin_transfer(session_id: str, data: TransferIn, r: RedisDep, admin: AdminCaller) -> ChatSessionOut:
     """Hand a conversation you hold to another admin."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: chat.transfer(s, r, admin, session_id, data.admin_id))
 
 
 @router.post("/api/v1/admin/chat/{session_id}/notes", response_model=NoteOut, status_code=201, tags=["admin"])
-async def add_note(session_id: str, data: NoteIn, r: RedisDep, token: Token) -> NoteOut:
+async def add_note(session_id: str, data: NoteIn, r: RedisDep, admin: AdminCaller) -> NoteOut:
     """An internal note on the conversation: admins only, never shown to the seeker anywhere."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: desk.add_note(s, r, admin, session_id, data.content))
 
 
 @router.get("/api/v1/admin/chat/{session_id}/notes", response_model=list[NoteOut], tags=["admin"])
-async def list_notes(session_id: str, r: RedisDep, token: Token) -> list[NoteOut]:
-    admin = await caller(r, token, Role.admin)
+async def list_notes(session_id: str, admin: AdminCaller) -> list[NoteOut]:
     return await in_thread_session(lambda s: desk.notes(s, admin, session_id))
 
 
 @router.get("/api/v1/admin/chat/{session_id}/audit", response_model=list[AuditOut], tags=["admin"])
-async def audit_trail(session_id: str, r: RedisDep, token: Token) -> list[AuditOut]:
+async def audit_trail(session_id: str, admin: AdminCaller) -> list[AuditOut]:
     """Requested, taken over, transferred, released (by whom, idle or by hand), notes added, rated: who and when."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: desk.audit_trail(s, admin, session_id))
 
 
 @router.get("/api/v1/admin/chat/ratings", response_model=list[AdminRatings], tags=["admin"])
-async def ratings(r: RedisDep, token: Token) -> list[AdminRatings]:
+async def ratings(admin: AdminCaller) -> list[AdminRatings]:
     """CSAT per advisor: the average, the count and the last comments."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: desk.ratings_by_admin(s, admin))
 
 
 @router.get("/api/v1/admin/canned-replies", response_model=list[CannedOut], tags=["admin"])
-async def canned_list(r: RedisDep, token: Token) -> list[CannedOut]:
-    admin = await caller(r, token, Role.admin)
+async def canned_list(admin: AdminCaller) -> list[CannedOut]:
     return await in_thread_session(lambda s: desk.canned_list(s, admin))
 
 
-@router.post("/api/v1/admin/canned-replies", response_model=CannedOut, status_code=201, tags=["admin"])
-async def canned_create(data: CannedIn, r: RedisDep, token: Token) -> CannedOut:
+@router.post("/api/v1/admin/canned-replies", response_model=CannedOut, status_code=201, tags=["admin"],
+             responses={409: {"description": "The shortcut exists already, or there are as many replies as allowed"}})
+async def canned_create(data: CannedIn, admin: AdminCaller) -> CannedOut:
     """A reusable reply, inserted by typing /shortcut in the reply box."""
-    admin = await caller(r, token, Role.admin)
     return await in_thread_session(lambda s: desk.canned_create(s, admin, data.shortcut, data.content))
 
 
-@router.put("/api/v1/admin/canned-replies/{canned_id}", response_model=CannedOut, tags=["admin"])
-async def canned_update(canned_id: str, data: CannedIn, r: RedisDep, token: Token) -> CannedOut:
-    admin = await caller(r, token, Role.admin)
+@router.put("/api/v1/admin/canned-replies/{canned_id}", response_model=CannedOut, tags=["admin"],
+            responses={409: {"description": "Another reply has this shortcut"}})
+async def canned_update(canned_id: str, data: CannedIn, admin: AdminCaller) -> CannedOut:
     return await in_thread_session(lambda s: desk.canned_update(s, admin, canned_id, data.shortcut, data.content))
 
 
 @router.delete("/api/v1/admin/canned-replies/{canned_id}", status_code=204, tags=["admin"])
-async def canned_delete(canned_id: str, r: RedisDep, token: Token) -> Response:
-    admin = await caller(r, token, Role.admin)
+async def canned_delete(canned_id: str, admin: AdminCaller) -> Response:
     await in_thread_session(lambda s: desk.canned_delete(s, admin, canned_id))
     return Response(status_code=204)
 
 
-@router.post("/api/v1/admin/takeover", response_model=TakeoverOut, tags=["admin"])
-async def takeover(data: SessionRef, r: RedisDep, token: Token) -> TakeoverOut:
+@router.post("/api/v1/admin/takeover", response_model=TakeoverOut, tags=["admin"],
+             responses={404: {"description": "No such conversation"}, **_HELD})
+async def takeover(data: SessionRef, r: RedisDep, admin: AdminCaller) -> TakeoverOut:
     """Take a conversation over from the AI: a reply being streamed stops, the seeker is told."""
-    admin = await caller(r, token, Role.admin)
     await in_thread_session(lambda s: chat.takeover(s, r, admin, data.session_id))
     return TakeoverOut(message="Takeover successful", session_id=data.session_id)
 
 
-@router.post("/api/v1/admin/release", response_model=TakeoverOut, tags=["admin"])
-async def release(data: SessionRef, r: RedisDep, token: Token) -> TakeoverOut:
+@router.post("/api/v1/admin/release", response_model=TakeoverOut, tags=["admin"],
+             responses={404: {"description": "No such conversation"}, **_HELD})
+async def release(data: SessionRef, r: RedisDep, admin: AdminCaller) -> TakeoverOut:
     """Hand the conversation back to the AI coach."""
-    admin = await caller(r, token, Role.admin)
     await in_thread_session(lambda s: chat.release(s, r, admin, data.session_id))
     coach.answer_pending(data.session_id)
     return TakeoverOut(message="Release successful", session_id=data.session_id)
 
 
-@router.post("/api/v1/admin/chat/{session_id}/messages", response_model=ChatMessageOut, tags=["admin"])
-async def admin_message(session_id: str, data: ChatMessageIn, r: RedisDep, token: Token) -> ChatMessageOut:
+@router.post("/api/v1/admin/chat/{session_id}/messages", response_model=ChatMessageOut, tags=["admin"],
+             responses=_HELD)
+async def admin_message(session_id: str, data: ChatMessageIn, r: RedisDep, admin: AdminCaller) -> ChatMessageOut:
     """An admin's reply (taking the conversation over first if the AI holds it)."""
-    admin = await caller(r, token, Role.admin)
     message = await in_thread_session(lambda s: chat.post_admin_message(s, r, admin, session_id, data.content))
     return ChatMessageOut.model_validate(message)
 

@@ -94,6 +94,42 @@ async def caller(r: redis.Redis, token: str | None, *roles: Role) -> User:
     return auth.require_role(user, *roles) if roles else user
 
 
+# --- who may call an operation ------------------------------------------------------------------
+# Routes name their caller as a dependency (CurrentUser, SeekerUser, AdminUser, Caller, SeekerCaller,
+# AdminCaller, ...), never by checking the token inside the handler: FastAPI runs dependencies before it
+# validates the query and the body, so an anonymous request gets its 401 (and a wrong role its 403)
+# whatever it sent, and career_app.api.contract reads the same dependencies to declare 401 and 403 in
+# the OpenAPI document. ACCESS maps each such dependency to what it requires.
+
+
+class Access:
+    """What a caller dependency requires: a signed-in caller (401 otherwise), of one of `roles` when
+    given (403 otherwise)."""
+
+    def __init__(self, roles: tuple[Role, ...] = ()):
+        self.roles = roles
+
+
+ACCESS: dict[Callable, Access] = {}
+
+
+def role_caller(*roles: Role) -> Callable:
+    """An async dependency for async routes: the remembered caller (see `caller`), of `roles` if given."""
+
+    async def dependency(r: RedisDep, token: str | None = Depends(request_token)) -> User:
+        return await caller(r, token, *roles)
+
+    dependency.__name__ = "caller_" + "_".join(role.value for role in roles) if roles else "caller_any"
+    ACCESS[dependency] = Access(roles)
+    return dependency
+
+
+Caller = Annotated[User, Depends(role_caller())]
+SeekerCaller = Annotated[User, Depends(role_caller(Role.seeker))]
+AdminCaller = Annotated[User, Depends(role_caller(Role.admin))]
+StaffCaller = Annotated[User, Depends(role_caller(Role.admin, Role.provider))]
+
+
 def viewer(session: Session, r: redis.Redis, token: str | None) -> User | None:
     """Public routes: the caller when signed in (owners see their own unpublished jobs), else None."""
     if not token:
@@ -120,6 +156,7 @@ def current_user(session: SessionDep, r: RedisDep, token: str | None = Depends(r
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+ACCESS[current_user] = Access()
 
 
 def optional_user(session: SessionDep, r: RedisDep, token: str | None = Depends(request_token)) -> User | None:
@@ -138,6 +175,7 @@ async def seeker_user(user: CurrentUser) -> User:
 
 
 SeekerUser = Annotated[User, Depends(seeker_user)]
+ACCESS[seeker_user] = Access((Role.seeker,))
 
 
 async def admin_user(user: CurrentUser) -> User:
@@ -145,6 +183,7 @@ async def admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(admin_user)]
+ACCESS[admin_user] = Access((Role.admin,))
 
 
 def client_address(request: Request) -> str:

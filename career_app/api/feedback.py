@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
-from career_app.api.deps import AdminUser, RedisDep, SessionDep, client_address, request_token, viewer
+from career_app.api.deps import AdminCaller, RedisDep, SessionDep, client_address, request_token, viewer
 from career_app.services import feedback
 from models.support import (AdminFeedbackOut, FeedbackCategory, FeedbackOut, FeedbackPage, FeedbackReply,
                             FeedbackStatus, FeedbackUpdate)
@@ -44,10 +44,11 @@ def send_feedback(
     address: Annotated[str, Depends(client_address)],
     token: Annotated[str | None, Depends(request_token)],
     as_json: Annotated[FeedbackJson | None, Depends(_json_fields)],
-    message: Annotated[str | None, Form(max_length=feedback.MAX_MESSAGE_CHARS + 100)] = None,
+    message: Annotated[str | None, Form(min_length=1, max_length=feedback.MAX_MESSAGE_CHARS + 100)] = None,
     category: Annotated[str, Form(max_length=20)] = "other",
     page: Annotated[str, Form(max_length=feedback.MAX_PAGE_CHARS + 100)] = "",
-    screenshot: Annotated[UploadFile | None, File(description="PNG or JPEG, at most 5 MB")] = None,
+    # UploadFile, not UploadFile | None: the document then types it a file (binary), never null
+    screenshot: Annotated[UploadFile, File(description="PNG or JPEG, at most 5 MB")] = None,
 ) -> FeedbackOut:
     """Send feedback, signed in or not: a message, its category (bug, idea, praise, other), the page it
     came from, and an optional screenshot (re-encoded; its metadata is not kept). Multipart form, or a
@@ -64,7 +65,7 @@ def send_feedback(
 
 @router.get("/admin/feedback", response_model=FeedbackPage)
 def list_feedback(
-    _admin: AdminUser,
+    _admin: AdminCaller,
     session: SessionDep,
     status: FeedbackStatus | None = None,
     category: FeedbackCategory | None = None,
@@ -76,14 +77,14 @@ def list_feedback(
 
 
 @router.patch("/admin/feedback/{feedback_id}", response_model=AdminFeedbackOut)
-def update_feedback(feedback_id: uuid.UUID, data: FeedbackUpdate, _admin: AdminUser,
+def update_feedback(feedback_id: uuid.UUID, data: FeedbackUpdate, _admin: AdminCaller,
                     session: SessionDep) -> AdminFeedbackOut:
     """Set the status: new, triaged or done."""
     return feedback.set_status(session, feedback_id, data.status)
 
 
 @router.post("/admin/feedback/{feedback_id}/reply", response_model=AdminFeedbackOut)
-def reply_to_feedback(feedback_id: uuid.UUID, data: FeedbackReply, _admin: AdminUser, session: SessionDep,
+def reply_to_feedback(feedback_id: uuid.UUID, data: FeedbackReply, _admin: AdminCaller, session: SessionDep,
                       r: RedisDep) -> AdminFeedbackOut:
     """Answer the sender by notification."""
     return feedback.reply(session, r, feedback_id, data.message)
@@ -91,7 +92,7 @@ def reply_to_feedback(feedback_id: uuid.UUID, data: FeedbackReply, _admin: Admin
 
 @router.get("/admin/feedback/{feedback_id}/screenshot", response_class=Response,
             responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}})
-def feedback_screenshot(feedback_id: uuid.UUID, _admin: AdminUser, session: SessionDep) -> Response:
+def feedback_screenshot(feedback_id: uuid.UUID, _admin: AdminCaller, session: SessionDep) -> Response:
     shot = feedback.screenshot(session, feedback_id)
     return Response(shot.data, media_type=shot.content_type,
                     headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from career_app.api.deps import AdminUser, RedisDep, SessionDep, request_token, viewer
+from career_app.api.deps import AdminCaller, RedisDep, SessionDep, request_token, viewer
 from career_app.services import help_centre
 from models.support import HelpArticleIn, HelpArticleList, HelpArticleOut, HelpArticleUpdate
 from models.user import Role
@@ -40,12 +40,13 @@ def get_article(slug: str, session: SessionDep, r: RedisDep,
 
 @router.post("/help-articles", response_model=HelpArticleOut, status_code=201,
              responses={409: {"description": "Slug taken"}})
-def create_article(data: HelpArticleIn, _admin: AdminUser, session: SessionDep) -> HelpArticleOut:
+def create_article(data: HelpArticleIn, _admin: AdminCaller, session: SessionDep) -> HelpArticleOut:
     """Admins: write an article (a draft unless `published`)."""
     return help_centre.create(session, data)
 
 
-@router.patch("/help-articles/{slug}", response_model=HelpArticleOut)
-def update_article(slug: str, data: HelpArticleUpdate, _admin: AdminUser, session: SessionDep) -> HelpArticleOut:
+@router.patch("/help-articles/{slug}", response_model=HelpArticleOut, responses={
+    400: {"description": "title, category, body or published set to null (they can change, not go)"}})
+def update_article(slug: str, data: HelpArticleUpdate, _admin: AdminCaller, session: SessionDep) -> HelpArticleOut:
     """Admins: edit an article, publish it (`published: true`) or unpublish it."""
     return help_centre.update(session, slug[:80], data)

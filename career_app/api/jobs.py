@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ValidationError
 from sqlmodel import Session
 
-from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SessionDep, Token, caller, in_thread_session,
-                                 viewer)
+from career_app.api.deps import (CurrentUser, RedisDep, RQDep, SeekerCaller, SessionDep, Token, caller,
+                                 in_thread_session, viewer)
 from career_app.api.origins import public_base
-from career_app.services import (applications, job_import, jobs, matching, salary, saved_recommendations,
-                                 tracker_insights)
+from career_app.services import (applications, cursors, job_import, jobs, matching, salary,
+                                 saved_recommendations, tracker_insights)
 from career_app.services.errors import ServiceError, Unprocessable
 from models.application_schemas import (ApplicationOut, JobImportRequest, TrackedJobCreate, TrackedJobOut,
                                         TrackedJobUpdate, TrackerInsights)
@@ -35,7 +35,10 @@ def _as(model: type[BaseModel], data: BaseModel):
     try:
         return model.model_validate(data.model_dump(exclude_unset=True))
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+        # Valid by one of the operation's body schemas, not by the one this caller's role uses: a type of
+        # its own, which no schema can state (api/contract.py BEYOND_SCHEMA).
+        raise RequestValidationError([{**e, "type": "read_as_role", "loc": ("body", *e["loc"]),
+                                       "msg": f"As {model.__name__}: {e['msg']}"} for e in exc.errors()]) from None
 
 
 @router.post("", response_model=JobAccepted, status_code=202,
@@ -59,7 +62,7 @@ def my_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0, limit: Limit
                                limit=limit)
 
 
-@router.get("/provider", response_model=list[JobOut])
+@router.get("/provider", response_model=list[JobOut], responses={403: {"description": "Providers and admins only"}})
 def provider_jobs(user: CurrentUser, session: SessionDep, skip: Skip = 0,
                   limit: Annotated[int, Query(ge=1, le=jobs.MAX_PAGE_SIZE)] = 100) -> list[JobOut]:
     """Every job the signed-in provider posted, newest first (Ottobon shape: a plain list)."""
@@ -75,8 +78,9 @@ def _json(body: bytes, **headers: str) -> Response:
 # otherwise one thread hop does all the blocking work (see deps.in_thread_session).
 
 
-Cursor = Annotated[str | None, Query(max_length=512, description=(
-    "next_cursor of the previous page (keyset pagination: the same cost at any depth); skip is ignored with it"))]
+Cursor = Annotated[str | None, Query(max_length=cursors.MAX_LENGTH, pattern=cursors.PATTERN, description=(
+    "next_cursor of the previous page (keyset pagination: the same cost at any depth); skip is ignored with it. "
+    "Only a cursor this server issued for the same list is read (else 422, type cursor_invalid)"))]
 Scope = Annotated[Literal["listings", "mine", "all"], Query(description=(
     "listings: active public listings; mine: your private tracked jobs; all: both (mine and all need sign-in)"))]
 
@@ -118,7 +122,8 @@ async def _filter_currency(r: RedisDep, token: str | None) -> str:
     return salary.default_currency(user.location)
 
 
-@router.get("/search", response_model=JobSearchPage)
+@router.get("/search", response_model=JobSearchPage,
+            responses={401: {"description": "scope mine or all without signing in"}})
 async def search_jobs(
     r: RedisDep,
     token: Token,
@@ -128,7 +133,7 @@ async def search_jobs(
         "Yearly, in salary_currency: listings whose yearly range reaches it (its top at least this)"))] = None,
     salary_max: Annotated[int | None, Query(ge=0, le=MAX_SALARY, description=(
         "Yearly, in salary_currency: listings whose yearly range starts at most at it"))] = None,
-    salary_currency: Annotated[str | None, Query(min_length=3, max_length=3, description=(
+    salary_currency: Annotated[str | None, Query(min_length=3, max_length=3, json_schema_extra={"pattern": salary.CURRENCY_PATTERN}, description=(
         "ISO 4217 code salary_min/salary_max are in (default: the currency of your profile's country, else USD). "
         "Salaries in other currencies are converted at the reference rates named in the answer (rates_as_of); "
         "hourly, daily, weekly and monthly pay compare as yearly (2080 h, 260 days, 52 weeks, 12 months)")),
@@ -150,7 +155,7 @@ async def search_jobs(
     if tech_stack:
         skills = [*(skills or []), *tech_stack]
         if len(skills) > 20:
-            raise RequestValidationError([{"type": "too_long", "loc": ("query", "tech_stack"),
+            raise RequestValidationError([{"type": "skills_too_many", "loc": ("query", "tech_stack"),
                                            "msg": "skills and tech_stack name at most 20 skills together",
                                            "input": None}])
     if salary_currency is None and (salary_min is not None or salary_max is not None):
@@ -166,32 +171,29 @@ async def search_jobs(
     return _json(body)
 
 
-@router.get("/recommendations", response_model=RecommendationList)
-async def recommendations(r: RedisDep, token: Token,
+@router.get("/recommendations", response_model=RecommendationList, responses={422: {"description": "No resume uploaded yet (type resume_missing)"}})
+async def recommendations(r: RedisDep, user: SeekerCaller,
                           limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
                           cursor: Cursor = None) -> RecommendationList:
     """Jobs nearest to your resume (same engine as /api/v1/recommendations/jobs) and, once you saved or
     applied to listings, to those too; never your own jobs nor listings you saved or applied to."""
-    user = await caller(r, token, Role.seeker)
     items, following = await in_thread_session(lambda s: matching.page(
         "recommendations:saved", limit, cursor, lambda n: saved_recommendations.recommend(s, r, user, n)))
     return RecommendationList(recommendations=items, total=len(items), next_cursor=following)
 
 
 @router.get("/insights", response_model=TrackerInsights)
-async def tracker_insights_route(r: RedisDep, token: Token) -> dict:
+async def tracker_insights_route(user: SeekerCaller) -> dict:
     """Your tracker in figures (seekers): counts by status, salary histogram, applications per ISO week,
     funnel applied -> interview -> offer, median days in each stage (from the timelines)."""
-    user = await caller(r, token, Role.seeker)
     return await in_thread_session(tracker_insights.insights, user.id)
 
 
 @router.post("/import", response_model=TrackedJobOut, status_code=201)
-async def import_job(data: JobImportRequest, r: RedisDep, token: Token) -> TrackedJobOut:
+async def import_job(data: JobImportRequest, user: SeekerCaller) -> TrackedJobOut:
     """Import a job from its page's URL onto your tracker (seekers): its schema.org JobPosting, else its
     OpenGraph/meta tags. 422 when the page cannot be fetched, is on an internal address, or holds no
     posting."""
-    user = await caller(r, token, Role.seeker)
     posting, _ = await anyio.to_thread.run_sync(job_import.read_posting, data.url)  # no DB connection held
     return await in_thread_session(
         lambda s: applications.tracked_out(s, [applications.create_tracked(s, user, posting)], user)[0])
@@ -222,7 +224,8 @@ async def job_details(job_id: str, token: Token, r: RedisDep):
     return await _job_for(job_id, token, r)
 
 
-@router.patch("/{job_id}", response_model=TrackedJobOut)
+@router.patch("/{job_id}", response_model=TrackedJobOut, responses={
+    403: {"description": "Not your job"}, 409: {"description": "The status change is not possible now"}})
 def update_job(job_id: str, data: JobUpdate | TrackedJobUpdate, user: CurrentUser, session: SessionDep,
                r: RedisDep, conn: RQDep) -> TrackedJobOut:
     """Change your own job; on a listing a new title, description or skills re-runs enrichment, on a
@@ -236,7 +239,8 @@ def update_job(job_id: str, data: JobUpdate | TrackedJobUpdate, user: CurrentUse
 
 
 @router.post("/{job_id}/save", response_model=TrackedJobOut, status_code=201,
-             responses={200: {"model": TrackedJobOut, "description": "Already on your tracker"}})
+             responses={200: {"model": TrackedJobOut, "description": "Already on your tracker"},
+                        403: {"description": "Seekers only"}, 409: {"description": "Not a public listing"}})
 def save_listing(job_id: str, user: CurrentUser, session: SessionDep):
     """Save a public listing to your tracker (seekers): a reference to it, not a copy."""
     entry, created = applications.save_listing(session, user, job_id)
@@ -245,7 +249,8 @@ def save_listing(job_id: str, user: CurrentUser, session: SessionDep):
 
 
 @router.post("/{job_id}/apply", response_model=ApplicationOut, status_code=201,
-             responses={200: {"model": ApplicationOut, "description": "You already applied: that application"}})
+             responses={200: {"model": ApplicationOut, "description": "You already applied: that application"},
+                        403: {"description": "Seekers only"}, 409: {"description": "Not a job on your tracker"}})
 def apply_to_tracked(job_id: str, user: CurrentUser, session: SessionDep, r: RedisDep):
     """Apply to one of your tracked jobs (seekers): one application per tracked job, filed as applied
     today with the job's notes (201); once it exists, the same application again (200)."""
@@ -253,20 +258,23 @@ def apply_to_tracked(job_id: str, user: CurrentUser, session: SessionDep, r: Red
     return JSONResponse(applications.to_out(app).model_dump(mode="json"), status_code=201 if created else 200)
 
 
-@router.delete("/{job_id}", status_code=204)
+@router.delete("/{job_id}", status_code=204, responses={403: {"description": "Not your job"}})
 def delete_job(job_id: str, user: CurrentUser, session: SessionDep, r: RedisDep) -> Response:
     jobs.delete(session, r, user, job_id)
     return Response(status_code=204)
 
 
-@router.post("/{job_id}/retry-enrichment", response_model=JobAccepted, status_code=202)
+@router.post("/{job_id}/retry-enrichment", response_model=JobAccepted, status_code=202, responses={
+    403: {"description": "Not your job"}, 409: {"description": "Enrichment has not failed or stalled"}})
 def retry_enrichment(job_id: str, user: CurrentUser, session: SessionDep, conn: RQDep) -> JobAccepted:
     """Retry a failed enrichment (the job's owner or an admin)."""
     job = jobs.retry_enrichment(session, conn, user, job_id)
     return JobAccepted(id=job.id, message="Enrichment queued again.")
 
 
-@router.post("/{job_id}/match", response_model=MatchResult)
+@router.post("/{job_id}/match", response_model=MatchResult, responses={
+    403: {"description": "Seekers only"}, 422: {"description": "No resume uploaded yet (type resume_missing), or the job is not "
+                                     "enriched yet (job_not_enriched)"}})
 def match_job(job_id: str, user: CurrentUser, session: SessionDep) -> MatchResult:
     """How well your resume fits this job: calibrated score, the skill gap and what to learn."""
     return matching.match(session, user, job_id)

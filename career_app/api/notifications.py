@@ -14,7 +14,7 @@ import redis
 from fastapi import APIRouter, Query, Response, WebSocket, WebSocketDisconnect
 
 from career_app import db
-from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.deps import Caller, RedisDep, Token, in_thread_session
 from career_app.api.sockets import (CLOSE_SESSION_ENDED, WS_DISCONNECTED, BadFrame, SessionWatch, parse_frame,
                                     websocket_token)
 from career_app.services import auth, live, notifications, presence
@@ -31,41 +31,37 @@ WS_PATH = "/api/v1/ws/notifications"
 
 
 @router.get("/api/v1/notifications", response_model=NotificationPage)
-async def list_notifications(r: RedisDep, token: Token, skip: Skip = 0, limit: Limit = 20,
+async def list_notifications(user: Caller, skip: Skip = 0, limit: Limit = 20,
                              unread_only: bool = False) -> NotificationPage:
     """Your notifications, newest first, with read state; expired ones are left out.
     `unread_count` counts all your unread ones whatever the filter."""
-    user = await caller(r, token)
     return await in_thread_session(notifications.list_for, user, skip, limit, unread_only)
 
 
 @router.post("/api/v1/notifications/mark-read", response_model=MarkReadResult)
-async def mark_read(data: MarkReadRequest, r: RedisDep, token: Token) -> MarkReadResult:
+async def mark_read(data: MarkReadRequest, r: RedisDep, user: Caller) -> MarkReadResult:
     """Mark `ids` (up to 500) or `all` of your notifications read. Ids that are not your unread
     notifications (unknown, someone else's, already read) are ignored; `marked` says how many changed.
     Your open websockets receive the new `unread_count`."""
-    user = await caller(r, token)
     return await in_thread_session(notifications.mark_read, r, user, data.ids, data.all)
 
 
 @router.get("/api/v1/notifications/settings", response_model=NotificationSettingsOut)
-async def get_settings(r: RedisDep, token: Token) -> NotificationSettingsOut:
+async def get_settings(user: Caller) -> NotificationSettingsOut:
     """Your channels (in-app, email), muted categories, quiet hours and job-match threshold."""
-    user = await caller(r, token)
     return await in_thread_session(notifications.get_settings, user)
 
 
 @router.patch("/api/v1/notifications/settings", response_model=NotificationSettingsOut)
-async def update_settings(data: NotificationSettingsUpdate, r: RedisDep, token: Token) -> NotificationSettingsOut:
+async def update_settings(data: NotificationSettingsUpdate, user: Caller) -> NotificationSettingsOut:
     """Change only the fields sent. Categories from the list in the schema; quiet hours as an "HH:MM"
     pair in `time_zone` (an IANA name), or both null to clear them; `match_threshold` in 0..1.
     During quiet hours notifications are stored but not pushed live."""
-    user = await caller(r, token)
     return await in_thread_session(notifications.update_settings, user, data)
 
 
 @router.get("/api/v1/notifications/socket-token", response_model=SocketToken)
-async def socket_token(r: RedisDep, token: Token, response: Response) -> SocketToken:
+async def socket_token(user: Caller, token: Token, response: Response) -> SocketToken:
     """A token for the notifications websocket: valid 60 s, once, and only there (REST refuses it).
 
     Websocket `/api/v1/ws/notifications`: pass it as `?token=...` or send
@@ -78,7 +74,6 @@ async def socket_token(r: RedisDep, token: Token, response: Response) -> SocketT
     `{"type": "error", "detail": ...}` and the socket stays open. The socket belongs to the session
     the token was asked for with: it closes with 4401 "Session ended" as soon as that session ends
     (sign-out, expiry, a change of the account's role, password or active flag)."""
-    user = await caller(r, token)
     value, expires_in = notifications.create_socket_token(user, auth.decode_token(token))
     response.headers["Cache-Control"] = "no-store"
     return SocketToken(token=value, expires_in=expires_in, websocket_path=WS_PATH)

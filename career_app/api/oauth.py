@@ -47,7 +47,8 @@ async def oauth_providers() -> list[OAuthProviderOut]:
 
 
 @router.get("/oauth/{provider}/login", include_in_schema=True, status_code=302,
-            responses={302: {"description": "To the provider's consent page"}, 404: {"description": "Not configured"}})
+            responses={302: {"description": "To the provider's consent page"},
+                       404: {"description": "Not configured: an HTML page says so", "content": {"text/html": {}}}})
 async def oauth_login(provider: ProviderName, request: Request, r: RedisDep,
                       next_path: Annotated[str, Query(alias="next", max_length=512)] = "/dashboard"):
     """Redirect to the provider with `state`, `nonce` and a PKCE S256 challenge. `next` is a
@@ -69,7 +70,8 @@ async def oauth_login(provider: ProviderName, request: Request, r: RedisDep,
 
 @router.get("/oauth/{provider}/callback", include_in_schema=True,
             responses={303: {"description": "Signed in: the session cookie is set"},
-                       400: {"description": "Refused: an HTML page says why"}})
+                       400: {"description": "Refused: an HTML page says why", "content": {"text/html": {}}},
+                       404: {"description": "Not configured: an HTML page says so", "content": {"text/html": {}}}})
 def oauth_callback(provider: ProviderName, request: Request, session: SessionDep, r: RedisDep,
                    state: Annotated[str | None, Query(max_length=200)] = None,
                    code: Annotated[str | None, Query(max_length=2000)] = None,
@@ -98,7 +100,8 @@ def linked_identities(user: CurrentUser, session: SessionDep) -> IdentitiesOut:
 
 
 @router.delete("/identities/{provider}", response_model=IdentitiesOut,
-               responses={409: {"description": "The account has no password"}})
+               responses={404: {"description": "No such linked sign-in"},
+                          409: {"description": "The account has no password"}})
 def unlink_identity(provider: ProviderName, user: CurrentUser, session: SessionDep) -> IdentitiesOut:
     """Unlink a provider; allowed only while the account has a password."""
     return oidc.unlink(session, user.id, provider)

@@ -4,23 +4,21 @@ from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from career_app.api.deps import RedisDep, SeekerUser, SessionDep, Token, caller, in_thread_session
+from career_app.api.deps import RedisDep, SeekerCaller, SeekerUser, SessionDep, in_thread_session
 from career_app.api.jobs import Cursor, _next_link
 from career_app.api.users import FamilyName
 from career_app.services import matching, skills_gap as skills_gap_service
 from models.job_schemas import JobRecommendation, SkillsGapReport
-from models.user import Role
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
 
-@router.get("/jobs", response_model=list[JobRecommendation])
-async def recommended_jobs(request: Request, r: RedisDep, token: Token,
+@router.get("/jobs", response_model=list[JobRecommendation], responses={422: {"description": "No resume uploaded yet (type resume_missing)"}})
+async def recommended_jobs(request: Request, r: RedisDep, user: SeekerCaller,
                            limit: Annotated[int, Query(ge=1, le=matching.MAX_RECOMMENDATIONS)] = 10,
                            cursor: Cursor = None):
     """Active listings nearest to your resume by meaning, with match score and skill overlap, best
     first by the match page's score. The next page's cursor is in X-Next-Cursor (and Link)."""
-    user = await caller(r, token, Role.seeker)
     items, following = await in_thread_session(lambda s: matching.page(
         "recommendations", limit, cursor, lambda n: matching.recommend(s, r, user, n)))
     return JSONResponse(jsonable_encoder(items), headers=_next_link(request, following))

@@ -22,10 +22,12 @@ def _read(file: UploadFile) -> bytes:
     return data
 
 
-ResumeFile = Annotated[UploadFile, File(description="PDF or DOCX resume, at most 10 MB")]
+ResumeFile = Annotated[UploadFile, File(description="PDF or DOCX resume, at most 10 MB",
+                                        json_schema_extra={"minLength": 1})]
+_UNREADABLE = {400: {"description": "Not a PDF or DOCX resume, or one that cannot be read"}}
 
 
-@router.post("/users/resume", response_model=ResumeProcessed)
+@router.post("/users/resume", response_model=ResumeProcessed, responses=_UNREADABLE)
 def upload_resume(user: SeekerUser, session: SessionDep, file: ResumeFile) -> ResumeProcessed:
     """Parse, embed and store a resume in this request; replaces the current one once it parsed."""
     resume = resumes.upload_now(session, user, _read(file), file.filename)
@@ -33,7 +35,7 @@ def upload_resume(user: SeekerUser, session: SessionDep, file: ResumeFile) -> Re
                            skills=resume.skills)
 
 
-@router.post("/resume/upload", response_model=ResumeUploadAccepted, status_code=202)
+@router.post("/resume/upload", response_model=ResumeUploadAccepted, status_code=202, responses=_UNREADABLE)
 def upload_resume_async(user: SeekerUser, session: SessionDep, conn: RQDep, file: ResumeFile) -> ResumeUploadAccepted:
     """Check the file, then parse it in a worker; poll /api/v1/resume/{upload_id}/status."""
     upload = resumes.start_upload(session, conn, user, _read(file), file.filename)
@@ -45,7 +47,7 @@ def upload_status(upload_id: str, user: SeekerUser, session: SessionDep) -> Resu
     return ResumeUploadState.model_validate(resumes.upload_status(session, user, upload_id))
 
 
-@router.get("/users/me/resume", response_model=ResumeDownload)
+@router.get("/users/me/resume", response_model=ResumeDownload, responses={404: {"description": "No resume uploaded"}})
 def my_resume_link(request: Request, response: Response, user: SeekerUser, session: SessionDep) -> ResumeDownload:
     """A link to download your current resume, valid for 15 minutes."""
     response.headers["Cache-Control"] = "no-store"

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from career_app.api.deps import RedisDep, Token, caller, in_thread_session
+from career_app.api.deps import Caller, in_thread_session
 from career_app.api.origins import public_base
 from career_app.services import social
 from models.social_schemas import (ActivityFeed, Leaderboard, ShareCreate, ShareCreated, SharedView, ShareOut,
@@ -15,40 +15,37 @@ router = APIRouter(prefix="/api/v1/social", tags=["social"])
 
 
 @router.get("/activity", response_model=ActivityFeed)
-async def activity(r: RedisDep, token: Token) -> ActivityFeed:
+async def activity(user: Caller) -> ActivityFeed:
     """Your milestones (applied, interview, offer), whether others see them, and the community's public
     milestones when you opted into the community feed."""
-    user = await caller(r, token)
     return await in_thread_session(social.activity, user)
 
 
 @router.get("/settings", response_model=SocialSettingsOut)
-async def get_settings(r: RedisDep, token: Token) -> SocialSettingsOut:
+async def get_settings(user: Caller) -> SocialSettingsOut:
     """Your choices: every one is off until you turn it on."""
-    user = await caller(r, token)
     return await in_thread_session(social.get_settings, user)
 
 
 @router.patch("/settings", response_model=SocialSettingsOut)
-async def update_settings(change: SocialSettingsUpdate, r: RedisDep, token: Token) -> SocialSettingsOut:
-    user = await caller(r, token)
+async def update_settings(change: SocialSettingsUpdate, user: Caller) -> SocialSettingsOut:
     return await in_thread_session(social.update_settings, user, change)
 
 
 @router.get("/leaderboard", response_model=Leaderboard)
-async def leaderboard(r: RedisDep, token: Token,
-                      month: Annotated[str | None, Query(max_length=7, description="YYYY-MM (UTC); this month "
-                                                                                   "by default")] = None) -> Leaderboard:
+async def leaderboard(user: Caller,
+                      month: Annotated[str | None, Query(max_length=7, pattern=f"^{social.MONTH_PATTERN}$",
+                                                         description="YYYY-MM (UTC) from 2000-01 to 2100-12; this "
+                                                                     "month by default")] = None) -> Leaderboard:
     """Applications sent and interviews won in a month by those who opted in, under pseudonyms."""
-    user = await caller(r, token)
     return await in_thread_session(social.leaderboard, user, month)
 
 
-@router.post("/shares", response_model=ShareCreated, status_code=201)
-async def create_share(data: ShareCreate, request: Request, r: RedisDep, token: Token) -> ShareCreated:
+@router.post("/shares", response_model=ShareCreated, status_code=201,
+             responses={404: {"description": "No resume to share, or not a job you may see"}})
+async def create_share(data: ShareCreate, request: Request, user: Caller) -> ShareCreated:
     """A link to your resume or a job, opened without sign-in until it expires or you revoke it. The
     link is in this answer only."""
-    user = await caller(r, token)
     out, secret = await in_thread_session(social.create_share, user, data)
     base = public_base(request.url.scheme, request.headers.get("host"))
     return ShareCreated(**out.model_dump(), token=secret, url=f"{base}{social.SHARED_PATH}{secret}",
@@ -56,16 +53,14 @@ async def create_share(data: ShareCreate, request: Request, r: RedisDep, token: 
 
 
 @router.get("/shares", response_model=list[ShareOut])
-async def list_shares(r: RedisDep, token: Token) -> list[ShareOut]:
+async def list_shares(user: Caller) -> list[ShareOut]:
     """Your links, newest first (the last 100), with their view counts."""
-    user = await caller(r, token)
     return await in_thread_session(social.list_shares, user)
 
 
 @router.delete("/shares/{share_id}", response_model=ShareOut)
-async def revoke_share(share_id: str, r: RedisDep, token: Token) -> ShareOut:
+async def revoke_share(share_id: str, user: Caller) -> ShareOut:
     """The link stops working at once."""
-    user = await caller(r, token)
     return await in_thread_session(social.revoke_share, user, share_id)
 
 

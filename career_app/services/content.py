@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from career_app.services import (applications, content_files, evidence, jobs as jobs_service, live, llm, matching,
                                   offline_writer, resumes, tasks, truthfulness)
-from career_app.services.errors import Forbidden, InvalidInput, NotFound, ServiceError, Unprocessable
+from career_app.services.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from models.application import ApplicationStatus
 from models.base import utcnow
 from models.content import ContentDocument, ContentType, ContentVersion, VersionSource
@@ -101,7 +101,7 @@ def prepare(session: Session, user: User, req: GenerateRequest) -> Job | None:
     job = jobs_service.get_visible(session, req.job_id, user) if req.job_id else None
     resume = resumes.current(session, user.id)
     if resume is None or not resume.text.strip():
-        raise Unprocessable(NO_RESUME)
+        raise matching.no_resume(NO_RESUME)
     return job
 
 

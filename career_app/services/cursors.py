@@ -12,10 +12,17 @@ import uuid
 from datetime import datetime
 
 from career_app.services.auth import _server_secret
-from career_app.services.errors import Unprocessable
+from career_app.services.errors import Unprocessable, invalid_query
 from career_app.settings import settings
 
 INVALID = "Invalid cursor: use the next_cursor of a previous page of the same list"
+# What a cursor looks like (base64url, no padding); that the server made it for this list is beyond a schema.
+PATTERN = r"^[A-Za-z0-9_-]+$"
+MAX_LENGTH = 512
+
+
+def invalid() -> Unprocessable:
+    return invalid_query("cursor", INVALID, "cursor_invalid")
 _TAG_BYTES = 10
 
 
@@ -71,4 +78,4 @@ def decode(kind: str, cursor: str, arity: int) -> tuple:
             raise ValueError("another list")
         return tuple(_typed(v) for v in key)
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
-        raise Unprocessable(INVALID) from None
+        raise invalid() from None

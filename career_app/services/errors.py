@@ -38,7 +38,20 @@ class PayloadTooLarge(ServiceError):
 
 
 class Unprocessable(ServiceError):
-    """Well-formed, but the request cannot be served in the current state (422)."""
+    """A value the request sent is refused (422), for a reason its schema cannot state: `field` names it
+    as a validation error's `loc` (("query", "cursor"), ("body", "url"), ...) and `kind` is its `type`.
+    The REST layer answers it in the one 422 shape, the validation array. A request that cannot be
+    served in the current state of things is a Conflict (409), not this."""
+
+    def __init__(self, detail: str, field: tuple[str, ...] = ("body",), kind: str = "value_error"):
+        super().__init__(detail)
+        self.field, self.kind = field, kind
+
+
+def invalid_query(name: str, detail: str, kind: str = "value_error") -> Unprocessable:
+    """A query parameter's value refused by a service: the 422 names it where it came from, ["query", name]
+    (a service cannot tell a query value from a body one; the one helper for every query check keeps it so)."""
+    return Unprocessable(detail, ("query", name), kind)
 
 
 class Unavailable(ServiceError):

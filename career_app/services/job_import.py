@@ -23,6 +23,11 @@ import httpx
 
 from career_app.services import ingestion
 from career_app.services.errors import Unprocessable
+
+
+def _refused(detail: str) -> Unprocessable:
+    """The URL is well-formed but names no job page this server may fetch and read: a 422 on `url`."""
+    return Unprocessable(detail, ("body", "url"), "job_page_unusable")
 from career_app.settings import settings
 from models.application_schemas import TrackedJobCreate
 
@@ -203,12 +208,12 @@ class _CheckedBackend(httpcore.SyncBackend):
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):
-            raise Unprocessable(f"The job page cannot be fetched: the host {host} is unknown") from None
+            raise _refused(f"The job page cannot be fetched: the host {host} is unknown") from None
         addresses = list(dict.fromkeys(info[4][0] for info in infos))
         if self.allow_private is not True:
             for address in addresses:
                 if address not in (self.allow_private or ()) and (why := refusal(address)) is not None:
-                    raise Unprocessable(f"Refused to fetch the job page: {host} resolves to a {why}; "
+                    raise _refused(f"Refused to fetch the job page: {host} resolves to a {why}; "
                                         "only public web addresses can be imported")
         error: Exception | None = None
         for address in addresses:
@@ -239,11 +244,11 @@ def _check_url(url: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - a bad port raises here
     except ValueError:
-        raise Unprocessable("The URL is not valid") from None
+        raise _refused("The URL is not valid") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Unprocessable("Only http(s) URLs of a job page can be imported")
+        raise _refused("Only http(s) URLs of a job page can be imported")
     if parts.username or parts.password:
-        raise Unprocessable("URLs with a user name or password are not imported")
+        raise _refused("URLs with a user name or password are not imported")
     return url
 
 
@@ -257,7 +262,7 @@ def fetch(url: str, *, allow_private: bool | frozenset[str] | None = None, max_b
     deadline = time.monotonic() + DEADLINE
 
     def too_slow() -> Unprocessable:
-        return Unprocessable("The job page cannot be fetched: the site did not answer in time")
+        return _refused("The job page cannot be fetched: the site did not answer in time")
 
     with httpx.Client(transport=_CheckedTransport(allow), timeout=TIMEOUT, follow_redirects=False, trust_env=False,
                       headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
@@ -267,30 +272,30 @@ def fetch(url: str, *, allow_private: bool | frozenset[str] | None = None, max_b
                 with client.stream("GET", url) as response:
                     if response.is_redirect:
                         if len(redirects) >= MAX_REDIRECTS:
-                            raise Unprocessable(f"The job page redirects more than {MAX_REDIRECTS} times")
+                            raise _refused(f"The job page redirects more than {MAX_REDIRECTS} times")
                         redirects.append(url)
                         url = _check_url(urljoin(url, response.headers.get("location", "")))
                         if time.monotonic() > deadline:
                             raise too_slow()
                         continue
                     if response.status_code >= 400:
-                        raise Unprocessable(f"The job page cannot be fetched: the site answered {response.status_code}")
+                        raise _refused(f"The job page cannot be fetched: the site answered {response.status_code}")
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
-                        raise Unprocessable(f"The job page is larger than {max_bytes // (1024 * 1024)} MB")
+                        raise _refused(f"The job page is larger than {max_bytes // (1024 * 1024)} MB")
                     body = bytearray()
                     for chunk in response.iter_bytes():
                         body += chunk
                         if time.monotonic() > deadline:
                             raise too_slow()
                         if len(body) > max_bytes:
-                            raise Unprocessable(f"The job page is larger than {max_bytes // (1024 * 1024)} MB")
+                            raise _refused(f"The job page is larger than {max_bytes // (1024 * 1024)} MB")
                     return Page(url=url, body=bytes(body), content_type=response.headers.get("content-type", ""),
                                 redirects=redirects)
             except httpx.TimeoutException:
                 raise too_slow() from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise Unprocessable(f"The job page cannot be fetched: {type(exc).__name__}") from None
+                raise _refused(f"The job page cannot be fetched: {type(exc).__name__}") from None
 
 
 # --- from a page to a tracked job ----------------------------------------------------------------
@@ -336,7 +341,7 @@ def linkedin_job_url(url: str) -> str:
     parts = urlsplit(url)
     found = _LINKEDIN_JOB_PATH.match(parts.path) or _LINKEDIN_JOB_QUERY.search(parts.query)
     if found is None:
-        raise Unprocessable(LINKEDIN_NOT_A_JOB)
+        raise _refused(LINKEDIN_NOT_A_JOB)
     return f"https://www.linkedin.com/jobs/view/{found.group(1)}/"
 
 
@@ -344,20 +349,20 @@ def posting_from_page(page: Page, jsonld_only: bool = False) -> tuple[TrackedJob
     """The tracked job a page describes and how it was read ("json-ld" or "meta"); 422 when the page
     holds no posting (with `jsonld_only`, a page without a JobPosting holds none)."""
     if not _is_html(page):
-        raise Unprocessable("The URL does not point to a web page (it is not HTML)")
+        raise _refused("The URL does not point to a web page (it is not HTML)")
     parts = parse_page(page.body)
     found = postings_in(parts)
     if found:
         raw, how = raw_posting(found[0], url=page.url, external_id=page.url), "json-ld"
     elif jsonld_only:
-        raise Unprocessable(LINKEDIN_NO_POSTING)
+        raise _refused(LINKEDIN_NO_POSTING)
     elif (raw := _meta_posting(parts, page.url)) is not None:
         how = "meta"
     else:
-        raise Unprocessable("No job posting found on the page (no schema.org JobPosting and no title)")
+        raise _refused("No job posting found on the page (no schema.org JobPosting and no title)")
     title = ingestion.one_line(raw.title, 200)
     if not title or len(title) < 2:
-        raise Unprocessable("No job posting found on the page (the posting has no title)")
+        raise _refused("No job posting found on the page (the posting has no title)")
     description = ingestion.html_to_text(raw.description or "")[:ingestion.MAX_DESCRIPTION_CHARS]
     low, high, currency = ingestion.parse_salary(raw, description if how == "json-ld" else "")
     location = ingestion.one_line(raw.location, 200)

@@ -15,11 +15,13 @@ from psycopg.pq import TransactionStatus
 from pydantic import TypeAdapter
 from sqlalchemy import and_, func, or_, tuple_
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from career_app.services import countries, cursors, enrichment, live, salary, tasks
-from career_app.services.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable
+from career_app.services.errors import Conflict, Forbidden, NotFound, Unauthorized, Unavailable, Unprocessable, invalid_query
 from career_app.services.response_cache import JsonCache
 from career_app.services.versions import VersionCounter
 from career_app.services.skills import taxonomy
@@ -32,6 +34,7 @@ from models.user import Role, User
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+SALARY_ORDER = "salary_min must not exceed salary_max"
 _VERSION = VersionCounter("jobs:version")
 _ENRICHED_FIELDS = {"title", "description_raw", "skills_required", "salary_currency"}
 FEED_COLUMNS = (Job.id, Job.title, Job.skills_required, Job.status, Job.created_at, Job.company_name,
@@ -137,7 +140,7 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
             del changes[field]
     merged = {"salary_min": job.salary_min, "salary_max": job.salary_max, **changes}
     if merged["salary_min"] is not None and merged["salary_max"] is not None and merged["salary_min"] > merged["salary_max"]:
-        raise Unprocessable("salary_min must not exceed salary_max")
+        raise Unprocessable(SALARY_ORDER, ("body", "salary_min"), "salary_order")
     content_changed = any(field in changes and changes[field] != getattr(job, field) for field in _ENRICHED_FIELDS)
     for field, value in changes.items():
         setattr(job, field, value)
@@ -152,11 +155,18 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
         job.status, job.enrich_error = JobStatus.processing, None
     job.updated_at = utcnow()
     session.add(job)
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:  # deleted by another request meanwhile: gone, as for a read (schemathesis found a 500)
+        session.rollback()
+        raise NotFound("Job not found") from None
     if needs_enrichment or (content_changed and job.status == JobStatus.processing):
         _enqueue_enrichment(conn, job, user)
     invalidate(r)
-    session.refresh(job)
+    try:
+        session.refresh(job)
+    except InvalidRequestError:  # deleted by a request that ran meanwhile: gone, not a server error
+        raise NotFound("Job not found") from None
     announce(r, job)
     return job
 
@@ -308,7 +318,7 @@ def feed_page(session: Session, skip: int = 0, limit: int = 20,
     if cursor is not None:
         created, after = cursors.decode("feed", cursor, 2)
         if not isinstance(created, datetime) or not isinstance(after, uuid.UUID):
-            raise Unprocessable(cursors.INVALID)
+            raise cursors.invalid()
         rows = read_rows(session, _FEED_BY_CURSOR, {"created": created, "id": after, "n": limit + 1})
     else:
         rows = read_rows(session, _FEED_BY_OFFSET, {"skip": skip, "n": limit + 1})
@@ -422,7 +432,7 @@ def search(session: Session, r: redis.Redis, *, q: str | None = None, location: 
                             posted_within_days, skip, limit, cursor, salary_currency, include_unsalaried)
     if scope != "listings":
         if scope not in SCOPES:
-            raise Unprocessable(f"scope must be one of {', '.join(SCOPES)}")
+            raise invalid_query("scope", f"scope must be one of {', '.join(SCOPES)}")
         if user is None:
             raise Unauthorized("Sign in to search your own jobs")
         return _search(session, r, params, None, scope, user.id)
@@ -454,7 +464,7 @@ def _search_params(q: str | None = None, location: str | None = None, salary_min
               "skip": 0 if cursor else skip, "limit": limit}
     if salary_min is not None or salary_max is not None:  # the salary filter: in one currency, at dated rates
         if salary_min is not None and salary_max is not None and salary_min > salary_max:
-            raise Unprocessable("salary_min must not exceed salary_max")
+            raise invalid_query("salary_min", SALARY_ORDER, "salary_order")
         params.update(currency=salary.check_currency(salary_currency or salary.FALLBACK_CURRENCY),
                       unsalaried=bool(include_unsalaried), rates=salary.rates().as_of)
     elif salary_currency is not None:

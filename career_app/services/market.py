@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from career_app.services import countries, families, salary, skills_gap
 from career_app.services import jobs as jobs_service
-from career_app.services.errors import Unprocessable
+from career_app.services.errors import invalid_query
 from career_app.services.response_cache import JsonCache
 from models.base import utcnow
 from models.job import PUBLIC_ACTIVE
@@ -43,11 +43,12 @@ def check_filters(family: str | None, country: str | None) -> tuple[str | None, 
     Unprocessable for ones we do not know."""
     family = (family or "").strip().lower() or None
     if family is not None and not families.valid(family):
-        raise Unprocessable(f"Unknown family {family!r}: one of {', '.join(families.names())}")
+        raise invalid_query("family", f"Unknown family {family!r}: one of {', '.join(families.names())}", "family_unknown")
     if country is not None and country.strip():
         code = countries.code(country)
         if code is None:
-            raise Unprocessable(f"Unknown country {country!r}: use an ISO 3166-1 alpha-2 code such as IE or NZ")
+            raise invalid_query("country", f"Unknown country {country!r}: use an ISO 3166-1 alpha-2 code such as IE or NZ",
+                                "country_unknown")
         country = code
     else:
         country = None

@@ -59,6 +59,16 @@ COSINE_STRONG_FIT = CALIBRATION.cosine_strong_fit
 SEMANTIC_WEIGHT = CALIBRATION.semantic_weight
 NO_RESUME = "User has no resume embedding (upload a resume first)"
 NO_JOB_EMBEDDING = "Job has no embedding (AI enrichment still processing)"
+
+
+# 422s, as ottobon-jobs-api.md documents them for matching, in the one 422 shape (the validation array);
+# their types are in career_app.api.contract.BEYOND_SCHEMA (no schema can tell whether a resume was uploaded).
+def no_resume(detail: str = NO_RESUME) -> Unprocessable:
+    return Unprocessable(detail, (), "resume_missing")
+
+
+def not_enriched() -> Unprocessable:
+    return Unprocessable(NO_JOB_EMBEDDING, ("path", "job_id"), "job_not_enriched")
 CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence and seniority (bench_matching)
 # How wide the HNSW walk for a pool is. Pools are walked once per stored list (a new resume), not per
 # read, so the walk can afford twice the pool: at 1M clustered listings 200 found 0.64 of the exact 200
@@ -184,7 +194,7 @@ def _require_seeker(user: User) -> None:
 def _require_resume(session: Session, user: User) -> Resume:
     resume = resumes.current(session, user.id)
     if resume is None or resume.embedding is None:
-        raise Unprocessable(NO_RESUME)
+        raise no_resume()
     return resume
 
 
@@ -248,7 +258,7 @@ def match(session: Session, user: User, job_id: str) -> MatchResult:
     job = jobs_service.get_visible(session, job_id, user)
     resume = _require_resume(session, user)
     if job.embedding is None:
-        raise Unprocessable(NO_JOB_EMBEDDING)
+        raise not_enriched()
     raw = float(session.exec(select(Job.embedding.cosine_distance(resume.embedding)).where(Job.id == job.id)).one())
     result = evaluate(1.0 - raw, resume_profile(session, user, resume), job_profile(session, job))
     threshold = settings.match_gap_threshold
@@ -329,7 +339,7 @@ def recommend(session: Session, r: redis.Redis, user: User, limit: int = 10) -> 
 def _seeker_profile(session: Session, user: User) -> evidence.ResumeProfile:
     found = jobs_service.read_rows(session, _RESUME_SQL, (user.id,))
     if not found:
-        raise Unprocessable(NO_RESUME)
+        raise no_resume()
     return resume_profile(session, user, _ResumeDigest(*found[0]))
 
 
@@ -444,7 +454,7 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
     else:
         score_after, id_after = cursors.decode(ranked, cursor, 2)
         if not isinstance(score_after, (int, float)) or not isinstance(id_after, uuid.UUID):
-            raise Unprocessable(cursors.INVALID)
+            raise cursors.invalid()
         items = fetch(MAX_RECOMMENDATIONS)
         at = next((k for k, item in enumerate(items) if item.job_id == id_after), None)
         rest = items[at + 1:] if at is not None else [item for item in items if item.match_score < score_after]
@@ -514,7 +524,7 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     out, unprofiled = [], []
     for job_id, dist, digest, vectors, profile, card in rows:
         if dist is None:  # no resume embedding to search around (none yet, or replaced meanwhile)
-            raise Unprocessable(NO_RESUME)
+            raise no_resume()
         digest = _json_loads(digest) if digest else {}
         level = digest.get("seniority") or {}
         if digest.get("v") != evidence.PROFILE_VERSION or not isinstance(digest.get("skills"), list):

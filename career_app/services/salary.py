@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from career_app.services import countries, families
-from career_app.services.errors import Unprocessable
+from career_app.services.errors import invalid_query
 from career_app.settings import settings
 from models.job import MAX_SALARY, PAY_PERIODS, PUBLIC_ACTIVE, Job
 from models.job_schemas import SalaryEstimate, posted_amount
@@ -92,11 +92,20 @@ def currencies() -> list[str]:
     return sorted(c for c in known if c)
 
 
+def _currency_pattern() -> str:
+    """The codes check_currency takes, in any case, as a JSON Schema pattern."""
+    return "^(?:" + "|".join("".join(f"[{c}{c.lower()}]" for c in code) for code in currencies()) + ")$"
+
+
+CURRENCY_PATTERN = _currency_pattern()
+
+
 def check_currency(value: str | None) -> str:
     """An ISO 4217 code the filter can use, upper-cased; Unprocessable otherwise."""
     code = (value or "").strip().upper()
     if code not in currencies():
-        raise Unprocessable(f"Unknown currency {value!r}: use an ISO 4217 code, one of {', '.join(currencies())}")
+        raise invalid_query("salary_currency", f"Unknown currency {value!r}: use an ISO 4217 code, one of "
+                            f"{', '.join(currencies())}", "currency_unknown")
     return code
 
 

@@ -9,6 +9,7 @@
   no sign-in, until it expires or is revoked. Its token is 32 random bytes; only its SHA-256 is kept."""
 
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
 from career_app.services import jobs
-from career_app.services.errors import InvalidInput, NotFound, Unprocessable
+from career_app.services.errors import InvalidInput, NotFound, Unprocessable, invalid_query
 from models.application import Application, ApplicationEvent, ApplicationStatus
 from models.base import utcnow
 from models.job import Visibility
@@ -32,6 +33,8 @@ from models.user import User
 FEED_LIMIT = 50
 LEADERBOARD_ROWS = 50
 MAX_ACTIVE_SHARES = 50
+# A leaderboard month, YYYY-MM from 2000-01 to 2100-12: the schema states this very pattern (ASCII digits only).
+MONTH_PATTERN = r"(20[0-9]{2}|2100)-(0[1-9]|1[0-2])"
 MILESTONES = {ApplicationStatus.applied: "applied", ApplicationStatus.interviewing: "interview",
               ApplicationStatus.offer: "offer"}
 SHARED_PATH = "/s/"
@@ -117,13 +120,10 @@ def month_start(month: str | None) -> date:
     if month is None:
         today = utcnow().date()
         return today.replace(day=1)
-    try:
-        start = datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise Unprocessable(f"month must be YYYY-MM, not {month[:20]!r}") from None
-    if not 2000 <= start.year <= 2100:
-        raise Unprocessable("month must be between 2000-01 and 2100-12")
-    return start
+    found = re.fullmatch(MONTH_PATTERN, month)
+    if found is None:
+        raise invalid_query("month", f"month must be YYYY-MM between 2000-01 and 2100-12, not {month[:20]!r}")
+    return date(int(found[1]), int(found[2]), 1)
 
 
 _LEADERBOARD_SQL = text("""

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from career_app.services import auth, families, resume_reading, resumes, seniority
-from career_app.services.errors import InvalidInput, NotFound
+from career_app.services.errors import InvalidInput, NotFound, Unprocessable
 from career_app.services.skills import taxonomy
 from models.job import Job
 from models.resume import Resume
@@ -74,6 +74,8 @@ def profile(user: User, resume: Resume | None = None, session: Session | None = 
 
 def update_profile(session: Session, r: redis.Redis, user: User, data: ProfileUpdate) -> User:
     changes = data.model_dump(exclude_unset=True)
+    if "full_name" in changes and changes["full_name"] is None:
+        del changes["full_name"]  # null: unchanged (the name is required, so it cannot be cleared)
     if "full_name" in changes and not changes["full_name"]:
         raise InvalidInput("full_name must not be blank")
     if "skills" in changes:
@@ -83,8 +85,8 @@ def update_profile(session: Session, r: redis.Redis, user: User, data: ProfileUp
             changes[field] = None
     headline, name = changes.get("headline"), changes.get("full_name") or user.full_name
     if headline and (resume_reading.is_section_heading(headline) or headline.casefold() == name.casefold()):
-        raise InvalidInput("Headline must be a role line (such as Registered Nurse), not a section heading or "
-                           "your name")
+        raise Unprocessable("Headline must be a role line (such as Registered Nurse), not a section heading or "
+                            "your name", ("body", "headline"), "headline_not_a_role")
     if changes.get("family") is not None and not families.valid(changes["family"]):
         raise InvalidInput(f"Family must be one of: {', '.join(families.names())}")
     if changes.get("seniority") is not None and changes["seniority"] not in seniority.LEVELS:

@@ -319,7 +319,8 @@ def test_validation(client, register, worker):
     assert post(instructions="x" * 1001).status_code == 422
     assert post(job_id=str(uuid.uuid4())).status_code == 404
     resp = post(instructions="x" * 1000)
-    assert resp.status_code == 422 and "resume" in resp.json()["detail"].lower()  # no resume to write from
+    assert resp.status_code == 422 and "resume" in resp.json()["detail"][0]["msg"].lower()  # no resume to write from
+    assert resp.json()["detail"][0]["type"] == "resume_missing"
     assert client.get("/api/v1/content/not-a-uuid", headers=bearer(token)).status_code == 404
     assert client.get("/api/v1/content", params={"limit": 0}, headers=bearer(token)).status_code == 422
     provider, _ = register(role="provider")

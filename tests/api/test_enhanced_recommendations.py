@@ -129,7 +129,7 @@ def test_enhanced_recommendations_need_a_seeker_with_a_resume(client, register):
     assert client.get("/api/v1/enhanced-recommendations/latest").status_code == 401
     fresh, _ = register()
     resp = client.post("/api/v1/enhanced-recommendations/run", headers=bearer(fresh))
-    assert resp.status_code == 422 and "resume" in resp.json()["detail"]
+    assert resp.status_code == 422 and "resume" in resp.json()["detail"][0]["msg"]
 
 
 class BandingLLM(LoopbackLLM):

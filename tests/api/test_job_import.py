@@ -94,12 +94,13 @@ def test_pages_without_a_posting_or_unreachable_answer_422_and_store_nothing(cli
              "/huge": "larger than 2 MB", "/huge-declared": "larger than 2 MB"}
     for path, detail in cases.items():
         resp = client.post("/api/v1/jobs/import", headers=bearer(seeker), json={"url": pages.url(path)})
-        assert resp.status_code == 422 and detail in resp.json()["detail"], (path, resp.text)
+        assert resp.status_code == 422 and detail in resp.json()["detail"][0]["msg"], (path, resp.text)
+        assert resp.json()["detail"][0]["loc"] == ["body", "url"]
     closed = FeedServer()  # a port with nothing listening once closed
     port = closed._server.server_port
     closed._server.server_close()
     resp = client.post("/api/v1/jobs/import", headers=bearer(seeker), json={"url": f"http://127.0.0.1:{port}/x"})
-    assert resp.status_code == 422 and "cannot be fetched" in resp.json()["detail"]
+    assert resp.status_code == 422 and "cannot be fetched" in resp.json()["detail"][0]["msg"]
     for bad in ("ftp://example.com/job", "javascript:alert(1)", "not a url", ""):
         assert client.post("/api/v1/jobs/import", headers=bearer(seeker), json={"url": bad}).status_code == 422
     assert client.get("/api/v1/jobs", headers=bearer(seeker)).json()["total"] == 0
@@ -115,7 +116,7 @@ def test_redirects_are_followed_up_to_three_and_each_target_checked(client, regi
     assert resp.status_code == 201, resp.text
     assert resp.json()["source_url"] == pages.url("/final")
     resp = client.post("/api/v1/jobs/import", headers=bearer(seeker), json={"url": pages.url("/r4")})
-    assert resp.status_code == 422 and "more than 3 times" in resp.json()["detail"]
+    assert resp.status_code == 422 and "more than 3 times" in resp.json()["detail"][0]["msg"]
 
     # The redirect target is checked again: 127.0.0.1 is allowed here, 127.0.0.2 (where the page
     # redirects) is not, and nothing is fetched there.
@@ -139,7 +140,7 @@ def test_internal_addresses_are_refused_with_the_setting_off(client, register, p
                 "http://[fd00::1]/job", "http://[::ffff:127.0.0.1]:80/", "http://2130706433/"):
         resp = client.post("/api/v1/jobs/import", headers=bearer(seeker), json={"url": url})
         assert resp.status_code == 422, (url, resp.text)
-        assert "Refused to fetch the job page" in resp.json()["detail"], (url, resp.text)
+        assert "Refused to fetch the job page" in resp.json()["detail"][0]["msg"], (url, resp.text)
     assert pages.count("/jobs/1") == 0
     assert client.get("/api/v1/jobs", headers=bearer(seeker)).json()["total"] == 0
     for address, kind in (("224.0.0.1", "multicast"), ("240.0.0.1", "reserved"), ("192.168.1.1", "private"),

@@ -91,6 +91,7 @@ def test_snapshot_follows_listing_changes(client, catalogue):
 def test_bad_filters_are_422(client, params, words):
     resp = client.get("/api/v1/market/snapshot", params=params)
     assert resp.status_code == 422 and words in resp.text
+    assert resp.json()["detail"][0]["loc"] == ["query", *params]  # where the value came from, not ["body"]
 
 
 def test_empty_market_has_no_shares(client):

@@ -118,11 +118,13 @@ def test_match_needs_resume_and_job_embedding(client, register, seeker_with_know
     job_id = _job(owner, 0.5)
     no_resume, _ = register()
     resp = client.post(f"/api/v1/jobs/{job_id}/match", headers=bearer(no_resume))
-    assert resp.status_code == 422 and resp.json()["detail"] == "User has no resume embedding (upload a resume first)"
+    assert resp.status_code == 422 and resp.json()["detail"] == [  # ottobon-jobs-api.md's 422, in the one 422 shape
+        {"type": "resume_missing", "loc": [], "msg": "User has no resume embedding (upload a resume first)"}]
     token, _ = seeker_with_known_resume
     unembedded = _job(owner, 0.5, embedded=False)
     resp = client.post(f"/api/v1/jobs/{unembedded}/match", headers=bearer(token))
-    assert resp.status_code == 422 and resp.json()["detail"] == "Job has no embedding (AI enrichment still processing)"
+    assert resp.status_code == 422 and resp.json()["detail"] == [{"type": "job_not_enriched", "loc": ["path", "job_id"],
+                                                   "msg": "Job has no embedding (AI enrichment still processing)"}]
     assert client.post(f"/api/v1/jobs/{job_id}/match", headers=bearer(provider)).status_code == 403
     assert client.get("/api/v1/recommendations/jobs", headers=bearer(no_resume)).status_code == 422
 

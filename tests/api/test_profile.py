@@ -70,7 +70,8 @@ def test_profile_fields_are_validated(client, register):
         assert resp.json()["detail"][0]["loc"] == ["body", field]
     for headline in ("Summary", "Professional Experience", "test seeker"):  # a heading, or the name
         resp = client.patch(ME, headers=bearer(token), json={"headline": headline})
-        assert resp.status_code == 400 and "role line" in resp.json()["detail"], headline
+        assert resp.status_code == 422 and "role line" in resp.json()["detail"][0]["msg"], headline
+        assert resp.json()["detail"][0]["loc"] == ["body", "headline"]
     me = client.get(ME, headers=bearer(token)).json()
     assert me["family"] is None and me["seniority"] is None and me["headline"] is None  # nothing half-saved
 

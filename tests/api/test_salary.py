@@ -241,7 +241,8 @@ def test_a_bad_currency_or_range_is_a_clear_422(c, params, field):
         if params["salary_currency"] == "XYZ":
             assert any("Unknown currency 'XYZ'" in err["msg"] and "EUR" in err["msg"] for err in detail)
     else:
-        assert detail == "salary_min must not exceed salary_max"
+        assert detail == [{"type": "salary_order", "loc": ["query", "salary_min"],
+                           "msg": "salary_min must not exceed salary_max"}]
 
 
 def test_the_filters_branches_are_ranges_on_the_salary_indexes(ids):

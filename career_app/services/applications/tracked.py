@@ -42,7 +42,7 @@ def update_tracked(session: Session, job: Job, data: TrackedJobUpdate) -> Job:
         del changes["tracking_status"]
     salary = {"salary_min": job.salary_min, "salary_max": job.salary_max, **changes}
     if salary["salary_min"] is not None and salary["salary_max"] is not None and salary["salary_min"] > salary["salary_max"]:
-        raise Unprocessable("salary_min must not exceed salary_max")
+        raise Unprocessable("salary_min must not exceed salary_max", ("body", "salary_min"), "salary_order")
     for field, value in changes.items():
         setattr(job, field, value)
     job.updated_at = utcnow()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from career_app.services import jobs
-from career_app.services.errors import Conflict, NotFound
+from career_app.services.errors import Conflict, NotFound, Unprocessable
 from models.base import utcnow
 from models.ingestion import INGESTION_OWNER_ID, IngestRun, IngestSource, JobPosting, RunStatus
 from models.ingestion_schemas import SOURCE_NAME_RE, RunOut, SourceCreate, SourceOut, SourceUpdate, check_source_url
@@ -96,7 +96,12 @@ def update_source(session: Session, name: str, data: SourceUpdate) -> IngestSour
     changes = data.model_dump(exclude_unset=True)
     if "url" in changes or "kind" in changes:
         kind = changes.get("kind") or source.kind
-        changes["url"] = check_source_url(changes.get("url") or source.url, kind)
+        try:
+            changes["url"] = check_source_url(changes.get("url") or source.url, kind)
+        except ValueError as exc:  # the new kind does not take the URL (or the new URL the kind)
+            kind_of_error = getattr(exc, "type", "value_error")
+            raise Unprocessable(exc.message() if hasattr(exc, "message") else str(exc), ("body", "url"),
+                                kind_of_error) from None
     for key, value in changes.items():
         if key in ("kind", "url", "enabled") and value is None:
             continue
