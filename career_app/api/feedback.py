@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
@@ -23,44 +23,66 @@ class FeedbackJson(BaseModel):
     page: str = Field(default="", max_length=feedback.MAX_PAGE_CHARS + 100)
 
 
-async def _json_fields(request: Request) -> FeedbackJson | None:
-    """A JSON body (career-copilot-api.md's clients send one); None for a form."""
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-        return None
+class FeedbackForm(FeedbackJson):
+    """The multipart form's text fields: the same, with a message of at least one character."""
+
+    message: str = Field(min_length=1, max_length=feedback.MAX_MESSAGE_CHARS + 100)
+
+
+def _form_schema() -> dict:
+    schema = FeedbackForm.model_json_schema()
+    schema["properties"]["screenshot"] = {"type": "string", "contentMediaType": "application/octet-stream",
+                                          "description": "PNG or JPEG, at most 5 MB"}
+    return schema
+
+
+# Both bodies are read by `_fields`, so the document states each one exactly (FastAPI's Form parameters
+# could only say "message is optional", which is true of neither).
+_BODY = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": _form_schema()},
+    "application/json": {"schema": FeedbackJson.model_json_schema()}}}}
+
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)])
+
+
+async def _fields(request: Request) -> tuple[FeedbackJson, bytes | None]:
+    """The message, category and page from a JSON object or a multipart form, and the screenshot's
+    bytes (read to one past the limit, so an oversized file is refused without reading all of it)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
-        return FeedbackJson.model_validate_json(await request.body())
+        if kind == "application/json":
+            return FeedbackJson.model_validate_json(await request.body()), None
+        form = await request.form()
+        screenshot = form.get("screenshot")
+        data = None
+        if screenshot is not None and not isinstance(screenshot, str):
+            data = await screenshot.read(feedback.MAX_SCREENSHOT_BYTES + 1) or None
+        fields = {k: form[k] for k in ("message", "category", "page") if isinstance(form.get(k), str)}
+        return FeedbackForm.model_validate(fields), data
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+        raise _invalid(exc) from None
 
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201,
              responses={400: {"description": "Empty message, unknown category, or not a PNG/JPEG"},
-                        413: {"description": "Screenshot over 5 MB"}, 429: {"description": "Too much feedback"}},
-             openapi_extra={"requestBody": {"content": {"application/json": {
-                 "schema": FeedbackJson.model_json_schema()}}}})
+                        413: {"description": "Screenshot over 5 MB"},
+                        422: {"description": "No message, or a field too long"}, 429: {"description": "Too much feedback"}},
+             openapi_extra=_BODY)
 def send_feedback(
     session: SessionDep,
     r: RedisDep,
     address: Annotated[str, Depends(client_address)],
     token: Annotated[str | None, Depends(request_token)],
-    as_json: Annotated[FeedbackJson | None, Depends(_json_fields)],
-    message: Annotated[str | None, Form(min_length=1, max_length=feedback.MAX_MESSAGE_CHARS + 100)] = None,
-    category: Annotated[str, Form(max_length=20)] = "other",
-    page: Annotated[str, Form(max_length=feedback.MAX_PAGE_CHARS + 100)] = "",
-    # UploadFile, not UploadFile | None: the document then types it a file (binary), never null
-    screenshot: Annotated[UploadFile, File(description="PNG or JPEG, at most 5 MB")] = None,
+    body: Annotated[tuple[FeedbackJson, bytes | None], Depends(_fields)],
 ) -> FeedbackOut:
     """Send feedback, signed in or not: a message, its category (bug, idea, praise, other), the page it
     came from, and an optional screenshot (re-encoded; its metadata is not kept). Multipart form, or a
     JSON object with the same fields but no screenshot."""
-    if as_json is not None:
-        message, category, page = as_json.message, as_json.category, as_json.page
-    elif message is None:
-        raise RequestValidationError([{"type": "missing", "loc": ("body", "message"), "msg": "Field required",
-                                       "input": None}])
-    data = screenshot.file.read(feedback.MAX_SCREENSHOT_BYTES + 1) if screenshot is not None else None
-    return feedback.submit(session, r, viewer(session, r, token), address, message=message, category=category,
-                           page=page, screenshot=data or None)
+    fields, screenshot = body
+    return feedback.submit(session, r, viewer(session, r, token), address, message=fields.message,
+                           category=fields.category, page=fields.page, screenshot=screenshot)
 
 
 @router.get("/admin/feedback", response_model=FeedbackPage)
