@@ -140,25 +140,32 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run_once(feeds, name: str, postings: dict, enrich: bool) -> dict:
-    from career_app.db import app_redis, session_scope
+def _new_run(feeds, name: str, postings: list) -> str:
+    """A Greenhouse-shaped source named `name` serving `postings` from the local feed server (made once),
+    and a new inline run of it."""
+    from career_app.db import session_scope
     from career_app.services import ingestion
-    from jobs_worker import ingest
     from models.ingestion import IngestSource
-
-    r = app_redis()
+    from models.ingestion_schemas import SourceCreate
     from tests.feed_server import Reply
 
     path = f"/v1/boards/{name}/jobs"
     feeds.route(path, Reply(body=postings))
     with session_scope() as session:
         if session.get(IngestSource, name) is None:
-            from models.ingestion_schemas import SourceCreate
-
             ingestion.create_source(session, SourceCreate(
                 name=name, kind="greenhouse", url=feeds.url(path),
                 params={"allow_private_network": True, "http": {"rate_per_second": 10000, "burst": 1000}}))
-        run_id = ingestion.create_inline_run(session, name, "bench").id
+        return ingestion.create_inline_run(session, name, "bench").id
+
+
+def run_once(feeds, name: str, postings: dict, enrich: bool) -> dict:
+    from career_app.db import app_redis, session_scope
+    from career_app.services import ingestion
+    from jobs_worker import ingest
+
+    r = app_redis()
+    run_id = _new_run(feeds, name, postings)
 
     batch_times: list[float] = []
     pending: list = []
@@ -238,22 +245,11 @@ def run_queued(feeds, name: str, postings: dict) -> dict:
     from sqlmodel import func, select
 
     from career_app.db import app_redis, session_scope
-    from career_app.services import ingestion
     from jobs_worker import ingest
     from jobs_worker.tasks import _queue_enrichment
-    from models.ingestion import IngestSource
-    from models.ingestion_schemas import SourceCreate
     from models.job import Job, JobStatus
-    from tests.feed_server import Reply
 
-    path = f"/v1/boards/{name}/jobs"
-    feeds.route(path, Reply(body=postings))
-    with session_scope() as session:
-        if session.get(IngestSource, name) is None:
-            ingestion.create_source(session, SourceCreate(
-                name=name, kind="greenhouse", url=feeds.url(path),
-                params={"allow_private_network": True, "http": {"rate_per_second": 10000, "burst": 1000}}))
-        run_id = ingestion.create_inline_run(session, name, "bench").id
+    run_id = _new_run(feeds, name, postings)
     started = time.perf_counter()
     result = ingest.run_source(run_id, app_redis(), after_batch=_queue_enrichment)
     while time.perf_counter() - started < 1800:  # every stored job enriched (or merged, or failed)

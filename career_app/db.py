@@ -47,6 +47,13 @@ def redis_url_for_db(db: int) -> str:
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
+def pubsub_channel(r, name: str) -> str:
+    """`name` as a pub/sub channel of the database `r` is connected to. Redis shares pub/sub among all
+    the databases of a server, so two apps on one server (different REDIS_URL database numbers) would
+    hear each other's events and version counters; the number in the channel keeps them apart."""
+    return f"{r.connection_pool.connection_kwargs.get('db', 0)}:{name}"
+
+
 def _connect_args() -> dict:
     # A runaway query is cancelled by PostgreSQL itself instead of holding a connection and a thread.
     return {"connect_timeout": 5, "options": f"-c statement_timeout={settings.db_statement_timeout_ms}"}

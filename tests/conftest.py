@@ -101,19 +101,20 @@ def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 
 
-@pytest.fixture
-def make_admin():
+def create_admin_account(password: str = "admin-password-1") -> tuple[str, str]:
     """Admins only come from the CLI's service function; tests use the same one."""
     from career_app.db import session_scope
     from career_app.services import auth
 
-    def create(password: str = "admin-password-1"):
-        email = unique_email("admin")
-        with session_scope() as session:
-            auth.create_admin(session, email, password, "Ada Admin")
-        return email, password
+    email = unique_email("admin")
+    with session_scope() as session:
+        auth.create_admin(session, email, password, "Ada Admin")
+    return email, password
 
-    return create
+
+@pytest.fixture
+def make_admin():
+    return create_admin_account
 
 
 def run_async(coroutine):

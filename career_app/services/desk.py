@@ -78,10 +78,10 @@ def publish_queue(session: Session, r: redis.Redis) -> None:
     typical, online = typical_wait(session), presence.counts(presence.advisors(r))["online"]
     pipe = r.pipeline(transaction=False)
     for i, conversation in enumerate(waiting):
-        pipe.publish(live.PREFIX + live.conv(conversation.id), live.encode({
+        pipe.publish(live.channel(pipe, live.conv(conversation.id)), live.encode({
             "type": "queue_update", "position": i + 1, "waiting": len(waiting),
             "estimated_wait_seconds": _estimate(i + 1, typical, online), "advisors_online": online}))
-    pipe.publish(live.PREFIX + live.ADMINS, live.encode({"type": "queue_changed", "waiting": len(waiting)}))
+    pipe.publish(live.channel(pipe, live.ADMINS), live.encode({"type": "queue_changed", "waiting": len(waiting)}))
     pipe.execute()
 
 

@@ -54,14 +54,20 @@ def encode(event: dict) -> str:
     return json.dumps(event, default=str, separators=(",", ":"))
 
 
+def channel(r, topic: str) -> str:
+    """The pub/sub channel of `topic` on the Redis database `r` uses (see db.pubsub_channel)."""
+    return db.pubsub_channel(r, PREFIX + topic)
+
+
 def publish(r: redis.Redis, topic: str, event: dict) -> None:
     """From synchronous code (services, RQ workers): after the change is committed."""
-    r.publish(PREFIX + topic, encode(event))
+    r.publish(channel(r, topic), encode(event))
 
 
 async def apublish(topic: str, event: dict) -> None:
     """From async code in a web process (the coach's streamed deltas)."""
-    await hub.client().publish(PREFIX + topic, encode(event))
+    client = hub.client()
+    await client.publish(channel(client, topic), encode(event))
 
 
 class Subscription:
@@ -182,9 +188,11 @@ class Hub:
     async def _run(self) -> None:
         delay, first = 0.1, True
         while True:
-            pubsub = self.client().pubsub()
+            client = self.client()
+            pubsub = client.pubsub()
+            prefix = channel(client, "")
             try:
-                await pubsub.psubscribe(PREFIX + "*")
+                await pubsub.psubscribe(prefix + "*")
                 if not first:
                     self._resync_everyone()
                 first, delay = False, 0.1
@@ -196,7 +204,7 @@ class Hub:
                         event = json.loads(message["data"])
                     except ValueError:
                         continue
-                    self.dispatch(message["channel"][len(PREFIX):], event)
+                    self.dispatch(message["channel"][len(prefix):], event)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis restarting: follow again with backoff

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import redis
 
+from career_app import db
+
 log = logging.getLogger(__name__)
 
 RESYNC_SECONDS = 5.0  # also re-read periodically, in case a message was missed
@@ -22,7 +24,6 @@ RESYNC_SECONDS = 5.0  # also re-read periodically, in case a message was missed
 class VersionCounter:
     def __init__(self, key: str):
         self.key = key
-        self.channel = f"{key}:changed"
         self.on_resubscribe: list[Callable[[], None]] = []
         self._mirrored: int | None = None  # valid only while subscribed
         self._lock = threading.Lock()
@@ -40,8 +41,11 @@ class VersionCounter:
 
     def bump(self, r: redis.Redis) -> None:
         value = r.incr(self.key)
-        r.publish(self.channel, value)
+        r.publish(self._channel(r), value)
         self._advance(value)  # this process reads its own change at once
+
+    def _channel(self, r: redis.Redis) -> str:
+        return db.pubsub_channel(r, f"{self.key}:changed")
 
     def _advance(self, value: int) -> None:
         with self._lock:
@@ -64,7 +68,7 @@ class VersionCounter:
             try:
                 self._follow(r)
             except Exception as exc:  # noqa: BLE001 - keep following; callers read Redis meanwhile
-                log.warning("lost the %s subscription (%s); retrying", self.channel, type(exc).__name__)
+                log.warning("lost the %s subscription (%s); retrying", self._channel(r), type(exc).__name__)
             with self._lock:
                 self._mirrored = None
             stop.wait(1.0)
@@ -72,7 +76,7 @@ class VersionCounter:
     def _follow(self, r: redis.Redis) -> None:
         pubsub = r.pubsub()
         try:
-            pubsub.subscribe(self.channel)
+            pubsub.subscribe(self._channel(r))
             resynced = None
             while True:
                 message = pubsub.get_message(timeout=RESYNC_SECONDS)

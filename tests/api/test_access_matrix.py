@@ -369,18 +369,9 @@ def world(api, make_admin):
 
 @pytest.fixture(scope="module")
 def make_admin():
-    from tests.conftest import unique_email
+    from tests.conftest import create_admin_account
 
-    def create(password: str = "admin-password-1"):
-        from career_app.db import session_scope
-        from career_app.services import auth
-
-        email = unique_email("admin")
-        with session_scope() as session:
-            auth.create_admin(session, email, password, "Ada Admin")
-        return email, password
-
-    return create
+    return create_admin_account
 
 
 def _operations(spec: dict) -> list[tuple[str, str, dict]]:

@@ -397,8 +397,9 @@ class LiveEvents:
     def __init__(self, user_id):
         from career_app.db import app_redis
         from career_app.services import live
-        self.pubsub = app_redis().pubsub()
-        self.pubsub.subscribe(live.PREFIX + live.user(user_id))
+        r = app_redis()
+        self.pubsub = r.pubsub()
+        self.pubsub.subscribe(live.channel(r, live.user(user_id)))
         assert self.pubsub.get_message(timeout=5)["type"] == "subscribe"
 
     def drain(self, quiet_for: float = 0.4) -> list[dict]:

@@ -159,7 +159,7 @@ def test_offline_letter_from_a_typed_company_and_role_streams_live(client, regis
     token, user_id = _seeker(client, register)
     r = app_redis()
     pubsub = r.pubsub()
-    pubsub.subscribe(live.PREFIX + live.user(user_id))
+    pubsub.subscribe(live.channel(r, live.user(user_id)))
     events: list[dict] = []
     stop = threading.Event()
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from career_app.db import app_redis, session_scope
+from career_app.services import live
 from models.ingestion import INGESTION_OWNER_ID, JobPosting
 from models.job import Job
 from sqlmodel import func, select
@@ -154,8 +155,9 @@ def test_a_run_stores_sanitized_deduplicated_jobs_owned_by_no_provider(client_mo
     feeds.route(f"/boards/{name}/jobs", Reply(body=board))
 
     events: list[dict] = []
-    pubsub = app_redis().pubsub()
-    pubsub.subscribe("live:admins")
+    r = app_redis()
+    pubsub = r.pubsub()
+    pubsub.subscribe(live.channel(r, live.ADMINS))
 
     def listen():
         for message in pubsub.listen():

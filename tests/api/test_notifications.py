@@ -76,8 +76,9 @@ class Published:
     """The live events published for one user, read straight from Redis pub/sub."""
 
     def __init__(self, user_id):
-        self._pubsub = app_redis().pubsub()
-        self._pubsub.subscribe(live.PREFIX + live.user(user_id))
+        r = app_redis()
+        self._pubsub = r.pubsub()
+        self._pubsub.subscribe(live.channel(r, live.user(user_id)))
         assert self._pubsub.get_message(timeout=5)["type"] == "subscribe"
         self.events: list[dict] = []
 

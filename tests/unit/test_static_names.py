@@ -7,7 +7,7 @@ import pytest
 from pyflakes import checker, messages
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["career_app", "state", "components", "models", "jobs_worker", "migrations", "bench", "scripts"]
+PACKAGES = ["career_app", "state", "components", "models", "jobs_worker", "migrations", "bench", "scripts", "tests"]
 # Only what raises NameError/UnboundLocalError when reached; style findings are not this test's business.
 BREAKS_AT_RUN_TIME = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
 
