@@ -87,7 +87,7 @@ def test_past_its_bound_a_request_waits_briefly_in_line_then_gets_a_slot_or_a_50
 @pytest.fixture(scope="module")
 def two_apps(service_env, worker):
     """Two web server processes (one granian worker each) on the test PostgreSQL and Redis."""
-    with web_apps(service_env, 2, WEB_MAX_IN_FLIGHT="3", WEB_THREADS="2", DB_POOL_SIZE="4") as apps:
+    with web_apps(service_env, 2, WEB_MAX_IN_FLIGHT="3", WEB_MAX_QUEUED="3", WEB_THREADS="2", DB_POOL_SIZE="4") as apps:
         yield [app.url for app in apps]
 
 
