@@ -3,6 +3,7 @@ of its own (what schemathesis creates, deletes and starts, such as ingestion run
 never reaches the other tests), with a seeker, a provider and an admin signed in."""
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -45,8 +46,9 @@ def contract_server(data_dir: Path, service_env: dict[str, str]):
     from career_app.db import redis_url_for_db
 
     database = f"contract_{uuid.uuid4().hex[:8]}"
+    files = data_dir / database  # its uploads wait for a worker that never comes: not in the others' files
     env = {**service_env, "DATABASE_URL": embedded.ensure_postgres(data_dir, database=database),
-           "REDIS_URL": redis_url_for_db(APP_REDIS_DB), "RQ_REDIS_DB": str(RQ_REDIS_DB)}
+           "REDIS_URL": redis_url_for_db(APP_REDIS_DB), "RQ_REDIS_DB": str(RQ_REDIS_DB), "FILES_DIR": str(files)}
     try:
         done = subprocess.run([sys.executable, "-m", "career_app.cli", "migrate"], cwd=ROOT, env=env,
                               capture_output=True, text=True)
@@ -57,6 +59,7 @@ def contract_server(data_dir: Path, service_env: dict[str, str]):
             yield app.url, tokens, env
     finally:
         embedded.drop_database(data_dir, database)
+        shutil.rmtree(files, ignore_errors=True)
         for number in (APP_REDIS_DB, RQ_REDIS_DB):
             redis.Redis.from_url(redis_url_for_db(number)).flushdb()
 

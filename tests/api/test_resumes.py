@@ -21,6 +21,12 @@ def _private_files(data_dir: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
+def _staged_for(client, token: str, data_dir: Path) -> set[str]:
+    """This account's files waiting in staging/ (other tests' queued uploads may wait there too)."""
+    me = client.get("/api/v1/auth/me", headers=bearer(token)).json()["id"]
+    return {f for f in _private_files(data_dir) if f.startswith(f"staging/{me}")}
+
+
 def test_sync_upload_profile_and_signed_download(client, register):
     token, _ = register()
     pdf = resume_files.pdf_resume()
@@ -134,7 +140,7 @@ def test_async_upload_parses_in_worker_with_suggestions(client, register, worker
     assert status["suggestions"]["headline"] == "Data Engineer"
     assert status["suggestions"]["location"] == "Berlin, Germany"
     assert "Python" in status["skills"]
-    assert not any(f.startswith("staging/") for f in _private_files(data_dir))
+    assert not _staged_for(client, token, data_dir)
 
     accepted = client.patch("/api/v1/users/me", headers=bearer(token), json={
         "full_name": "Morgan Lee", "headline": "Data Engineer", "skills": ["python", "postgres"]})
@@ -152,4 +158,4 @@ def test_async_upload_of_image_only_file_fails_cleanly(client, register, worker,
     status = _wait_upload(client, token, resp.json()["upload_id"])
     assert status["status"] == "failed" and "scanned" in status["error"]
     assert client.get("/api/v1/users/me/resume", headers=bearer(token)).status_code == 404
-    assert not any(f.startswith("staging/") for f in _private_files(data_dir))
+    assert not _staged_for(client, token, data_dir)
