@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi import routing
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.routing import Route, compile_path
 
 from career_app.api import (admin, applications, auth, chat, content, contract, enhanced_recommendations, feedback,
@@ -144,6 +145,12 @@ async def _http_error(request: Request, exc: HTTPException):
     return await http_exception_handler(request, exc)
 
 
+async def _deleted_meanwhile(request: Request, exc: StaleDataError) -> JSONResponse:
+    """The row an edit was saving was deleted by another request between read and commit: gone, as a
+    read a moment later would say (services that expect the race answer their own 404 first)."""
+    return JSONResponse({"detail": "Not found: it was deleted meanwhile"}, status_code=404)
+
+
 async def _unprocessable(request: Request, exc: errors.Unprocessable) -> JSONResponse:
     """A value refused by a service, in the same validation array as a schema's refusal."""
     return await _refused_caller(request) or _validation_response(
@@ -211,6 +218,7 @@ def build_api() -> FastAPI:
     api.add_exception_handler(errors.ServiceError, _service_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     api.add_exception_handler(HTTPException, _http_error)
+    api.add_exception_handler(StaleDataError, _deleted_meanwhile)
     for module in (health, auth, oauth, tokens, users, resumes, jobs, recommendations, admin, tasks, chat,
                    notifications, ingestion, applications, content, enhanced_recommendations, market, social,
                    feedback, help_articles, mailbox, root):
