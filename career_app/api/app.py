@@ -147,7 +147,7 @@ async def _http_error(request: Request, exc: HTTPException):
 
 async def _deleted_meanwhile(request: Request, exc: StaleDataError) -> JSONResponse:
     """The row an edit was saving was deleted by another request between read and commit: gone, as a
-    read a moment later would say (services that expect the race answer their own 404 first)."""
+    read a moment later would say (schemathesis' two workers found it as a 500 on jobs and sources)."""
     return JSONResponse({"detail": "Not found: it was deleted meanwhile"}, status_code=404)
 
 

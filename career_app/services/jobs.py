@@ -17,7 +17,6 @@ from sqlalchemy import and_, func, or_, tuple_
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import object_session
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from career_app.services import countries, cursors, enrichment, live, salary, tasks
@@ -155,11 +154,7 @@ def update(session: Session, r: redis.Redis, conn: redis.Redis, user: User, job_
         job.status, job.enrich_error = JobStatus.processing, None
     job.updated_at = utcnow()
     session.add(job)
-    try:
-        session.commit()
-    except StaleDataError:  # deleted by another request meanwhile: gone, as for a read (schemathesis found a 500)
-        session.rollback()
-        raise NotFound("Job not found") from None
+    session.commit()  # deleted by another request meanwhile: a 404 (api/app.py, StaleDataError)
     if needs_enrichment or (content_changed and job.status == JobStatus.processing):
         _enqueue_enrichment(conn, job, user)
     invalidate(r)
