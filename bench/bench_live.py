@@ -423,6 +423,7 @@ async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> li
         # A few clients with kept-alive connections, so the POSTs land on both workers.
         clients = [httpx.AsyncClient(base_url=url, timeout=30, headers=admin_auth) for _ in range(4)]
         sent: dict[str, tuple[int, float]] = {}  # key -> (tab, perf_counter before the POST)
+        answered: list[float] = []  # POST -> its response: the REST write path, publish included
 
         async def post(i: int) -> None:
             tab = random.randrange(len(pages))
@@ -430,6 +431,7 @@ async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> li
             sent[key] = (tab, time.perf_counter())
             resp = await clients[i % len(clients)].post(f"/api/v1/admin/chat/{ids[tab]}/messages",
                                                         json={"content": f"{key} Thanks, I'll look at your CV now."})
+            answered.append(time.perf_counter() - sent[key][1])
             assert resp.status_code == 200, resp.text
 
         for client in clients:  # open the connections before the clock starts
@@ -464,6 +466,7 @@ async def browser_latency(url: str, tabs: int, messages: int, rate: float) -> li
                 expected = [k for m in stored for k in re.findall(KEY, m["content"])]
                 wrong += re.findall(KEY, await page.locator("#chat-messages").inner_text()) != expected
         missing = len(sent) - len(latencies)
+        print(f"  POST -> its response (the write, the publish, the answer): {_ms(answered)}")
         if to_frame:
             print(f"  POST -> the tab's socket frame: {_ms(to_frame)}\n  frame -> DOM (applying the delta, "
                   f"rendering): {_ms(to_dom)}")

@@ -38,10 +38,15 @@ def message_row(m: dict) -> dict[str, str]:
 
 def add_message(rows: list[dict[str, str]], row: dict[str, str]) -> list[dict[str, str]]:
     """A chat pane's messages with one more, unless it is already shown (this tab sent it, or the
-    event came twice); the latest PANE_MESSAGES are kept."""
+    event came twice), in the conversation's order; the latest PANE_MESSAGES are kept. Events are
+    published after their commit, so two replies to one conversation from two processes can arrive
+    in either order: ids follow the commits (each insert holds the conversation's row lock)."""
     if any(m["id"] == row["id"] for m in rows[-20:]):
         return rows
-    return [*rows, row][-PANE_MESSAGES:]
+    at = len(rows)
+    while at and int(rows[at - 1]["id"]) > int(row["id"]):
+        at -= 1
+    return [*rows[:at], row, *rows[at:]][-PANE_MESSAGES:]
 
 
 def session_row(s) -> dict[str, str]:

@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 import redis
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -79,22 +79,30 @@ def get_visible(session: Session, user: User, session_id, lock: bool = False) ->
     return chat
 
 
-def _named(session: Session, chats: list[ChatSession]) -> list[ChatSessionOut]:
-    """The conversations' summaries: names, job title and the seeker's latest message come in one
-    statement, since every live chat event carries a summary and waits for it."""
-    if not chats:
-        return []
+def _summary_statement():
+    """Names, job title and the seeker's latest message of the conversations whose ids are bound as
+    `ids`. Built once: building it (two aliases, a correlated subquery) cost more than running it."""
     seeker, holder = aliased(User), aliased(User)
     # The seeker's latest message (the admin list shows it): one index walk each.
     last_asked = (select(func.left(ChatMessage.content, 200))
                   .where(ChatMessage.session_id == ChatSession.id, ChatMessage.role == ChatRole.user)
                   .order_by(ChatMessage.id.desc()).limit(1).correlate(ChatSession).scalar_subquery())
-    rows = session.exec(
-        select(ChatSession.id, seeker.full_name, Job.title, holder.full_name, last_asked)
-        .join(seeker, seeker.id == ChatSession.user_id)
-        .outerjoin(Job, Job.id == ChatSession.job_id)
-        .outerjoin(holder, holder.id == ChatSession.admin_id)
-        .where(ChatSession.id.in_([c.id for c in chats]))).all()
+    return (select(ChatSession.id, seeker.full_name, Job.title, holder.full_name, last_asked)
+            .join(seeker, seeker.id == ChatSession.user_id)
+            .outerjoin(Job, Job.id == ChatSession.job_id)
+            .outerjoin(holder, holder.id == ChatSession.admin_id)
+            .where(ChatSession.id.in_(bindparam("ids", expanding=True))))
+
+
+_SUMMARIES = _summary_statement()
+
+
+def _named(session: Session, chats: list[ChatSession]) -> list[ChatSessionOut]:
+    """The conversations' summaries: names, job title and the seeker's latest message come in one
+    statement, since every live chat event carries a summary and waits for it."""
+    if not chats:
+        return []
+    rows = session.exec(_SUMMARIES, params={"ids": [c.id for c in chats]}).all()
     found = {row[0]: row[1:] for row in rows}
     out = []
     for c in chats:
