@@ -70,10 +70,13 @@ def no_resume(detail: str = NO_RESUME) -> Unprocessable:
 def not_enriched() -> Unprocessable:
     return Unprocessable(NO_JOB_EMBEDDING, ("path", "job_id"), "job_not_enriched")
 CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence and seniority (bench_matching)
-# How wide the HNSW walk for a pool is. Pools are walked once per stored list (a new resume), not per
-# read, so the walk can afford twice the pool: at 1M clustered listings 200 found 0.64 of the exact 200
-# nearest, 400 about 0.98 (bench/bench_matching.py --jobs 1000000 prints the pool's recall).
+# How far the HNSW walk for a pool goes. Pools are walked once per stored list (a new resume), not per
+# read, so the walk can afford tens of ms: ef_search wide, and an iterative scan (relaxed order) that
+# fetches POOL_WALK listings, of which the CANDIDATE_POOL nearest by exact distance are kept. Measured
+# figures: bench/bench_matching.py --jobs 1000000 (its sweep) and README "A million listings".
 HNSW_EF_SEARCH = 2 * CANDIDATE_POOL
+POOL_WALK = CANDIDATE_POOL
+HNSW_MAX_SCAN_TUPLES = 20_000  # pgvector's default: how many graph tuples an iterative scan may visit
 MAX_RECOMMENDATIONS = 50
 
 try:  # a C parser for the profiles of a few hundred candidates per recommendation (json otherwise)
@@ -468,8 +471,11 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
 # profile: each requirement's skills and the seniority; the requirement vectors) and, as JSON text
 # parsed only for the listings kept, the full profile and the card a recommendation shows: one
 # round trip, no per-candidate parsing beyond the digest (bench/bench_matching.py).
-_POOL_SQL = ("SELECT job_id, embedding <=> {around} AS distance, rank_digest, requirement_vectors, profile, card "
-             "FROM job_match_rows WHERE owner_id <> %(owner)s ORDER BY distance LIMIT %(n)s")
+_POOL_SQL = ("WITH near AS MATERIALIZED (SELECT job_id, embedding <=> {around} AS distance FROM job_match_rows "
+             "WHERE owner_id <> %(owner)s ORDER BY distance LIMIT %(walk)s) "
+             "SELECT m.job_id, n.distance, m.rank_digest, m.requirement_vectors, m.profile, m.card "
+             "FROM (SELECT job_id, distance FROM near ORDER BY distance + 0, job_id LIMIT %(n)s) n "
+             "JOIN job_match_rows m ON m.job_id = n.job_id ORDER BY n.distance, n.job_id")
 # Around the seeker's current resume: the server reads its embedding (nothing to format and send).
 POOL_SQL = _POOL_SQL.format(around="(SELECT embedding FROM resumes WHERE user_id = %(owner)s)")
 POOL_AROUND_SQL = _POOL_SQL.format(around="%(around)s::vector")
@@ -504,7 +510,7 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     current resume, or to `around`; with `changed_since` ({"since", "pending"} of a stored list),
     instead every listing whose row changed since that list's snapshot (CHANGED_SQL). A listing enriched before profiles existed
     gets one made by name (no meaning step) until its first match stores a full one."""
-    params = {"owner": user.id, "n": pool}
+    params = {"owner": user.id, "n": pool, "walk": max(POOL_WALK, pool)}
     sql = POOL_SQL
     if changed_since is not None:
         sql = CHANGED_SQL
@@ -517,8 +523,9 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     conn = session.connection().connection.driver_connection
     # Both statements in one round trip (pipeline). Iterative scan keeps filling past filtered-out rows.
     with conn.pipeline(), conn.cursor() as settings_cursor, conn.cursor(binary=True) as cursor:
-        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
-                                "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{min(1000, max(HNSW_EF_SEARCH, pool))}', true), "
+                                "set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+                                f"set_config('hnsw.max_scan_tuples', '{HNSW_MAX_SCAN_TUPLES}', true)")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     out, unprofiled = [], []
