@@ -338,30 +338,35 @@ def exact_nearest(queries: np.ndarray, k: int) -> list[list[uuid.UUID]]:
     return [list(row) for row in best_id]
 
 
-# Walk settings tried for the pool, (ef_search, fetched depth POOL_WALK, hnsw.max_scan_tuples); production's
-# (matching.HNSW_EF_SEARCH, POOL_WALK, HNSW_MAX_SCAN_TUPLES) is added. Fetching deeper than ef_search
+# Walk settings tried for the pool, (ef_search, fetched depth POOL_WALK, hnsw.max_scan_tuples,
+# hnsw.scan_mem_multiplier); production's (matching's constants of the same names) is added. Fetching deeper than ef_search
 # continues the walk (iterative scan); the pool is the nearest CANDIDATE_POOL of what was fetched.
-SWEEP = ((200, 200, 20_000), (400, 400, 20_000), (1000, 1000, 20_000), (1000, 2000, 20_000),
-         (1000, 2000, 50_000), (1000, 4000, 50_000))
+SWEEP = ((200, 200, 20_000, 1), (400, 400, 20_000, 1), (1000, 1000, 20_000, 1), (1000, 2000, 20_000, 1),
+         (1000, 2000, 50_000, 4), (1000, 4000, 50_000, 4), (1000, 4000, 100_000, 8))
 KEEP_DIR: Path | None = None  # --keep: where the catalogue's state and the exact answers are kept
 
 
+_WALK_SETTINGS = ("HNSW_EF_SEARCH", "POOL_WALK", "HNSW_MAX_SCAN_TUPLES", "HNSW_SCAN_MEM_MULTIPLIER")
+
+
 @contextlib.contextmanager
-def _walk(ef: int, walk: int, tuples: int):
+def _walk(*values: int):
     from career_app.services import matching
 
-    kept = matching.HNSW_EF_SEARCH, matching.POOL_WALK, matching.HNSW_MAX_SCAN_TUPLES
-    matching.HNSW_EF_SEARCH, matching.POOL_WALK, matching.HNSW_MAX_SCAN_TUPLES = ef, walk, tuples
+    kept = _production_walk()
+    for name, value in zip(_WALK_SETTINGS, values):
+        setattr(matching, name, value)
     try:
         yield
     finally:
-        matching.HNSW_EF_SEARCH, matching.POOL_WALK, matching.HNSW_MAX_SCAN_TUPLES = kept
+        for name, value in zip(_WALK_SETTINGS, kept):
+            setattr(matching, name, value)
 
 
-def _production_walk() -> tuple[int, int, int]:
+def _production_walk() -> tuple[int, ...]:
     from career_app.services import matching
 
-    return matching.HNSW_EF_SEARCH, matching.POOL_WALK, matching.HNSW_MAX_SCAN_TUPLES
+    return tuple(getattr(matching, name) for name in _WALK_SETTINGS)
 
 
 def _cached(name: str, make):
@@ -419,15 +424,14 @@ def exact_answers(seeker, sample: np.ndarray, profiles: list) -> tuple[list[list
     return as_ids(exact), as_ids(ref["best"]), ref["agree"]
 
 
-def sweep(seeker, sample: np.ndarray, profiles: list, exact: list, best: list, scale: Scale,
-          grid=SWEEP) -> None:
+def sweep(seeker, sample: np.ndarray, profiles: list, exact: list, best: list, scale: Scale) -> None:
     """Each walk setting over the recall sample: pool recall, top-20 recall (matching.rescore of the
     pool vs of the exact pool) and the time of matching.candidates (walk + rows read). A first round
     warms each setting's pages; the second is measured."""
     from career_app.db import session_scope
     from career_app.services import matching, resumes
 
-    settings = sorted(set(grid) | {_production_walk()})
+    settings = sorted(set(SWEEP) | {_production_walk()})
     pool = matching.CANDIDATE_POOL
     for k, q in enumerate(sample):
         bm._set_resume_embedding(seeker.id, q, profiles[(k + bm.REC_WARMUP) % len(profiles)])
@@ -437,16 +441,25 @@ def sweep(seeker, sample: np.ndarray, profiles: list, exact: list, best: list, s
         for setting in settings:
             with _walk(*setting):
                 for measured in (False, True):
+                    notices = []
+
+                    def notice(diag, notices=notices):  # pgvector says when a scan stopped at its memory bound
+                        notices.append(diag.message_primary or "")
+
                     with session_scope() as session:
+                        conn = session.connection().connection.driver_connection
+                        conn.add_notice_handler(notice)
                         t = time.perf_counter()
                         got = matching.candidates(session, seeker)
                         ms = (time.perf_counter() - t) * 1000
+                        conn.remove_notice_handler(notice)
                     if measured:
                         shown = {c.id for _, c in matching.rescore(got, profile, bm.TOP_K)}
-                        row = scale.sweep.setdefault(setting, ([], [], []))
+                        row = scale.sweep.setdefault(setting, ([], [], [], []))
                         row[0].append(len({c.id for c in got} & truth) / pool)
                         row[1].append(len(shown & top) / bm.TOP_K)
                         row[2].append(ms)
+                        row[3].append(any("exceeded" in n for n in notices))
         if (k + 1) % 5 == 0:
             print(f"  [{time.strftime('%H:%M:%S')}] sweep: {k + 1}/{len(sample)} seekers; {_load()}", flush=True)
     print_sweep(scale)
@@ -458,12 +471,14 @@ def print_sweep(scale: Scale) -> None:
     prod = _production_walk()
     print(f"\nwalk settings over {len(next(iter(scale.sweep.values()))[0])} seekers (the pool: the nearest "
           f"{matching.CANDIDATE_POOL} of those fetched, by exact distance); {_load()}")
-    print(f"  {'ef_search':>9} {'fetched':>7} {'max_scan':>8} | {'pool recall':>11} {'min':>5} | {'top-20':>6} "
-          f"{'min':>5} | {'walk p50':>8} {'p95 ms':>7}")
-    for (ef, walk, tuples), (pools, tops, times) in sorted(scale.sweep.items()):
-        mark = "  <- production" if (ef, walk, tuples) == prod else ""
-        print(f"  {ef:>9} {walk:>7} {tuples:>8} | {np.mean(pools):>11.4f} {min(pools):>5.3f} | {np.mean(tops):>6.4f} "
-              f"{min(tops):>5.2f} | {statistics.median(times):>8.2f} {bm._pct(times, 0.95):>7.2f}{mark}")
+    print(f"  {'ef_search':>9} {'fetched':>7} {'max_scan':>8} {'mem x':>5} | {'pool recall':>11} {'min':>5} | "
+          f"{'top-20':>6} {'min':>5} | {'walk p50':>8} {'p95 ms':>7} | stopped by memory")
+    for setting, (pools, tops, times, stopped) in sorted(scale.sweep.items()):
+        ef, walk, tuples, mem = setting
+        mark = "  <- production" if setting == prod else ""
+        print(f"  {ef:>9} {walk:>7} {tuples:>8} {mem:>5} | {np.mean(pools):>11.4f} {min(pools):>5.3f} | "
+              f"{np.mean(tops):>6.4f} {min(tops):>5.2f} | {statistics.median(times):>8.2f} {bm._pct(times, 0.95):>7.2f} | "
+              f"{sum(stopped)}/{len(stopped)}{mark}")
 
 
 def recall(seeker, queries: np.ndarray, profiles: list, rec_ids: list, raw_ids: list,
@@ -665,8 +680,9 @@ def rebuild_index(m: int, ef_construction: int, scale: Scale, monitor: Monitor) 
 
 
 def run(n_jobs: int, n_queries: int, with_halfvec: bool = False, keep: Path | None = None,
-        sweep_only: bool = False, index: str | None = None) -> None:
-    global KEEP_DIR
+        sweep_only: bool = False, index: str | None = None, walks: list | None = None) -> None:
+    global KEEP_DIR, SWEEP
+    SWEEP = tuple(walks or SWEEP)
     started = time.perf_counter()
     if os.environ.get("DATABASE_URL"):
         os.environ["CC_BENCH_EXTERNAL_PG"] = "1"  # PostgreSQL's memory is not ours to read

@@ -1038,11 +1038,14 @@ def main() -> None:
     parser.add_argument("--index", metavar="M,EF_CONSTRUCTION",
                         help="scale run: (re)build the recommendations' HNSW index with these parameters first "
                              "(default: as the migrations define it)")
+    parser.add_argument("--walks", metavar="EF:FETCHED:MAX_SCAN:MEM,...",
+                        help="scale run: the walk settings the sweep tries (default: _scale.SWEEP)")
     args = parser.parse_args()
     if args.scale or args.keep or (args.jobs >= SCALE_FROM and not args.feed_only):
         from _scale import run  # this folder is on sys.path when run as a script
 
-        run(args.jobs, args.queries, args.halfvec, keep=args.keep, sweep_only=args.sweep_only, index=args.index)
+        run(args.jobs, args.queries, args.halfvec, keep=args.keep, sweep_only=args.sweep_only, index=args.index,
+            walks=[tuple(int(v) for v in w.split(":")) for w in args.walks.split(",")] if args.walks else None)
         return
     started = time.perf_counter()
     services = setup_services()
