@@ -1,6 +1,7 @@
 """Recommendations, feed and resume parsing at catalogue scale on this machine (embedded services).
 
     .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200] [--feed-only] [--scale]
+        [--keep DIR [--index M,EF_CONSTRUCTION] [--sweep-only] [--walks EF:FETCHED:MAX_SCAN:MEM,...]]
 
 From --jobs 500000 (or with --scale) it runs bench/_scale.py instead: the same catalogue loaded in
 batches, one HNSW build timed, sizes, memory, recommendations and recall (see its docstring).
