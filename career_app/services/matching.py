@@ -74,10 +74,12 @@ CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence
 # read, so the walk can afford tens of ms: ef_search at pgvector's maximum, then the iterative scan
 # (relaxed order) goes on until POOL_WALK listings are fetched, and the CANDIDATE_POOL nearest of them
 # by exact distance are the pool. On the bench's 1M listings in tight clusters of ~500 near-duplicates
-# (bench/bench_matching.py --jobs 1000000 prints the sweep), pool recall against an exact scan was 0.80
-# at ef_search 400 fetching 200, 0.89 at 1000 fetching 1000, 0.98 fetching 1500 (walk median 24 ms),
-# 0.99 fetching 3000 (39 ms). No scan stopped at its memory bound, and 50,000 tuples instead of
-# 20,000 changed nothing at 2,000 fetched: the bounds below stay pgvector's defaults.
+# (bench/bench_matching.py --jobs 1000000 prints the sweep; two index builds), pool recall against an
+# exact scan was 0.80-0.84 at ef_search 400 fetching 200, 0.89-0.96 at 1000 fetching 1000, 0.98 fetching
+# 1500 (walk median 24-27 ms), 0.99 fetching 3000-4000 (39-50 ms). A denser graph (m 24, ef_construction
+# 128: twice the build) gave 0.97 at 1000 fetching 1000, so the index keeps migration 0008's parameters.
+# No scan stopped at its memory bound, and 50,000 tuples instead of 20,000 changed nothing at 2,000
+# fetched: the bounds below stay pgvector's defaults.
 HNSW_EF_SEARCH = 1000
 POOL_WALK = 1500
 HNSW_MAX_SCAN_TUPLES = 20_000  # graph tuples an iterative scan may visit
@@ -475,7 +477,9 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
 # step by a trigger on jobs, with its own HNSW index and, inline, what ranking needs (a digest of the
 # profile: each requirement's skills and the seniority; the requirement vectors) and, as JSON text
 # parsed only for the listings kept, the full profile and the card a recommendation shows: one
-# round trip, no per-candidate parsing beyond the digest (bench/bench_matching.py).
+# round trip, no per-candidate parsing beyond the digest (bench/bench_matching.py). The walk (see
+# POOL_WALK) returns ids and distances only, in relaxed order; the materialized CTE is sorted exactly
+# ("+ 0": not by the index) and only the pool's rows are read, by primary key.
 _POOL_SQL = ("WITH near AS MATERIALIZED (SELECT job_id, embedding <=> {around} AS distance FROM job_match_rows "
              "WHERE owner_id <> %(owner)s ORDER BY distance LIMIT %(walk)s) "
              "SELECT m.job_id, n.distance, m.rank_digest, m.requirement_vectors, m.profile, m.card "
