@@ -84,6 +84,9 @@ HNSW_EF_SEARCH = 1000
 POOL_WALK = 1500
 HNSW_MAX_SCAN_TUPLES = 20_000  # graph tuples an iterative scan may visit
 HNSW_SCAN_MEM_MULTIPLIER = 1  # and its memory (x work_mem) before it stops early
+# A pool walked at a read instead (the saved-jobs blend, not stored) keeps the earlier, narrower walk:
+# at 1M clustered, walk median ~10 ms instead of ~25 ms, pool recall 0.80-0.84 (0.99 at 100k).
+NARROW_EF_SEARCH = 2 * CANDIDATE_POOL
 MAX_RECOMMENDATIONS = 50
 
 try:  # a C parser for the profiles of a few hundred candidates per recommendation (json otherwise)
@@ -514,12 +517,14 @@ class Candidate:
 
 
 def candidates(session: Session, user: User, around: np.ndarray | None = None,
-               pool: int = CANDIDATE_POOL, changed_since: dict | None = None) -> list[Candidate]:
+               pool: int = CANDIDATE_POOL, changed_since: dict | None = None, narrow: bool = False) -> list[Candidate]:
     """The `pool` active public listings nearest by cosine (not the seeker's own) to the seeker's
     current resume, or to `around`; with `changed_since` ({"since", "pending"} of a stored list),
     instead every listing whose row changed since that list's snapshot (CHANGED_SQL). A listing enriched before profiles existed
-    gets one made by name (no meaning step) until its first match stores a full one."""
-    params = {"owner": user.id, "n": pool, "walk": max(POOL_WALK, pool)}
+    gets one made by name (no meaning step) until its first match stores a full one.
+    `narrow`: the walk of NARROW_EF_SEARCH and no deeper fetch, for a pool walked at a read."""
+    ef, walk = (NARROW_EF_SEARCH, pool) if narrow else (HNSW_EF_SEARCH, POOL_WALK)
+    params = {"owner": user.id, "n": pool, "walk": max(walk, pool)}
     sql = POOL_SQL
     if changed_since is not None:
         sql = CHANGED_SQL
@@ -532,7 +537,7 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     conn = session.connection().connection.driver_connection
     # Both statements in one round trip (pipeline). Iterative scan keeps filling past filtered-out rows.
     with conn.pipeline(), conn.cursor() as settings_cursor, conn.cursor(binary=True) as cursor:
-        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{min(1000, max(HNSW_EF_SEARCH, pool))}', true), "
+        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{min(1000, max(ef, pool))}', true), "
                                 "set_config('hnsw.iterative_scan', 'relaxed_order', true), "
                                 f"set_config('hnsw.max_scan_tuples', '{HNSW_MAX_SCAN_TUPLES}', true), "
                                 f"set_config('hnsw.scan_mem_multiplier', '{HNSW_SCAN_MEM_MULTIPLIER}', true)")
