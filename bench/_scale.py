@@ -18,10 +18,16 @@ measured so that it fits a 2-core machine shared with other work:
   5. recall on a sample of seekers against exact answers: numpy over the stored vectors, read back
      in chunks (top-20 and the pool's top-N by cosine), and the service's own ranking over an exact
      pool (matching.candidates with index scans off, then matching.rescore) against recommend's top 20;
+     then a sweep of walk settings (ef_search, listings fetched by the iterative scan, its tuple and
+     memory bounds): pool recall, top-20 recall and walk time of each, as a table;
   6. with --halfvec, the same graph over half-precision copies of the vectors (an expression index;
      production stores and indexes vector(384)): build time, size, raw latency and recall;
   7. a summary with PASS/MISS beside the targets (p95 <= 20 ms, recall >= 0.95) and the load average.
-Everything made (database, embedded servers, temporary DATA_DIR) is removed at the end."""
+Everything made (database, embedded servers, temporary DATA_DIR) is removed at the end, except with
+--keep DIR: the database stays there, and a later run with the same --jobs and --keep skips steps 1-3
+(a million costs ~10-20 minutes to load and index) and reuses the exact answers it cached. With it,
+--index M,EF_CONSTRUCTION rebuilds the index with other parameters first (time, size), --sweep-only
+runs only the sweep, and --walks EF:FETCHED:MAX_SCAN:MEM,... chooses the settings swept."""
 
 import contextlib
 import os
@@ -145,7 +151,7 @@ class Scale:
     recall: dict = field(default_factory=dict)
     loads: dict = field(default_factory=dict)  # step -> load average string
     halfvec: dict = field(default_factory=dict)
-    sweep: dict = field(default_factory=dict)  # ef_search -> (pool recalls, walk ms)
+    sweep: dict = field(default_factory=dict)  # (ef_search, fetched, max_scan_tuples) -> (pool, top-20 recalls, walk ms)
 
 
 def _maintenance_mem_mb(n: int) -> int:
@@ -338,77 +344,180 @@ def exact_nearest(queries: np.ndarray, k: int) -> list[list[uuid.UUID]]:
     return [list(row) for row in best_id]
 
 
-EF_SWEEP = (200, 400, 700, 1000)  # HNSW walk widths tried for the pool (production: matching.HNSW_EF_SEARCH)
+# Walk settings tried for the pool, (ef_search, fetched depth POOL_WALK, hnsw.max_scan_tuples,
+# hnsw.scan_mem_multiplier); production's (matching's constants of the same names) is added. Fetching deeper than ef_search
+# continues the walk (iterative scan); the pool is the nearest CANDIDATE_POOL of what was fetched.
+SWEEP = ((400, 200, 20_000, 1), (1000, 1000, 20_000, 1), (1000, 2000, 20_000, 1), (1000, 2000, 50_000, 4),
+         (1000, 3000, 20_000, 1))
+KEEP_DIR: Path | None = None  # --keep: where the catalogue's state and the exact answers are kept
+
+
+_WALK_SETTINGS = ("HNSW_EF_SEARCH", "POOL_WALK", "HNSW_MAX_SCAN_TUPLES", "HNSW_SCAN_MEM_MULTIPLIER")
 
 
 @contextlib.contextmanager
-def _ef_search(ef: int):
+def _walk(*values: int):
     from career_app.services import matching
 
-    kept, matching.HNSW_EF_SEARCH = matching.HNSW_EF_SEARCH, ef
+    kept = _production_walk()
+    for name, value in zip(_WALK_SETTINGS, values):
+        setattr(matching, name, value)
     try:
         yield
     finally:
-        matching.HNSW_EF_SEARCH = kept
+        for name, value in zip(_WALK_SETTINGS, kept):
+            setattr(matching, name, value)
 
 
-def recall(seeker, queries: np.ndarray, profiles: list, rec_ids: list, raw_ids: list,
-           scale: Scale) -> tuple[np.ndarray, list[list[uuid.UUID]]]:
+def _production_walk() -> tuple[int, ...]:
+    from career_app.services import matching
+
+    return tuple(getattr(matching, name) for name in _WALK_SETTINGS)
+
+
+def _cached(name: str, make):
+    """`make()`, kept under --keep's folder as JSON (exact answers take minutes at a million)."""
+    import json
+
+    path = KEEP_DIR / name if KEEP_DIR is not None else None
+    if path is not None and path.exists():
+        return json.loads(path.read_text())
+    value = make()
+    if path is not None:
+        path.write_text(json.dumps(value))
+    return value
+
+
+def exact_answers(seeker, sample: np.ndarray, profiles: list) -> tuple[list[list[uuid.UUID]], list[list[uuid.UUID]], float]:
+    """Per seeker of the sample: the exact CANDIDATE_POOL nearest (numpy over every stored vector), and
+    the top 20 the service's own ranking gives over the exact pool (matching.candidates with index scans
+    off, then matching.rescore); with the share of the SQL exact pool that numpy's agrees with."""
+    import hashlib
+
     from sqlalchemy import text
 
     from career_app.db import session_scope
     from career_app.services import matching, resumes
 
+    pool = matching.CANDIDATE_POOL
+    key = hashlib.sha1(sample.tobytes()).hexdigest()[:12]
+    t = time.perf_counter()
+    exact = _cached(f"exact-{key}-{pool}.json", lambda: [[str(i) for i in row] for row in exact_nearest(sample, pool)])
+    print(f"  exact nearest {pool} by numpy: {time.perf_counter() - t:.1f} s", flush=True)
+
+    def best_and_agree():
+        best, agree = [], []
+        for k, q in enumerate(sample):
+            bm._set_resume_embedding(seeker.id, q, profiles[(k + bm.REC_WARMUP) % len(profiles)])
+            with session_scope() as session:
+                # The service's own ranking over the exact pool: the same statement as a sequential scan.
+                session.exec(text("SET LOCAL enable_indexscan = off"))
+                session.exec(text("SET LOCAL statement_timeout = 0"))  # the app's 10 s does not fit a scan of 1M
+                exact_pool = matching.candidates(session, seeker)
+                profile = matching.resume_profile(session, seeker, resumes.current(session, seeker.id))
+                best.append([str(c.id) for _, c in matching.rescore(exact_pool, profile, bm.TOP_K)])
+                session.rollback()
+            agree.append(len({str(c.id) for c in exact_pool} & set(exact[k])) / pool)
+            if (k + 1) % 5 == 0:
+                print(f"  [{time.strftime('%H:%M:%S')}] {k + 1}/{len(sample)} exact pools re-scored; {_load()}",
+                      flush=True)
+        return {"best": best, "agree": float(np.mean(agree))}
+
+    t = time.perf_counter()
+    ref = _cached(f"best-{key}-{pool}-{matching.LIST_RULES.replace('/', '_')}.json", best_and_agree)
+    print(f"  exact pools re-scored: {time.perf_counter() - t:.1f} s", flush=True)
+    as_ids = lambda rows: [[uuid.UUID(i) for i in row] for row in rows]  # noqa: E731
+    return as_ids(exact), as_ids(ref["best"]), ref["agree"]
+
+
+def sweep(seeker, sample: np.ndarray, profiles: list, exact: list, best: list, scale: Scale) -> None:
+    """Each walk setting over the recall sample: pool recall, top-20 recall (matching.rescore of the
+    pool vs of the exact pool) and the time of matching.candidates (walk + rows read). A first round
+    warms each setting's pages; the second is measured."""
+    from career_app.db import session_scope
+    from career_app.services import matching, resumes
+
+    settings = sorted(set(SWEEP) | {_production_walk()})
+    pool = matching.CANDIDATE_POOL
+    for k, q in enumerate(sample):
+        bm._set_resume_embedding(seeker.id, q, profiles[(k + bm.REC_WARMUP) % len(profiles)])
+        with session_scope() as session:
+            profile = matching.resume_profile(session, seeker, resumes.current(session, seeker.id))
+        truth, top = set(exact[k]), set(best[k])
+        for setting in settings:
+            with _walk(*setting):
+                for measured in (False, True):
+                    notices = []
+
+                    def notice(diag, notices=notices):  # pgvector says when a scan stopped at its memory bound
+                        notices.append(diag.message_primary or "")
+
+                    with session_scope() as session:
+                        conn = session.connection().connection.driver_connection
+                        conn.add_notice_handler(notice)
+                        t = time.perf_counter()
+                        got = matching.candidates(session, seeker)
+                        ms = (time.perf_counter() - t) * 1000
+                        conn.remove_notice_handler(notice)
+                    if measured:
+                        shown = {c.id for _, c in matching.rescore(got, profile, bm.TOP_K)}
+                        row = scale.sweep.setdefault(setting, ([], [], [], []))
+                        row[0].append(len({c.id for c in got} & truth) / pool)
+                        row[1].append(len(shown & top) / bm.TOP_K)
+                        row[2].append(ms)
+                        row[3].append(any("exceeded" in n for n in notices))
+        if (k + 1) % 5 == 0:
+            print(f"  [{time.strftime('%H:%M:%S')}] sweep: {k + 1}/{len(sample)} seekers; {_load()}", flush=True)
+    print_sweep(scale)
+
+
+def print_sweep(scale: Scale) -> None:
+    from career_app.services import matching
+
+    prod = _production_walk()
+    print(f"\nwalk settings over {len(next(iter(scale.sweep.values()))[0])} seekers (the pool: the nearest "
+          f"{matching.CANDIDATE_POOL} of those fetched, by exact distance); {_load()}")
+    print(f"  {'ef_search':>9} {'fetched':>7} {'max_scan':>8} {'mem x':>5} | {'pool recall':>11} {'min':>5} | "
+          f"{'top-20':>6} {'min':>5} | {'walk p50':>8} {'p95 ms':>7} | stopped by memory")
+    for setting, (pools, tops, times, stopped) in sorted(scale.sweep.items()):
+        ef, walk, tuples, mem = setting
+        mark = "  <- production" if setting == prod else ""
+        print(f"  {ef:>9} {walk:>7} {tuples:>8} {mem:>5} | {np.mean(pools):>11.4f} {min(pools):>5.3f} | "
+              f"{np.mean(tops):>6.4f} {min(tops):>5.2f} | {statistics.median(times):>8.2f} {bm._pct(times, 0.95):>7.2f} | "
+              f"{sum(stopped)}/{len(stopped)}{mark}")
+
+
+def recall(seeker, queries: np.ndarray, profiles: list, rec_ids: list, raw_ids: list,
+           scale: Scale) -> tuple[np.ndarray, list[list[uuid.UUID]]]:
+    from career_app.db import session_scope
+    from career_app.services import matching
+
     n = min(RECALL_SEEKERS, len(rec_ids))
     sample = queries[bm.REC_WARMUP:bm.REC_WARMUP + n]
     pool = matching.CANDIDATE_POOL
     t = time.perf_counter()
-    exact = exact_nearest(sample, pool)
-    numpy_s = time.perf_counter() - t
-    raw_recall, pool_recall, top_recall, sql_agree = [], [], [], []
-    t = time.perf_counter()
+    exact, best, agree = exact_answers(seeker, sample, profiles)
+    exact_s = time.perf_counter() - t
+    raw_recall, pool_recall, top_recall = [], [], []
     for k, q in enumerate(sample):
         bm._set_resume_embedding(seeker.id, q, profiles[(k + bm.REC_WARMUP) % len(profiles)])
         with session_scope() as session:
             got = {c.id for c in matching.candidates(session, seeker)}
-        with session_scope() as session:
-            # The service's own ranking over the exact pool: the same statement as a sequential scan.
-            session.exec(text("SET LOCAL enable_indexscan = off"))
-            session.exec(text("SET LOCAL statement_timeout = 0"))  # the app's 10 s does not fit a scan of 1M
-            exact_pool = matching.candidates(session, seeker)
-            profile = matching.resume_profile(session, seeker, resumes.current(session, seeker.id))
-            best = [c.id for _, c in matching.rescore(exact_pool, profile, bm.TOP_K)]
-            session.rollback()
-        truth = set(exact[k])
-        for ef in EF_SWEEP:  # how wide a walk this catalogue needs: pool recall and time per width
-            with _ef_search(ef), session_scope() as session:
-                t = time.perf_counter()
-                wide = {c.id for c in matching.candidates(session, seeker)}
-                ms = (time.perf_counter() - t) * 1000
-            recalls, times = scale.sweep.setdefault(ef, ([], []))
-            recalls.append(len(wide & truth) / pool)
-            times.append(ms)
         raw_recall.append(len(set(raw_ids[k]) & set(exact[k][:bm.TOP_K])) / bm.TOP_K)
-        pool_recall.append(len(got & truth) / pool)
-        sql_agree.append(len({c.id for c in exact_pool} & truth) / pool)
-        top_recall.append(len(set(rec_ids[k]) & set(best)) / bm.TOP_K)
-        if (k + 1) % 5 == 0:
-            print(f"  [{time.strftime('%H:%M:%S')}] {k + 1}/{n} seekers checked; {_load()}", flush=True)
-    sql_s = time.perf_counter() - t
+        pool_recall.append(len(got & set(exact[k])) / pool)
+        top_recall.append(len(set(rec_ids[k]) & set(best[k])) / bm.TOP_K)
     scale.recall = {"seekers": n, "raw top-20": float(np.mean(raw_recall)), "pool": float(np.mean(pool_recall)),
                     "pool min": float(min(pool_recall)), "recommend top-20": float(np.mean(top_recall)),
-                    "recommend min": float(min(top_recall)), "sql vs numpy": float(np.mean(sql_agree))}
-    print(f"\nrecall over {n} seekers (exact numpy scan of every stored vector: {numpy_s:.1f} s for all; "
-          f"sequential-scan pool + index pool per seeker: {sql_s / n:.1f} s each):")
+                    "recommend min": float(min(top_recall)), "sql vs numpy": agree}
+    print(f"\nrecall over {n} seekers (exact answers: numpy scan of every stored vector, and the service's "
+          f"ranking over the sequential-scan pool, {exact_s:.1f} s for all{', cached under --keep' if KEEP_DIR else ''}):")
     print(f"  raw pgvector top-{bm.TOP_K} (ef_search 40) vs exact top-{bm.TOP_K}: {scale.recall['raw top-20']:.4f}")
     print(f"  service pool (candidates, {pool}) vs exact {pool} nearest: mean {scale.recall['pool']:.4f}, "
           f"min {scale.recall['pool min']:.3f}")
     print(f"  recommend top-{bm.TOP_K} vs rescore over the exact pool: mean {scale.recall['recommend top-20']:.4f}, "
           f"min {scale.recall['recommend min']:.3f}")
     print(f"  exact pool by SQL sequential scan vs numpy: {scale.recall['sql vs numpy']:.4f} (1.0: the checks agree)")
-    for ef, (recalls, times) in sorted(scale.sweep.items()):
-        print(f"  pool at ef_search {ef:>4}: recall {np.mean(recalls):.4f} (min {min(recalls):.3f}); walk median "
-              f"{statistics.median(times):.2f} ms, p95 {bm._pct(times, 0.95):.2f} ms")
+    sweep(seeker, sample, profiles, exact, best, scale)
     return sample, exact
 
 
@@ -519,17 +628,96 @@ def summary(scale: Scale, monitor: Monitor, total_s: float) -> None:
     print("=" * 100, flush=True)
 
 
-def run(n_jobs: int, n_queries: int, with_halfvec: bool = False) -> None:
+def _reuse(n_jobs: int, scale: Scale):
+    """--keep: the catalogue loaded by an earlier run (its users, held-out resumes, load figures), or None."""
+    import json
+
+    from career_app.db import session_scope
+    from models.user import User
+
+    state_file = KEEP_DIR / "scale.json"
+    if not state_file.exists():
+        return None
+    state = json.loads(state_file.read_text())
+    if state["n"] != n_jobs:
+        raise SystemExit(f"{KEEP_DIR} holds a catalogue of {state['n']} listings, not {n_jobs}: remove it or pass "
+                         f"--jobs {state['n']}")
+    with session_scope() as session:
+        provider, seeker = (session.get(User, uuid.UUID(state[k])) for k in ("provider", "seeker"))
+        session.expunge_all()
+    scale.load, scale.sizes, scale.settings = state["load"], state["sizes"], state["settings"]
+    held = np.load(KEEP_DIR / "held.npy")
+    print(f"reusing the catalogue of {n_jobs} under {KEEP_DIR} (loaded earlier: COPY {scale.load['COPY s']:.0f} s, "
+          f"build {scale.load['build s']:.0f} s)")
+    return provider, seeker, held, state["held_texts"]
+
+
+def _remember(n_jobs: int, scale: Scale, provider, seeker, held_vecs: np.ndarray, held_texts: list[str]) -> None:
+    import json
+
+    np.save(KEEP_DIR / "held.npy", held_vecs)
+    (KEEP_DIR / "scale.json").write_text(json.dumps({
+        "n": n_jobs, "provider": str(provider.id), "seeker": str(seeker.id), "load": scale.load,
+        "sizes": scale.sizes, "settings": scale.settings, "held_texts": held_texts}))
+
+
+def rebuild_index(m: int, ef_construction: int, scale: Scale, monitor: Monitor) -> None:
+    """--index: the recommendations' HNSW index built again with other parameters; time and size."""
+    mem = min(6144, _maintenance_mem_mb(scale.n) * max(1, m // 16))  # the graph grows with m
+    with bm.raw_connection() as conn:
+        conn.autocommit = True
+        conn.execute(f"SET maintenance_work_mem = '{mem}MB'")
+        conn.execute("SET max_parallel_maintenance_workers = 1")
+        conn.execute("DROP INDEX IF EXISTS ix_job_match_rows_embedding_hnsw")
+        monitor.enter(f"build m{m}/{ef_construction}", progress=True)
+        scale.loads["build start"] = _load()
+        print(f"[{time.strftime('%H:%M:%S')}] building the HNSW index with m {m}, ef_construction {ef_construction} "
+              f"(maintenance_work_mem {mem} MB); {_load()}", flush=True)
+        t = time.perf_counter()
+        conn.execute("CREATE INDEX ix_job_match_rows_embedding_hnsw ON job_match_rows USING hnsw "
+                     f"(embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef_construction})")
+        scale.load["build s"] = time.perf_counter() - t
+        scale.loads["build end"] = _load()
+        scale.sizes["HNSW index"] = conn.execute(
+            "SELECT pg_relation_size('ix_job_match_rows_embedding_hnsw')").fetchone()[0] / MB
+        scale.settings["index"] = f"m {m}, ef_construction {ef_construction}"
+    print(f"[{time.strftime('%H:%M:%S')}] built in {scale.load['build s']:.1f} s ({scale.n / scale.load['build s']:.0f} "
+          f"rows/s), {scale.sizes['HNSW index']:,.0f} MB; {_load()}", flush=True)
+
+
+def run(n_jobs: int, n_queries: int, with_halfvec: bool = False, keep: Path | None = None,
+        sweep_only: bool = False, index: str | None = None, walks: list | None = None) -> None:
+    global KEEP_DIR, SWEEP
+    SWEEP = tuple(walks or SWEEP)
     started = time.perf_counter()
     if os.environ.get("DATABASE_URL"):
         os.environ["CC_BENCH_EXTERNAL_PG"] = "1"  # PostgreSQL's memory is not ours to read
-    services = bm.setup_services()
+    services = bm.setup_services(keep)
+    KEEP_DIR = services.data_dir if keep is not None else None
     monitor = Monitor().start()
     try:
         scale = Scale(n_jobs)
         scale.loads["start"] = _load()
-        _provider, seeker = bm.create_users()
-        held_vecs, held_texts = load_and_build(n_jobs, _provider.id, scale, monitor)
+        reused = _reuse(n_jobs, scale) if KEEP_DIR is not None else None
+        if reused:
+            _provider, seeker, held_vecs, held_texts = reused
+        else:
+            _provider, seeker = bm.create_users()
+            held_vecs, held_texts = load_and_build(n_jobs, _provider.id, scale, monitor)
+            if KEEP_DIR is not None:
+                _remember(n_jobs, scale, _provider, seeker, held_vecs, held_texts)
+        if index:
+            m, ef_construction = (int(v) for v in index.split(","))
+            rebuild_index(m, ef_construction, scale, monitor)
+        if sweep_only:
+            rng = np.random.default_rng(bm.SEED + 1)  # the same recall sample as a full run's
+            queries, _ = bm._mixtures(rng, held_vecs, n_queries + bm.REC_WARMUP)
+            profiles = bm.seeker_profiles(held_texts[:bm.N_SEEKER_PROFILES])
+            sample = queries[bm.REC_WARMUP:bm.REC_WARMUP + min(RECALL_SEEKERS, n_queries)]
+            monitor.enter("sweep")
+            exact, best, _agree = exact_answers(seeker, sample, profiles)
+            sweep(seeker, sample, profiles, exact, best, scale)
+            return
         try:
             sample, exact = measure(seeker, held_vecs, held_texts, n_queries, scale, monitor)
         except Exception:  # what was measured is still summarised

@@ -1,6 +1,7 @@
 """Recommendations, feed and resume parsing at catalogue scale on this machine (embedded services).
 
     .venv/bin/python bench/bench_matching.py [--jobs 100000] [--queries 200] [--feed-only] [--scale]
+        [--keep DIR [--index M,EF_CONSTRUCTION] [--sweep-only] [--walks EF:FETCHED:MAX_SCAN:MEM,...]]
 
 From --jobs 500000 (or with --scale) it runs bench/_scale.py instead: the same catalogue loaded in
 batches, one HNSW build timed, sizes, memory, recommendations and recall (see its docstring).
@@ -157,24 +158,29 @@ class Services:
     data_dir: Path
     db_name: str
     admin_uri: str | None  # set when an external server (DATABASE_URL) is used
+    kept: bool = False  # --keep: the database and DATA_DIR stay for the next run
 
 
-def setup_services() -> Services:
-    """A temporary DATA_DIR (private files land there) and a fresh, migrated database.
+def setup_services(keep: Path | None = None) -> Services:
+    """A temporary DATA_DIR (private files land there) and a fresh, migrated database; with `keep`
+    (the scale run's --keep), that folder and database `bench_scale`, reused when they exist.
     Environment variables are set before anything imports career_app.settings."""
     import psycopg
 
-    data_dir = Path(tempfile.mkdtemp(prefix="cc-bench-matching-"))
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+    data_dir = keep.resolve() if keep is not None else Path(tempfile.mkdtemp(prefix="cc-bench-matching-"))
     os.environ["DATA_DIR"] = str(data_dir)
-    db_name = f"bench_matching_{uuid.uuid4().hex[:10]}"
+    db_name = "bench_scale" if keep is not None else f"bench_matching_{uuid.uuid4().hex[:10]}"
     from career_app import embedded
 
     external = os.environ.get("DATABASE_URL")
-    services = Services(data_dir, db_name, None)
+    services = Services(data_dir, db_name, None, keep is not None)
     if external:
         services.admin_uri = _libpq(external)
         with psycopg.connect(services.admin_uri, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db_name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{db_name}"')
         from sqlalchemy.engine import make_url
 
         url = make_url(_libpq(external)).set(drivername="postgresql+psycopg", database=db_name)
@@ -206,6 +212,13 @@ def teardown_services(services: Services) -> None:
         engine().dispose()
     except Exception as exc:  # noqa: BLE001 - cleanup goes on regardless
         print(f"cleanup: engine dispose failed: {exc}")
+    if services.kept:  # stop what runs under the kept DATA_DIR, keep its data
+        try:
+            embedded.stop_embedded(services.data_dir)
+        except Exception as exc:  # noqa: BLE001
+            print(f"cleanup: stopping embedded servers failed: {exc}")
+        print(f"kept {services.db_name} under {services.data_dir} (remove the folder when done)")
+        return
     try:
         if services.admin_uri:
             with psycopg.connect(services.admin_uri, autocommit=True) as conn:
@@ -687,8 +700,9 @@ def explain_recommend(seeker) -> None:
     with raw_connection() as conn, conn.transaction():
         conn.execute(f"SET LOCAL hnsw.ef_search = {matching.HNSW_EF_SEARCH}")
         conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        conn.execute(f"SET LOCAL hnsw.max_scan_tuples = {matching.HNSW_MAX_SCAN_TUPLES}")
         plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + matching.POOL_SQL,
-                            {"owner": seeker.id, "n": matching.CANDIDATE_POOL}).fetchall()
+                            {"owner": seeker.id, "n": matching.CANDIDATE_POOL, "walk": matching.POOL_WALK}).fetchall()
     print("\nEXPLAIN (ANALYZE, BUFFERS) of the candidate-pool statement recommend() sends "
           f"(hnsw.ef_search={matching.HNSW_EF_SEARCH}, iterative_scan=relaxed_order):")
     _print_plan(plan)
@@ -1017,11 +1031,22 @@ def main() -> None:
                              "one HNSW build, sizes, memory, recommendations and recall against an exact scan")
     parser.add_argument("--halfvec", action="store_true",
                         help="scale run: also build the index over halfvec copies and compare size, latency, recall")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="scale run: keep the loaded database under DIR and reuse it when run again with the same "
+                             "--jobs (no load, no build; exact answers cached there too)")
+    parser.add_argument("--sweep-only", action="store_true",
+                        help="scale run: only the recall sweep over walk settings (ef_search x fetched depth)")
+    parser.add_argument("--index", metavar="M,EF_CONSTRUCTION",
+                        help="scale run: (re)build the recommendations' HNSW index with these parameters first "
+                             "(default: as the migrations define it)")
+    parser.add_argument("--walks", metavar="EF:FETCHED:MAX_SCAN:MEM,...",
+                        help="scale run: the walk settings the sweep tries (default: _scale.SWEEP)")
     args = parser.parse_args()
-    if args.scale or (args.jobs >= SCALE_FROM and not args.feed_only):
+    if args.scale or args.keep or (args.jobs >= SCALE_FROM and not args.feed_only):
         from _scale import run  # this folder is on sys.path when run as a script
 
-        run(args.jobs, args.queries, args.halfvec)
+        run(args.jobs, args.queries, args.halfvec, keep=args.keep, sweep_only=args.sweep_only, index=args.index,
+            walks=[tuple(int(v) for v in w.split(":")) for w in args.walks.split(",")] if args.walks else None)
         return
     started = time.perf_counter()
     services = setup_services()

@@ -70,10 +70,23 @@ def no_resume(detail: str = NO_RESUME) -> Unprocessable:
 def not_enriched() -> Unprocessable:
     return Unprocessable(NO_JOB_EMBEDDING, ("path", "job_id"), "job_not_enriched")
 CANDIDATE_POOL = 200  # nearest listings by cosine re-scored with skill evidence and seniority (bench_matching)
-# How wide the HNSW walk for a pool is. Pools are walked once per stored list (a new resume), not per
-# read, so the walk can afford twice the pool: at 1M clustered listings 200 found 0.64 of the exact 200
-# nearest, 400 about 0.98 (bench/bench_matching.py --jobs 1000000 prints the pool's recall).
-HNSW_EF_SEARCH = 2 * CANDIDATE_POOL
+# How far the HNSW walk for a pool goes. Pools are walked once per stored list (a new resume), not per
+# read, so the walk can afford tens of ms: ef_search at pgvector's maximum, then the iterative scan
+# (relaxed order) goes on until POOL_WALK listings are fetched, and the CANDIDATE_POOL nearest of them
+# by exact distance are the pool. On the bench's 1M listings in tight clusters of ~500 near-duplicates
+# (bench/bench_matching.py --jobs 1000000 prints the sweep; two index builds), pool recall against an
+# exact scan was 0.80-0.84 at ef_search 400 fetching 200, 0.89-0.96 at 1000 fetching 1000, 0.98 fetching
+# 1500 (walk median 24-27 ms), 0.99 fetching 3000-4000 (39-50 ms). A denser graph (m 24, ef_construction
+# 128: twice the build) gave 0.97 at 1000 fetching 1000, so the index keeps migration 0008's parameters.
+# No scan stopped at its memory bound, and 50,000 tuples instead of 20,000 changed nothing at 2,000
+# fetched: the bounds below stay pgvector's defaults.
+HNSW_EF_SEARCH = 1000
+POOL_WALK = 1500
+HNSW_MAX_SCAN_TUPLES = 20_000  # graph tuples an iterative scan may visit
+HNSW_SCAN_MEM_MULTIPLIER = 1  # and its memory (x work_mem) before it stops early
+# A pool walked at a read instead (the saved-jobs blend, not stored) keeps the earlier, narrower walk:
+# at 1M clustered, walk median ~10 ms instead of ~25 ms, pool recall 0.80-0.84 (0.99 at 100k).
+NARROW_EF_SEARCH = 2 * CANDIDATE_POOL
 MAX_RECOMMENDATIONS = 50
 
 try:  # a C parser for the profiles of a few hundred candidates per recommendation (json otherwise)
@@ -467,9 +480,14 @@ def page(ranked, limit: int, cursor: str | None, fetch) -> tuple[list[JobRecomme
 # step by a trigger on jobs, with its own HNSW index and, inline, what ranking needs (a digest of the
 # profile: each requirement's skills and the seniority; the requirement vectors) and, as JSON text
 # parsed only for the listings kept, the full profile and the card a recommendation shows: one
-# round trip, no per-candidate parsing beyond the digest (bench/bench_matching.py).
-_POOL_SQL = ("SELECT job_id, embedding <=> {around} AS distance, rank_digest, requirement_vectors, profile, card "
-             "FROM job_match_rows WHERE owner_id <> %(owner)s ORDER BY distance LIMIT %(n)s")
+# round trip, no per-candidate parsing beyond the digest (bench/bench_matching.py). The walk (see
+# POOL_WALK) returns ids and distances only, in relaxed order; the materialized CTE is sorted exactly
+# ("+ 0": not by the index) and only the pool's rows are read, by primary key.
+_POOL_SQL = ("WITH near AS MATERIALIZED (SELECT job_id, embedding <=> {around} AS distance FROM job_match_rows "
+             "WHERE owner_id <> %(owner)s ORDER BY distance LIMIT %(walk)s) "
+             "SELECT m.job_id, n.distance, m.rank_digest, m.requirement_vectors, m.profile, m.card "
+             "FROM (SELECT job_id, distance FROM near ORDER BY distance + 0, job_id LIMIT %(n)s) n "
+             "JOIN job_match_rows m ON m.job_id = n.job_id ORDER BY n.distance, n.job_id")
 # Around the seeker's current resume: the server reads its embedding (nothing to format and send).
 POOL_SQL = _POOL_SQL.format(around="(SELECT embedding FROM resumes WHERE user_id = %(owner)s)")
 POOL_AROUND_SQL = _POOL_SQL.format(around="%(around)s::vector")
@@ -499,12 +517,14 @@ class Candidate:
 
 
 def candidates(session: Session, user: User, around: np.ndarray | None = None,
-               pool: int = CANDIDATE_POOL, changed_since: dict | None = None) -> list[Candidate]:
+               pool: int = CANDIDATE_POOL, changed_since: dict | None = None, narrow: bool = False) -> list[Candidate]:
     """The `pool` active public listings nearest by cosine (not the seeker's own) to the seeker's
     current resume, or to `around`; with `changed_since` ({"since", "pending"} of a stored list),
     instead every listing whose row changed since that list's snapshot (CHANGED_SQL). A listing enriched before profiles existed
-    gets one made by name (no meaning step) until its first match stores a full one."""
-    params = {"owner": user.id, "n": pool}
+    gets one made by name (no meaning step) until its first match stores a full one.
+    `narrow`: the walk of NARROW_EF_SEARCH and no deeper fetch, for a pool walked at a read."""
+    ef, walk = (NARROW_EF_SEARCH, pool) if narrow else (HNSW_EF_SEARCH, POOL_WALK)
+    params = {"owner": user.id, "n": pool, "walk": max(walk, pool)}
     sql = POOL_SQL
     if changed_since is not None:
         sql = CHANGED_SQL
@@ -517,8 +537,10 @@ def candidates(session: Session, user: User, around: np.ndarray | None = None,
     conn = session.connection().connection.driver_connection
     # Both statements in one round trip (pipeline). Iterative scan keeps filling past filtered-out rows.
     with conn.pipeline(), conn.cursor() as settings_cursor, conn.cursor(binary=True) as cursor:
-        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{max(HNSW_EF_SEARCH, pool)}', true), "
-                                "set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+        settings_cursor.execute(f"SELECT set_config('hnsw.ef_search', '{min(1000, max(ef, pool))}', true), "
+                                "set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+                                f"set_config('hnsw.max_scan_tuples', '{HNSW_MAX_SCAN_TUPLES}', true), "
+                                f"set_config('hnsw.scan_mem_multiplier', '{HNSW_SCAN_MEM_MULTIPLIER}', true)")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     out, unprofiled = [], []
