@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import cache
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import redis
-from sqlalchemy import func, not_, or_, text, update
+from sqlalchemy import bindparam, func, not_, or_, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
@@ -370,30 +371,38 @@ def job_enrichment_failed(session: Session, r: redis.Redis, job: Job | None) -> 
                   action_url="/provider")
 
 
+@cache
+def _match_candidates_query():
+    """Built once (a listing's announcement runs once per ingested job): the MATCH_CANDIDATES nearest
+    active seekers' resumes to the listing's vector, with each seeker's threshold."""
+    distance = Resume.embedding.cosine_distance(bindparam("vector", type_=Resume.__table__.c.embedding.type)).label(
+        "distance")
+    threshold = func.coalesce(NotificationSettings.match_threshold, DEFAULT_MATCH_THRESHOLD).label("threshold")
+    muted = col(NotificationSettings.muted_categories).contains([Category.job_match.value])
+    return (select(User, Resume, distance, threshold)
+            .join(Resume, Resume.user_id == User.id)
+            .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+            .where(User.role == Role.seeker, col(User.is_active), User.id != bindparam("owner_id"),
+                   col(Resume.embedding).is_not(None), or_(col(NotificationSettings.user_id).is_(None), not_(muted)))
+            .options(load_only(Resume.id, Resume.user_id, Resume.skills))
+            .order_by(distance).limit(MATCH_CANDIDATES))
+
+
 def announce_job_matches(session: Session, r: redis.Redis, job: Job) -> int:
     """A listing just went live: every seeker among the MATCH_CANDIDATES nearest resumes (pgvector)
     whose calibrated score reaches their own match_threshold gets it in their hourly digest.
     Returns how many seekers it was announced to."""
     if job.status != JobStatus.active or job.visibility != Visibility.public or job.embedding is None:
         return 0
-    distance = Resume.embedding.cosine_distance(job.embedding).label("distance")
-    threshold = func.coalesce(NotificationSettings.match_threshold, DEFAULT_MATCH_THRESHOLD).label("threshold")
-    muted = col(NotificationSettings.muted_categories).contains([Category.job_match.value])
-    rows = session.exec(
-        select(User, Resume, distance, threshold)
-        .join(Resume, Resume.user_id == User.id)
-        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
-        .where(User.role == Role.seeker, col(User.is_active), User.id != job.owner_id,
-               col(Resume.embedding).is_not(None), or_(col(NotificationSettings.user_id).is_(None), not_(muted)))
-        .options(load_only(Resume.id, Resume.user_id, Resume.skills))
-        .order_by(distance).limit(MATCH_CANDIDATES)
-    ).all()
+    rows = session.exec(_match_candidates_query(), params={"vector": job.embedding, "owner_id": job.owner_id}).all()
     wanted = matching.job_skills(job)
     matches = []
     for user, resume, dist, limit in rows:
         result = matching.score(1.0 - float(dist), matching.seeker_skills(user, resume), wanted)
         if result.similarity_score >= limit:
             matches.append((user.id, result.similarity_score))
+    if not matches:
+        return 0  # nothing changed: the read ends with the caller's transaction
     session.commit()  # nothing changed; ends the read before the per-seeker transactions
     entry = {"job_id": str(job.id), "title": job.title, "company_name": job.company_name}
     for user_id, similarity in matches:
