@@ -490,7 +490,8 @@ def test_within_one_batch_a_repost_merges_and_a_twin_gets_the_whole_enrichment(c
     company, other = f"Batch{uuid.uuid4().hex[:6]}", f"Twin{uuid.uuid4().hex[:6]}"
     text = ("<p>We are hiring a backend engineer to design and build Python services on PostgreSQL.</p><ul>"
             "<li>Own our REST APIs and run them on Kubernetes</li><li>Improve reliability and observability</li>"
-            "<li>Review code and mentor colleagues</li></ul><p>Hybrid, two days a week in our Lisbon office.</p>")
+            "<li>Review code and mentor colleagues</li></ul><p>Hybrid, two days a week in our Lisbon office.</p>"
+            f"<p>Ref. {company}.</p>")  # no twin among other tests' jobs
     name = add_source(c, admin, feeds)
     posting = lambda ident, title, firm, content: {  # noqa: E731
         "id": ident, "title": title, "company_name": firm, "location": {"name": "Lisbon"},
