@@ -99,9 +99,9 @@ def _enrich_failed(session: Session, job: Job, exc: Exception) -> None:
 def enrich_batch(session: Session, r: redis.Redis, job_ids: list[uuid.UUID],
                  on_live: Callable[[Job], None] = lambda _job: None) -> dict:
     """Enrich ingested jobs together: one embedding batch, the near-duplicate check, then the same
-    enrichment as a provider's job (skills, salary estimate, guides, the skill-evidence profile; an
-    identical twin's results reused). A job whose enrichment fails is left enrich_failed with its
-    error; the others go on.
+    enrichment as a provider's job (skills, salary estimate, guides, the skill-evidence profile with one
+    embedding batch for all requirement phrases; an identical twin's results reused). A job whose
+    enrichment fails is left enrich_failed with its error; the others go on.
     `on_live(job)` runs for each job that went live for the first time (the job-match notifications)."""
     batch = list(session.exec(select(Job).where(col(Job.id).in_(job_ids), Job.status == JobStatus.processing)
                               .order_by(Job.created_at, Job.id)).all())
@@ -115,7 +115,7 @@ def enrich_batch(session: Session, r: redis.Redis, job_ids: list[uuid.UUID],
         session.add(job)
     session.commit()
     vectors = embeddings.embed_many([enrichment.embedding_text(job) for job in batch])
-    ready = []
+    ready, to_profile, copies = [], [], []
     for job, vector in zip(batch, vectors):
         survivor = _near_duplicate(session, job, vector)
         if survivor is not None:
@@ -124,30 +124,39 @@ def enrich_batch(session: Session, r: redis.Redis, job_ids: list[uuid.UUID],
             result["merged"] += 1
             continue
         try:
-            # Everything the job gets, written in one UPDATE (each row version costs PostgreSQL an
-            # entry in every index of jobs) and flushed now: later jobs of the batch are checked
-            # against it, as near-duplicates and as twins. Live at the batch's commit.
             with session.begin_nested():
                 digest = enrichment.description_hash(job)
                 twin = enrichment._twin(session, job, digest)
                 if twin is not None:
                     enrichment._copy_from(job, twin)  # its skill-evidence profile too
+                    copies.append((job, twin))  # a twin of this batch gets its profile below: again then
                 else:
                     analysis, guides, generated_by = enrichment.generate(job)
                     enrichment._apply(job, analysis, guides, generated_by)
-                    job.embedding = vector
-                    # its requirement phrases' vectors: each phrase seen before (in Redis) costs
-                    # no model time, the others one batched model call
-                    enrichment.profile_many([job])
+                    job.embedding = vector  # set now: later jobs of the batch are checked against it
+                    to_profile.append(job)
                 job.description_hash = digest
-                job.status, job.enrich_error, job.enriched_at = JobStatus.active, None, utcnow()
-                job.updated_at = utcnow()
                 session.add(job)
                 session.flush()
             ready.append(job)
         except Exception as exc:
             _enrich_failed(session, job, exc)
             result["failed"] += 1
+    try:  # the skill-evidence profiles, as enrichment.enrich makes them, with one embedding call for all
+        enrichment.profile_many(to_profile)
+    except Exception as exc:
+        for job in to_profile:
+            _enrich_failed(session, job, exc)
+        result["failed"] += len(to_profile)
+        ready = [job for job in ready if job not in to_profile]
+    profiled = {job.id for job in to_profile} & {job.id for job in ready}
+    for job, twin in copies:
+        if twin.id in profiled:
+            job.match_profile, job.requirement_vectors = twin.match_profile, twin.requirement_vectors
+    for job in ready:
+        job.status, job.enrich_error, job.enriched_at = JobStatus.active, None, utcnow()
+        job.updated_at = utcnow()
+        session.add(job)
     result["enriched"] = len(ready)
     live_jobs = ready
     session.commit()
