@@ -485,7 +485,7 @@ def test_a_reworded_repost_of_the_same_company_is_merged_after_embedding(client_
 def test_within_one_batch_a_repost_merges_and_a_twin_gets_the_whole_enrichment(client_module, tokens, feeds, worker):
     """One enrichment task: a reworded repost of a job stored just before it in the same batch merges
     into it, and an identical posting of another company reuses its enrichment, skill-evidence profile
-    included (each job is written whole before the next is checked)."""
+    included (made after the batch's loop: the twin's copy is taken then)."""
     c, admin = client_module, tokens["admin"]
     company, other = f"Batch{uuid.uuid4().hex[:6]}", f"Twin{uuid.uuid4().hex[:6]}"
     text = ("<p>We are hiring a backend engineer to design and build Python services on PostgreSQL.</p><ul>"
