@@ -144,10 +144,11 @@ def generate_content(user_id: str, request: dict) -> dict:
 
 def ingest_enrich(job_ids: list[str]) -> dict:
     """Enrich and embed a batch of ingested jobs, then announce the new listings to matching seekers."""
-    r = app_redis()
+    r, live = app_redis(), []
     with session_scope() as session:
-        return ingestion.enrich_batch(session, r, [uuid.UUID(j) for j in job_ids],
-                                      on_live=lambda job: _quietly(notifications.announce_job_matches, session, r, job))
+        result = ingestion.enrich_batch(session, r, [uuid.UUID(j) for j in job_ids], on_live=live.append)
+        _quietly(notifications.announce_many, session, r, live)  # one candidates query for the batch
+        return result
 
 
 def sync_mailbox(mailbox_id: str) -> dict:

@@ -13,9 +13,10 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from functools import cache
 
 import redis
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from career_app.services import advice, embeddings, evidence, families, live, llm, offline_ai, tasks
@@ -73,15 +74,21 @@ def embedding_text(job: Job) -> str:
     return f"{job.title}\nSkills: {skills}\n{job.description_raw}"
 
 
+@cache
+def _twin_query():
+    """Built once: an enriched listing with the same description hash (its id: most jobs have none)."""
+    return (select(Job.id)
+            .where(Job.description_hash == bindparam("digest"), Job.id != bindparam("job_id"),
+                   col(Job.embedding).is_not(None), col(Job.resume_guide_generated).is_not(None),
+                   col(Job.prep_guide_generated).is_not(None), _guides_for_a_family())
+            .limit(1))
+
+
 def _twin(session: Session, job: Job, digest: str) -> Job | None:
     if is_placeholder(job.description_raw):
         return None
-    return session.exec(
-        select(Job).where(Job.description_hash == digest, Job.id != job.id, col(Job.embedding).is_not(None),
-                          col(Job.resume_guide_generated).is_not(None), col(Job.prep_guide_generated).is_not(None),
-                          _guides_for_a_family())
-        .limit(1)
-    ).first()
+    found = session.exec(_twin_query(), params={"digest": digest, "job_id": job.id}).first()
+    return None if found is None else session.get(Job, found)
 
 
 def _prompt(job: Job, family: str = families.GENERAL) -> str:

@@ -192,7 +192,12 @@ def score(raw_cosine: float, seeker_skills: list[str], job_skills: list[str]) ->
 
 def seeker_skills(user: User, resume: Resume | None) -> list[str]:
     """Skills from the profile and the current resume, canonical names, no duplicates."""
-    return taxonomy().normalise(list(user.skills or []) + list(resume.skills if resume else []))
+    return skills_of(user.skills, resume.skills if resume else None)
+
+
+def skills_of(profile_skills: list[str] | None, resume_skills: list[str] | None) -> list[str]:
+    """seeker_skills from the two lists themselves."""
+    return taxonomy().normalise(list(profile_skills or []) + list(resume_skills or []))
 
 
 def job_skills(job: Job) -> list[str]:

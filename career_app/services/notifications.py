@@ -24,13 +24,13 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import cache
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import redis
-from sqlalchemy import func, not_, or_, text, update
+from sqlalchemy import bindparam, func, not_, or_, text, true, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from career_app import db
@@ -370,35 +370,62 @@ def job_enrichment_failed(session: Session, r: redis.Redis, job: Job | None) -> 
                   action_url="/provider")
 
 
-def announce_job_matches(session: Session, r: redis.Redis, job: Job) -> int:
-    """A listing just went live: every seeker among the MATCH_CANDIDATES nearest resumes (pgvector)
-    whose calibrated score reaches their own match_threshold gets it in their hourly digest.
-    Returns how many seekers it was announced to."""
-    if job.status != JobStatus.active or job.visibility != Visibility.public or job.embedding is None:
-        return 0
-    distance = Resume.embedding.cosine_distance(job.embedding).label("distance")
+@cache
+def _match_candidates_query():
+    """Built once: for each listing of :job_ids, the MATCH_CANDIDATES nearest resumes (pgvector) of
+    active seekers other than its owner, with each seeker's threshold; one statement for a batch."""
+    listing = (select(Job.id, Job.embedding, Job.owner_id)
+               .where(col(Job.id).in_(bindparam("job_ids", expanding=True))).subquery("listing"))
+    distance = Resume.embedding.cosine_distance(listing.c.embedding).label("distance")
     threshold = func.coalesce(NotificationSettings.match_threshold, DEFAULT_MATCH_THRESHOLD).label("threshold")
     muted = col(NotificationSettings.muted_categories).contains([Category.job_match.value])
-    rows = session.exec(
-        select(User, Resume, distance, threshold)
-        .join(Resume, Resume.user_id == User.id)
-        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
-        .where(User.role == Role.seeker, col(User.is_active), User.id != job.owner_id,
-               col(Resume.embedding).is_not(None), or_(col(NotificationSettings.user_id).is_(None), not_(muted)))
-        .options(load_only(Resume.id, Resume.user_id, Resume.skills))
-        .order_by(distance).limit(MATCH_CANDIDATES)
-    ).all()
-    wanted = matching.job_skills(job)
-    matches = []
-    for user, resume, dist, limit in rows:
-        result = matching.score(1.0 - float(dist), matching.seeker_skills(user, resume), wanted)
-        if result.similarity_score >= limit:
-            matches.append((user.id, result.similarity_score))
+    nearest = (select(col(User.id).label("user_id"), col(User.skills).label("user_skills"),
+                      col(Resume.skills).label("resume_skills"), distance, threshold)
+               .select_from(User).join(Resume, Resume.user_id == User.id)
+               .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+               .where(User.role == Role.seeker, col(User.is_active), User.id != listing.c.owner_id,
+                      col(Resume.embedding).is_not(None), or_(col(NotificationSettings.user_id).is_(None), not_(muted)))
+               .order_by(distance).limit(MATCH_CANDIDATES).lateral("nearest"))
+    return (select(listing.c.id, nearest.c.user_id, nearest.c.user_skills, nearest.c.resume_skills,
+                   nearest.c.distance, nearest.c.threshold)
+            .select_from(listing.join(nearest, true())).order_by(listing.c.id, nearest.c.distance))
+
+
+def announce_job_matches(session: Session, r: redis.Redis, job: Job) -> int:
+    """A listing just went live: see announce_many."""
+    return announce_many(session, r, [job])
+
+
+def announce_many(session: Session, r: redis.Redis, jobs: list[Job]) -> int:
+    """Listings just went live (committed): every seeker among the MATCH_CANDIDATES nearest resumes of
+    each whose calibrated score reaches their own match_threshold gets it in their hourly digest; the
+    candidates of all in one statement (an ingestion batch announces 50 at once).
+    Returns how many (seeker, listing) announcements were made."""
+    live = [job for job in jobs
+            if job.status == JobStatus.active and job.visibility == Visibility.public and job.embedding is not None]
+    if not live:
+        return 0
+    candidates: dict[uuid.UUID, list] = {}
+    for job_id, *row in session.exec(_match_candidates_query(), params={"job_ids": [job.id for job in live]}).all():
+        candidates.setdefault(job_id, []).append(row)
+    announced = []
+    for job in live:
+        wanted = matching.job_skills(job)
+        matches = []
+        for user_id, user_skills, resume_skills, dist, limit in candidates.get(job.id, ()):
+            result = matching.score(1.0 - float(dist), matching.skills_of(user_skills, resume_skills), wanted)
+            if result.similarity_score >= limit:
+                matches.append((user_id, result.similarity_score))
+        if matches:
+            announced.append((job, matches))
+    if not announced:
+        return 0  # nothing changed: the read ends with the caller's transaction
     session.commit()  # nothing changed; ends the read before the per-seeker transactions
-    entry = {"job_id": str(job.id), "title": job.title, "company_name": job.company_name}
-    for user_id, similarity in matches:
-        _add_to_digest(session, r, user_id, {**entry, "score": similarity})
-    return len(matches)
+    for job, matches in announced:
+        entry = {"job_id": str(job.id), "title": job.title, "company_name": job.company_name}
+        for user_id, similarity in matches:
+            _add_to_digest(session, r, user_id, {**entry, "score": similarity})
+    return sum(len(matches) for _, matches in announced)
 
 
 def _lock_key(user_id: uuid.UUID) -> int:

@@ -73,13 +73,33 @@ class Taxonomy:
 
     @staticmethod
     def _compile(aliases: dict[str, str], flags: int) -> re.Pattern:
-        parts = []
-        for alias in sorted(aliases, key=len, reverse=True):  # longest first: "React Native" before "React"
-            after = _AFTER_SHORT if len(alias) == 1 else _AFTER
-            parts.append(re.escape(alias).replace(r"\ ", r"\s+") + after)
-        # The lookbehind once per position, not once per alias: the same matches, ~16x faster
-        # (bench/bench_ingestion.py: 183 -> 11 ms a catalogue description on a loaded machine).
-        return re.compile(_BEFORE + "(?:" + "|".join(parts) + ")", flags)
+        """One pattern finding every alias, the longest first where several start at one place, as
+        a trie: each branch of the pattern is a character shared by the aliases below it, so at a
+        position the engine follows the text's own characters instead of trying every alias in turn
+        (3.6 -> 0.12 ms a catalogue description against one alternative per alias, the same matches:
+        tests/unit/test_skills.py).
+        The longest first holds because at a node the longer aliases are tried before the one that
+        ends there; aliases that both match at one place always share the path to the shorter one
+        (their characters are plain ASCII, a space matching any run of whitespace)."""
+        trie: dict = {}
+        for alias in aliases:
+            node = trie
+            for char in alias:
+                node = node.setdefault(r"\s+" if char == " " else re.escape(char), {})
+            node[""] = _AFTER_SHORT if len(alias) == 1 else _AFTER  # the alias ends here
+
+        def pattern(node: dict) -> str:
+            units = []
+            while len(node) == 1 and "" not in node:  # a single path: no branch needed
+                (unit, node), = node.items()
+                units.append(unit)
+            branches = [unit + pattern(child) for unit, child in node.items() if unit]
+            if "" in node:
+                branches.append(node[""])  # after every longer alias through this node
+            return "".join(units) + (branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")")
+
+        # The lookbehind once per position, not once per alias.
+        return re.compile(_BEFORE + pattern(trie), flags)
 
     def mentions(self, text: str) -> list[Mention]:
         """Every place a skill is named, left to right; at one place the longest alias wins."""

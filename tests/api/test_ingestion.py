@@ -480,3 +480,29 @@ def test_a_reworded_repost_of_the_same_company_is_merged_after_embedding(client_
         postings = session.exec(select(JobPosting).where(JobPosting.source == second)).all()
         owners = {p.external_id: session.get(Job, p.job_id) for p in postings}
     assert owners["7"].source == first and owners["8"].source == second == owners["9"].source  # the repost lists the first job
+
+
+def test_within_one_batch_a_twin_gets_the_whole_enrichment_of_the_other(client_module, tokens, feeds, worker):
+    """One enrichment task: of two identical postings of two companies, the one enriched second reuses
+    the other's enrichment, skill-evidence profile included (made after the batch's loop: the copy is
+    taken then). Either may come first: the batch is in creation order, ties broken by id."""
+    c, admin = client_module, tokens["admin"]
+    company, other = f"Batch{uuid.uuid4().hex[:6]}", f"Twin{uuid.uuid4().hex[:6]}"
+    text = ("<p>We are hiring a backend engineer to design and build Python services on PostgreSQL.</p><ul>"
+            "<li>Own our REST APIs and run them on Kubernetes</li><li>Improve reliability and observability</li>"
+            "<li>Review code and mentor colleagues</li></ul><p>Hybrid, two days a week in our Lisbon office.</p>"
+            f"<p>Ref. {company}.</p>")  # no twin among other tests' jobs
+    name = add_source(c, admin, feeds)
+    feeds.route(f"/boards/{name}/jobs", Reply(body={"jobs": [
+        {"id": n, "title": "Backend Engineer", "company_name": firm, "location": {"name": "Lisbon"},
+         "absolute_url": f"https://a.example.com/{firm}/{n}", "content": text}
+        for n, firm in ((1, company), (2, other))]}))
+    assert run_now(c, admin, name)["result"]["new"] == 2
+    wait_active(c, company, 1)
+    wait_active(c, other, 1)
+    with session_scope() as session:
+        first, twin = (session.exec(select(Job).where(Job.company_name == firm)).one() for firm in (company, other))
+        assert first.match_profile is not None and first.requirement_vectors
+        assert (twin.match_profile, twin.requirement_vectors, twin.resume_guide_generated) == (
+            first.match_profile, first.requirement_vectors, first.resume_guide_generated)
+        assert twin.embedding is not None and list(twin.embedding) == list(first.embedding)

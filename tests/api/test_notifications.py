@@ -600,6 +600,34 @@ def _an_hour_passes(digest: Notification) -> None:
         session.commit()
 
 
+def test_a_batch_of_new_listings_is_announced_with_one_candidates_query(client, register, worker):
+    """announce_many (an ingestion batch's path): each listing of the batch reaches the seekers it
+    matches, folded into one digest; a seeker it does not match gets nothing."""
+    from models.job import Job
+    from models.resume import Resume
+
+    provider, _ = register("provider")
+    listed = [post_job(client, provider, title=unique_title(title), company_name=company)
+              for title, company in (("Backend Engineer", "Acme Cloud"), ("Python Developer", "Beta Data"))]
+    for job_id in listed:
+        assert wait_job(client, provider, job_id)["status"] == "active"
+    _, fan = _seeker_with_resume(client, register)  # after the listings went live: only the call below
+    _, nurse = _seeker_with_resume(client, register, NURSE_LINES)
+
+    def embedded():
+        with session_scope() as session:
+            return all(session.exec(select(Resume).where(Resume.user_id == uuid.UUID(u))).first().embedding is not None
+                       for u in (fan, nurse))
+    assert eventually(embedded, 30)
+    with session_scope() as session:
+        jobs = [session.get(Job, uuid.UUID(job_id)) for job_id in listed]
+        assert notifications.announce_many(session, app_redis(), jobs) >= 2
+    [digest] = _digests(fan)
+    assert digest.data["count"] == 2 and {j["job_id"] for j in digest.data["jobs"]} == set(listed)
+    assert all(j["score"] >= 0.7 for j in digest.data["jobs"])
+    assert _stored(nurse) == []
+
+
 def test_new_jobs_reach_matching_seekers_in_one_digest_an_hour(client, register, worker, published):
     fan_token, fan = _seeker_with_resume(client, register)
     _, nurse = _seeker_with_resume(client, register, NURSE_LINES)

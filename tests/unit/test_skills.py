@@ -131,3 +131,52 @@ def test_taxonomy_covers_every_occupational_family():
                    "hospitality", "skilled trades", "human resources", "customer support", "data and machine learning",
                    "software", "product and project management", "lab science"):
         assert sum(skill.family == family for skill in tax.skills.values()) >= 5, family
+
+
+def test_trie_pattern_finds_what_one_alternative_per_alias_finds():
+    """The taxonomy's search pattern is a trie of its aliases; the plain form, one alternative per
+    alias tried longest first, is the reference: the same mentions on the sample catalogue and on
+    texts made of aliases in other cases, cut short, and run together with separators."""
+    import json
+    import random
+    import re
+    from pathlib import Path
+
+    from career_app.services import skills
+
+    tax = taxonomy()
+
+    def plain(aliases, flags):
+        parts = [re.escape(a).replace(r"\ ", r"\s+") + (skills._AFTER_SHORT if len(a) == 1 else skills._AFTER)
+                 for a in sorted(aliases, key=len, reverse=True)]
+        return re.compile(skills._BEFORE + "(?:" + "|".join(parts) + ")", flags)
+
+    reference = [(plain(tax._folded, re.IGNORECASE), tax._folded), (plain(tax._exact, 0), tax._exact)]
+
+    def expected(text):
+        found = [(m.start(), m.end(), names[" ".join(m.group().split()) if names is tax._exact
+                                            else " ".join(m.group().lower().split())])
+                 for pattern, names in reference for m in pattern.finditer(text)]
+        out, until = [], -1
+        for start, end, name in sorted(found, key=lambda m: (m[0], m[0] - m[1])):
+            if start >= until:
+                out.append((start, end, name))
+                until = end
+        return out
+
+    catalogue = json.loads((Path(skills.__file__).parents[2] / "jobs_worker/data/sample_jobs.json").read_text())
+    texts = [f"{p['title']}\n{p['description']}" for p in catalogue["postings"][:80]]
+    rng = random.Random(3)
+    aliases = [*tax._folded, *tax._exact]
+    for _ in range(600):
+        words = []
+        for _ in range(rng.randint(1, 10)):
+            alias = rng.choice([str.upper, str.title, str.lower, str])(rng.choice(aliases))
+            if rng.random() < 0.2:
+                alias = alias.replace(" ", rng.choice(["  ", "\n", "-"]))
+            if rng.random() < 0.2 and len(alias) > 2:
+                alias = alias[:rng.randint(1, len(alias) - 1)]
+            words += [alias, rng.choice([" ", "-", "/", ".", ",", "+", "#", "&", "'", "", "x", ". ", ".x", "\n"])]
+        texts.append("".join(words))
+    for text in texts:
+        assert [(m.start, m.end, m.name) for m in tax.mentions(text)] == expected(text), text

@@ -6,9 +6,10 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from functools import cache
 
 import redis
-from sqlalchemy import func, or_, text
+from sqlalchemy import bindparam, func, or_, text
 from sqlmodel import Session, col, select
 
 from career_app.services import embeddings, enrichment, jobs, tasks
@@ -45,22 +46,32 @@ def _levels(title: str | None) -> set[str]:
     return {_LEVEL_ALIASES.get(w.lower(), w.lower()) for w in _LEVEL_WORDS.findall(title or "")}
 
 
+@cache
+def _near_duplicate_query(with_place: bool):
+    """The layer-4 query, built once (the statement's construction cost as much as its round trip):
+    the ids and titles of the nearest same-company listings, not whole rows."""
+    distance = col(Job.embedding).cosine_distance(bindparam("vector", type_=Job.__table__.c.embedding.type))
+    place = [or_(col(Job.location).is_(None), func.lower(Job.location) == bindparam("place"))] if with_place else []
+    return (select(Job.id, Job.title)
+            .where(func.lower(Job.company_name) == bindparam("company"), Job.id != bindparam("job_id"), *place,
+                   col(Job.embedding).is_not(None), Job.visibility == Visibility.public,
+                   col(Job.status).in_([JobStatus.active, JobStatus.processing]),
+                   distance <= 1 - NEAR_DUPLICATE_THRESHOLD)
+            .order_by(distance).limit(5))
+
+
 def _near_duplicate(session: Session, job: Job, vector: list[float]) -> Job | None:
     """Layer 4: another listing of the same company, in the same place (or one unnamed), at the same
     level, whose description means the same: a reworded repost. The same role in two cities, or at
     two levels, stays two jobs."""
     if not job.company_name:
         return None
-    distance = col(Job.embedding).cosine_distance(vector)
-    place = [] if not job.location else [or_(col(Job.location).is_(None),
-                                             func.lower(Job.location) == job.location.lower())]
-    candidates = session.exec(
-        select(Job).where(func.lower(Job.company_name) == job.company_name.lower(), Job.id != job.id, *place,
-                          col(Job.embedding).is_not(None), Job.visibility == Visibility.public,
-                          col(Job.status).in_([JobStatus.active, JobStatus.processing]),
-                          distance <= 1 - NEAR_DUPLICATE_THRESHOLD)
-        .order_by(distance).limit(5)).all()
-    return next((other for other in candidates if _levels(other.title) == _levels(job.title)), None)
+    params = {"vector": vector, "company": job.company_name.lower(), "job_id": job.id}
+    if job.location:
+        params["place"] = job.location.lower()
+    candidates = session.exec(_near_duplicate_query(bool(job.location)), params=params).all()
+    found = next((other_id for other_id, title in candidates if _levels(title) == _levels(job.title)), None)
+    return None if found is None else session.get(Job, found)
 
 
 def _merge_into(session: Session, duplicate: Job, survivor: Job) -> None:
@@ -104,7 +115,7 @@ def enrich_batch(session: Session, r: redis.Redis, job_ids: list[uuid.UUID],
         session.add(job)
     session.commit()
     vectors = embeddings.embed_many([enrichment.embedding_text(job) for job in batch])
-    ready, to_profile = [], []
+    ready, to_profile, copies = [], [], []
     for job, vector in zip(batch, vectors):
         survivor = _near_duplicate(session, job, vector)
         if survivor is not None:
@@ -118,6 +129,7 @@ def enrich_batch(session: Session, r: redis.Redis, job_ids: list[uuid.UUID],
                 twin = enrichment._twin(session, job, digest)
                 if twin is not None:
                     enrichment._copy_from(job, twin)  # its skill-evidence profile too
+                    copies.append((job, twin))  # a twin of this batch gets its profile below: again then
                 else:
                     analysis, guides, generated_by = enrichment.generate(job)
                     enrichment._apply(job, analysis, guides, generated_by)
@@ -137,6 +149,10 @@ def enrich_batch(session: Session, r: redis.Redis, job_ids: list[uuid.UUID],
             _enrich_failed(session, job, exc)
         result["failed"] += len(to_profile)
         ready = [job for job in ready if job not in to_profile]
+    profiled = {job.id for job in to_profile} & {job.id for job in ready}
+    for job, twin in copies:
+        if twin.id in profiled:
+            job.match_profile, job.requirement_vectors = twin.match_profile, twin.requirement_vectors
     for job in ready:
         job.status, job.enrich_error, job.enriched_at = JobStatus.active, None, utcnow()
         job.updated_at = utcnow()
