@@ -3,6 +3,7 @@ the messages of tests/data/mailbox_messages.py and hostile ones: the sender filt
 (accuracy on the held-out half), matching, proposals accepted or applied automatically onto the
 timeline, resuming by UID, and failures as a status on the mailbox card."""
 
+import contextlib
 import os
 import socket
 import threading
@@ -190,7 +191,13 @@ def _hanging_server() -> tuple[int, socket.socket]:
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     held = []
-    threading.Thread(target=lambda: [held.append(listener.accept()) for _ in range(5)], daemon=True).start()
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # the test closes the listener while this waits
+            for _ in range(5):
+                held.append(listener.accept())
+
+    threading.Thread(target=accept, daemon=True).start()
     return listener.getsockname()[1], listener
 
 
