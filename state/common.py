@@ -12,7 +12,7 @@ from sqlalchemy import exc as sa_exc
 
 from career_app import db
 from career_app.services import jobs, salary
-from career_app.services.errors import Unavailable
+from career_app.services.errors import ServiceError, Unavailable
 from career_app.settings import settings
 from models.base import utcnow
 from models.job import JobStatus
@@ -46,6 +46,15 @@ async def in_session(fn: Callable[..., T], *args, **kwargs) -> T:
             log.warning("busy (%s), retrying in %.2f s (attempt %d)", type(exc).__name__, delay, attempt + 1)
             await asyncio.sleep(delay)
     raise AssertionError("unreachable")
+
+
+# The service's 422 without a resume is worded for API clients (the seed contract's text); a page says it plainly.
+RESUME_FIRST = "Upload your resume first: matches, recommendations and the skill gap are worked out from it."
+
+
+def said(exc: ServiceError) -> str:
+    """What a page shows for a refused request: the service's words, except those meant for API clients."""
+    return RESUME_FIRST if getattr(exc, "kind", "") == "resume_missing" else exc.detail
 
 
 def pages_for(total: int, page_size: int) -> int:

@@ -10,7 +10,7 @@ from models.job import MAX_SALARY
 from models.job_schemas import JobFeedItem
 from models.user import Role
 from state.auth import AuthState
-from state.common import REMOTE_LABEL, byline, in_session, page_label, pages_for
+from state.common import REMOTE_LABEL, byline, in_session, page_label, pages_for, said
 
 PAGE_SIZE = 20
 
@@ -86,7 +86,7 @@ class JobFeedState(AuthState):
         try:
             result = await in_session(lambda s: jobs.search(s, db.app_redis(), **params))
         except ServiceError as exc:
-            self.loading, self.error = False, exc.detail
+            self.loading, self.error = False, said(exc)
             return
         self.rows = [feed_row(i) for i in result.items]
         self.total = result.total
@@ -260,7 +260,7 @@ class JobPageState(AuthState):
         try:
             result = await in_session(matching.match, user, self.job.get("id", ""))
         except ServiceError as exc:
-            self.match_loading, self.match_error = False, exc.detail
+            self.match_loading, self.match_error = False, said(exc)
             return
         self.match = {
             "score": matching.match_percent(result.similarity_score),

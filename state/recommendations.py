@@ -11,7 +11,7 @@ from career_app.services.errors import ServiceError
 from models.enhanced_schemas import EnhancedRecommendations
 from models.user import Role
 from state.auth import AuthState
-from state.common import byline, in_session
+from state.common import byline, in_session, said
 from state.live import follow, later, live_state, own_topic
 
 TERMINAL = ("finished", "failed", "canceled", "stopped")
@@ -37,7 +37,7 @@ class RecommendationsState(AuthState):
         try:
             items = await in_session(lambda s: matching.recommend(s, db.app_redis(), user, LIMIT))
         except ServiceError as exc:
-            self.loading, self.rows, self.error = False, [], exc.detail
+            self.loading, self.rows, self.error = False, [], said(exc)
             return
         self.rows = [{
             "id": str(i.job_id), "title": i.title, "company": i.company_name or "", "location": i.location or "",
@@ -95,7 +95,7 @@ class EnhancedState(AuthState):
         try:
             self.task_id = await in_session(lambda s: enhanced.start(s, db.rq_redis(), user))
         except ServiceError as exc:
-            self.status, self.error = "failed", exc.detail
+            self.status, self.error = "failed", said(exc)
 
     async def on_live(self, topic: str, event: dict) -> None:
         if not await own_topic(self, topic) or not self.task_id:
@@ -111,7 +111,7 @@ class EnhancedState(AuthState):
         try:
             report = await asyncio.to_thread(tasks.status, db.rq_redis(), self.task_id, user)
         except ServiceError as exc:
-            self.status, self.error = "failed", exc.detail
+            self.status, self.error = "failed", said(exc)
             return
         if report.status not in TERMINAL and event.get("status") in TERMINAL:
             if event.get("rereads", 0) < MAX_REREADS:  # the end is announced just before RQ stores it
@@ -122,7 +122,7 @@ class EnhancedState(AuthState):
             try:
                 self._show(await in_session(lambda s: enhanced.latest(s, db.app_redis(), user)))
             except ServiceError as exc:
-                self.error = exc.detail
+                self.error = said(exc)
         elif report.status in TERMINAL:
             self.error = report.error or "The ranking failed."
 
@@ -162,7 +162,7 @@ class SkillsGapState(AuthState):
         try:
             report = await in_session(lambda s: skills_gap.report(s, db.app_redis(), user, chosen))
         except ServiceError as exc:
-            self.loading, self.error = False, exc.detail
+            self.loading, self.error = False, said(exc)
             return
         self.coverage, self.active_jobs, self.your_skills = report.coverage_percent, report.active_jobs, report.your_skills
         self.families, self.market = report.families, " · ".join(report.family_labels)
